@@ -1,0 +1,307 @@
+//! The typed settings of the pipeline, one struct for the three processes:
+//! each process reads the fields it needs and calls the `require_*` method
+//! for the settings it cannot run without.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::{ConfigError, Secret, Source};
+
+/// Every setting a `CMP_*` variable (or file key) may name.
+pub(crate) const KNOWN: &[&str] = &[
+    "CMP_CONFIG_FILE",
+    "CMP_DEMO",
+    "CMP_KAFKA_BROKERS",
+    "CMP_KAFKA_GROUP",
+    "CMP_TOPIC_ENGAGEMENT",
+    "CMP_TOPIC_UPTAKE",
+    "CMP_TOPIC_DLQ",
+    "CMP_CLICKHOUSE_URL",
+    "CMP_CLICKHOUSE_DATABASE",
+    "CMP_CLICKHOUSE_USER",
+    "CMP_CLICKHOUSE_PASSWORD",
+    "CMP_API_ADDR",
+    "CMP_METRICS_ADDR",
+    "CMP_REPORT_TZ",
+    "CMP_API_TOKENS_FILE",
+    "CMP_CLIENT_ID_KEY",
+    "CMP_BATCH_MAX_ROWS",
+    "CMP_BATCH_MAX_WAIT_MS",
+    "CMP_PARTITION_QUEUE",
+    "CMP_MAX_EVENT_AGE_DAYS",
+    "CMP_DEDUP_HORIZON_HOURS",
+    "CMP_LOG_FORMAT",
+];
+
+/// Kafka topic names (contract defaults, each configurable).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topics {
+    pub engagement: String,
+    pub uptake: String,
+    pub dlq: String,
+}
+
+/// The whole configuration, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Local demo mode: allows a missing HMAC key and tokens file (with a loud warning).
+    pub demo: bool,
+    /// Comma-separated `host:port` list handed to librdkafka.
+    pub kafka_brokers: String,
+    /// Consumer group of the ingest workers; every `cmp-ingest` of one pipeline shares it.
+    pub kafka_group: String,
+    pub topics: Topics,
+    pub clickhouse_url: String,
+    /// Database holding every table; an identifier, checked at load.
+    pub clickhouse_database: String,
+    pub clickhouse_user: String,
+    pub clickhouse_password: Option<Secret>,
+    pub api_addr: SocketAddr,
+    pub metrics_addr: SocketAddr,
+    /// Time zone of days, weeks and fiscal years in reports.
+    pub report_tz: chrono_tz::Tz,
+    pub api_tokens_file: Option<PathBuf>,
+    /// HMAC-SHA-256 key pseudonymising `client_id` at ingest.
+    pub client_id_key: Option<Secret>,
+    /// A batch is flushed at this many rows (bounds memory per partition).
+    pub batch_max_rows: usize,
+    /// ... or when its oldest message has waited this long (bounds freshness).
+    pub batch_max_wait: Duration,
+    /// Messages buffered per partition between the poll loop and its worker.
+    pub partition_queue: usize,
+    /// Events older than this are refused (`event_too_old`).
+    pub max_event_age_days: u32,
+    /// Event hours kept in the in-memory dedup index; older ones are checked in ClickHouse.
+    pub dedup_horizon_hours: u32,
+    /// `text` or `json` log lines.
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Settings {
+    /// Loads from `CMP_CONFIG_FILE` and the environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        Self::from_source(&Source::from_process()?)
+    }
+
+    /// Parses and checks every setting of `src`.
+    pub fn from_source(src: &Source) -> Result<Self, ConfigError> {
+        let demo = src.parse_or("CMP_DEMO", false)?;
+        let topics = Topics {
+            engagement: topic(src, "CMP_TOPIC_ENGAGEMENT", "cmp.engagement.v1")?,
+            uptake: topic(src, "CMP_TOPIC_UPTAKE", "cmp.uptake.v1")?,
+            dlq: topic(src, "CMP_TOPIC_DLQ", "cmp.dlq.v1")?,
+        };
+        if topics.engagement == topics.uptake
+            || topics.dlq == topics.engagement
+            || topics.dlq == topics.uptake
+        {
+            return Err(ConfigError::invalid(
+                "CMP_TOPIC_DLQ",
+                "the engagement, uptake and DLQ topics must be three different topics",
+            ));
+        }
+        let clickhouse_url = src.string_or("CMP_CLICKHOUSE_URL", "http://127.0.0.1:8123");
+        if !(clickhouse_url.starts_with("http://") || clickhouse_url.starts_with("https://")) {
+            return Err(ConfigError::invalid(
+                "CMP_CLICKHOUSE_URL",
+                "must start with http:// or https://",
+            ));
+        }
+        let kafka_brokers = src.string_or("CMP_KAFKA_BROKERS", "127.0.0.1:9092");
+        if kafka_brokers.split(',').any(|b| !b.trim().contains(':')) {
+            return Err(ConfigError::invalid(
+                "CMP_KAFKA_BROKERS",
+                "expected a comma-separated list of host:port",
+            ));
+        }
+        let tz_name = src.string_or("CMP_REPORT_TZ", "America/Toronto");
+        let report_tz = tz_name.parse().map_err(|_| {
+            ConfigError::invalid("CMP_REPORT_TZ", format!("unknown time zone {tz_name:?}"))
+        })?;
+        let log_format = match src.string_or("CMP_LOG_FORMAT", "text").as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(ConfigError::invalid(
+                    "CMP_LOG_FORMAT",
+                    format!("{other:?} is not `text` or `json`"),
+                ));
+            }
+        };
+        Ok(Self {
+            demo,
+            kafka_brokers,
+            kafka_group: non_empty(src, "CMP_KAFKA_GROUP", "cmp-ingest")?,
+            topics,
+            clickhouse_url,
+            clickhouse_database: identifier(src, "CMP_CLICKHOUSE_DATABASE", "cmp")?,
+            clickhouse_user: src.string_or("CMP_CLICKHOUSE_USER", "default"),
+            clickhouse_password: src.raw("CMP_CLICKHOUSE_PASSWORD").map(Secret::new),
+            api_addr: src.parse_or("CMP_API_ADDR", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+            metrics_addr: src.parse_or(
+                "CMP_METRICS_ADDR",
+                SocketAddr::from(([127, 0, 0, 1], 9464)),
+            )?,
+            report_tz,
+            api_tokens_file: src.raw("CMP_API_TOKENS_FILE").map(PathBuf::from),
+            client_id_key: src.raw("CMP_CLIENT_ID_KEY").map(Secret::new),
+            batch_max_rows: src.ranged("CMP_BATCH_MAX_ROWS", 20_000, 1..=1_000_000)?,
+            batch_max_wait: Duration::from_millis(src.ranged(
+                "CMP_BATCH_MAX_WAIT_MS",
+                1_000,
+                1..=60_000,
+            )?),
+            partition_queue: src.ranged("CMP_PARTITION_QUEUE", 20_000, 1..=1_000_000)?,
+            max_event_age_days: src.ranged("CMP_MAX_EVENT_AGE_DAYS", 90, 1..=3_650)?,
+            dedup_horizon_hours: src.ranged("CMP_DEDUP_HORIZON_HOURS", 72, 48..=24 * 400)?,
+            log_format,
+        })
+    }
+
+    /// The HMAC key; in demo mode a fixed, publicly known demo key.
+    pub fn require_client_id_key(&self) -> Result<Secret, ConfigError> {
+        match (&self.client_id_key, self.demo) {
+            (Some(k), _) if k.expose().len() < 32 => Err(ConfigError::invalid(
+                "CMP_CLIENT_ID_KEY",
+                "must be at least 32 characters",
+            )),
+            (Some(k), _) => Ok(k.clone()),
+            (None, true) => Ok(Secret::new("cmp-local-demo-key-not-for-production-use")),
+            (None, false) => Err(ConfigError::Missing {
+                setting: "CMP_CLIENT_ID_KEY".into(),
+                why: "ingest pseudonymises client_id with it (set CMP_DEMO=true only for the local demo)".into(),
+            }),
+        }
+    }
+
+    /// The tokens file the API authenticates against.
+    pub fn require_api_tokens_file(&self) -> Result<PathBuf, ConfigError> {
+        self.api_tokens_file.clone().ok_or_else(|| ConfigError::Missing {
+            setting: "CMP_API_TOKENS_FILE".into(),
+            why: "the API authenticates every request against it".into(),
+        })
+    }
+}
+
+fn non_empty(src: &Source, setting: &str, default: &str) -> Result<String, ConfigError> {
+    let v = src.string_or(setting, default);
+    if v.is_empty() {
+        return Err(ConfigError::invalid(setting, "must not be empty"));
+    }
+    Ok(v)
+}
+
+/// Kafka topic names: 1–249 of `a-zA-Z0-9._-` (Kafka's own rule).
+fn topic(src: &Source, setting: &str, default: &str) -> Result<String, ConfigError> {
+    let v = src.string_or(setting, default);
+    let ok = (1..=249).contains(&v.len())
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(v)
+    } else {
+        Err(ConfigError::invalid(setting, format!("{v:?} is not a valid Kafka topic name")))
+    }
+}
+
+/// A ClickHouse identifier: `[a-z_][a-z0-9_]*`, so it can be named in DDL safely.
+fn identifier(src: &Source, setting: &str, default: &str) -> Result<String, ConfigError> {
+    let v = src.string_or(setting, default);
+    let mut bytes = v.bytes();
+    let ok = bytes.next().is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && v.len() <= 64;
+    if ok {
+        Ok(v)
+    } else {
+        Err(ConfigError::invalid(
+            setting,
+            format!("{v:?} must match [a-z_][a-z0-9_]* (at most 64 characters)"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(file: Option<&str>, env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
+        Settings::from_source(&Source::layered(file.map(|t| ("cmp.toml", t)), env)?)
+    }
+
+    #[test]
+    fn defaults_match_the_contract() {
+        let s = load(None, &[]).expect("defaults are valid");
+        assert_eq!(s.kafka_brokers, "127.0.0.1:9092");
+        assert_eq!(s.clickhouse_url, "http://127.0.0.1:8123");
+        assert_eq!(s.clickhouse_database, "cmp");
+        assert_eq!(s.api_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.metrics_addr.to_string(), "127.0.0.1:9464");
+        assert_eq!(s.report_tz, chrono_tz::America::Toronto);
+        assert_eq!(s.topics.dlq, "cmp.dlq.v1");
+        assert_eq!(s.batch_max_wait, Duration::from_secs(1));
+        assert!(s.api_tokens_file.is_none() && s.client_id_key.is_none());
+    }
+
+    #[test]
+    fn environment_overrides_file_overrides_defaults() {
+        let file = "clickhouse_database = \"fromfile\"\nbatch_max_rows = 500\n";
+        let s = load(Some(file), &[("CMP_BATCH_MAX_ROWS", "700")]).expect("valid");
+        assert_eq!(s.clickhouse_database, "fromfile");
+        assert_eq!(s.batch_max_rows, 700);
+    }
+
+    #[test]
+    fn invalid_values_name_the_setting() {
+        let cases: &[(&str, &str)] = &[
+            ("CMP_API_ADDR", "nowhere"),
+            ("CMP_METRICS_ADDR", "1.2.3.4"),
+            ("CMP_REPORT_TZ", "Mars/Olympus"),
+            ("CMP_CLICKHOUSE_URL", "ftp://x"),
+            ("CMP_CLICKHOUSE_DATABASE", "cmp; DROP"),
+            ("CMP_BATCH_MAX_ROWS", "0"),
+            ("CMP_BATCH_MAX_WAIT_MS", "soon"),
+            ("CMP_KAFKA_BROKERS", "localhost"),
+            ("CMP_TOPIC_DLQ", "cmp.uptake.v1"),
+            ("CMP_TOPIC_UPTAKE", "bad topic"),
+            ("CMP_DEMO", "maybe"),
+            ("CMP_LOG_FORMAT", "xml"),
+            ("CMP_MAX_EVENT_AGE_DAYS", "-1"),
+        ];
+        for (setting, value) in cases {
+            let err = load(None, &[(setting, value)]).expect_err(setting);
+            assert!(err.to_string().starts_with(setting), "{setting}: {err}");
+        }
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        let err = load(Some("batch_rows = 5\n"), &[]).expect_err("unknown key");
+        assert!(err.to_string().contains("unknown setting `batch_rows`"), "{err}");
+    }
+
+    #[test]
+    fn secrets_are_required_outside_demo_and_never_printed() {
+        let s = load(None, &[]).expect("valid");
+        let err = s.require_client_id_key().expect_err("missing");
+        assert!(err.to_string().starts_with("CMP_CLIENT_ID_KEY is required"));
+        assert!(s.require_api_tokens_file().is_err());
+        let demo = load(None, &[("CMP_DEMO", "true")]).expect("valid");
+        assert!(demo.require_client_id_key().is_ok());
+        let key = "k".repeat(40);
+        let s = load(None, &[("CMP_CLIENT_ID_KEY", &key), ("CMP_CLICKHOUSE_PASSWORD", "pw-secret")])
+            .expect("valid");
+        let shown = format!("{s:?}");
+        assert!(!shown.contains(&key) && !shown.contains("pw-secret"), "{shown}");
+        let short = load(None, &[("CMP_CLIENT_ID_KEY", "short")]).expect("valid");
+        assert!(short.require_client_id_key().is_err());
+    }
+}

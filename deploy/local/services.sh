@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Real local services for development and tests, on 127.0.0.1 only:
+#   clickhouse  Debian's clickhouse-server (18.16) with deploy/local/clickhouse/*.xml
+#   kafka       tansu 0.6 (Kafka protocol) with sqlite storage, plus the topics
+#   prometheus  Debian's prometheus scraping $CMP_PROM_TARGETS (host:port,...)
+# Usage: services.sh start|stop [--purge]|status|env [clickhouse|kafka|prometheus]...
+# Everything lives in $CMP_RUN_DIR (default <repo>/.run): data, logs, pids and
+# env.sh, which `start` writes and `env` prints (CMP_KAFKA_BROKERS,
+# CMP_CLICKHOUSE_URL, CMP_PROM_URL, the ports, CMP_RUN_DIR). Ports come from
+# CMP_CH_HTTP_PORT, CMP_CH_TCP_PORT, CMP_KAFKA_PORT, CMP_PROM_PORT, else from the
+# last env.sh if still free, else any free port. `start` returns once every
+# service answers (CMP_START_TIMEOUT seconds, default 60). Topics: CMP_PARTITIONS
+# (default 4) partitions each of CMP_TOPIC_ENGAGEMENT, CMP_TOPIC_UPTAKE, CMP_TOPIC_DLQ.
+# `stop` keeps the data; `stop --purge` deletes it. Install first: install.sh.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+RUN="${CMP_RUN_DIR:-$REPO/.run}"
+mkdir -p "$RUN"
+RUN="$(cd "$RUN" && pwd)"
+CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
+TANSU="${CMP_TANSU_BIN:-$CACHE/tansu-0.6.0/bin/tansu}"
+TIMEOUT="${CMP_START_TIMEOUT:-60}"
+ALL=(clickhouse kafka prometheus)
+# Which executable each service's pid must belong to (guards against stale pids).
+declare -A EXE=([clickhouse]=clickhouse [kafka]=tansu [prometheus]=prometheus)
+
+die() { echo "services.sh: $*" >&2; exit 1; }
+log() { echo "services.sh: $*" >&2; }
+
+# --- ports -------------------------------------------------------------------
+
+# Port $1 if given and free, else a free one chosen by the kernel; never one
+# already chosen (in $TAKEN).
+TAKEN=""
+free_port() {
+  python3 - "$@" <<'EOF'
+import os, socket, sys
+taken = os.environ["TAKEN"].split()
+for port in sys.argv[1:] + ["0"] * 20:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", int(port)))
+        except (OSError, ValueError):
+            continue
+        if str(s.getsockname()[1]) not in taken:
+            print(s.getsockname()[1])
+            break
+EOF
+}
+
+# Value of `export NAME=...` in the last env.sh, if any.
+recorded() {
+  [[ -f $RUN/env.sh ]] && sed -n "s/^export $1=//p" "$RUN/env.sh" | tr -d "'"
+}
+
+# Sets the port variable $1 of service $2: explicit env, else the recorded port
+# (kept as is while the service runs, else re-used if free), else a free port.
+resolve_port() {
+  local var=$1 svc=$2 old
+  old="$(recorded "$var" || true)"
+  if [[ -z ${!var:-} ]]; then
+    if [[ -n $old ]] && running "$svc"; then
+      printf -v "$var" %s "$old"
+    else
+      printf -v "$var" %s "$(TAKEN=$TAKEN free_port "$old")"
+    fi
+  fi
+  TAKEN+=" ${!var}"
+}
+
+write_env() {
+  {
+    echo "# Written by deploy/local/services.sh start; source it to reach the services."
+    local kv
+    for kv in "CMP_RUN_DIR=$RUN" \
+      "CMP_CH_HTTP_PORT=$CMP_CH_HTTP_PORT" "CMP_CH_TCP_PORT=$CMP_CH_TCP_PORT" \
+      "CMP_KAFKA_PORT=$CMP_KAFKA_PORT" "CMP_PROM_PORT=$CMP_PROM_PORT" \
+      "CMP_CLICKHOUSE_URL=http://127.0.0.1:$CMP_CH_HTTP_PORT" \
+      "CMP_KAFKA_BROKERS=127.0.0.1:$CMP_KAFKA_PORT" \
+      "CMP_PROM_URL=http://127.0.0.1:$CMP_PROM_PORT"; do
+      echo "export ${kv%%=*}='${kv#*=}'"
+    done
+  } >"$RUN/env.sh.tmp"
+  mv "$RUN/env.sh.tmp" "$RUN/env.sh"
+}
+
+# --- processes ---------------------------------------------------------------
+
+pidfile() { echo "$RUN/$1.pid"; }
+
+running() {
+  local pid
+  pid="$(cat "$(pidfile "$1")" 2>/dev/null)" || return 1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null &&
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "${EXE[$1]}"
+}
+
+# launch SVC DIR LOG CMD...: runs CMD in DIR, detached, output to LOG.
+launch() {
+  local svc=$1 dir=$2 logf=$3
+  shift 3
+  (cd "$dir" && exec setsid "$@" >>"$logf" 2>&1 </dev/null) &
+  echo $! >"$(pidfile "$svc")"
+}
+
+# wait_until SVC LOGFILES CMD...: retries CMD until it succeeds; on timeout or
+# if the process dies, fails with the tail of the logs.
+wait_until() {
+  local svc=$1 logs=$2 deadline=$((SECONDS + TIMEOUT))
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    local why=""
+    running "$svc" || why="exited"
+    ((SECONDS < deadline)) || why="did not answer within ${TIMEOUT}s"
+    if [[ -n $why ]]; then
+      local f
+      for f in $logs; do
+        [[ -s $f ]] && { echo "==> $f <==" >&2; tail -n 30 "$f" >&2; }
+      done
+      die "$svc $why"
+    fi
+    sleep 0.3
+  done
+}
+
+stop_one() {
+  local svc=$1 pid i
+  if running "$svc"; then
+    pid="$(cat "$(pidfile "$svc")")"
+    kill -TERM "$pid"
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$svc ($pid) ignored TERM for 20 s; killing"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    log "$svc stopped"
+  fi
+  rm -f "$(pidfile "$svc")"
+}
+
+# --- services ----------------------------------------------------------------
+
+ch_ok() { [[ "$(curl -fsS "http://127.0.0.1:$CMP_CH_HTTP_PORT/?query=SELECT%201")" == 1 ]]; }
+
+start_clickhouse() {
+  local dir="$RUN/clickhouse"
+  mkdir -p "$dir/log"
+  if ! running clickhouse; then
+    sed -e "s#@CH_DIR@#$dir#g" -e "s#@HTTP_PORT@#$CMP_CH_HTTP_PORT#g" \
+      -e "s#@TCP_PORT@#$CMP_CH_TCP_PORT#g" "$HERE/clickhouse/config.xml" >"$dir/config.xml"
+    cp "$HERE/clickhouse/users.xml" "$dir/users.xml"
+    launch clickhouse "$dir" "$dir/log/stdout.log" \
+      clickhouse-server --config-file="$dir/config.xml"
+  fi
+  wait_until clickhouse "$dir/log/stdout.log $dir/log/clickhouse-server.err.log" ch_ok
+  log "clickhouse ready: http://127.0.0.1:$CMP_CH_HTTP_PORT (tcp $CMP_CH_TCP_PORT)"
+}
+
+kafka_ok() { "$TANSU" topic list --broker "tcp://127.0.0.1:$CMP_KAFKA_PORT"; }
+
+# Creates the topic unless the broker already has it.
+create_topic() {
+  local out
+  out="$("$TANSU" topic create --broker "tcp://127.0.0.1:$CMP_KAFKA_PORT" \
+    --partitions "${CMP_PARTITIONS:-4}" "$1" 2>&1)" && return 0
+  kafka_ok 2>/dev/null | grep -qxF "$1" || { echo "$out" >&2; return 1; }
+}
+
+start_kafka() {
+  local dir="$RUN/kafka" url="tcp://127.0.0.1:$CMP_KAFKA_PORT" topic
+  [[ -x $TANSU ]] || die "no tansu at $TANSU: run deploy/local/install.sh"
+  mkdir -p "$dir"
+  if ! running kafka; then
+    launch kafka "$dir" "$dir/tansu.log" "$TANSU" broker \
+      --listener-url "$url" --advertised-listener-url "$url" \
+      --storage-engine "sqlite://tansu.db"
+  fi
+  wait_until kafka "$dir/tansu.log" kafka_ok
+  for topic in "${CMP_TOPIC_ENGAGEMENT:-cmp.engagement.v1}" \
+    "${CMP_TOPIC_UPTAKE:-cmp.uptake.v1}" "${CMP_TOPIC_DLQ:-cmp.dlq.v1}"; do
+    wait_until kafka "$dir/tansu.log" create_topic "$topic"
+  done
+  log "kafka ready: 127.0.0.1:$CMP_KAFKA_PORT"
+}
+
+prom_ok() { curl -fsS -o /dev/null "http://127.0.0.1:$CMP_PROM_PORT/-/ready"; }
+
+start_prometheus() {
+  local dir="$RUN/prometheus" targets="" t
+  mkdir -p "$dir/data"
+  IFS=, read -ra t <<<"${CMP_PROM_TARGETS:-}"
+  for t in "${t[@]}"; do
+    t="${t// /}"
+    [[ -n $t ]] && targets+="${targets:+, }'$t'"
+  done
+  cat >"$dir/prometheus.yml" <<EOF
+# Written by deploy/local/services.sh from CMP_PROM_TARGETS.
+global:
+  scrape_interval: ${CMP_PROM_SCRAPE_INTERVAL:-2s}
+  evaluation_interval: ${CMP_PROM_SCRAPE_INTERVAL:-2s}
+scrape_configs:
+  - job_name: cmp
+    static_configs:
+      - targets: [$targets]
+EOF
+  if ! running prometheus; then
+    launch prometheus "$dir" "$dir/prometheus.log" prometheus \
+      --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+      --web.listen-address="127.0.0.1:$CMP_PROM_PORT" --web.enable-lifecycle
+  else # re-read the targets
+    curl -fsS -X POST "http://127.0.0.1:$CMP_PROM_PORT/-/reload" || true
+  fi
+  wait_until prometheus "$dir/prometheus.log" prom_ok
+  log "prometheus ready: http://127.0.0.1:$CMP_PROM_PORT (targets: ${targets:-none})"
+}
+
+# --- commands ----------------------------------------------------------------
+
+cmd="${1:-}"
+[[ $# -gt 0 ]] && shift
+purge=0
+svcs=()
+for arg in "$@"; do
+  case "$arg" in
+    --purge) purge=1 ;;
+    clickhouse | kafka | prometheus) svcs+=("$arg") ;;
+    *) die "unknown argument: $arg" ;;
+  esac
+done
+[[ ${#svcs[@]} -gt 0 ]] || svcs=("${ALL[@]}")
+
+# One services.sh at a time per run dir.
+exec 9>"$RUN/.lock"
+flock 9
+
+case "$cmd" in
+  start)
+    resolve_port CMP_CH_HTTP_PORT clickhouse
+    resolve_port CMP_CH_TCP_PORT clickhouse
+    resolve_port CMP_KAFKA_PORT kafka
+    resolve_port CMP_PROM_PORT prometheus
+    write_env
+    for s in "${svcs[@]}"; do "start_$s"; done
+    ;;
+  stop)
+    for s in "${svcs[@]}"; do
+      stop_one "$s"
+      if [[ $purge -eq 1 ]]; then rm -rf "${RUN:?}/$s"; fi
+    done
+    if [[ $purge -eq 1 && ${#svcs[@]} -eq ${#ALL[@]} ]]; then
+      rm -f "$RUN/env.sh" "$RUN/.lock"
+      rmdir "$RUN" 2>/dev/null || true
+      log "purged $RUN"
+    fi
+    ;;
+  status)
+    [[ -f $RUN/env.sh ]] || die "not started (no $RUN/env.sh)"
+    # shellcheck source=/dev/null
+    source "$RUN/env.sh"
+    rc=0
+    for s in "${svcs[@]}"; do
+      case "$s" in
+        clickhouse) probe=ch_ok port=$CMP_CH_HTTP_PORT ;;
+        kafka) probe=kafka_ok port=$CMP_KAFKA_PORT ;;
+        prometheus) probe=prom_ok port=$CMP_PROM_PORT ;;
+      esac
+      if ! running "$s"; then
+        state=stopped rc=1
+      elif $probe >/dev/null 2>&1; then
+        state="up (pid $(cat "$(pidfile "$s")"))"
+      else
+        state="not answering (pid $(cat "$(pidfile "$s")"))" rc=1
+      fi
+      printf '%-11s 127.0.0.1:%-6s %s\n' "$s" "$port" "$state"
+    done
+    exit "$rc"
+    ;;
+  env)
+    [[ -f $RUN/env.sh ]] || die "not started (no $RUN/env.sh)"
+    cat "$RUN/env.sh"
+    ;;
+  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+esac

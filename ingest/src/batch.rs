@@ -1,0 +1,178 @@
+//! One partition's batch: messages decoded on arrival, then decided together
+//! at flush time — refused, duplicate or stored — in offset order, so the
+//! first delivery of an event wins. Pure: the ledger lookups the decisions
+//! need are passed in.
+
+use std::collections::HashMap;
+
+use cmp_model::{Body, Event, Refusal};
+use cmp_store::{EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
+
+use crate::dedup::{self, DedupIndex, Verdict};
+use crate::dlq::Refused;
+use crate::pseudonym::Pseudonymiser;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// A message as it arrived, decoded.
+#[derive(Debug)]
+pub struct Item {
+    pub offset: i64,
+    /// Kafka message timestamp (ms), for the freshness histogram.
+    pub timestamp_ms: Option<i64>,
+    pub decoded: Decoded,
+}
+
+/// The decoder's verdict; a refused message keeps its bytes for the DLQ.
+#[derive(Debug)]
+pub enum Decoded {
+    Accepted(Box<Event>),
+    Refused {
+        refusal: Refusal,
+        key: Option<Vec<u8>>,
+        payload: Vec<u8>,
+    },
+    /// Already in the ledger (found on resume): a re-read after a crash.
+    AlreadyStored,
+}
+
+/// What a flush must do.
+#[derive(Debug, Default)]
+pub struct Decisions {
+    pub rows: Vec<EventRow>,
+    /// Kafka timestamps of the stored rows, in the same order.
+    pub row_timestamps: Vec<Option<i64>>,
+    pub refused: Vec<Refused>,
+    pub duplicates: u64,
+    /// Dedup keys and event times to add to the index once stored.
+    pub accepted_keys: Vec<(u64, i64)>,
+}
+
+/// Ids whose verdict the index cannot give, and the event-time range
+/// (ms, inclusive start, exclusive end) to look them up in the ledger.
+pub fn unsure_lookup(items: &[Item], index: &DedupIndex) -> Option<(Vec<String>, i64, i64)> {
+    let mut ids = Vec::new();
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    for item in items {
+        if let Decoded::Accepted(e) = &item.decoded {
+            let ms = e.event_time.timestamp_millis();
+            if index.check(dedup::key(&e.event_id), ms) == Verdict::Unsure {
+                ids.push(e.event_id.clone());
+                lo = lo.min(ms - DAY_MS);
+                hi = hi.max(ms + DAY_MS);
+            }
+        }
+    }
+    (!ids.is_empty()).then(|| {
+        ids.sort_unstable();
+        ids.dedup();
+        (ids, lo, hi + 1)
+    })
+}
+
+/// Where a batch's rows come from.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    pub topic: &'a str,
+    pub partition: i32,
+}
+
+/// Decides every item in offset order. `ledger` holds the event times (ms) of
+/// the ledger's entries for the ids [`unsure_lookup`] named.
+pub fn decide(
+    items: Vec<Item>,
+    src: Source<'_>,
+    index: &DedupIndex,
+    ledger: &HashMap<String, Vec<i64>>,
+    pseudo: &Pseudonymiser,
+    now_s: u32,
+) -> Decisions {
+    let mut d = Decisions::default();
+    // Event times accepted in this batch, by id: exact, since not yet indexed.
+    let mut in_batch: HashMap<String, Vec<i64>> = HashMap::new();
+    let within_day = |times: Option<&Vec<i64>>, ms: i64| {
+        times.is_some_and(|ts| ts.iter().any(|t| (t - ms).abs() < DAY_MS))
+    };
+    for item in items {
+        match item.decoded {
+            Decoded::AlreadyStored => d.duplicates += 1,
+            Decoded::Refused {
+                refusal,
+                key,
+                payload,
+            } => d.refused.push(Refused {
+                key,
+                payload,
+                code: refusal.code.as_str(),
+                detail: refusal.detail,
+                topic: src.topic.to_owned(),
+                partition: src.partition,
+                offset: item.offset,
+            }),
+            Decoded::Accepted(event) => {
+                let ms = event.event_time.timestamp_millis();
+                let key = dedup::key(&event.event_id);
+                let duplicate = within_day(in_batch.get(&event.event_id), ms)
+                    || match index.check(key, ms) {
+                        Verdict::Duplicate => true,
+                        Verdict::New => false,
+                        Verdict::Unsure => within_day(ledger.get(&event.event_id), ms),
+                    };
+                if duplicate {
+                    d.duplicates += 1;
+                    continue;
+                }
+                in_batch.entry(event.event_id.clone()).or_default().push(ms);
+                d.accepted_keys.push((key, ms));
+                d.row_timestamps.push(item.timestamp_ms);
+                d.rows.push(to_row(*event, src, item.offset, pseudo, now_s));
+            }
+        }
+    }
+    d
+}
+
+/// The ledger row of an accepted event.
+pub fn to_row(e: Event, src: Source<'_>, offset: i64, pseudo: &Pseudonymiser, now_s: u32) -> EventRow {
+    let ms = e.event_time.timestamp_millis();
+    let mut row = EventRow {
+        src_topic: src.topic.to_owned(),
+        src_partition: u32::try_from(src.partition).unwrap_or_default(),
+        src_offset: u64::try_from(offset).unwrap_or_default(),
+        kind: KIND_ENGAGEMENT,
+        event_time: u32::try_from(ms.div_euclid(1000)).unwrap_or_default(),
+        event_ms: ms,
+        event_id: e.event_id,
+        campaign_id: String::new(),
+        channel: String::new(),
+        action: String::new(),
+        count: 0,
+        cost_cents: 0,
+        program: String::new(),
+        service_channel: String::new(),
+        stage: String::new(),
+        segment: e.segment,
+        region: e.region.as_str().to_owned(),
+        language: e.language.as_str().to_owned(),
+        client_hash: e.client_id.as_deref().map(|c| pseudo.pseudonym(c)).unwrap_or_default(),
+        ingested_at: now_s,
+    };
+    match e.body {
+        Body::Engagement(g) => {
+            row.campaign_id = g.campaign_id;
+            row.channel = g.channel.as_str().to_owned();
+            row.action = g.action.as_str().to_owned();
+            row.count = g.count;
+            row.cost_cents = g.cost_cents;
+        }
+        Body::Uptake(u) => {
+            row.kind = KIND_UPTAKE;
+            row.campaign_id = u.campaign_id.unwrap_or_default();
+            row.program = u.program;
+            row.service_channel = u.service_channel.as_str().to_owned();
+            row.stage = u.stage.as_str().to_owned();
+            row.count = 1;
+        }
+    }
+    row
+}

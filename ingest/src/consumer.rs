@@ -1,0 +1,283 @@
+//! The consumer thread: one librdkafka consumer in the group, polled on a
+//! dedicated thread so that rebalance callbacks may block while workers
+//! finish. Each assigned partition gets a worker task fed through a bounded
+//! queue; when a queue is full the partition is paused (consumption stops,
+//! group membership stays) and resumed once the worker catches up. Offsets
+//! are committed here, as workers report their batches done.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc as std_mpsc};
+use std::time::Duration;
+
+use cmp_config::Settings;
+use cmp_model::Topic;
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::error::KafkaResult;
+use rdkafka::message::OwnedMessage;
+use rdkafka::{ClientConfig, ClientContext, Message, Offset, Statistics, TopicPartitionList};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::shared::{Commit, Shared};
+use crate::worker::{Control, Worker};
+
+type PartitionKey = (String, i32);
+
+/// A running worker as the consumer thread sees it.
+struct Handle {
+    tx: mpsc::Sender<OwnedMessage>,
+    ctl: mpsc::UnboundedSender<Control>,
+    finished: oneshot::Receiver<()>,
+    /// Messages polled while the worker's queue was full (the partition is paused).
+    held: VecDeque<OwnedMessage>,
+}
+
+/// The workers of the assigned partitions.
+struct Router {
+    shared: Arc<Shared>,
+    runtime: tokio::runtime::Handle,
+    topics: HashMap<String, Topic>,
+    queue: usize,
+    workers: HashMap<PartitionKey, Handle>,
+}
+
+impl Router {
+    fn start(&mut self, key: PartitionKey) {
+        let Some(kind) = self.topics.get(&key.0).copied() else {
+            return;
+        };
+        let (tx, rx) = mpsc::channel(self.queue);
+        let (ctl_tx, ctl_rx) = mpsc::unbounded_channel();
+        let (done_tx, done_rx) = oneshot::channel();
+        let worker = Worker::new(Arc::clone(&self.shared), key.0.clone(), kind, key.1, ctl_rx, done_tx);
+        self.runtime.spawn(worker.run(rx));
+        self.workers.insert(
+            key,
+            Handle {
+                tx,
+                ctl: ctl_tx,
+                finished: done_rx,
+                held: VecDeque::new(),
+            },
+        );
+    }
+
+    /// Tells the workers of `keys` to stop and waits until they have.
+    fn stop(&mut self, keys: &[PartitionKey], order: Control) {
+        let stopping: Vec<Handle> = keys.iter().filter_map(|k| self.workers.remove(k)).collect();
+        for h in &stopping {
+            let _ = h.ctl.send(order);
+        }
+        for h in stopping {
+            // Err means the worker dropped its sender: it has finished.
+            let _ = h.finished.blocking_recv();
+        }
+    }
+
+    /// Hands a polled message to its worker, pausing the partition if the worker is behind.
+    fn route(&mut self, m: OwnedMessage, consumer: &BaseConsumer<Context>) {
+        let key = (m.topic().to_owned(), m.partition());
+        if !self.workers.contains_key(&key) {
+            self.start(key.clone());
+        }
+        let Some(h) = self.workers.get_mut(&key) else {
+            return;
+        };
+        if !h.held.is_empty() {
+            h.held.push_back(m);
+            return;
+        }
+        if let Err(mpsc::error::TrySendError::Full(m)) = h.tx.try_send(m) {
+            h.held.push_back(m);
+            let _ = consumer.pause(&partition_list(&key));
+        }
+    }
+
+    /// Moves held messages on to workers that caught up, resuming their partitions.
+    fn release_held(&mut self, consumer: &BaseConsumer<Context>) {
+        for (key, h) in self.workers.iter_mut().filter(|(_, h)| !h.held.is_empty()) {
+            while let Some(m) = h.held.pop_front() {
+                if let Err(mpsc::error::TrySendError::Full(m)) = h.tx.try_send(m) {
+                    h.held.push_front(m);
+                    break;
+                }
+            }
+            if h.held.is_empty() {
+                let _ = consumer.resume(&partition_list(key));
+            }
+        }
+    }
+}
+
+fn partition_list(key: &PartitionKey) -> TopicPartitionList {
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition(&key.0, key.1);
+    tpl
+}
+
+/// librdkafka callbacks: rebalances, statistics, errors.
+pub struct Context {
+    router: Mutex<Router>,
+    commits: Mutex<std_mpsc::Receiver<Commit>>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Context")
+    }
+}
+
+impl Context {
+    fn router(&self) -> std::sync::MutexGuard<'_, Router> {
+        self.router.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Commits every offset the workers reported done.
+    fn commit_done(&self, consumer: &BaseConsumer<Context>, mode: CommitMode) {
+        let rx = self.commits.lock().unwrap_or_else(|p| p.into_inner());
+        let mut latest: HashMap<PartitionKey, i64> = HashMap::new();
+        while let Ok(c) = rx.try_recv() {
+            let e = latest.entry((c.topic, c.partition)).or_insert(c.next_offset);
+            *e = (*e).max(c.next_offset);
+        }
+        if latest.is_empty() {
+            return;
+        }
+        let mut tpl = TopicPartitionList::new();
+        for ((topic, partition), offset) in &latest {
+            let _ = tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset));
+        }
+        if let Err(e) = consumer.commit(&tpl, mode) {
+            // Safe to lose: the ledger, not the committed offset, is the truth on resume.
+            tracing::warn!(error = %e, "offset commit failed");
+        }
+    }
+}
+
+impl ClientContext for Context {
+    fn stats(&self, stats: Statistics) {
+        let router = self.router();
+        let kafka = &router.shared.kafka;
+        if stats.brokers.values().any(|b| b.state == "UP") {
+            kafka.ok();
+        } else {
+            kafka.failed(&"no broker connection is up");
+        }
+        let lag = &router.shared.metrics.partition_lag;
+        for (topic, t) in &stats.topics {
+            for (partition, p) in &t.partitions {
+                if *partition >= 0 && p.consumer_lag >= 0 {
+                    lag.with_label_values(&[topic.as_str(), &partition.to_string()])
+                        .set(p.consumer_lag);
+                }
+            }
+        }
+    }
+
+    fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        if error.rdkafka_error_code() == Some(rdkafka::types::RDKafkaErrorCode::AllBrokersDown) {
+            self.router().shared.kafka.failed(&error);
+        } else {
+            tracing::warn!(error = %error, reason, "kafka client error");
+        }
+    }
+}
+
+impl ConsumerContext for Context {
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Revoke(tpl) = rebalance {
+            let keys: Vec<PartitionKey> = tpl
+                .elements()
+                .iter()
+                .map(|e| (e.topic().to_owned(), e.partition()))
+                .collect();
+            tracing::info!(partitions = keys.len(), "partitions revoked: stopping their workers");
+            self.router().stop(&keys, Control::Revoke);
+            self.commit_done(consumer, CommitMode::Sync);
+            let lag = &self.router().shared.metrics.partition_lag;
+            for (topic, partition) in &keys {
+                let _ = lag.remove_label_values(&[topic.as_str(), &partition.to_string()]);
+            }
+        }
+    }
+
+    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        match rebalance {
+            Rebalance::Assign(tpl) => {
+                let mut router = self.router();
+                for e in tpl.elements() {
+                    router.start((e.topic().to_owned(), e.partition()));
+                }
+                tracing::info!(partitions = tpl.count(), "partitions assigned");
+            }
+            Rebalance::Error(e) => tracing::warn!(error = %e, "rebalance error"),
+            Rebalance::Revoke(_) => {}
+        }
+    }
+
+    fn commit_callback(&self, result: KafkaResult<()>, _offsets: &TopicPartitionList) {
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "offset commit failed");
+        }
+    }
+}
+
+/// Builds the consumer, subscribed to both event topics.
+pub fn consumer(
+    settings: &Settings,
+    shared: Arc<Shared>,
+    commits: std_mpsc::Receiver<Commit>,
+    runtime: tokio::runtime::Handle,
+) -> KafkaResult<BaseConsumer<Context>> {
+    let topics = HashMap::from([
+        (settings.topics.engagement.clone(), Topic::Engagement),
+        (settings.topics.uptake.clone(), Topic::Uptake),
+    ]);
+    let context = Context {
+        router: Mutex::new(Router {
+            shared,
+            runtime,
+            topics,
+            queue: settings.partition_queue,
+            workers: HashMap::new(),
+        }),
+        commits: Mutex::new(commits),
+    };
+    let consumer: BaseConsumer<Context> = ClientConfig::new()
+        .set("bootstrap.servers", &settings.kafka_brokers)
+        .set("group.id", &settings.kafka_group)
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("auto.offset.reset", "earliest")
+        .set("session.timeout.ms", "10000")
+        .set("heartbeat.interval.ms", "1000")
+        .set("statistics.interval.ms", "5000")
+        .set("queued.max.messages.kbytes", "16384")
+        .create_with_context(context)?;
+    consumer.subscribe(&[&settings.topics.engagement, &settings.topics.uptake])?;
+    Ok(consumer)
+}
+
+/// Polls until `stop` is set, then stops every worker (each flushes within
+/// its grace period), commits what they finished, and leaves the group.
+pub fn poll_loop(consumer: BaseConsumer<Context>, stop: Arc<AtomicBool>) {
+    let ctx = consumer.context();
+    while !stop.load(Ordering::Relaxed) {
+        ctx.router().release_held(&consumer);
+        ctx.commit_done(&consumer, CommitMode::Async);
+        match consumer.poll(Duration::from_millis(100)) {
+            Some(Ok(m)) => {
+                let owned = m.detach();
+                drop(m);
+                ctx.router().route(owned, &consumer);
+            }
+            Some(Err(e)) => tracing::warn!(error = %e, "kafka poll error"),
+            None => {}
+        }
+    }
+    let keys: Vec<PartitionKey> = ctx.router().workers.keys().cloned().collect();
+    ctx.router().stop(&keys, Control::Shutdown);
+    ctx.commit_done(&consumer, CommitMode::Sync);
+    consumer.unsubscribe();
+    tracing::info!("consumer stopped");
+}

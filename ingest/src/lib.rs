@@ -1,0 +1,117 @@
+//! `cmp-ingest`: consumes the engagement and uptake topics in a consumer
+//! group, refuses bad messages to the DLQ, pseudonymises client identifiers,
+//! and stores each accepted event exactly once in the ClickHouse ledger.
+//!
+//! Layout: [`consumer`] polls Kafka on its own thread and feeds one
+//! [`worker`] per partition; a worker decodes ([`cmp_model`]), decides a
+//! batch ([`batch`], [`dedup`]), sends refusals ([`dlq`]) and stores rows
+//! ([`ledger`]) before its offsets are committed.
+
+pub mod backoff;
+pub mod batch;
+pub mod consumer;
+pub mod dedup;
+pub mod dlq;
+pub mod ledger;
+pub mod metrics;
+pub mod outage;
+pub mod pseudonym;
+pub mod shared;
+pub mod worker;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use cmp_config::Settings;
+use cmp_model::Limits;
+use cmp_process::{Readiness, Shutdown, serve_probes};
+use cmp_store::Store;
+
+use crate::backoff::Backoff;
+use crate::metrics::Metrics;
+use crate::outage::Outage;
+use crate::shared::Shared;
+
+/// Runs the ingest workers until `shutdown`; returns once the last batch is
+/// flushed and committed (or its grace period ran out).
+pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<()> {
+    let key = settings.require_client_id_key()?;
+    if settings.client_id_key.is_none() {
+        tracing::warn!("CMP_DEMO: client identifiers are hashed with the public demo key");
+    }
+    let metrics = Metrics::new();
+    let ready = Readiness::default();
+    let addr = serve_probes(settings.metrics_addr, metrics.registry.clone(), ready.clone(), shutdown.clone())
+        .await
+        .with_context(|| format!("cannot listen on CMP_METRICS_ADDR {}", settings.metrics_addr))?;
+    tracing::info!(%addr, "metrics and probes listening");
+
+    let store = Store::new(&settings);
+    wait_for_schema(&store, &mut shutdown).await?;
+
+    let (ch_retries, ch_outages) = metrics.dependency("clickhouse");
+    let (k_retries, k_outages) = metrics.dependency("kafka");
+    let (commit_tx, commit_rx) = std::sync::mpsc::channel();
+    let shared = Arc::new(Shared {
+        store,
+        dlq: dlq::Dlq::new(&settings.kafka_brokers, &settings.topics.dlq)?,
+        pseudo: pseudonym::Pseudonymiser::new(&key),
+        metrics,
+        clickhouse: Outage::new("clickhouse", ch_retries, ch_outages),
+        kafka: Outage::new("kafka", k_retries, k_outages),
+        limits: Limits {
+            max_age: chrono::Duration::days(i64::from(settings.max_event_age_days)),
+            ..Limits::default()
+        },
+        batch_max_rows: settings.batch_max_rows,
+        batch_max_wait: settings.batch_max_wait,
+        dedup_horizon_hours: settings.dedup_horizon_hours,
+        commits: commit_tx,
+    });
+    let consumer = consumer::consumer(&settings, Arc::clone(&shared), commit_rx, tokio::runtime::Handle::current())?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let poller = {
+        let stop = Arc::clone(&stop);
+        std::thread::Builder::new()
+            .name("kafka-poll".into())
+            .spawn(move || consumer::poll_loop(consumer, stop))?
+    };
+    tracing::info!(group = %settings.kafka_group, "ingest running");
+    loop {
+        ready.set(!shared.clickhouse.is_down() && !shared.kafka.is_down());
+        tokio::select! {
+            _ = shutdown.wait() => break,
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+        }
+    }
+    ready.set(false);
+    stop.store(true, Ordering::Relaxed);
+    tokio::task::spawn_blocking(move || poller.join())
+        .await?
+        .map_err(|_| anyhow::anyhow!("the consumer thread panicked"))?;
+    Ok(())
+}
+
+/// Waits (with backoff, one log line) until ClickHouse answers, then refuses
+/// to run against a schema older than this build.
+async fn wait_for_schema(store: &Store, shutdown: &mut Shutdown) -> anyhow::Result<()> {
+    let mut attempt = 0;
+    loop {
+        match cmp_store::check_schema(store).await {
+            Ok(()) => return Ok(()),
+            Err(e) if e.is_transient() => {
+                if attempt == 0 {
+                    tracing::error!(error = %e, "ClickHouse unavailable at start: waiting for it");
+                }
+                tokio::select! {
+                    _ = shutdown.wait() => anyhow::bail!("shutdown before ClickHouse answered"),
+                    _ = tokio::time::sleep(Backoff::default().delay(attempt)) => {}
+                }
+                attempt += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Every metric `cmp-ingest` exports, defined in one place. Label values are
+//! bounded: topics and refusal codes are fixed sets, partitions are bounded by
+//! the topics' partition counts.
+
+use prometheus::{
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec,
+    Opts, Registry,
+};
+
+/// The ingest metrics and the registry they live in.
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    pub registry: Registry,
+    /// Messages whose outcome is final (stored, duplicate or refused).
+    pub read: IntCounterVec,
+    pub stored: IntCounterVec,
+    pub duplicates: IntCounterVec,
+    pub refused: IntCounterVec,
+    pub batch_rows: Histogram,
+    pub insert_seconds: Histogram,
+    pub freshness_seconds: HistogramVec,
+    pub partition_lag: IntGaugeVec,
+    pub retries: IntCounterVec,
+    pub outages: IntCounterVec,
+    pub dedup_events: IntGauge,
+}
+
+fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
+    let c = IntCounterVec::new(Opts::new(name, help), labels)
+        .unwrap_or_else(|e| panic!("metric {name}: {e}"));
+    registry
+        .register(Box::new(c.clone()))
+        .unwrap_or_else(|e| panic!("metric {name}: {e}"));
+    c
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let registry = Registry::new();
+        let r = &registry;
+        let read = counter(r, "cmp_ingest_messages_read_total", "Messages read whose outcome is final: stored + duplicates + refused", &["topic"]);
+        let stored = counter(r, "cmp_ingest_events_stored_total", "Accepted events stored in the ClickHouse ledger", &["topic"]);
+        let duplicates = counter(r, "cmp_ingest_duplicates_total", "Re-deliveries recognised as duplicates (including messages already stored by an earlier run)", &["topic"]);
+        let refused = counter(r, "cmp_ingest_refused_total", "Messages refused to the DLQ, by refusal code", &["topic", "code"]);
+        let retries = counter(r, "cmp_ingest_retries_total", "Retried calls to a dependency", &["dependency"]);
+        let outages = counter(r, "cmp_ingest_outages_total", "Outages of a dependency (one per outage, however many retries)", &["dependency"]);
+        let batch_rows = Histogram::with_opts(
+            HistogramOpts::new("cmp_ingest_batch_rows", "Rows per INSERT into the ledger")
+                .buckets(vec![1.0, 10.0, 100.0, 1_000.0, 5_000.0, 10_000.0, 20_000.0, 50_000.0, 100_000.0]),
+        )
+        .unwrap_or_else(|e| panic!("batch_rows: {e}"));
+        let insert_seconds = Histogram::with_opts(
+            HistogramOpts::new("cmp_ingest_insert_duration_seconds", "Latency of one INSERT into the ledger")
+                .buckets(prometheus::exponential_buckets(0.001, 2.0, 15).unwrap_or_default()),
+        )
+        .unwrap_or_else(|e| panic!("insert_seconds: {e}"));
+        let freshness_seconds = HistogramVec::new(
+            HistogramOpts::new("cmp_ingest_freshness_seconds", "From the Kafka message timestamp to the event stored in ClickHouse")
+                .buckets(vec![0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 60.0, 300.0]),
+            &["topic"],
+        )
+        .unwrap_or_else(|e| panic!("freshness: {e}"));
+        let partition_lag = IntGaugeVec::new(
+            Opts::new("cmp_ingest_partition_lag", "Messages behind the partition's high watermark"),
+            &["topic", "partition"],
+        )
+        .unwrap_or_else(|e| panic!("lag: {e}"));
+        let dedup_events = IntGauge::new("cmp_ingest_dedup_index_events", "Event keys held in the in-memory dedup index")
+            .unwrap_or_else(|e| panic!("dedup: {e}"));
+        for m in [
+            Box::new(batch_rows.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(insert_seconds.clone()),
+            Box::new(freshness_seconds.clone()),
+            Box::new(partition_lag.clone()),
+            Box::new(dedup_events.clone()),
+        ] {
+            registry.register(m).unwrap_or_else(|e| panic!("register: {e}"));
+        }
+        Self {
+            registry,
+            read,
+            stored,
+            duplicates,
+            refused,
+            batch_rows,
+            insert_seconds,
+            freshness_seconds,
+            partition_lag,
+            retries,
+            outages,
+            dedup_events,
+        }
+    }
+
+    /// The retry and outage counters of one dependency.
+    pub fn dependency(&self, name: &str) -> (IntCounter, IntCounter) {
+        (self.retries.with_label_values(&[name]), self.outages.with_label_values(&[name]))
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,356 @@
+//! The worker of one assigned partition: decodes messages as they arrive,
+//! and flushes a batch when it holds `CMP_BATCH_MAX_ROWS` messages or its
+//! oldest has waited `CMP_BATCH_MAX_WAIT_MS`. A flush decides every message,
+//! sends the refusals to the DLQ and waits for their acknowledgement, stores
+//! the accepted rows, and only then asks for the offset to be committed.
+//! While ClickHouse or the broker fails, the flush retries with backoff and
+//! the partition's queue fills, which pauses its consumption.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use cmp_model::Topic;
+use rdkafka::Message;
+use rdkafka::message::OwnedMessage;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::backoff::Backoff;
+use crate::batch::{self, Decoded, Item, Source};
+use crate::dedup::{self, DedupIndex};
+use crate::ledger;
+use crate::shared::{Commit, Shared};
+
+/// How long a flush may keep retrying after shutdown was requested.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(7);
+
+/// Orders to a worker from the consumer thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// The partition was revoked: drop the uncommitted batch and stop.
+    Revoke,
+    /// The process stops: flush (within the grace period) and stop.
+    Shutdown,
+}
+
+/// Why a flush or resume did not finish.
+#[derive(Debug)]
+enum Abort {
+    Revoked,
+    GaveUp,
+}
+
+/// One partition's worker.
+pub struct Worker {
+    shared: Arc<Shared>,
+    topic: String,
+    kind: Topic,
+    partition: i32,
+    ctl: mpsc::UnboundedReceiver<Control>,
+    /// Dropped when the worker ends: the consumer thread waits on its receiver.
+    _finished: oneshot::Sender<()>,
+    /// Built from the ledger before the first message is judged.
+    index: Option<DedupIndex>,
+    /// Offsets already in the ledger at or past the first offset read (resume).
+    stored: BTreeSet<i64>,
+    items: Vec<Item>,
+    /// When the oldest message of the current batch arrived.
+    opened: Option<Instant>,
+    /// Set once shutdown was requested: retries stop at this instant.
+    give_up: Option<Instant>,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("topic", &self.topic)
+            .field("partition", &self.partition)
+            .finish()
+    }
+}
+
+impl Worker {
+    pub fn new(
+        shared: Arc<Shared>,
+        topic: String,
+        kind: Topic,
+        partition: i32,
+        ctl: mpsc::UnboundedReceiver<Control>,
+        finished: oneshot::Sender<()>,
+    ) -> Self {
+        Self {
+            shared,
+            topic,
+            kind,
+            partition,
+            ctl,
+            _finished: finished,
+            index: None,
+            stored: BTreeSet::new(),
+            items: Vec::new(),
+            opened: None,
+            give_up: None,
+        }
+    }
+
+    /// Runs until revoked, shut down, or its queue closes.
+    pub async fn run(mut self, mut rx: mpsc::Receiver<OwnedMessage>) {
+        let max_wait = self.shared.batch_max_wait;
+        loop {
+            let deadline = self.opened.map(|t| tokio::time::Instant::from_std(t + max_wait));
+            let step = tokio::select! {
+                biased;
+                c = self.ctl.recv() => match c {
+                    Some(Control::Shutdown) => {
+                        self.give_up = Some(Instant::now() + SHUTDOWN_GRACE);
+                        self.flush().await
+                    }
+                    _ => Err(Abort::Revoked),
+                },
+                m = rx.recv() => match m {
+                    Some(m) => self.arrive(m).await,
+                    None => Err(Abort::Revoked),
+                },
+                _ = sleep_until(deadline), if deadline.is_some() => self.flush().await,
+            };
+            if step.is_err() || self.give_up.is_some() {
+                if step.is_ok() && !self.items.is_empty() {
+                    let _ = self.flush().await;
+                }
+                return;
+            }
+        }
+    }
+
+    /// Decodes one message into the batch; flushes when the batch is full.
+    async fn arrive(&mut self, m: OwnedMessage) -> Result<(), Abort> {
+        let offset = m.offset();
+        if self.index.is_none() {
+            self.resume(offset).await?;
+        }
+        let decoded = if self.stored.remove(&offset) {
+            Decoded::AlreadyStored
+        } else {
+            let payload = m.payload().unwrap_or_default();
+            match cmp_model::decode(payload, self.kind, Utc::now(), &self.shared.limits) {
+                Ok(event) => Decoded::Accepted(Box::new(event)),
+                Err(refusal) => Decoded::Refused {
+                    refusal,
+                    key: m.key().map(<[u8]>::to_vec),
+                    payload: payload.to_vec(),
+                },
+            }
+        };
+        self.items.push(Item {
+            offset,
+            timestamp_ms: m.timestamp().to_millis(),
+            decoded,
+        });
+        self.opened.get_or_insert_with(Instant::now);
+        if self.items.len() >= self.shared.batch_max_rows {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Learns from the ledger what an earlier owner of the partition stored:
+    /// the offsets to skip and the recent keys of the dedup index.
+    async fn resume(&mut self, first_offset: i64) -> Result<(), Abort> {
+        let shared = Arc::clone(&self.shared);
+        let mut attempt = 0;
+        loop {
+            let now_ms = Utc::now().timestamp_millis();
+            let mut index = DedupIndex::new(now_ms, shared.dedup_horizon_hours);
+            let found = async {
+                let stored =
+                    ledger::stored_offsets(&shared.store, &self.topic, self.partition, first_offset).await?;
+                let keys =
+                    ledger::recent_keys(&shared.store, &self.topic, self.partition, index.floor_ms()).await?;
+                Ok::<_, cmp_store::StoreError>((stored, keys))
+            }
+            .await;
+            match found {
+                Ok((stored, keys)) => {
+                    shared.clickhouse.ok();
+                    for (id, ms) in keys {
+                        index.insert(dedup::key(&id), ms);
+                    }
+                    tracing::info!(
+                        topic = %self.topic,
+                        partition = self.partition,
+                        from_offset = first_offset,
+                        already_stored = stored.len(),
+                        dedup_keys = index.len(),
+                        "partition resumed from the ledger"
+                    );
+                    shared.metrics.dedup_events.add(index.len() as i64);
+                    self.stored = stored;
+                    self.index = Some(index);
+                    return Ok(());
+                }
+                Err(e) => {
+                    shared.clickhouse.failed(&e);
+                    self.backoff(attempt).await?;
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// Decides and stores the batch, then asks for its offsets to be committed.
+    async fn flush(&mut self) -> Result<(), Abort> {
+        if self.items.is_empty() {
+            self.opened = None;
+            return Ok(());
+        }
+        let shared = Arc::clone(&self.shared);
+        let Some(index) = self.index.take() else {
+            return Err(Abort::Revoked);
+        };
+        let result = self.store_batch(&shared, &index).await;
+        self.index = Some(index);
+        let (mut decisions, read, next_offset) = result?;
+        self.record(&shared, &mut decisions, read);
+        let _ = shared.commits.send(Commit {
+            topic: self.topic.clone(),
+            partition: self.partition,
+            next_offset,
+        });
+        self.opened = None;
+        Ok(())
+    }
+
+    /// Decides the batch, sends its refusals and stores its rows; returns the
+    /// decisions, the messages read and the offset to commit.
+    async fn store_batch(
+        &mut self,
+        shared: &Shared,
+        index: &DedupIndex,
+    ) -> Result<(batch::Decisions, u64, i64), Abort> {
+        let next_offset = self.items.last().map_or(0, |i| i.offset + 1);
+        let first_offset = self.items.first().map_or(0, |i| i.offset);
+        let ledger_times = match batch::unsure_lookup(&self.items, index) {
+            None => HashMap::new(),
+            Some((ids, from, to)) => {
+                let mut attempt = 0;
+                loop {
+                    match ledger::lookup(&shared.store, &self.topic, &ids, from, to).await {
+                        Ok(found) => break found,
+                        Err(e) => {
+                            shared.clickhouse.failed(&e);
+                            self.backoff(attempt).await?;
+                            attempt += 1;
+                        }
+                    }
+                }
+            }
+        };
+        let items = std::mem::take(&mut self.items);
+        let read = items.len() as u64;
+        let src = Source {
+            topic: &self.topic,
+            partition: self.partition,
+        };
+        let now_s = u32::try_from(Utc::now().timestamp()).unwrap_or_default();
+        let d = batch::decide(items, src, index, &ledger_times, &shared.pseudo, now_s);
+
+        let mut attempt = 0;
+        while !d.refused.is_empty() {
+            match shared.dlq.send_all(&d.refused).await {
+                Ok(()) => {
+                    shared.kafka.ok();
+                    break;
+                }
+                Err(e) => {
+                    shared.kafka.failed(&e);
+                    self.backoff(attempt).await?;
+                    attempt += 1;
+                }
+            }
+        }
+
+        let mut pending = d.rows.clone();
+        let mut attempt = 0;
+        while !pending.is_empty() {
+            let started = Instant::now();
+            match ledger::insert(&shared.store, &pending).await {
+                Ok(()) => {
+                    shared.clickhouse.ok();
+                    shared.metrics.insert_seconds.observe(started.elapsed().as_secs_f64());
+                    shared.metrics.batch_rows.observe(pending.len() as f64);
+                    break;
+                }
+                Err(e) => {
+                    shared.clickhouse.failed(&e);
+                    self.backoff(attempt).await?;
+                    attempt += 1;
+                    // Retry only what did not arrive: part of a failed INSERT may be stored.
+                    match ledger::stored_offsets(&shared.store, &self.topic, self.partition, first_offset).await {
+                        Ok(arrived) => pending.retain(|r| !arrived.contains(&(r.src_offset as i64))),
+                        Err(e) => shared.clickhouse.failed(&e),
+                    }
+                }
+            }
+        }
+        Ok((d, read, next_offset))
+    }
+
+    /// Counts a stored batch and adds its keys to the dedup index.
+    fn record(&mut self, shared: &Shared, d: &mut batch::Decisions, read: u64) {
+        let m = &shared.metrics;
+        let topic = [self.topic.as_str()];
+        m.read.with_label_values(&topic).inc_by(read);
+        m.stored.with_label_values(&topic).inc_by(d.rows.len() as u64);
+        m.duplicates.with_label_values(&topic).inc_by(d.duplicates);
+        for r in &d.refused {
+            m.refused.with_label_values(&[self.topic.as_str(), r.code]).inc();
+        }
+        let now_ms = Utc::now().timestamp_millis();
+        let freshness = m.freshness_seconds.with_label_values(&topic);
+        for ts in d.row_timestamps.iter().flatten() {
+            freshness.observe((now_ms - ts).max(0) as f64 / 1000.0);
+        }
+        if let Some(index) = self.index.as_mut() {
+            let before = index.len() as i64;
+            for (key, ms) in d.accepted_keys.drain(..) {
+                index.insert(key, ms);
+            }
+            index.evict(now_ms);
+            m.dedup_events.add(index.len() as i64 - before);
+        }
+    }
+
+    /// Waits before retry `attempt`, watching for revocation and shutdown.
+    async fn backoff(&mut self, attempt: u32) -> Result<(), Abort> {
+        if self.give_up.is_some_and(|t| Instant::now() >= t) {
+            return Err(Abort::GaveUp);
+        }
+        let delay = Backoff::default().delay(attempt);
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => Ok(()),
+            c = self.ctl.recv() => match c {
+                Some(Control::Shutdown) => {
+                    self.give_up = Some(Instant::now() + SHUTDOWN_GRACE);
+                    Ok(())
+                }
+                _ => Err(Abort::Revoked),
+            },
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        if let Some(index) = &self.index {
+            self.shared.metrics.dedup_events.sub(index.len() as i64);
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}

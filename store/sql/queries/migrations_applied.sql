@@ -1,0 +1,2 @@
+-- params:
+SELECT version FROM schema_migrations ORDER BY version

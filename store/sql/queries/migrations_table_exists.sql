@@ -1,0 +1,2 @@
+-- params:
+EXISTS TABLE schema_migrations

@@ -1,0 +1,2 @@
+-- params:
+SELECT toUInt8(1)

@@ -1,0 +1,39 @@
+//! The row type of the `events` ledger (migration 0002), field for field.
+
+use serde::{Deserialize, Serialize};
+
+/// `kind` of an engagement event (the table's `Enum8` value).
+pub const KIND_ENGAGEMENT: i8 = 1;
+/// `kind` of an uptake event.
+pub const KIND_UPTAKE: i8 = 2;
+
+/// One accepted, normalised, pseudonymised event and the Kafka message it came
+/// from. Fields that do not apply to the event's kind are empty or zero.
+#[derive(Debug, Clone, PartialEq, Eq, clickhouse::Row, Serialize, Deserialize)]
+pub struct EventRow {
+    pub src_topic: String,
+    pub src_partition: u32,
+    pub src_offset: u64,
+    /// [`KIND_ENGAGEMENT`] or [`KIND_UPTAKE`].
+    pub kind: i8,
+    pub event_id: String,
+    /// Event time in whole seconds (UTC): partitions and hour buckets.
+    pub event_time: u32,
+    /// Event time in milliseconds since the epoch: the exact 24-hour dedup rule.
+    pub event_ms: i64,
+    pub campaign_id: String,
+    pub channel: String,
+    pub action: String,
+    pub count: u32,
+    pub cost_cents: u64,
+    pub program: String,
+    pub service_channel: String,
+    pub stage: String,
+    pub segment: String,
+    pub region: String,
+    pub language: String,
+    /// Lower-case hex HMAC-SHA-256 of `client_id`; empty when the event had none.
+    pub client_hash: String,
+    /// When ingest stored the row (seconds, UTC).
+    pub ingested_at: u32,
+}

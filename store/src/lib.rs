@@ -1,0 +1,17 @@
+//! ClickHouse access shared by the three processes: building the client from
+//! settings, the versioned schema (ordered `.sql` migrations under
+//! `store/sql/migrations`, applied by `cmp-aggregator migrate`), the check
+//! that refuses to run against an older schema, and the row type of the
+//! `events` ledger. Every statement lives in a `.sql` file so the SQL check
+//! (`deploy/local/check-sql.sh`) can run it through the current engine too.
+
+mod client;
+mod error;
+mod events;
+mod migrate;
+pub mod sql;
+
+pub use client::{ping, Store};
+pub use error::StoreError;
+pub use events::{EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
+pub use migrate::{check_schema, migrate, MIGRATIONS, Migration};

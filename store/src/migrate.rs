@@ -1,0 +1,150 @@
+//! The versioned schema: ordered migrations, applied once each and recorded
+//! in `schema_migrations`. Every statement is idempotent (`IF NOT EXISTS`),
+//! so a migration interrupted between running and recording is simply run
+//! again.
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use crate::{sql, Store, StoreError};
+
+/// One migration: its version (the file's number), name and SQL text.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+macro_rules! migration {
+    ($version:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("../sql/migrations/", $name, ".sql")),
+        }
+    };
+}
+
+/// Every migration, in order. A unit test checks this list against the folder.
+pub const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_schema_migrations"),
+    migration!(2, "0002_events"),
+];
+
+#[derive(Debug, clickhouse::Row, Serialize, Deserialize)]
+struct Applied {
+    version: u32,
+    name: String,
+    /// Seconds since the epoch (a `DateTime` column).
+    applied_at: u32,
+}
+
+impl Migration {
+    /// The statements of the file, split at `;` ending a line.
+    pub fn statements(&self) -> impl Iterator<Item = String> + '_ {
+        self.sql
+            .split(";\n")
+            .map(|s| {
+                s.lines()
+                    .filter(|l| !l.trim_start().starts_with("--"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .map(|s| s.trim().trim_end_matches(';').to_owned())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// Versions already applied, ascending.
+async fn applied(store: &Store) -> Result<Vec<u32>, StoreError> {
+    let exists = store
+        .client
+        .query(sql::MIGRATIONS_TABLE_EXISTS)
+        .fetch_one::<u8>()
+        .await?;
+    if exists == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(store
+        .client
+        .query(sql::MIGRATIONS_APPLIED)
+        .fetch_all::<u32>()
+        .await?)
+}
+
+/// Applies every migration not yet recorded; returns the versions applied now.
+pub async fn migrate(store: &Store) -> Result<Vec<u32>, StoreError> {
+    store.create_database().await?;
+    let done = applied(store).await?;
+    let mut now_applied = Vec::new();
+    for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
+        for statement in m.statements() {
+            store.client.query(&statement).execute().await?;
+        }
+        let mut insert = store.client.insert::<Applied>("schema_migrations").await?;
+        insert
+            .write(&Applied {
+                version: m.version,
+                name: m.name.to_owned(),
+                applied_at: u32::try_from(Utc::now().timestamp()).unwrap_or(u32::MAX),
+            })
+            .await?;
+        insert.end().await?;
+        tracing::info!(version = m.version, name = m.name, "migration applied");
+        now_applied.push(m.version);
+    }
+    Ok(now_applied)
+}
+
+/// Refuses a schema older (or newer) than this build's migrations.
+pub async fn check_schema(store: &Store) -> Result<(), StoreError> {
+    let needed = MIGRATIONS.last().map_or(0, |m| m.version);
+    let found = applied(store).await?.last().copied().unwrap_or(0);
+    if found < needed {
+        return Err(StoreError::SchemaTooOld { found, needed });
+    }
+    if found > needed {
+        return Err(StoreError::SchemaTooNew { found, known: needed });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_matches_the_folder_in_order() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sql/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("migrations folder")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().trim_end_matches(".sql").to_owned())
+            .collect();
+        files.sort();
+        let listed: Vec<&str> = MIGRATIONS.iter().map(|m| m.name).collect();
+        assert_eq!(files, listed);
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1);
+            assert!(m.name.starts_with(&format!("{:04}_", m.version)));
+        }
+    }
+
+    #[test]
+    fn statements_split_and_drop_comments() {
+        let m = Migration {
+            version: 9,
+            name: "x",
+            sql: "-- a comment; with semicolon\nCREATE TABLE a (x UInt8) ENGINE = Memory;\nCREATE TABLE b\n(y UInt8) ENGINE = Memory;\n",
+        };
+        let s: Vec<String> = m.statements().collect();
+        assert_eq!(
+            s,
+            vec![
+                "CREATE TABLE a (x UInt8) ENGINE = Memory",
+                "CREATE TABLE b\n(y UInt8) ENGINE = Memory"
+            ]
+        );
+    }
+}
