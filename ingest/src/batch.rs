@@ -176,3 +176,110 @@ pub fn to_row(e: Event, src: Source<'_>, offset: i64, pseudo: &Pseudonymiser, no
     }
     row
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Utc};
+    use cmp_config::Secret;
+    use cmp_model::{Limits, RefusalCode, Topic};
+
+    const NOW: &str = "2026-11-05T00:00:00Z";
+
+    fn now() -> DateTime<Utc> {
+        NOW.parse().expect("time")
+    }
+
+    fn item(offset: i64, json: &str) -> Item {
+        let decoded = match cmp_model::decode(json.as_bytes(), Topic::Engagement, now(), &Limits::default()) {
+            Ok(e) => Decoded::Accepted(Box::new(e)),
+            Err(refusal) => Decoded::Refused {
+                refusal,
+                key: Some(b"k".to_vec()),
+                payload: json.as_bytes().to_vec(),
+            },
+        };
+        Item {
+            offset,
+            timestamp_ms: Some(now().timestamp_millis()),
+            decoded,
+        }
+    }
+
+    fn click(id: &str, time: &str, count: u32) -> String {
+        format!(
+            r#"{{"event_id":"{id}","event_time":"{time}","campaign_id":"c1","channel":"web","action":"click","count":{count},"client_id":"ga:1"}}"#
+        )
+    }
+
+    fn run(items: Vec<Item>, index: &DedupIndex, ledger: &HashMap<String, Vec<i64>>) -> Decisions {
+        let pseudo = Pseudonymiser::new(&Secret::new("k".repeat(32)));
+        let src = Source {
+            topic: "cmp.engagement.v1",
+            partition: 2,
+        };
+        decide(items, src, index, ledger, &pseudo, 1)
+    }
+
+    #[test]
+    fn first_delivery_wins_and_refusals_keep_their_bytes() {
+        let index = DedupIndex::new(now().timestamp_millis(), 72);
+        let items = vec![
+            item(10, &click("a", "2026-11-04T10:00:00Z", 1)),
+            item(11, &click("a", "2026-11-04T10:00:00Z", 9)),
+            item(12, "{not json"),
+            item(13, &click("b", "2026-11-04T10:00:00Z", 1)),
+            Item {
+                offset: 14,
+                timestamp_ms: None,
+                decoded: Decoded::AlreadyStored,
+            },
+        ];
+        let d = run(items, &index, &HashMap::new());
+        assert_eq!(d.rows.len(), 2);
+        assert_eq!(d.rows[0].count, 1, "the first delivery is kept");
+        assert_eq!((d.rows[0].src_partition, d.rows[0].src_offset), (2, 10));
+        assert_eq!(d.rows[1].event_id, "b");
+        assert_eq!(d.duplicates, 2);
+        assert_eq!(d.refused.len(), 1);
+        assert_eq!(d.refused[0].code, RefusalCode::Malformed.as_str());
+        assert_eq!(d.refused[0].payload, b"{not json");
+        assert_eq!((d.refused[0].offset, d.refused[0].partition), (12, 2));
+        assert_eq!(d.rows[0].client_hash.len(), 64);
+        assert!(!d.rows[0].client_hash.contains("ga:1"));
+    }
+
+    #[test]
+    fn same_id_a_day_or_more_apart_is_a_new_event() {
+        let index = DedupIndex::new(now().timestamp_millis(), 72);
+        let items = vec![
+            item(1, &click("a", "2026-11-03T10:00:00Z", 1)),
+            item(2, &click("a", "2026-11-04T10:00:00Z", 1)),
+            item(3, &click("a", "2026-11-04T09:59:59.999Z", 1)),
+        ];
+        let d = run(items, &index, &HashMap::new());
+        assert_eq!(d.rows.len(), 2, "exactly 24 h apart counts again");
+        assert_eq!(d.duplicates, 1);
+    }
+
+    #[test]
+    fn the_index_and_the_ledger_decide_what_the_batch_cannot() {
+        let mut index = DedupIndex::new(now().timestamp_millis(), 72);
+        let t = "2026-11-04T10:00:00Z".parse::<DateTime<Utc>>().expect("time");
+        index.insert(dedup::key("seen"), t.timestamp_millis());
+        let late = "2026-10-20T10:00:00Z".parse::<DateTime<Utc>>().expect("time");
+        let items = vec![
+            item(1, &click("seen", "2026-11-04T12:00:00Z", 1)),
+            item(2, &click("late-seen", "2026-10-20T11:00:00Z", 1)),
+            item(3, &click("late-new", "2026-10-20T11:00:00Z", 1)),
+        ];
+        let (ids, from, to) = unsure_lookup(&items, &index).expect("late events need the ledger");
+        assert_eq!(ids, vec!["late-new".to_owned(), "late-seen".to_owned()]);
+        assert!(from <= late.timestamp_millis() && to > late.timestamp_millis() + DAY_MS);
+        let ledger = HashMap::from([("late-seen".to_owned(), vec![late.timestamp_millis()])]);
+        let d = run(items, &index, &ledger);
+        assert_eq!(d.duplicates, 2);
+        assert_eq!(d.rows.len(), 1);
+        assert_eq!(d.rows[0].event_id, "late-new");
+    }
+}

@@ -153,7 +153,8 @@ mod tests {
         assert_eq!(ix.check(k, NOW - 1_000), Verdict::New);
         ix.insert(k, NOW - 1_000);
         assert_eq!(ix.check(k, NOW - 1_000), Verdict::Duplicate);
-        assert_eq!(ix.check(k, NOW + 23 * HOUR_MS), Verdict::Duplicate);
+        assert_eq!(ix.check(k, NOW + 22 * HOUR_MS), Verdict::Duplicate);
+        assert_eq!(ix.check(k, NOW + 23 * HOUR_MS), Verdict::Unsure);
         assert_eq!(ix.check(key("web-2"), NOW - 1_000), Verdict::New);
     }
 

@@ -1,1 +1,5 @@
-//! End-to-end tests.
+//! End-to-end tests against the real broker and ClickHouse started by
+//! `deploy/local/test.sh`; one binary, one module per concern.
+
+mod migrate;
+mod pipeline;

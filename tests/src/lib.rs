@@ -1,1 +1,13 @@
-//! Shared helpers of the end-to-end tests.
+//! The harness of the end-to-end tests: the real services started by
+//! `deploy/local/services.sh` (found through the `CMP_*` variables it
+//! exports), a fresh ClickHouse database and fresh topics per test, and the
+//! project's real binaries started as child processes.
+
+pub mod ledger;
+pub mod manifest;
+pub mod proc;
+pub mod services;
+
+pub use manifest::Manifest;
+pub use proc::{Process, bin_path, free_addr, http_get, metric_sum, run};
+pub use services::{TestEnv, wait_until};

@@ -1,0 +1,81 @@
+//! The schema: migrations applied by `cmp-aggregator migrate`, idempotently,
+//! and processes refusing an older schema.
+
+use std::time::Duration;
+
+use cmp_store::{EventRow, MIGRATIONS};
+use cmp_tests::{Process, TestEnv, run};
+
+#[tokio::test]
+async fn migrate_twice_changes_nothing_the_second_time() {
+    let env = TestEnv::new("migrate", 1).await;
+    assert!(run("migrate", "cmp-aggregator", &["migrate"], &env.vars).success());
+    let first = cmp_store::migrate(&env.store).await.expect("second migration run");
+    assert!(first.is_empty(), "second run applied {first:?}");
+    assert!(run("migrate", "cmp-aggregator", &["migrate"], &env.vars).success());
+    let recorded: u64 = env
+        .store
+        .client
+        .query("SELECT count() FROM schema_migrations")
+        .fetch_one()
+        .await
+        .expect("count");
+    assert_eq!(recorded, MIGRATIONS.len() as u64);
+    cmp_store::check_schema(&env.store).await.expect("schema current");
+}
+
+#[tokio::test]
+async fn the_event_row_type_matches_the_table() {
+    let env = TestEnv::new("rowtype", 1).await;
+    cmp_store::migrate(&env.store).await.expect("migrate");
+    let row = EventRow {
+        src_topic: "cmp.uptake.v1".into(),
+        src_partition: 3,
+        src_offset: 42,
+        kind: cmp_store::KIND_UPTAKE,
+        event_id: "crm-55103".into(),
+        event_time: 1_762_184_520,
+        event_ms: 1_762_184_520_123,
+        campaign_id: String::new(),
+        channel: String::new(),
+        action: String::new(),
+        count: 1,
+        cost_cents: 0,
+        program: "oas".into(),
+        service_channel: "in_person".into(),
+        stage: "completed".into(),
+        segment: "unspecified".into(),
+        region: "MB".into(),
+        language: "und".into(),
+        client_hash: "ab".repeat(32),
+        ingested_at: 1_762_184_600,
+    };
+    let mut insert = env.store.client.insert::<EventRow>("events").await.expect("insert");
+    insert.write(&row).await.expect("write");
+    insert.end().await.expect("end");
+    let back: Vec<EventRow> = env
+        .store
+        .client
+        .query("SELECT ?fields FROM events")
+        .fetch_all()
+        .await
+        .expect("select");
+    assert_eq!(back, vec![row]);
+}
+
+#[tokio::test]
+async fn processes_refuse_an_older_schema() {
+    let env = TestEnv::new("oldschema", 1).await;
+    env.store.create_database().await.expect("create database");
+    let status = run("oldschema", "cmp-api", &[], &env.with("CMP_API_TOKENS_FILE", "/dev/null"));
+    assert!(!status.success(), "cmp-api started on an empty schema");
+    let mut ingest = Process::spawn("oldschema", "ingest", "cmp-ingest", &[], &env.vars);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while ingest.running() {
+        assert!(std::time::Instant::now() < deadline, "cmp-ingest kept running on an empty schema");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let log = std::fs::read_to_string(cmp_tests::bin_path("cmp-ingest").with_file_name("test-logs/oldschema/ingest.log"))
+        .expect("ingest log");
+    assert!(log.contains("cmp-aggregator migrate"), "log does not say to migrate: {log}");
+}

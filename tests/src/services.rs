@@ -1,0 +1,108 @@
+//! The services under test and per-test isolation: each test gets its own
+//! database and its own topics, so tests run in parallel on one broker and
+//! one ClickHouse server.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use cmp_config::{Settings, Source};
+use cmp_store::Store;
+use rdkafka::ClientConfig;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+/// One test's slice of the services.
+#[derive(Debug, Clone)]
+pub struct TestEnv {
+    /// `CMP_*` variables for the processes under test.
+    pub vars: Vec<(String, String)>,
+    pub settings: Settings,
+    pub store: Store,
+    pub brokers: String,
+}
+
+fn required(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the integration tests through deploy/local/test.sh, which starts the services")
+    })
+}
+
+impl TestEnv {
+    /// A fresh database `t_<name>_<pid>_<n>` and fresh topics with `partitions` each.
+    pub async fn new(name: &str, partitions: i32) -> Self {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let suffix = format!("{name}_{}_{n}", std::process::id());
+        let brokers = required("CMP_KAFKA_BROKERS");
+        let vars: Vec<(String, String)> = vec![
+            ("CMP_KAFKA_BROKERS".into(), brokers.clone()),
+            ("CMP_CLICKHOUSE_URL".into(), required("CMP_CLICKHOUSE_URL")),
+            ("CMP_CLICKHOUSE_DATABASE".into(), format!("t_{suffix}")),
+            ("CMP_TOPIC_ENGAGEMENT".into(), format!("t.{suffix}.engagement")),
+            ("CMP_TOPIC_UPTAKE".into(), format!("t.{suffix}.uptake")),
+            ("CMP_TOPIC_DLQ".into(), format!("t.{suffix}.dlq")),
+            ("CMP_KAFKA_GROUP".into(), format!("t.{suffix}.ingest")),
+            ("CMP_CLIENT_ID_KEY".into(), "test-key-0123456789-0123456789-0123456789".into()),
+            ("CMP_BATCH_MAX_WAIT_MS".into(), "200".into()),
+        ];
+        let settings = Settings::from_source(&Source::layered(None, vars.clone()).expect("source"))
+            .expect("test settings are valid");
+        let store = Store::new(&settings);
+        let env = Self {
+            vars,
+            store,
+            brokers,
+            settings,
+        };
+        let topics = &env.settings.topics;
+        env.create_topics(&[&topics.engagement, &topics.uptake, &topics.dlq], partitions)
+            .await;
+        env
+    }
+
+    /// Creates topics (idempotent enough for tests: fails loudly on any error).
+    pub async fn create_topics(&self, names: &[&str], partitions: i32) {
+        let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+            .set("bootstrap.servers", &self.brokers)
+            .create()
+            .expect("admin client");
+        let new: Vec<NewTopic<'_>> = names
+            .iter()
+            .map(|n| NewTopic::new(n, partitions, TopicReplication::Fixed(1)))
+            .collect();
+        let results = admin
+            .create_topics(&new, &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))))
+            .await
+            .expect("create topics");
+        for r in results {
+            r.expect("topic created");
+        }
+    }
+
+    /// The variables with one more set or replaced.
+    pub fn with(&self, name: &str, value: &str) -> Vec<(String, String)> {
+        let mut vars: Vec<(String, String)> =
+            self.vars.iter().filter(|(k, _)| k != name).cloned().collect();
+        vars.push((name.to_owned(), value.to_owned()));
+        vars
+    }
+}
+
+/// Polls `check` every 200 ms until it returns `Some`, or panics after `limit`
+/// naming `what` (the last observed value helps the reader of the failure).
+pub async fn wait_until<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let start = Instant::now();
+    loop {
+        let last = match check().await {
+            Ok(v) => return v,
+            Err(state) => state,
+        };
+        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}; last state: {last}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
