@@ -1,5 +1,7 @@
 //! End-to-end tests against the real broker and ClickHouse started by
 //! `deploy/local/test.sh`; one binary, one module per concern.
 
+mod ingest;
 mod migrate;
+mod outage;
 mod pipeline;

@@ -3,6 +3,8 @@
 //! exports), a fresh ClickHouse database and fresh topics per test, and the
 //! project's real binaries started as child processes.
 
+pub mod generate;
+pub mod kafka;
 pub mod ledger;
 pub mod manifest;
 pub mod proc;

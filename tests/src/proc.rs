@@ -166,3 +166,17 @@ pub fn run(test: &str, bin: &str, args: &[&str], vars: &[(String, String)]) -> E
         .unwrap_or_else(|e| panic!("run {bin}: {e}"))
 }
 
+
+impl Process {
+    /// Waits for the process to exit by itself; panics after `limit`.
+    pub async fn wait_exit(&mut self, limit: Duration) -> ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait child") {
+                return status;
+            }
+            assert!(start.elapsed() < limit, "{} still running after {limit:?}", self.name);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
