@@ -101,7 +101,7 @@ running() {
 launch() {
   local svc=$1 dir=$2 logf=$3
   shift 3
-  (cd "$dir" && exec setsid "$@" >>"$logf" 2>&1 </dev/null) &
+  (cd "$dir" && exec setsid "$@" >>"$logf" 2>&1 </dev/null 9>&-) &
   echo $! >"$(pidfile "$svc")"
 }
 
@@ -161,14 +161,14 @@ start_clickhouse() {
   log "clickhouse ready: http://127.0.0.1:$CMP_CH_HTTP_PORT (tcp $CMP_CH_TCP_PORT)"
 }
 
+# `tansu topic list` is a metadata request; it prints the topics as JSON.
 kafka_ok() { "$TANSU" topic list --broker "tcp://127.0.0.1:$CMP_KAFKA_PORT"; }
 
-# Creates the topic unless the broker already has it.
+# Creates the topic unless the broker already has it (create fails then).
 create_topic() {
-  local out
-  out="$("$TANSU" topic create --broker "tcp://127.0.0.1:$CMP_KAFKA_PORT" \
-    --partitions "${CMP_PARTITIONS:-4}" "$1" 2>&1)" && return 0
-  kafka_ok 2>/dev/null | grep -qxF "$1" || { echo "$out" >&2; return 1; }
+  "$TANSU" topic create --broker "tcp://127.0.0.1:$CMP_KAFKA_PORT" \
+    --partitions "${CMP_PARTITIONS:-4}" "$1" ||
+    kafka_ok | grep -qF "\"name\":\"$1\""
 }
 
 start_kafka() {

@@ -62,7 +62,8 @@ pub(crate) fn push_audience(rng: &mut impl Rng, fields: &mut Fields) {
     if let Some(region) = weighted(rng, REGIONS).flatten() {
         fields.push("region", any_case(rng, region.as_str(), REGION_CASES));
     }
-    if let Some(language) = weighted(rng, &[(None, 12), (Some("en"), 60), (Some("fr"), 28)]).flatten()
+    if let Some(language) =
+        weighted(rng, &[(None, 12), (Some("en"), 60), (Some("fr"), 28)]).flatten()
     {
         fields.push("language", any_case(rng, language, LANGUAGE_CASES));
     }
@@ -88,4 +89,3 @@ pub(crate) fn client_id(rng: &mut impl Rng, config: &GenConfig, campaign: usize)
     let n = campaign as u64 * pool + rng.random_range(0..pool);
     format!("ga:{n}")
 }
-

@@ -122,7 +122,10 @@ impl GenConfig {
             if !is_slug(&c.program) {
                 return Err(ConfigError::new(
                     "campaigns",
-                    format!("has a program that is not a slug (a-z 0-9 _ -): {:?}", c.program),
+                    format!(
+                        "has a program that is not a slug (a-z 0-9 _ -): {:?}",
+                        c.program
+                    ),
                 ));
             }
             if self.campaigns[..i].iter().any(|earlier| earlier.id == c.id) {
@@ -155,7 +158,10 @@ impl GenConfig {
             ));
         }
         if self.clients_per_campaign == 0 {
-            return Err(ConfigError::new("clients_per_campaign", "must be at least 1"));
+            return Err(ConfigError::new(
+                "clients_per_campaign",
+                "must be at least 1",
+            ));
         }
         Ok(())
     }
@@ -181,16 +187,23 @@ mod tests {
 
     #[test]
     fn every_fault_names_its_field() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut GenConfig)>)> = vec![
+        type Breakage = Box<dyn Fn(&mut GenConfig)>;
+        let cases: Vec<(&str, Breakage)> = vec![
             ("campaigns", Box::new(|c| c.campaigns.clear())),
             ("campaigns", Box::new(|c| c.campaigns[0].id = "OAS".into())),
-            ("campaigns", Box::new(|c| c.campaigns[0].program = "".into())),
+            (
+                "campaigns",
+                Box::new(|c| c.campaigns[0].program = "".into()),
+            ),
             (
                 "campaigns",
                 Box::new(|c| c.campaigns.push(c.campaigns[0].clone())),
             ),
             ("redelivery_share", Box::new(|c| c.redelivery_share = 1.5)),
-            ("changed_redelivery_share", Box::new(|c| c.changed_redelivery_share = -0.1)),
+            (
+                "changed_redelivery_share",
+                Box::new(|c| c.changed_redelivery_share = -0.1),
+            ),
             ("invalid_share", Box::new(|c| c.invalid_share = f64::NAN)),
             ("late_share", Box::new(|c| c.late_share = 2.0)),
             (
@@ -202,7 +215,10 @@ mod tests {
             ),
             ("spread", Box::new(|c| c.spread = Duration::days(61))),
             ("spread", Box::new(|c| c.spread = Duration::seconds(-1))),
-            ("clients_per_campaign", Box::new(|c| c.clients_per_campaign = 0)),
+            (
+                "clients_per_campaign",
+                Box::new(|c| c.clients_per_campaign = 0),
+            ),
         ];
         for (field, break_it) in cases {
             let mut c = GenConfig::default();

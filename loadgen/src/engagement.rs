@@ -31,7 +31,13 @@ const CHANNELS: &[(Channel, u32)] = &[
 fn actions(channel: Channel) -> &'static [(Action, u32)] {
     use Action::{Click, Engagement, Impression, Share, VideoComplete, Visit};
     match channel {
-        Channel::Web => &[(Impression, 40), (Click, 15), (Engagement, 10), (Share, 3), (Visit, 25)],
+        Channel::Web => &[
+            (Impression, 40),
+            (Click, 15),
+            (Engagement, 10),
+            (Share, 3),
+            (Visit, 25),
+        ],
         Channel::Social => &[
             (Impression, 45),
             (Click, 15),
@@ -42,7 +48,12 @@ fn actions(channel: Channel) -> &'static [(Action, u32)] {
         ],
         Channel::Search => &[(Impression, 60), (Click, 30), (Visit, 10)],
         Channel::Display => &[(Impression, 75), (Click, 20), (Visit, 5)],
-        Channel::Video => &[(Impression, 50), (VideoComplete, 30), (Click, 10), (Engagement, 10)],
+        Channel::Video => &[
+            (Impression, 50),
+            (VideoComplete, 30),
+            (Click, 10),
+            (Engagement, 10),
+        ],
         Channel::Tv => &[(Impression, 85), (VideoComplete, 15)],
         Channel::Radio | Channel::Print => &[(Impression, 1)],
         Channel::Signage => &[(Impression, 90), (Engagement, 10)],
@@ -106,8 +117,10 @@ pub(crate) fn build(
             if rng.random_bool(0.5) {
                 fields.push("count", 1);
             }
-            if matches!(channel, Channel::Search | Channel::Social | Channel::Display)
-                && rng.random_bool(0.4)
+            if matches!(
+                channel,
+                Channel::Search | Channel::Social | Channel::Display
+            ) && rng.random_bool(0.4)
             {
                 fields.push("cost_cents", rng.random_range(20..=400_u64));
             }
@@ -133,7 +146,11 @@ mod tests {
         for &(channel, weight) in CHANNELS {
             assert!(weight > 0);
             let table = actions(channel);
-            assert!(table.iter().any(|(a, w)| *a == Action::Impression && *w > 0));
+            assert!(
+                table
+                    .iter()
+                    .any(|(a, w)| *a == Action::Impression && *w > 0)
+            );
             reachable.extend(table.iter().filter(|(_, w)| *w > 0).map(|(a, _)| *a));
         }
         assert_eq!(CHANNELS.len(), Channel::ALL.len());

@@ -70,13 +70,12 @@ impl Generator {
         if roll < self.config.invalid_share {
             return self.invalid();
         }
-        if roll < self.config.invalid_share + self.config.redelivery_share {
-            if let Some(message) = self
+        if roll < self.config.invalid_share + self.config.redelivery_share
+            && let Some(message) = self
                 .recent
                 .redeliver(&mut self.rng, self.config.changed_redelivery_share)
-            {
-                return message;
-            }
+        {
+            return message;
         }
         self.fresh()
     }

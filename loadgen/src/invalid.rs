@@ -21,8 +21,15 @@ use crate::{engagement, event_time, uptake};
 const PADDING_BYTES: usize = 64 * 1024;
 
 /// The required fields of each topic, in the contract's order.
-const REQUIRED_ENGAGEMENT: &[&str] = &["event_id", "event_time", "campaign_id", "channel", "action"];
-const REQUIRED_UPTAKE: &[&str] = &["event_id", "event_time", "program", "service_channel", "stage"];
+const REQUIRED_ENGAGEMENT: &[&str] =
+    &["event_id", "event_time", "campaign_id", "channel", "action"];
+const REQUIRED_UPTAKE: &[&str] = &[
+    "event_id",
+    "event_time",
+    "program",
+    "service_channel",
+    "stage",
+];
 
 /// An invalid message refused with `code`. `variant` picks which fault of
 /// that kind (successive variants cycle through all of them); `event_id`
@@ -58,7 +65,7 @@ pub(crate) fn build(
                 Topic::Uptake => REQUIRED_UPTAKE,
             };
             let field = pick(required, variant).unwrap_or(&"event_id");
-            if (variant / required.len() as u64) % 2 == 0 {
+            if (variant / required.len() as u64).is_multiple_of(2) {
                 fields.remove(field);
             } else {
                 fields.set(field, Value::Null);
@@ -113,9 +120,12 @@ fn malformed(fields: &mut Fields, variant: u64) -> Vec<u8> {
     }
 }
 
+/// A field and how to compute a value its rule refuses.
+type Fault = (&'static str, fn(&Fields) -> Value);
+
 /// One field set to a value its rule refuses.
 fn invalid_value(fields: &mut Fields, topic: Topic, variant: u64) {
-    let faults: &[(&'static str, fn(&Fields) -> Value)] = match topic {
+    let faults: &[Fault] = match topic {
         Topic::Engagement => &[
             ("channel", |_| "fax".into()),
             ("count", |_| 0.into()),
