@@ -6,9 +6,10 @@
 #     python3-venv curl (their system services are never started);
 #   - the tansu Kafka-protocol broker, built with cargo into
 #     "$CACHE/tansu-0.6.0" (about 8 minutes cold on 2 cores);
-#   - with --with-chdb: a Python venv "$CACHE/venv-chdb" holding chdb.
+#   - with --with-chdb: a Python venv "$CACHE/venv-chdb" holding chdb
+#     (--chdb-only: that venv alone, as deploy/local/check-sql.sh needs).
 # CACHE is $CMP_CACHE_DIR, else ${XDG_CACHE_HOME:-$HOME/.cache}/cmp.
-# Usage: deploy/local/install.sh [--with-chdb]
+# Usage: deploy/local/install.sh [--with-chdb | --chdb-only]
 set -euo pipefail
 
 TANSU_VERSION=0.6.0
@@ -17,11 +18,12 @@ CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
 TANSU_ROOT="$CACHE/tansu-$TANSU_VERSION"
 CHDB_VENV="$CACHE/venv-chdb"
 
-with_chdb=0
+with_chdb=0 chdb_only=0
 for arg in "$@"; do
   case "$arg" in
     --with-chdb) with_chdb=1 ;;
-    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+    --chdb-only) with_chdb=1 chdb_only=1 ;;
+    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -68,10 +70,10 @@ install_tansu() {
   exec 9>"$CACHE/tansu-$TANSU_VERSION.lock"
   flock 9
   # A build started by hand (not through this script) into the same root.
-  while pgrep -f "cargo install tansu.*--root $TANSU_ROOT" >/dev/null; do
+  if pgrep -f "cargo install tansu.*--root $TANSU_ROOT" >/dev/null; then
     log "waiting for a running 'cargo install tansu' into $TANSU_ROOT"
-    sleep 10
-  done
+    while pgrep -f "cargo install tansu.*--root $TANSU_ROOT" >/dev/null; do sleep 5; done
+  fi
   if [[ ! -x $bin ]]; then
     log "building tansu $TANSU_VERSION into $TANSU_ROOT (about 8 minutes)"
     cargo install tansu --version "$TANSU_VERSION" --locked \
@@ -89,7 +91,6 @@ install_chdb() {
   "$CHDB_VENV/bin/pip" install -q chdb
 }
 
-install_apt_packages
+if [[ $chdb_only -eq 0 ]]; then install_apt_packages; fi
 if [[ $with_chdb -eq 1 ]]; then install_chdb; log "ok: chdb in $CHDB_VENV"; fi
-install_tansu
-log "ok: tansu at $TANSU_ROOT/bin/tansu"
+if [[ $chdb_only -eq 0 ]]; then install_tansu; log "ok: tansu at $TANSU_ROOT/bin/tansu"; fi

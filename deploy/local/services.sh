@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Real local services for development and tests, on 127.0.0.1 only:
 #   clickhouse  Debian's clickhouse-server (18.16) with deploy/local/clickhouse/*.xml
-#   kafka       tansu 0.6 (Kafka protocol) with sqlite storage, plus the topics
+#   kafka       tansu 0.6 (Kafka protocol), plus the topics; storage from
+#               CMP_KAFKA_STORAGE: `sqlite` (default: survives a broker restart)
+#               or `memory` (about 20x faster to consume, lost on restart)
 #   prometheus  Debian's prometheus scraping $CMP_PROM_TARGETS (host:port,...)
 # Usage: services.sh start|stop [--purge]|status|env [clickhouse|kafka|prometheus]...
 # Everything lives in $CMP_RUN_DIR (default <repo>/.run): data, logs, pids and
@@ -26,6 +28,13 @@ ALL=(clickhouse kafka prometheus)
 # Which executable each service's pid must belong to (guards against stale pids).
 declare -A EXE=([clickhouse]=clickhouse [kafka]=tansu [prometheus]=prometheus)
 
+kafka_storage() {
+  case "${CMP_KAFKA_STORAGE:-sqlite}" in
+    sqlite) echo "sqlite://tansu.db" ;;
+    memory) echo "memory://tansu/" ;;
+    *) die "CMP_KAFKA_STORAGE must be sqlite or memory, not ${CMP_KAFKA_STORAGE}" ;;
+  esac
+}
 die() { echo "services.sh: $*" >&2; exit 1; }
 log() { echo "services.sh: $*" >&2; }
 
@@ -40,6 +49,8 @@ import os, socket, sys
 taken = os.environ["TAKEN"].split()
 for port in sys.argv[1:] + ["0"] * 20:
     with socket.socket() as s:
+        # as servers do, so that connections in TIME_WAIT do not count as busy
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", int(port)))
         except (OSError, ValueError):
@@ -112,8 +123,8 @@ wait_until() {
   shift 2
   until "$@" >/dev/null 2>&1; do
     local why=""
-    running "$svc" || why="exited"
     ((SECONDS < deadline)) || why="did not answer within ${TIMEOUT}s"
+    running "$svc" || why="exited"
     if [[ -n $why ]]; then
       local f
       for f in $logs; do
@@ -125,27 +136,34 @@ wait_until() {
   done
 }
 
-stop_one() {
-  local svc=$1 pid i
-  if running "$svc"; then
-    pid="$(cat "$(pidfile "$svc")")"
-    kill -TERM "$pid"
-    for ((i = 0; i < 100; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.2
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "$svc ($pid) ignored TERM for 20 s; killing"
-      kill -KILL "$pid" 2>/dev/null || true
+# Sends TERM to the services, waits up to 20 s for all of them, then KILLs.
+stop_services() {
+  local svc pid pids=() alive i
+  for svc in "$@"; do
+    if running "$svc"; then
+      pid="$(cat "$(pidfile "$svc")")"
+      kill -TERM "$pid" && pids+=("$pid")
     fi
-    log "$svc stopped"
-  fi
-  rm -f "$(pidfile "$svc")"
+  done
+  for ((i = 0; i < 100 && ${#pids[@]} > 0; i++)); do
+    sleep 0.2
+    alive=()
+    for pid in "${pids[@]}"; do
+      if kill -0 "$pid" 2>/dev/null; then alive+=("$pid"); fi
+    done
+    pids=("${alive[@]}")
+  done
+  for pid in "${pids[@]}"; do
+    log "pid $pid ignored TERM for 20 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  for svc in "$@"; do rm -f "$(pidfile "$svc")"; done
+  log "stopped: $*"
 }
 
 # --- services ----------------------------------------------------------------
 
-ch_ok() { [[ "$(curl -fsS "http://127.0.0.1:$CMP_CH_HTTP_PORT/?query=SELECT%201")" == 1 ]]; }
+ch_ok() { [[ "$(curl -fsS -m 2 "http://127.0.0.1:$CMP_CH_HTTP_PORT/?query=SELECT%201")" == 1 ]]; }
 
 start_clickhouse() {
   local dir="$RUN/clickhouse"
@@ -162,11 +180,11 @@ start_clickhouse() {
 }
 
 # `tansu topic list` is a metadata request; it prints the topics as JSON.
-kafka_ok() { "$TANSU" topic list --broker "tcp://127.0.0.1:$CMP_KAFKA_PORT"; }
+kafka_ok() { timeout 5 "$TANSU" topic list --broker "tcp://127.0.0.1:$CMP_KAFKA_PORT"; }
 
 # Creates the topic unless the broker already has it (create fails then).
 create_topic() {
-  "$TANSU" topic create --broker "tcp://127.0.0.1:$CMP_KAFKA_PORT" \
+  timeout 5 "$TANSU" topic create --broker "tcp://127.0.0.1:$CMP_KAFKA_PORT" \
     --partitions "${CMP_PARTITIONS:-4}" "$1" ||
     kafka_ok | grep -qF "\"name\":\"$1\""
 }
@@ -178,7 +196,7 @@ start_kafka() {
   if ! running kafka; then
     launch kafka "$dir" "$dir/tansu.log" "$TANSU" broker \
       --listener-url "$url" --advertised-listener-url "$url" \
-      --storage-engine "sqlite://tansu.db"
+      --storage-engine "$(kafka_storage)"
   fi
   wait_until kafka "$dir/tansu.log" kafka_ok
   for topic in "${CMP_TOPIC_ENGAGEMENT:-cmp.engagement.v1}" \
@@ -188,7 +206,7 @@ start_kafka() {
   log "kafka ready: 127.0.0.1:$CMP_KAFKA_PORT"
 }
 
-prom_ok() { curl -fsS -o /dev/null "http://127.0.0.1:$CMP_PROM_PORT/-/ready"; }
+prom_ok() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$CMP_PROM_PORT/-/ready"; }
 
 start_prometheus() {
   local dir="$RUN/prometheus" targets="" t
@@ -213,7 +231,7 @@ EOF
       --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
       --web.listen-address="127.0.0.1:$CMP_PROM_PORT" --web.enable-lifecycle
   else # re-read the targets
-    curl -fsS -X POST "http://127.0.0.1:$CMP_PROM_PORT/-/reload" || true
+    curl -fsS -m 5 -X POST "http://127.0.0.1:$CMP_PROM_PORT/-/reload" || true
   fi
   wait_until prometheus "$dir/prometheus.log" prom_ok
   log "prometheus ready: http://127.0.0.1:$CMP_PROM_PORT (targets: ${targets:-none})"
@@ -248,10 +266,10 @@ case "$cmd" in
     for s in "${svcs[@]}"; do "start_$s"; done
     ;;
   stop)
-    for s in "${svcs[@]}"; do
-      stop_one "$s"
-      if [[ $purge -eq 1 ]]; then rm -rf "${RUN:?}/$s"; fi
-    done
+    stop_services "${svcs[@]}"
+    if [[ $purge -eq 1 ]]; then
+      for s in "${svcs[@]}"; do rm -rf "${RUN:?}/$s"; done
+    fi
     if [[ $purge -eq 1 && ${#svcs[@]} -eq ${#ALL[@]} ]]; then
       rm -f "$RUN/env.sh" "$RUN/.lock"
       rmdir "$RUN" 2>/dev/null || true

@@ -31,6 +31,7 @@ step "unit tests (hermetic)"
 cargo test --workspace --exclude cmp-tests --locked
 
 step "start services"
+export CMP_KAFKA_STORAGE="${CMP_KAFKA_STORAGE:-memory}"  # tests need speed, not broker restarts
 CMP_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cmp-test.XXXXXX")"
 export CMP_RUN_DIR
 # Every service gets a free port: never one a developer's demo holds.
