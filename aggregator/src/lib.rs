@@ -11,12 +11,24 @@ use cmp_store::Store;
 
 /// Runs until `shutdown`.
 pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> anyhow::Result<()> {
-    cmp_store::check_schema(&store).await.context("schema check")?;
+    cmp_store::check_schema(&store)
+        .await
+        .context("schema check")?;
     let registry = prometheus::Registry::new();
     let ready = Readiness::default();
-    let addr = serve_probes(settings.metrics_addr, registry, ready.clone(), shutdown.clone())
-        .await
-        .with_context(|| format!("cannot listen on CMP_METRICS_ADDR {}", settings.metrics_addr))?;
+    let addr = serve_probes(
+        settings.metrics_addr,
+        registry,
+        ready.clone(),
+        shutdown.clone(),
+    )
+    .await
+    .with_context(|| {
+        format!(
+            "cannot listen on CMP_METRICS_ADDR {}",
+            settings.metrics_addr
+        )
+    })?;
     tracing::info!(%addr, "aggregator running");
     loop {
         ready.set(cmp_store::ping(&store, Duration::from_secs(2)).await);

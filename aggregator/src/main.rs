@@ -13,7 +13,9 @@ async fn main() -> anyhow::Result<()> {
     let store = Store::new(&settings);
     match args.first().map(String::as_str) {
         Some("migrate") => {
-            let applied = cmp_store::migrate(&store).await.context("migration failed")?;
+            let applied = cmp_store::migrate(&store)
+                .await
+                .context("migration failed")?;
             println!(
                 "schema of database {} is current ({} migration(s) applied now)",
                 store.database,

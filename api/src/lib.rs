@@ -29,11 +29,23 @@ async fn readyz(State(store): State<Store>) -> (StatusCode, &'static str) {
 /// Serves until `shutdown`.
 pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<()> {
     let store = Store::new(&settings);
-    cmp_store::check_schema(&store).await.context("schema check")?;
-    let registry = prometheus::Registry::new();
-    serve_probes(settings.metrics_addr, registry, Readiness::default(), shutdown.clone())
+    cmp_store::check_schema(&store)
         .await
-        .with_context(|| format!("cannot listen on CMP_METRICS_ADDR {}", settings.metrics_addr))?;
+        .context("schema check")?;
+    let registry = prometheus::Registry::new();
+    serve_probes(
+        settings.metrics_addr,
+        registry,
+        Readiness::default(),
+        shutdown.clone(),
+    )
+    .await
+    .with_context(|| {
+        format!(
+            "cannot listen on CMP_METRICS_ADDR {}",
+            settings.metrics_addr
+        )
+    })?;
     let listener = tokio::net::TcpListener::bind(settings.api_addr)
         .await
         .with_context(|| format!("cannot listen on CMP_API_ADDR {}", settings.api_addr))?;

@@ -146,10 +146,8 @@ impl Settings {
             clickhouse_user: src.string_or("CMP_CLICKHOUSE_USER", "default"),
             clickhouse_password: src.raw("CMP_CLICKHOUSE_PASSWORD").map(Secret::new),
             api_addr: src.parse_or("CMP_API_ADDR", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
-            metrics_addr: src.parse_or(
-                "CMP_METRICS_ADDR",
-                SocketAddr::from(([127, 0, 0, 1], 9464)),
-            )?,
+            metrics_addr: src
+                .parse_or("CMP_METRICS_ADDR", SocketAddr::from(([127, 0, 0, 1], 9464)))?,
             report_tz,
             api_tokens_file: src.raw("CMP_API_TOKENS_FILE").map(PathBuf::from),
             client_id_key: src.raw("CMP_CLIENT_ID_KEY").map(Secret::new),
@@ -184,10 +182,12 @@ impl Settings {
 
     /// The tokens file the API authenticates against.
     pub fn require_api_tokens_file(&self) -> Result<PathBuf, ConfigError> {
-        self.api_tokens_file.clone().ok_or_else(|| ConfigError::Missing {
-            setting: "CMP_API_TOKENS_FILE".into(),
-            why: "the API authenticates every request against it".into(),
-        })
+        self.api_tokens_file
+            .clone()
+            .ok_or_else(|| ConfigError::Missing {
+                setting: "CMP_API_TOKENS_FILE".into(),
+                why: "the API authenticates every request against it".into(),
+            })
     }
 }
 
@@ -203,11 +203,15 @@ fn non_empty(src: &Source, setting: &str, default: &str) -> Result<String, Confi
 fn topic(src: &Source, setting: &str, default: &str) -> Result<String, ConfigError> {
     let v = src.string_or(setting, default);
     let ok = (1..=249).contains(&v.len())
-        && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
     if ok {
         Ok(v)
     } else {
-        Err(ConfigError::invalid(setting, format!("{v:?} is not a valid Kafka topic name")))
+        Err(ConfigError::invalid(
+            setting,
+            format!("{v:?} is not a valid Kafka topic name"),
+        ))
     }
 }
 
@@ -215,7 +219,9 @@ fn topic(src: &Source, setting: &str, default: &str) -> Result<String, ConfigErr
 fn identifier(src: &Source, setting: &str, default: &str) -> Result<String, ConfigError> {
     let v = src.string_or(setting, default);
     let mut bytes = v.bytes();
-    let ok = bytes.next().is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+    let ok = bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && v.len() <= 64;
     if ok {
@@ -285,7 +291,10 @@ mod tests {
     #[test]
     fn unknown_file_keys_are_refused() {
         let err = load(Some("batch_rows = 5\n"), &[]).expect_err("unknown key");
-        assert!(err.to_string().contains("unknown setting `batch_rows`"), "{err}");
+        assert!(
+            err.to_string().contains("unknown setting `batch_rows`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -297,10 +306,19 @@ mod tests {
         let demo = load(None, &[("CMP_DEMO", "true")]).expect("valid");
         assert!(demo.require_client_id_key().is_ok());
         let key = "k".repeat(40);
-        let s = load(None, &[("CMP_CLIENT_ID_KEY", &key), ("CMP_CLICKHOUSE_PASSWORD", "pw-secret")])
-            .expect("valid");
+        let s = load(
+            None,
+            &[
+                ("CMP_CLIENT_ID_KEY", &key),
+                ("CMP_CLICKHOUSE_PASSWORD", "pw-secret"),
+            ],
+        )
+        .expect("valid");
         let shown = format!("{s:?}");
-        assert!(!shown.contains(&key) && !shown.contains("pw-secret"), "{shown}");
+        assert!(
+            !shown.contains(&key) && !shown.contains("pw-secret"),
+            "{shown}"
+        );
         let short = load(None, &[("CMP_CLIENT_ID_KEY", "short")]).expect("valid");
         assert!(short.require_client_id_key().is_err());
     }

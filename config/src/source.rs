@@ -40,10 +40,12 @@ impl Source {
     ) -> Result<Self, ConfigError> {
         let mut values = BTreeMap::new();
         if let Some((path, text)) = file {
-            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::File {
-                path: path.to_owned(),
-                reason: e.message().to_owned(),
-            })?;
+            let table: toml::Table =
+                text.parse()
+                    .map_err(|e: toml::de::Error| ConfigError::File {
+                        path: path.to_owned(),
+                        reason: e.message().to_owned(),
+                    })?;
             for (key, value) in table {
                 let setting = format!("CMP_{}", key.to_ascii_uppercase());
                 if !crate::settings::KNOWN.contains(&setting.as_str()) {
@@ -56,7 +58,11 @@ impl Source {
                     toml::Value::String(s) => s,
                     toml::Value::Array(items) => items
                         .iter()
-                        .map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+                        .map(|v| {
+                            v.as_str()
+                                .map(str::to_owned)
+                                .unwrap_or_else(|| v.to_string())
+                        })
                         .collect::<Vec<_>>()
                         .join(","),
                     other => other.to_string(),
@@ -83,15 +89,19 @@ impl Source {
     {
         match self.raw(setting) {
             None => Ok(default),
-            Some(raw) => raw
-                .trim()
-                .parse()
-                .map_err(|e: T::Err| ConfigError::invalid(setting, format!("cannot parse {raw:?}: {e}"))),
+            Some(raw) => raw.trim().parse().map_err(|e: T::Err| {
+                ConfigError::invalid(setting, format!("cannot parse {raw:?}: {e}"))
+            }),
         }
     }
 
     /// Like [`Source::parse_or`], and the value must lie in `range`.
-    pub fn ranged<T>(&self, setting: &str, default: T, range: std::ops::RangeInclusive<T>) -> Result<T, ConfigError>
+    pub fn ranged<T>(
+        &self,
+        setting: &str,
+        default: T,
+        range: std::ops::RangeInclusive<T>,
+    ) -> Result<T, ConfigError>
     where
         T: FromStr + PartialOrd + std::fmt::Display + Copy,
         T::Err: std::fmt::Display,

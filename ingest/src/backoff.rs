@@ -48,7 +48,10 @@ mod tests {
         assert_eq!(b.ceiling(u32::MAX), Duration::from_secs(5));
         for attempt in 0..30 {
             let d = b.delay(attempt);
-            assert!(d <= b.ceiling(attempt) && d >= b.ceiling(attempt) / 2, "{d:?}");
+            assert!(
+                d <= b.ceiling(attempt) && d >= b.ceiling(attempt) / 2,
+                "{d:?}"
+            );
         }
     }
 }

@@ -133,7 +133,13 @@ pub fn decide(
 }
 
 /// The ledger row of an accepted event.
-pub fn to_row(e: Event, src: Source<'_>, offset: i64, pseudo: &Pseudonymiser, now_s: u32) -> EventRow {
+pub fn to_row(
+    e: Event,
+    src: Source<'_>,
+    offset: i64,
+    pseudo: &Pseudonymiser,
+    now_s: u32,
+) -> EventRow {
     let ms = e.event_time.timestamp_millis();
     let mut row = EventRow {
         src_topic: src.topic.to_owned(),
@@ -154,7 +160,11 @@ pub fn to_row(e: Event, src: Source<'_>, offset: i64, pseudo: &Pseudonymiser, no
         segment: e.segment,
         region: e.region.as_str().to_owned(),
         language: e.language.as_str().to_owned(),
-        client_hash: e.client_id.as_deref().map(|c| pseudo.pseudonym(c)).unwrap_or_default(),
+        client_hash: e
+            .client_id
+            .as_deref()
+            .map(|c| pseudo.pseudonym(c))
+            .unwrap_or_default(),
         ingested_at: now_s,
     };
     match e.body {
@@ -191,7 +201,12 @@ mod tests {
     }
 
     fn item(offset: i64, json: &str) -> Item {
-        let decoded = match cmp_model::decode(json.as_bytes(), Topic::Engagement, now(), &Limits::default()) {
+        let decoded = match cmp_model::decode(
+            json.as_bytes(),
+            Topic::Engagement,
+            now(),
+            &Limits::default(),
+        ) {
             Ok(e) => Decoded::Accepted(Box::new(e)),
             Err(refusal) => Decoded::Refused {
                 refusal,
@@ -265,9 +280,13 @@ mod tests {
     #[test]
     fn the_index_and_the_ledger_decide_what_the_batch_cannot() {
         let mut index = DedupIndex::new(now().timestamp_millis(), 72);
-        let t = "2026-11-04T10:00:00Z".parse::<DateTime<Utc>>().expect("time");
+        let t = "2026-11-04T10:00:00Z"
+            .parse::<DateTime<Utc>>()
+            .expect("time");
         index.insert(dedup::key("seen"), t.timestamp_millis());
-        let late = "2026-10-20T10:00:00Z".parse::<DateTime<Utc>>().expect("time");
+        let late = "2026-10-20T10:00:00Z"
+            .parse::<DateTime<Utc>>()
+            .expect("time");
         let items = vec![
             item(1, &click("seen", "2026-11-04T12:00:00Z", 1)),
             item(2, &click("late-seen", "2026-10-20T11:00:00Z", 1)),

@@ -49,7 +49,14 @@ impl Router {
         let (tx, rx) = mpsc::channel(self.queue);
         let (ctl_tx, ctl_rx) = mpsc::unbounded_channel();
         let (done_tx, done_rx) = oneshot::channel();
-        let worker = Worker::new(Arc::clone(&self.shared), key.0.clone(), kind, key.1, ctl_rx, done_tx);
+        let worker = Worker::new(
+            Arc::clone(&self.shared),
+            key.0.clone(),
+            kind,
+            key.1,
+            ctl_rx,
+            done_tx,
+        );
         self.runtime.spawn(worker.run(rx));
         self.workers.insert(
             key,
@@ -137,7 +144,9 @@ impl Context {
         let rx = self.commits.lock().unwrap_or_else(|p| p.into_inner());
         let mut latest: HashMap<PartitionKey, i64> = HashMap::new();
         while let Ok(c) = rx.try_recv() {
-            let e = latest.entry((c.topic, c.partition)).or_insert(c.next_offset);
+            let e = latest
+                .entry((c.topic, c.partition))
+                .or_insert(c.next_offset);
             *e = (*e).max(c.next_offset);
         }
         if latest.is_empty() {
@@ -191,7 +200,10 @@ impl ConsumerContext for Context {
                 .iter()
                 .map(|e| (e.topic().to_owned(), e.partition()))
                 .collect();
-            tracing::info!(partitions = keys.len(), "partitions revoked: stopping their workers");
+            tracing::info!(
+                partitions = keys.len(),
+                "partitions revoked: stopping their workers"
+            );
             self.router().stop(&keys, Control::Revoke);
             self.commit_done(consumer, CommitMode::Sync);
             let lag = &self.router().shared.metrics.partition_lag;

@@ -30,7 +30,10 @@ pub async fn stored_offsets(
         .bind(from.max(0))
         .fetch_all::<u64>()
         .await?;
-    Ok(offsets.into_iter().filter_map(|o| i64::try_from(o).ok()).collect())
+    Ok(offsets
+        .into_iter()
+        .filter_map(|o| i64::try_from(o).ok())
+        .collect())
 }
 
 /// (event id, event ms) of the partition's events since `since_ms`.

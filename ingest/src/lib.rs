@@ -43,9 +43,19 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
     }
     let metrics = Metrics::new();
     let ready = Readiness::default();
-    let addr = serve_probes(settings.metrics_addr, metrics.registry.clone(), ready.clone(), shutdown.clone())
-        .await
-        .with_context(|| format!("cannot listen on CMP_METRICS_ADDR {}", settings.metrics_addr))?;
+    let addr = serve_probes(
+        settings.metrics_addr,
+        metrics.registry.clone(),
+        ready.clone(),
+        shutdown.clone(),
+    )
+    .await
+    .with_context(|| {
+        format!(
+            "cannot listen on CMP_METRICS_ADDR {}",
+            settings.metrics_addr
+        )
+    })?;
     tracing::info!(%addr, "metrics and probes listening");
 
     let store = Store::new(&settings);
@@ -70,7 +80,12 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
         dedup_horizon_hours: settings.dedup_horizon_hours,
         commits: commit_tx,
     });
-    let consumer = consumer::consumer(&settings, Arc::clone(&shared), commit_rx, tokio::runtime::Handle::current())?;
+    let consumer = consumer::consumer(
+        &settings,
+        Arc::clone(&shared),
+        commit_rx,
+        tokio::runtime::Handle::current(),
+    )?;
     let stop = Arc::new(AtomicBool::new(false));
     let poller = {
         let stop = Arc::clone(&stop);

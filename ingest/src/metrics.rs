@@ -3,8 +3,8 @@
 //! the topics' partition counts.
 
 use prometheus::{
-    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec,
-    Opts, Registry,
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry,
 };
 
 /// The ingest metrics and the registry they live in.
@@ -38,35 +38,82 @@ impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new();
         let r = &registry;
-        let read = counter(r, "cmp_ingest_messages_read_total", "Messages read whose outcome is final: stored + duplicates + refused", &["topic"]);
-        let stored = counter(r, "cmp_ingest_events_stored_total", "Accepted events stored in the ClickHouse ledger", &["topic"]);
-        let duplicates = counter(r, "cmp_ingest_duplicates_total", "Re-deliveries recognised as duplicates (including messages already stored by an earlier run)", &["topic"]);
-        let refused = counter(r, "cmp_ingest_refused_total", "Messages refused to the DLQ, by refusal code", &["topic", "code"]);
-        let retries = counter(r, "cmp_ingest_retries_total", "Retried calls to a dependency", &["dependency"]);
-        let outages = counter(r, "cmp_ingest_outages_total", "Outages of a dependency (one per outage, however many retries)", &["dependency"]);
+        let read = counter(
+            r,
+            "cmp_ingest_messages_read_total",
+            "Messages read whose outcome is final: stored + duplicates + refused",
+            &["topic"],
+        );
+        let stored = counter(
+            r,
+            "cmp_ingest_events_stored_total",
+            "Accepted events stored in the ClickHouse ledger",
+            &["topic"],
+        );
+        let duplicates = counter(
+            r,
+            "cmp_ingest_duplicates_total",
+            "Re-deliveries recognised as duplicates (including messages already stored by an earlier run)",
+            &["topic"],
+        );
+        let refused = counter(
+            r,
+            "cmp_ingest_refused_total",
+            "Messages refused to the DLQ, by refusal code",
+            &["topic", "code"],
+        );
+        let retries = counter(
+            r,
+            "cmp_ingest_retries_total",
+            "Retried calls to a dependency",
+            &["dependency"],
+        );
+        let outages = counter(
+            r,
+            "cmp_ingest_outages_total",
+            "Outages of a dependency (one per outage, however many retries)",
+            &["dependency"],
+        );
         let batch_rows = Histogram::with_opts(
-            HistogramOpts::new("cmp_ingest_batch_rows", "Rows per INSERT into the ledger")
-                .buckets(vec![1.0, 10.0, 100.0, 1_000.0, 5_000.0, 10_000.0, 20_000.0, 50_000.0, 100_000.0]),
+            HistogramOpts::new("cmp_ingest_batch_rows", "Rows per INSERT into the ledger").buckets(
+                vec![
+                    1.0, 10.0, 100.0, 1_000.0, 5_000.0, 10_000.0, 20_000.0, 50_000.0, 100_000.0,
+                ],
+            ),
         )
         .unwrap_or_else(|e| panic!("batch_rows: {e}"));
         let insert_seconds = Histogram::with_opts(
-            HistogramOpts::new("cmp_ingest_insert_duration_seconds", "Latency of one INSERT into the ledger")
-                .buckets(prometheus::exponential_buckets(0.001, 2.0, 15).unwrap_or_default()),
+            HistogramOpts::new(
+                "cmp_ingest_insert_duration_seconds",
+                "Latency of one INSERT into the ledger",
+            )
+            .buckets(prometheus::exponential_buckets(0.001, 2.0, 15).unwrap_or_default()),
         )
         .unwrap_or_else(|e| panic!("insert_seconds: {e}"));
         let freshness_seconds = HistogramVec::new(
-            HistogramOpts::new("cmp_ingest_freshness_seconds", "From the Kafka message timestamp to the event stored in ClickHouse")
-                .buckets(vec![0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 60.0, 300.0]),
+            HistogramOpts::new(
+                "cmp_ingest_freshness_seconds",
+                "From the Kafka message timestamp to the event stored in ClickHouse",
+            )
+            .buckets(vec![
+                0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 60.0, 300.0,
+            ]),
             &["topic"],
         )
         .unwrap_or_else(|e| panic!("freshness: {e}"));
         let partition_lag = IntGaugeVec::new(
-            Opts::new("cmp_ingest_partition_lag", "Messages behind the partition's high watermark"),
+            Opts::new(
+                "cmp_ingest_partition_lag",
+                "Messages behind the partition's high watermark",
+            ),
             &["topic", "partition"],
         )
         .unwrap_or_else(|e| panic!("lag: {e}"));
-        let dedup_events = IntGauge::new("cmp_ingest_dedup_index_events", "Event keys held in the in-memory dedup index")
-            .unwrap_or_else(|e| panic!("dedup: {e}"));
+        let dedup_events = IntGauge::new(
+            "cmp_ingest_dedup_index_events",
+            "Event keys held in the in-memory dedup index",
+        )
+        .unwrap_or_else(|e| panic!("dedup: {e}"));
         for m in [
             Box::new(batch_rows.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(insert_seconds.clone()),
@@ -74,7 +121,9 @@ impl Metrics {
             Box::new(partition_lag.clone()),
             Box::new(dedup_events.clone()),
         ] {
-            registry.register(m).unwrap_or_else(|e| panic!("register: {e}"));
+            registry
+                .register(m)
+                .unwrap_or_else(|e| panic!("register: {e}"));
         }
         Self {
             registry,
@@ -94,7 +143,10 @@ impl Metrics {
 
     /// The retry and outage counters of one dependency.
     pub fn dependency(&self, name: &str) -> (IntCounter, IntCounter) {
-        (self.retries.with_label_values(&[name]), self.outages.with_label_values(&[name]))
+        (
+            self.retries.with_label_values(&[name]),
+            self.outages.with_label_values(&[name]),
+        )
     }
 }
 

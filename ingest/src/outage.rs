@@ -53,6 +53,9 @@ impl Outage {
 
     /// Whether an outage is under way.
     pub fn is_down(&self) -> bool {
-        self.since.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+        self.since
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 }

@@ -98,7 +98,9 @@ impl Worker {
     pub async fn run(mut self, mut rx: mpsc::Receiver<OwnedMessage>) {
         let max_wait = self.shared.batch_max_wait;
         loop {
-            let deadline = self.opened.map(|t| tokio::time::Instant::from_std(t + max_wait));
+            let deadline = self
+                .opened
+                .map(|t| tokio::time::Instant::from_std(t + max_wait));
             let step = tokio::select! {
                 biased;
                 c = self.ctl.recv() => match c {
@@ -163,10 +165,20 @@ impl Worker {
             let now_ms = Utc::now().timestamp_millis();
             let mut index = DedupIndex::new(now_ms, shared.dedup_horizon_hours);
             let found = async {
-                let stored =
-                    ledger::stored_offsets(&shared.store, &self.topic, self.partition, first_offset).await?;
-                let keys =
-                    ledger::recent_keys(&shared.store, &self.topic, self.partition, index.floor_ms()).await?;
+                let stored = ledger::stored_offsets(
+                    &shared.store,
+                    &self.topic,
+                    self.partition,
+                    first_offset,
+                )
+                .await?;
+                let keys = ledger::recent_keys(
+                    &shared.store,
+                    &self.topic,
+                    self.partition,
+                    index.floor_ms(),
+                )
+                .await?;
                 Ok::<_, cmp_store::StoreError>((stored, keys))
             }
             .await;
@@ -277,7 +289,10 @@ impl Worker {
             match ledger::insert(&shared.store, &pending).await {
                 Ok(()) => {
                     shared.clickhouse.ok();
-                    shared.metrics.insert_seconds.observe(started.elapsed().as_secs_f64());
+                    shared
+                        .metrics
+                        .insert_seconds
+                        .observe(started.elapsed().as_secs_f64());
                     shared.metrics.batch_rows.observe(pending.len() as f64);
                     break;
                 }
@@ -286,8 +301,17 @@ impl Worker {
                     self.backoff(attempt).await?;
                     attempt += 1;
                     // Retry only what did not arrive: part of a failed INSERT may be stored.
-                    match ledger::stored_offsets(&shared.store, &self.topic, self.partition, first_offset).await {
-                        Ok(arrived) => pending.retain(|r| !arrived.contains(&(r.src_offset as i64))),
+                    match ledger::stored_offsets(
+                        &shared.store,
+                        &self.topic,
+                        self.partition,
+                        first_offset,
+                    )
+                    .await
+                    {
+                        Ok(arrived) => {
+                            pending.retain(|r| !arrived.contains(&(r.src_offset as i64)))
+                        }
                         Err(e) => shared.clickhouse.failed(&e),
                     }
                 }
@@ -301,10 +325,14 @@ impl Worker {
         let m = &shared.metrics;
         let topic = [self.topic.as_str()];
         m.read.with_label_values(&topic).inc_by(read);
-        m.stored.with_label_values(&topic).inc_by(d.rows.len() as u64);
+        m.stored
+            .with_label_values(&topic)
+            .inc_by(d.rows.len() as u64);
         m.duplicates.with_label_values(&topic).inc_by(d.duplicates);
         for r in &d.refused {
-            m.refused.with_label_values(&[self.topic.as_str(), r.code]).inc();
+            m.refused
+                .with_label_values(&[self.topic.as_str(), r.code])
+                .inc();
         }
         let now_ms = Utc::now().timestamp_millis();
         let freshness = m.freshness_seconds.with_label_values(&topic);

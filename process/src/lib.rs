@@ -8,5 +8,5 @@ mod probe_server;
 mod shutdown;
 
 pub use logging::init_logging;
-pub use probe_server::{serve_probes, Readiness};
-pub use shutdown::{shutdown_signal, Shutdown};
+pub use probe_server::{Readiness, serve_probes};
+pub use shutdown::{Shutdown, shutdown_signal};

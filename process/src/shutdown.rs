@@ -33,7 +33,7 @@ pub fn shutdown_signal() -> Shutdown {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
-            use tokio::signal::unix::{signal, SignalKind};
+            use tokio::signal::unix::{SignalKind, signal};
             match signal(SignalKind::terminate()) {
                 Ok(mut term) => {
                     tokio::select! {

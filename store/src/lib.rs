@@ -11,7 +11,7 @@ mod events;
 mod migrate;
 pub mod sql;
 
-pub use client::{ping, Store};
+pub use client::{Store, ping};
 pub use error::StoreError;
 pub use events::{EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
-pub use migrate::{check_schema, migrate, MIGRATIONS, Migration};
+pub use migrate::{MIGRATIONS, Migration, check_schema, migrate};

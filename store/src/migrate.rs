@@ -6,7 +6,7 @@
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use crate::{sql, Store, StoreError};
+use crate::{Store, StoreError, sql};
 
 /// One migration: its version (the file's number), name and SQL text.
 #[derive(Debug, Clone, Copy)]
@@ -105,7 +105,10 @@ pub async fn check_schema(store: &Store) -> Result<(), StoreError> {
         return Err(StoreError::SchemaTooOld { found, needed });
     }
     if found > needed {
-        return Err(StoreError::SchemaTooNew { found, known: needed });
+        return Err(StoreError::SchemaTooNew {
+            found,
+            known: needed,
+        });
     }
     Ok(())
 }
@@ -120,7 +123,12 @@ mod tests {
         let mut files: Vec<String> = std::fs::read_dir(dir)
             .expect("migrations folder")
             .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().trim_end_matches(".sql").to_owned())
+            .map(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .trim_end_matches(".sql")
+                    .to_owned()
+            })
             .collect();
         files.sort();
         let listed: Vec<&str> = MIGRATIONS.iter().map(|m| m.name).collect();

@@ -11,7 +11,14 @@ use cmp_tests::{Manifest, Process, TestEnv, ledger, run};
 use rdkafka::Message;
 use rdkafka::message::OwnedMessage;
 
-const CODES: [&str; 6] = ["malformed", "too_large", "missing_field", "invalid_value", "event_in_future", "event_too_old"];
+const CODES: [&str; 6] = [
+    "malformed",
+    "too_large",
+    "missing_field",
+    "invalid_value",
+    "event_in_future",
+    "event_too_old",
+];
 
 async fn migrated(test: &str, partitions: i32) -> TestEnv {
     let env = TestEnv::new(test, partitions).await;
@@ -21,16 +28,43 @@ async fn migrated(test: &str, partitions: i32) -> TestEnv {
 
 /// Waits until the process's metrics account for `messages` and checks the identity.
 async fn assert_accounted(p: &Process, messages: u64) -> (f64, f64, f64) {
-    cmp_tests::wait_until("every message accounted for", Duration::from_secs(60), || async {
-        let read = p.metric_sum("cmp_ingest_messages_read_total").await.ok_or("no metrics")?;
-        if read as u64 >= messages { Ok(()) } else { Err(format!("read {read} of {messages}")) }
-    })
+    cmp_tests::wait_until(
+        "every message accounted for",
+        Duration::from_secs(60),
+        || async {
+            let read = p
+                .metric_sum("cmp_ingest_messages_read_total")
+                .await
+                .ok_or("no metrics")?;
+            if read as u64 >= messages {
+                Ok(())
+            } else {
+                Err(format!("read {read} of {messages}"))
+            }
+        },
+    )
     .await;
-    let read = p.metric_sum("cmp_ingest_messages_read_total").await.expect("metrics");
-    let stored = p.metric_sum("cmp_ingest_events_stored_total").await.expect("metrics");
-    let dups = p.metric_sum("cmp_ingest_duplicates_total").await.expect("metrics");
-    let refused = p.metric_sum("cmp_ingest_refused_total").await.expect("metrics");
-    assert_eq!(read, stored + dups + refused, "read = stored + duplicates + refused");
+    let read = p
+        .metric_sum("cmp_ingest_messages_read_total")
+        .await
+        .expect("metrics");
+    let stored = p
+        .metric_sum("cmp_ingest_events_stored_total")
+        .await
+        .expect("metrics");
+    let dups = p
+        .metric_sum("cmp_ingest_duplicates_total")
+        .await
+        .expect("metrics");
+    let refused = p
+        .metric_sum("cmp_ingest_refused_total")
+        .await
+        .expect("metrics");
+    assert_eq!(
+        read,
+        stored + dups + refused,
+        "read = stored + duplicates + refused"
+    );
     (stored, dups, refused)
 }
 
@@ -40,11 +74,19 @@ fn dlq_by_source(env: &TestEnv) -> BTreeMap<(String, i32, i64), OwnedMessage> {
     for m in read_all(&env.brokers, &env.settings.topics.dlq) {
         let coord = (
             header(&m, "cmp-source-topic").expect("cmp-source-topic"),
-            header(&m, "cmp-source-partition").and_then(|p| p.parse().ok()).expect("cmp-source-partition"),
-            header(&m, "cmp-source-offset").and_then(|o| o.parse().ok()).expect("cmp-source-offset"),
+            header(&m, "cmp-source-partition")
+                .and_then(|p| p.parse().ok())
+                .expect("cmp-source-partition"),
+            header(&m, "cmp-source-offset")
+                .and_then(|o| o.parse().ok())
+                .expect("cmp-source-offset"),
         );
         if let Some(first) = by_source.get(&coord) {
-            assert_eq!(first.payload(), m.payload(), "DLQ copies of {coord:?} differ");
+            assert_eq!(
+                first.payload(),
+                m.payload(),
+                "DLQ copies of {coord:?} differ"
+            );
             assert_eq!(header(first, "cmp-error"), header(&m, "cmp-error"));
         } else {
             by_source.insert(coord, m);
@@ -60,7 +102,10 @@ async fn every_refusal_code_reaches_the_dlq_unchanged_with_its_headers() {
     let ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);
     let manifest = generate(test, &env, "gen", 11, 1200, &["--invalid", "0.3"]);
     for code in CODES {
-        assert!(manifest.refused.get(code).is_some_and(|n| *n > 0), "generator made no {code}");
+        assert!(
+            manifest.refused.get(code).is_some_and(|n| *n > 0),
+            "generator made no {code}"
+        );
     }
     ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(60)).await;
     let (_, _, refused) = assert_accounted(&ingest, manifest.messages).await;
@@ -80,11 +125,20 @@ async fn every_refusal_code_reaches_the_dlq_unchanged_with_its_headers() {
         assert!(CODES.contains(&code.as_str()), "unknown code {code}");
         *by_code.entry(code).or_default() += 1;
         let detail = header(m, "cmp-error-detail").expect("cmp-error-detail");
-        assert!(!detail.is_empty() && detail.len() < 300, "detail {detail:?}");
+        assert!(
+            !detail.is_empty() && detail.len() < 300,
+            "detail {detail:?}"
+        );
         let at = header(m, "cmp-refused-at").expect("cmp-refused-at");
         DateTime::parse_from_rfc3339(&at).expect("cmp-refused-at is RFC 3339");
-        let original = sources.get(coord).unwrap_or_else(|| panic!("no source message at {coord:?}"));
-        assert_eq!(original.payload(), m.payload(), "payload changed for {coord:?}");
+        let original = sources
+            .get(coord)
+            .unwrap_or_else(|| panic!("no source message at {coord:?}"));
+        assert_eq!(
+            original.payload(),
+            m.payload(),
+            "payload changed for {coord:?}"
+        );
         assert_eq!(original.key(), m.key(), "key changed for {coord:?}");
     }
     assert_eq!(by_code, manifest.refused, "refusals by code");
@@ -109,7 +163,12 @@ async fn redeliveries_count_once_even_after_a_restart_and_the_first_wins() {
     let again = generate(test, &env, "again", 5, 3000, &["--now", now]);
     assert_eq!(again.accepted, first.accepted);
     // And one re-delivery with a changed payload: the first version stays.
-    let (topic, id) = first.accepted.iter().find(|(t, _)| t.ends_with("engagement")).expect("an engagement").clone();
+    let (topic, id) = first
+        .accepted
+        .iter()
+        .find(|(t, _)| t.ends_with("engagement"))
+        .expect("an engagement")
+        .clone();
     let original: (u32, i64) = env
         .store
         .client
@@ -120,12 +179,18 @@ async fn redeliveries_count_once_even_after_a_restart_and_the_first_wins() {
         .expect("stored original");
     let changed = format!(
         r#"{{"event_id":"{id}","event_time":"{}","campaign_id":"changed","channel":"web","action":"click","count":{}}}"#,
-        DateTime::from_timestamp_millis(original.1).expect("time").to_rfc3339_opts(SecondsFormat::Millis, true),
+        DateTime::from_timestamp_millis(original.1)
+            .expect("time")
+            .to_rfc3339_opts(SecondsFormat::Millis, true),
         original.0 + 1
     );
     produce(&env.brokers, &topic, &id, changed.as_bytes()).await;
     let (_, dups, _) = assert_accounted(&ingest, again.messages + 1).await;
-    assert_eq!(dups as u64, again.messages + 1 - again.refused_total(), "every valid message was a re-delivery");
+    assert_eq!(
+        dups as u64,
+        again.messages + 1 - again.refused_total(),
+        "every valid message was a re-delivery"
+    );
     ledger::assert_exactly(&env.store, &first.accepted, Duration::from_secs(30)).await;
     let campaign: String = env
         .store
@@ -135,15 +200,22 @@ async fn redeliveries_count_once_even_after_a_restart_and_the_first_wins() {
         .fetch_one()
         .await
         .expect("stored");
-    assert_ne!(campaign, "changed", "the changed re-delivery replaced the first");
+    assert_ne!(
+        campaign, "changed",
+        "the changed re-delivery replaced the first"
+    );
 }
 
 #[tokio::test]
 async fn killed_at_random_moments_every_event_is_stored_exactly_once() {
     let test = "kill";
     let env = migrated(test, 4).await;
-    let count: u64 = std::env::var("CMP_KILL_TEST_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
-    let (mut producer, manifest_path) = spawn_generate(test, &env, "gen", 99, count, &["--invalid", "0.02"]);
+    let count: u64 = std::env::var("CMP_KILL_TEST_MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
+    let (mut producer, manifest_path) =
+        spawn_generate(test, &env, "gen", 99, count, &["--invalid", "0.02"]);
     let seed: u64 = rand_seed();
     eprintln!("kill test: {count} messages, kill schedule seed {seed}");
     let mut rng = seed;
@@ -160,21 +232,41 @@ async fn killed_at_random_moments_every_event_is_stored_exactly_once() {
         // tansu 0.6 hands a dead member's partitions on only when a new member
         // joins after the dead one's session (10 s) expired; Kafka needs no wait.
         tokio::time::sleep(Duration::from_secs(11)).await;
-        ingest = Process::spawn(test, &format!("ingest-{kills}"), "cmp-ingest", &[], &env.vars);
+        ingest = Process::spawn(
+            test,
+            &format!("ingest-{kills}"),
+            "cmp-ingest",
+            &[],
+            &env.vars,
+        );
     }
-    assert!(producer.wait_exit(Duration::from_secs(600)).await.success(), "generator failed");
+    assert!(
+        producer.wait_exit(Duration::from_secs(600)).await.success(),
+        "generator failed"
+    );
     let manifest = Manifest::read(&manifest_path);
     assert_eq!(manifest.messages, count);
     ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(300)).await;
     // Every refusal reached the DLQ (copies after a kill are identical by source).
-    cmp_tests::wait_until("every refusal in the DLQ", Duration::from_secs(60), || async {
-        let n = dlq_by_source(&env).len() as u64;
-        if n >= manifest.refused_total() { Ok(()) } else { Err(format!("{n} of {}", manifest.refused_total())) }
-    })
+    cmp_tests::wait_until(
+        "every refusal in the DLQ",
+        Duration::from_secs(60),
+        || async {
+            let n = dlq_by_source(&env).len() as u64;
+            if n >= manifest.refused_total() {
+                Ok(())
+            } else {
+                Err(format!("{n} of {}", manifest.refused_total()))
+            }
+        },
+    )
     .await;
     assert_eq!(dlq_by_source(&env).len() as u64, manifest.refused_total());
     assert!(ingest.running(), "the last ingest process died");
-    eprintln!("kill test: {kills} kills survived, {} events exact", manifest.accepted.len());
+    eprintln!(
+        "kill test: {kills} kills survived, {} events exact",
+        manifest.accepted.len()
+    );
 }
 
 #[tokio::test]
@@ -183,12 +275,16 @@ async fn a_group_growing_and_shrinking_mid_stream_stays_exact() {
     let env = migrated(test, 4).await;
     let a = Process::spawn(test, "ingest-a", "cmp-ingest", &[], &env.vars);
     let mut b = Process::spawn(test, "ingest-b", "cmp-ingest", &[], &env.vars);
-    let (mut producer, manifest_path) = spawn_generate(test, &env, "gen", 21, 40_000, &["--rate", "4000"]);
+    let (mut producer, manifest_path) =
+        spawn_generate(test, &env, "gen", 21, 40_000, &["--rate", "4000"]);
     tokio::time::sleep(Duration::from_secs(3)).await;
     let c = Process::spawn(test, "ingest-c", "cmp-ingest", &[], &env.vars);
     tokio::time::sleep(Duration::from_secs(3)).await;
     let (status, took) = b.terminate(Duration::from_secs(15));
-    assert!(status.success() && took < Duration::from_secs(10), "{status:?} after {took:?}");
+    assert!(
+        status.success() && took < Duration::from_secs(10),
+        "{status:?} after {took:?}"
+    );
     assert!(producer.wait_exit(Duration::from_secs(120)).await.success());
     let manifest = Manifest::read(&manifest_path);
     ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(120)).await;
@@ -198,10 +294,13 @@ async fn a_group_growing_and_shrinking_mid_stream_stays_exact() {
 
 /// A seed for the kill schedule: fixed by `CMP_TEST_SEED`, else from the clock.
 fn rand_seed() -> u64 {
-    std::env::var("CMP_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64 | 1)
-            .unwrap_or(1)
-    })
+    std::env::var("CMP_TEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64 | 1)
+                .unwrap_or(1)
+        })
 }

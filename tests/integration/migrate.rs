@@ -10,7 +10,9 @@ use cmp_tests::{Process, TestEnv, run};
 async fn migrate_twice_changes_nothing_the_second_time() {
     let env = TestEnv::new("migrate", 1).await;
     assert!(run("migrate", "cmp-aggregator", &["migrate"], &env.vars).success());
-    let first = cmp_store::migrate(&env.store).await.expect("second migration run");
+    let first = cmp_store::migrate(&env.store)
+        .await
+        .expect("second migration run");
     assert!(first.is_empty(), "second run applied {first:?}");
     assert!(run("migrate", "cmp-aggregator", &["migrate"], &env.vars).success());
     let recorded: u64 = env
@@ -21,7 +23,9 @@ async fn migrate_twice_changes_nothing_the_second_time() {
         .await
         .expect("count");
     assert_eq!(recorded, MIGRATIONS.len() as u64);
-    cmp_store::check_schema(&env.store).await.expect("schema current");
+    cmp_store::check_schema(&env.store)
+        .await
+        .expect("schema current");
 }
 
 #[tokio::test]
@@ -50,7 +54,12 @@ async fn the_event_row_type_matches_the_table() {
         client_hash: "ab".repeat(32),
         ingested_at: 1_762_184_600,
     };
-    let mut insert = env.store.client.insert::<EventRow>("events").await.expect("insert");
+    let mut insert = env
+        .store
+        .client
+        .insert::<EventRow>("events")
+        .await
+        .expect("insert");
     insert.write(&row).await.expect("write");
     insert.end().await.expect("end");
     let back: Vec<EventRow> = env
@@ -67,15 +76,28 @@ async fn the_event_row_type_matches_the_table() {
 async fn processes_refuse_an_older_schema() {
     let env = TestEnv::new("oldschema", 1).await;
     env.store.create_database().await.expect("create database");
-    let status = run("oldschema", "cmp-api", &[], &env.with("CMP_API_TOKENS_FILE", "/dev/null"));
+    let status = run(
+        "oldschema",
+        "cmp-api",
+        &[],
+        &env.with("CMP_API_TOKENS_FILE", "/dev/null"),
+    );
     assert!(!status.success(), "cmp-api started on an empty schema");
     let mut ingest = Process::spawn("oldschema", "ingest", "cmp-ingest", &[], &env.vars);
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while ingest.running() {
-        assert!(std::time::Instant::now() < deadline, "cmp-ingest kept running on an empty schema");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "cmp-ingest kept running on an empty schema"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let log = std::fs::read_to_string(cmp_tests::bin_path("cmp-ingest").with_file_name("test-logs/oldschema/ingest.log"))
-        .expect("ingest log");
-    assert!(log.contains("cmp-aggregator migrate"), "log does not say to migrate: {log}");
+    let log = std::fs::read_to_string(
+        cmp_tests::bin_path("cmp-ingest").with_file_name("test-logs/oldschema/ingest.log"),
+    )
+    .expect("ingest log");
+    assert!(
+        log.contains("cmp-aggregator migrate"),
+        "log does not say to migrate: {log}"
+    );
 }

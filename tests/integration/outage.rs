@@ -9,7 +9,11 @@ use cmp_tests::{Manifest, Process, TestEnv, ledger, run};
 
 fn services(args: &[&str]) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/local/services.sh");
-    let status = Command::new("bash").arg(script).args(args).status().expect("run services.sh");
+    let status = Command::new("bash")
+        .arg(script)
+        .args(args)
+        .status()
+        .expect("run services.sh");
     assert!(status.success(), "services.sh {args:?} failed");
 }
 
@@ -19,17 +23,22 @@ async fn clickhouse_down_for_30_seconds_mid_stream_loses_and_doubles_nothing() {
     let env = TestEnv::new(test, 4).await;
     assert!(run(test, "cmp-aggregator", &["migrate"], &env.vars).success());
     let mut ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);
-    let (mut producer, manifest_path) = spawn_generate(test, &env, "gen", 31, 40_000, &["--rate", "1000"]);
+    let (mut producer, manifest_path) =
+        spawn_generate(test, &env, "gen", 31, 40_000, &["--rate", "1000"]);
     tokio::time::sleep(Duration::from_secs(4)).await;
 
     services(&["stop", "clickhouse"]);
     let down = Instant::now();
-    cmp_tests::wait_until("/readyz to report not ready", Duration::from_secs(20), || async {
-        match ingest.get("/readyz").await {
-            Some((503, _)) => Ok(()),
-            other => Err(format!("{other:?}")),
-        }
-    })
+    cmp_tests::wait_until(
+        "/readyz to report not ready",
+        Duration::from_secs(20),
+        || async {
+            match ingest.get("/readyz").await {
+                Some((503, _)) => Ok(()),
+                other => Err(format!("{other:?}")),
+            }
+        },
+    )
     .await;
     tokio::time::sleep(Duration::from_secs(30).saturating_sub(down.elapsed())).await;
     assert!(ingest.running(), "cmp-ingest exited during the outage");
@@ -45,13 +54,30 @@ async fn clickhouse_down_for_30_seconds_mid_stream_loses_and_doubles_nothing() {
         }
     })
     .await;
-    let outages = ingest.metric_sum("cmp_ingest_outages_total").await.expect("metrics");
-    let retries = ingest.metric_sum("cmp_ingest_retries_total").await.expect("metrics");
-    assert!(outages >= 1.0 && retries > outages, "outages {outages}, retries {retries}");
+    let outages = ingest
+        .metric_sum("cmp_ingest_outages_total")
+        .await
+        .expect("metrics");
+    let retries = ingest
+        .metric_sum("cmp_ingest_retries_total")
+        .await
+        .expect("metrics");
+    assert!(
+        outages >= 1.0 && retries > outages,
+        "outages {outages}, retries {retries}"
+    );
     let (status, _) = ingest.terminate(Duration::from_secs(15));
     assert!(status.success());
-    let log = std::fs::read_to_string(cmp_tests::bin_path("cmp-ingest").with_file_name(format!("test-logs/{test}/ingest.log")))
-        .expect("log");
-    let errors = log.lines().filter(|l| l.contains("ERROR") && l.contains("dependency unavailable")).count();
-    assert_eq!(errors as f64, outages, "one error line per outage, not per retry:\n{log}");
+    let log = std::fs::read_to_string(
+        cmp_tests::bin_path("cmp-ingest").with_file_name(format!("test-logs/{test}/ingest.log")),
+    )
+    .expect("log");
+    let errors = log
+        .lines()
+        .filter(|l| l.contains("ERROR") && l.contains("dependency unavailable"))
+        .count();
+    assert_eq!(
+        errors as f64, outages,
+        "one error line per outage, not per retry:\n{log}"
+    );
 }

@@ -10,7 +10,13 @@ pub fn manifest_path(test: &str, tag: &str) -> PathBuf {
 }
 
 /// The generator's arguments for `env`'s topics.
-pub fn args(env: &TestEnv, seed: u64, count: u64, manifest: &std::path::Path, extra: &[&str]) -> Vec<String> {
+pub fn args(
+    env: &TestEnv,
+    seed: u64,
+    count: u64,
+    manifest: &std::path::Path,
+    extra: &[&str],
+) -> Vec<String> {
     let t = &env.settings.topics;
     let mut a: Vec<String> = [
         "--brokers",
@@ -34,20 +40,40 @@ pub fn args(env: &TestEnv, seed: u64, count: u64, manifest: &std::path::Path, ex
 }
 
 /// Produces `count` messages and returns what the generator says it produced.
-pub fn generate(test: &str, env: &TestEnv, tag: &str, seed: u64, count: u64, extra: &[&str]) -> Manifest {
+pub fn generate(
+    test: &str,
+    env: &TestEnv,
+    tag: &str,
+    seed: u64,
+    count: u64,
+    extra: &[&str],
+) -> Manifest {
     let path = manifest_path(test, tag);
     let _ = std::fs::remove_file(&path);
     let args = args(env, seed, count, &path, extra);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    assert!(run(test, "cmp-loadgen", &args, &env.vars).success(), "cmp-loadgen failed");
+    assert!(
+        run(test, "cmp-loadgen", &args, &env.vars).success(),
+        "cmp-loadgen failed"
+    );
     Manifest::read(&path)
 }
 
 /// Starts the generator in the background; read the manifest once it exits.
-pub fn spawn_generate(test: &str, env: &TestEnv, tag: &str, seed: u64, count: u64, extra: &[&str]) -> (Process, PathBuf) {
+pub fn spawn_generate(
+    test: &str,
+    env: &TestEnv,
+    tag: &str,
+    seed: u64,
+    count: u64,
+    extra: &[&str],
+) -> (Process, PathBuf) {
     let path = manifest_path(test, tag);
     let _ = std::fs::remove_file(&path);
     let args = args(env, seed, count, &path, extra);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    (Process::spawn(test, tag, "cmp-loadgen", &args, &env.vars), path)
+    (
+        Process::spawn(test, tag, "cmp-loadgen", &args, &env.vars),
+        path,
+    )
 }

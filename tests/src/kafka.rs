@@ -16,7 +16,10 @@ pub async fn produce(brokers: &str, topic: &str, key: &str, payload: &[u8]) {
         .create()
         .expect("producer");
     producer
-        .send(FutureRecord::to(topic).key(key).payload(payload), Duration::from_secs(10))
+        .send(
+            FutureRecord::to(topic).key(key).payload(payload),
+            Duration::from_secs(10),
+        )
         .await
         .map_err(|(e, _)| e)
         .expect("produce");
@@ -34,7 +37,11 @@ pub fn read_all(brokers: &str, topic: &str) -> Vec<OwnedMessage> {
     let meta = consumer
         .fetch_metadata(Some(topic), Duration::from_secs(10))
         .expect("metadata");
-    let partitions: Vec<i32> = meta.topics()[0].partitions().iter().map(|p| p.id()).collect();
+    let partitions: Vec<i32> = meta.topics()[0]
+        .partitions()
+        .iter()
+        .map(|p| p.id())
+        .collect();
     let mut tpl = TopicPartitionList::new();
     let mut open: HashSet<i32> = HashSet::new();
     for p in &partitions {
@@ -42,7 +49,8 @@ pub fn read_all(brokers: &str, topic: &str) -> Vec<OwnedMessage> {
             .fetch_watermarks(topic, *p, Duration::from_secs(10))
             .expect("watermarks");
         if high > low {
-            tpl.add_partition_offset(topic, *p, Offset::Beginning).expect("assign");
+            tpl.add_partition_offset(topic, *p, Offset::Beginning)
+                .expect("assign");
             open.insert(*p);
         }
     }
@@ -53,7 +61,10 @@ pub fn read_all(brokers: &str, topic: &str) -> Vec<OwnedMessage> {
     let mut out = Vec::new();
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while !open.is_empty() {
-        assert!(std::time::Instant::now() < deadline, "reading {topic} timed out");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "reading {topic} timed out"
+        );
         match consumer.poll(Duration::from_millis(200)) {
             Some(Ok(m)) => out.push(m.detach()),
             Some(Err(rdkafka::error::KafkaError::PartitionEOF(p))) => {

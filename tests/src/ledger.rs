@@ -21,7 +21,12 @@ pub async fn stored_keys(store: &Store) -> Result<(BTreeSet<(String, String)>, u
         .await
         .map_err(|e| e.to_string())?;
     let n = rows.len();
-    Ok((rows.into_iter().map(|k| (k.src_topic, k.event_id)).collect(), n))
+    Ok((
+        rows.into_iter()
+            .map(|k| (k.src_topic, k.event_id))
+            .collect(),
+        n,
+    ))
 }
 
 /// Rows in the ledger.
@@ -36,11 +41,19 @@ pub async fn row_count(store: &Store) -> Result<u64, String> {
 
 /// Waits until the ledger holds `expected.len()` rows, then asserts it holds
 /// exactly the `expected` (topic, event_id) set, each once.
-pub async fn assert_exactly(store: &Store, expected: &BTreeSet<(String, String)>, limit: std::time::Duration) {
+pub async fn assert_exactly(
+    store: &Store,
+    expected: &BTreeSet<(String, String)>,
+    limit: std::time::Duration,
+) {
     let want = expected.len() as u64;
     crate::wait_until("the ledger to hold every accepted event", limit, || async {
         let n = row_count(store).await?;
-        if n >= want { Ok(()) } else { Err(format!("{n} of {want} rows")) }
+        if n >= want {
+            Ok(())
+        } else {
+            Err(format!("{n} of {want} rows"))
+        }
     })
     .await;
     // A late double store would arrive now: give it the chance to be seen.
@@ -48,6 +61,14 @@ pub async fn assert_exactly(store: &Store, expected: &BTreeSet<(String, String)>
     let (keys, rows) = stored_keys(store).await.expect("read ledger");
     let missing: Vec<_> = expected.difference(&keys).take(5).collect();
     let extra: Vec<_> = keys.difference(expected).take(5).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "ledger differs: missing {missing:?}, unexpected {extra:?}");
-    assert_eq!(rows, keys.len(), "{} event(s) stored more than once", rows - keys.len());
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "ledger differs: missing {missing:?}, unexpected {extra:?}"
+    );
+    assert_eq!(
+        rows,
+        keys.len(),
+        "{} event(s) stored more than once",
+        rows - keys.len()
+    );
 }

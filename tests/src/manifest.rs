@@ -19,17 +19,22 @@ pub struct Manifest {
 impl Manifest {
     /// Parses `topic \t key \t expectation` lines.
     pub fn read(path: &std::path::Path) -> Self {
-        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
         let mut m = Self::default();
         for line in text.lines().filter(|l| !l.is_empty()) {
             let mut cols = line.split('\t');
-            let (Some(topic), Some(_key), Some(expect)) = (cols.next(), cols.next(), cols.next()) else {
+            let (Some(topic), Some(_key), Some(expect)) = (cols.next(), cols.next(), cols.next())
+            else {
                 panic!("bad manifest line {line:?}");
             };
             m.messages += 1;
             match expect.split_once(' ') {
                 Some(("accept", id)) => {
-                    assert!(m.accepted.insert((topic.to_owned(), id.to_owned())), "generator repeated {id}");
+                    assert!(
+                        m.accepted.insert((topic.to_owned(), id.to_owned())),
+                        "generator repeated {id}"
+                    );
                 }
                 Some(("redelivery", _)) => m.redeliveries += 1,
                 Some(("refuse", code)) => *m.refused.entry(code.to_owned()).or_default() += 1,

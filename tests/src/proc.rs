@@ -12,9 +12,16 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// Where cargo put the binaries (next to the test executable's `deps/`).
 pub fn bin_path(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target profile dir");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target profile dir");
     let path = dir.join(name);
-    assert!(path.exists(), "{} is missing: build the binaries first (cargo build --bins)", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: build the binaries first (cargo build --bins)",
+        path.display()
+    );
     path
 }
 
@@ -47,7 +54,13 @@ pub struct Process {
 
 impl Process {
     /// Starts `bin` with `args` and `vars`, on a free metrics address; output to the test's log.
-    pub fn spawn(test: &str, name: &str, bin: &str, args: &[&str], vars: &[(String, String)]) -> Self {
+    pub fn spawn(
+        test: &str,
+        name: &str,
+        bin: &str,
+        args: &[&str],
+        vars: &[(String, String)],
+    ) -> Self {
         let metrics_addr = free_addr();
         let log = log_file(test, name);
         let err = log.try_clone().expect("clone log handle");
@@ -125,7 +138,10 @@ impl Drop for Process {
 pub fn metric_sum(body: &str, metric: &str) -> f64 {
     body.lines()
         .filter(|l| !l.starts_with('#'))
-        .filter(|l| l.strip_prefix(metric).is_some_and(|rest| rest.starts_with(['{', ' '])))
+        .filter(|l| {
+            l.strip_prefix(metric)
+                .is_some_and(|rest| rest.starts_with(['{', ' ']))
+        })
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum()
 }
@@ -146,7 +162,10 @@ pub async fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
         .ok()?;
     let text = String::from_utf8_lossy(&buf);
     let code = text.split(' ').nth(1)?.parse().ok()?;
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
     Some((code, body))
 }
 
@@ -166,7 +185,6 @@ pub fn run(test: &str, bin: &str, args: &[&str], vars: &[(String, String)]) -> E
         .unwrap_or_else(|e| panic!("run {bin}: {e}"))
 }
 
-
 impl Process {
     /// Waits for the process to exit by itself; panics after `limit`.
     pub async fn wait_exit(&mut self, limit: Duration) -> ExitStatus {
@@ -175,7 +193,11 @@ impl Process {
             if let Some(status) = self.child.try_wait().expect("wait child") {
                 return status;
             }
-            assert!(start.elapsed() < limit, "{} still running after {limit:?}", self.name);
+            assert!(
+                start.elapsed() < limit,
+                "{} still running after {limit:?}",
+                self.name
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

@@ -39,11 +39,17 @@ impl TestEnv {
             ("CMP_KAFKA_BROKERS".into(), brokers.clone()),
             ("CMP_CLICKHOUSE_URL".into(), required("CMP_CLICKHOUSE_URL")),
             ("CMP_CLICKHOUSE_DATABASE".into(), format!("t_{suffix}")),
-            ("CMP_TOPIC_ENGAGEMENT".into(), format!("t.{suffix}.engagement")),
+            (
+                "CMP_TOPIC_ENGAGEMENT".into(),
+                format!("t.{suffix}.engagement"),
+            ),
             ("CMP_TOPIC_UPTAKE".into(), format!("t.{suffix}.uptake")),
             ("CMP_TOPIC_DLQ".into(), format!("t.{suffix}.dlq")),
             ("CMP_KAFKA_GROUP".into(), format!("t.{suffix}.ingest")),
-            ("CMP_CLIENT_ID_KEY".into(), "test-key-0123456789-0123456789-0123456789".into()),
+            (
+                "CMP_CLIENT_ID_KEY".into(),
+                "test-key-0123456789-0123456789-0123456789".into(),
+            ),
             ("CMP_BATCH_MAX_WAIT_MS".into(), "200".into()),
         ];
         let settings = Settings::from_source(&Source::layered(None, vars.clone()).expect("source"))
@@ -56,8 +62,11 @@ impl TestEnv {
             settings,
         };
         let topics = &env.settings.topics;
-        env.create_topics(&[&topics.engagement, &topics.uptake, &topics.dlq], partitions)
-            .await;
+        env.create_topics(
+            &[&topics.engagement, &topics.uptake, &topics.dlq],
+            partitions,
+        )
+        .await;
         env
     }
 
@@ -72,7 +81,10 @@ impl TestEnv {
             .map(|n| NewTopic::new(n, partitions, TopicReplication::Fixed(1)))
             .collect();
         let results = admin
-            .create_topics(&new, &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))))
+            .create_topics(
+                &new,
+                &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))),
+            )
             .await
             .expect("create topics");
         for r in results {
@@ -82,8 +94,12 @@ impl TestEnv {
 
     /// The variables with one more set or replaced.
     pub fn with(&self, name: &str, value: &str) -> Vec<(String, String)> {
-        let mut vars: Vec<(String, String)> =
-            self.vars.iter().filter(|(k, _)| k != name).cloned().collect();
+        let mut vars: Vec<(String, String)> = self
+            .vars
+            .iter()
+            .filter(|(k, _)| k != name)
+            .cloned()
+            .collect();
         vars.push((name.to_owned(), value.to_owned()));
         vars
     }
@@ -102,7 +118,10 @@ where
             Ok(v) => return v,
             Err(state) => state,
         };
-        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}; last state: {last}");
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}; last state: {last}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
