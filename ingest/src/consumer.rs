@@ -42,10 +42,15 @@ struct Router {
 }
 
 impl Router {
+    /// Starts the worker of a newly assigned partition (a running one is kept:
+    /// replacing it would drop a batch whose offsets this process has passed).
     fn start(&mut self, key: PartitionKey) {
         let Some(kind) = self.topics.get(&key.0).copied() else {
             return;
         };
+        if self.workers.contains_key(&key) {
+            return;
+        }
         let (tx, rx) = mpsc::channel(self.queue);
         let (ctl_tx, ctl_rx) = mpsc::unbounded_channel();
         let (done_tx, done_rx) = oneshot::channel();
@@ -84,9 +89,8 @@ impl Router {
     /// Hands a polled message to its worker, pausing the partition if the worker is behind.
     fn route(&mut self, m: OwnedMessage, consumer: &BaseConsumer<Context>) {
         let key = (m.topic().to_owned(), m.partition());
-        if !self.workers.contains_key(&key) {
-            self.start(key.clone());
-        }
+        // A message of a partition no longer assigned here (fetched before its
+        // revocation) is not ours: its owner reads it from the committed offset.
         let Some(h) = self.workers.get_mut(&key) else {
             return;
         };

@@ -1,0 +1,32 @@
+//! The KPI and target engine of contract/API.md as pure functions: the
+//! fifteen KPIs and how they derive from a rollup's sums, federal fiscal
+//! years and reporting-time-zone buckets, targets and their validation,
+//! evaluation against a target (attainment, pace, projection, status),
+//! small-cell suppression and the bilingual labels of contract/LABELS.md.
+//! No I/O and no clock: "today" and "now" are always parameters, so every
+//! rule is a table-driven test away.
+
+mod dimension;
+mod error;
+mod evaluate;
+mod kpi;
+mod labels;
+mod measures;
+pub mod period;
+mod status;
+mod suppress;
+mod target;
+
+pub use dimension::Dimension;
+pub use error::Error;
+pub use evaluate::{Evaluation, Thresholds, evaluate};
+pub use kpi::{Direction, Kpi};
+pub use labels::{LabelKind, Lang, codes, label};
+pub use measures::{Measures, Reach};
+pub use period::{
+    DateRange, FiscalQuarter, FiscalYear, Granularity, Quarter, bucket_start, local_date,
+    local_day_bounds_utc, next_bucket_start, quarter_of,
+};
+pub use status::Status;
+pub use suppress::{Cell, DEFAULT_K, is_small, suppress};
+pub use target::{Target, parse_target_set};
