@@ -248,133 +248,26 @@ mod tests {
     fn additive_table() {
         use Status::*;
         // kpi, target, actual, today, expected, pace, projected, status
+        #[rustfmt::skip]
         let table = [
             // Day 10 of 100: 100 expected.
-            (
-                Kpi::UptakeCompleted,
-                1000.0,
-                100.0,
-                day(10),
-                100.0,
-                Some(1.0),
-                Some(1000.0),
-                OnTrack,
-            ),
-            (
-                Kpi::UptakeCompleted,
-                1000.0,
-                90.0,
-                day(10),
-                100.0,
-                Some(0.9),
-                Some(900.0),
-                OnTrack,
-            ),
-            (
-                Kpi::UptakeCompleted,
-                1000.0,
-                89.0,
-                day(10),
-                100.0,
-                Some(0.89),
-                Some(890.0),
-                AtRisk,
-            ),
-            (
-                Kpi::UptakeCompleted,
-                1000.0,
-                75.0,
-                day(10),
-                100.0,
-                Some(0.75),
-                Some(750.0),
-                AtRisk,
-            ),
-            (
-                Kpi::UptakeCompleted,
-                1000.0,
-                74.0,
-                day(10),
-                100.0,
-                Some(0.74),
-                Some(740.0),
-                OffTrack,
-            ),
-            (
-                Kpi::UptakeCompleted,
-                1000.0,
-                0.0,
-                day(10),
-                100.0,
-                Some(0.0),
-                Some(0.0),
-                OffTrack,
-            ),
+            (Kpi::UptakeCompleted, 1000.0, 100.0, day(10), 100.0, Some(1.0), Some(1000.0), OnTrack),
+            (Kpi::UptakeCompleted, 1000.0, 90.0, day(10), 100.0, Some(0.9), Some(900.0), OnTrack),
+            (Kpi::UptakeCompleted, 1000.0, 89.0, day(10), 100.0, Some(0.89), Some(890.0), AtRisk),
+            (Kpi::UptakeCompleted, 1000.0, 75.0, day(10), 100.0, Some(0.75), Some(750.0), AtRisk),
+            (Kpi::UptakeCompleted, 1000.0, 74.0, day(10), 100.0, Some(0.74), Some(740.0), OffTrack),
+            (Kpi::UptakeCompleted, 1000.0, 0.0, day(10), 100.0, Some(0.0), Some(0.0), OffTrack),
             // Exactly 0.90 / 0.75 with a target that does not divide evenly.
-            (
-                Kpi::Clicks,
-                300.0,
-                81.0,
-                day(30),
-                90.0,
-                Some(0.9),
-                Some(270.0),
-                OnTrack,
-            ),
-            (
-                Kpi::Reach,
-                400.0,
-                75.0,
-                day(25),
-                100.0,
-                Some(0.75),
-                Some(300.0),
-                AtRisk,
-            ),
+            (Kpi::Clicks, 300.0, 81.0, day(30), 90.0, Some(0.9), Some(270.0), OnTrack),
+            (Kpi::Reach, 400.0, 75.0, day(25), 100.0, Some(0.75), Some(300.0), AtRisk),
             // First day: today counts, 1/100 expected.
-            (
-                Kpi::Visits,
-                500.0,
-                5.0,
-                day(1),
-                5.0,
-                Some(1.0),
-                Some(500.0),
-                OnTrack,
-            ),
+            (Kpi::Visits, 500.0, 5.0, day(1), 5.0, Some(1.0), Some(500.0), OnTrack),
             // Last day: the whole target expected.
-            (
-                Kpi::Visits,
-                500.0,
-                450.0,
-                day(100),
-                500.0,
-                Some(0.9),
-                Some(450.0),
-                OnTrack,
-            ),
+            (Kpi::Visits, 500.0, 450.0, day(100), 500.0, Some(0.9), Some(450.0), OnTrack),
             // Ahead of pace.
-            (
-                Kpi::Impressions,
-                1e6,
-                2e5,
-                day(10),
-                1e5,
-                Some(2.0),
-                Some(2e6),
-                OnTrack,
-            ),
+            (Kpi::Impressions, 1e6, 2e5, day(10), 1e5, Some(2.0), Some(2e6), OnTrack),
             // Spend is a spending plan.
-            (
-                Kpi::SpendCents,
-                10_000.0,
-                500.0,
-                day(10),
-                1000.0,
-                Some(0.5),
-                Some(5000.0),
-                OffTrack,
-            ),
+            (Kpi::SpendCents, 10_000.0, 500.0, day(10), 1000.0, Some(0.5), Some(5000.0), OffTrack),
         ];
         for (kpi, goal, actual, today, expected, pace, projected, status) in table {
             let got = eval(kpi, goal, Some(actual), today);
@@ -392,43 +285,16 @@ mod tests {
     fn period_phases_table() {
         use Status::*;
         // today, actual, status, expected, pace, projected
+        #[rustfmt::skip]
         let table = [
             (d("2026-09-30"), 0.0, NotStarted, 0.0, None, None),
             (d("2026-01-01"), 5.0, NotStarted, 0.0, None, None),
-            (
-                d("2027-01-09"),
-                1000.0,
-                Met,
-                1000.0,
-                Some(1.0),
-                Some(1000.0),
-            ),
-            (
-                d("2027-01-09"),
-                1200.0,
-                Met,
-                1000.0,
-                Some(1.2),
-                Some(1200.0),
-            ),
-            (
-                d("2027-01-09"),
-                999.0,
-                NotMet,
-                1000.0,
-                Some(0.999),
-                Some(999.0),
-            ),
+            (d("2027-01-09"), 1000.0, Met, 1000.0, Some(1.0), Some(1000.0)),
+            (d("2027-01-09"), 1200.0, Met, 1000.0, Some(1.2), Some(1200.0)),
+            (d("2027-01-09"), 999.0, NotMet, 1000.0, Some(0.999), Some(999.0)),
             (d("2027-06-01"), 0.0, NotMet, 1000.0, Some(0.0), Some(0.0)),
             // Over: status by attainment even though pace ≥ 0.9.
-            (
-                d("2027-01-09"),
-                950.0,
-                NotMet,
-                1000.0,
-                Some(0.95),
-                Some(950.0),
-            ),
+            (d("2027-01-09"), 950.0, NotMet, 1000.0, Some(0.95), Some(950.0)),
         ];
         for (today, actual, status, expected, pace, projected) in table {
             let got = eval(Kpi::UptakeCompleted, 1000.0, Some(actual), today);
@@ -451,117 +317,27 @@ mod tests {
     fn ratio_table() {
         use Status::*;
         // kpi, target, actual, today, attainment, pace, status
+        #[rustfmt::skip]
         let table = [
             (Kpi::Ctr, 0.02, 0.02, day(10), Some(1.0), OnTrack),
             // Divisors that are powers of two keep the boundaries exact.
             (Kpi::Ctr, 0.25, 0.225, day(10), Some(0.9), OnTrack),
             (Kpi::Ctr, 0.25, 0.1875, day(50), Some(0.75), AtRisk),
-            (
-                Kpi::Ctr,
-                0.25,
-                0.1874,
-                day(50),
-                Some(0.1874 / 0.25),
-                OffTrack,
-            ),
+            (Kpi::Ctr, 0.25, 0.1874, day(50), Some(0.1874 / 0.25), OffTrack),
             (Kpi::Ctr, 0.02, 0.01, day(1), Some(0.5), OffTrack),
-            (
-                Kpi::ProgramOnlineShare,
-                0.5,
-                0.45,
-                day(99),
-                Some(0.9),
-                OnTrack,
-            ),
-            (
-                Kpi::ProgramOnlineShare,
-                0.5,
-                0.375,
-                day(2),
-                Some(0.75),
-                AtRisk,
-            ),
-            (
-                Kpi::ProgramOnlineShare,
-                0.5,
-                0.5,
-                d("2027-01-09"),
-                Some(1.0),
-                Met,
-            ),
-            (
-                Kpi::ProgramOnlineShare,
-                0.5,
-                0.49,
-                d("2027-01-09"),
-                Some(0.98),
-                NotMet,
-            ),
+            (Kpi::ProgramOnlineShare, 0.5, 0.45, day(99), Some(0.9), OnTrack),
+            (Kpi::ProgramOnlineShare, 0.5, 0.375, day(2), Some(0.75), AtRisk),
+            (Kpi::ProgramOnlineShare, 0.5, 0.5, d("2027-01-09"), Some(1.0), Met),
+            (Kpi::ProgramOnlineShare, 0.5, 0.49, d("2027-01-09"), Some(0.98), NotMet),
             // Lower is better: 2500 ¢ target.
-            (
-                Kpi::CostPerUptakeCents,
-                2500.0,
-                2500.0,
-                day(10),
-                Some(1.0),
-                OnTrack,
-            ),
-            (
-                Kpi::CostPerUptakeCents,
-                2700.0,
-                3000.0,
-                day(10),
-                Some(0.9),
-                OnTrack,
-            ),
-            (
-                Kpi::CostPerUptakeCents,
-                2400.0,
-                3000.0,
-                day(10),
-                Some(0.8),
-                AtRisk,
-            ),
-            (
-                Kpi::CostPerUptakeCents,
-                3000.0,
-                4000.0,
-                day(10),
-                Some(0.75),
-                AtRisk,
-            ),
-            (
-                Kpi::CostPerUptakeCents,
-                2500.0,
-                5000.0,
-                day(10),
-                Some(0.5),
-                OffTrack,
-            ),
-            (
-                Kpi::CostPerUptakeCents,
-                2500.0,
-                1250.0,
-                day(10),
-                Some(2.0),
-                OnTrack,
-            ),
-            (
-                Kpi::CostPerUptakeCents,
-                2500.0,
-                2000.0,
-                d("2027-01-09"),
-                Some(1.25),
-                Met,
-            ),
-            (
-                Kpi::CostPerUptakeCents,
-                2500.0,
-                2600.0,
-                d("2027-01-09"),
-                Some(2500.0 / 2600.0),
-                NotMet,
-            ),
+            (Kpi::CostPerUptakeCents, 2500.0, 2500.0, day(10), Some(1.0), OnTrack),
+            (Kpi::CostPerUptakeCents, 2700.0, 3000.0, day(10), Some(0.9), OnTrack),
+            (Kpi::CostPerUptakeCents, 2400.0, 3000.0, day(10), Some(0.8), AtRisk),
+            (Kpi::CostPerUptakeCents, 3000.0, 4000.0, day(10), Some(0.75), AtRisk),
+            (Kpi::CostPerUptakeCents, 2500.0, 5000.0, day(10), Some(0.5), OffTrack),
+            (Kpi::CostPerUptakeCents, 2500.0, 1250.0, day(10), Some(2.0), OnTrack),
+            (Kpi::CostPerUptakeCents, 2500.0, 2000.0, d("2027-01-09"), Some(1.25), Met),
+            (Kpi::CostPerUptakeCents, 2500.0, 2600.0, d("2027-01-09"), Some(2500.0 / 2600.0), NotMet),
         ];
         for (kpi, goal, actual, today, attainment, status) in table {
             let got = eval(kpi, goal, Some(actual), today);

@@ -120,69 +120,36 @@ pub fn codes(kind: LabelKind) -> impl Iterator<Item = &'static str> {
 }
 
 /// Indexed by `Status as usize`: keep in the enum's order.
+#[rustfmt::skip]
 pub(crate) const STATUSES: [(&str, &str, &str); 6] = [
-    (
-        Status::NotStarted.as_str(),
-        "Result to be achieved in the future",
-        "Résultat à atteindre dans le futur",
-    ),
+    (Status::NotStarted.as_str(), "Result to be achieved in the future", "Résultat à atteindre dans le futur"),
     (Status::OnTrack.as_str(), "On track", "En bonne voie"),
     (Status::AtRisk.as_str(), "At risk", "À risque"),
     (Status::OffTrack.as_str(), "Off track", "Hors trajectoire"),
     (Status::Met.as_str(), "Target met", "Cible atteinte"),
-    (
-        Status::NotMet.as_str(),
-        "Target not met",
-        "Cible non atteinte",
-    ),
+    (Status::NotMet.as_str(), "Target not met", "Cible non atteinte"),
 ];
 
+#[rustfmt::skip]
 const KPIS: &[(&str, &str, &str)] = &[
     ("impressions", "Impressions", "Impressions"),
     ("clicks", "Clicks", "Clics"),
     ("engagements", "Engagements", "Interactions"),
     ("shares", "Shares", "Partages"),
-    (
-        "video_completes",
-        "Completed video views",
-        "Visionnements complets",
-    ),
+    ("video_completes", "Completed video views", "Visionnements complets"),
     ("visits", "Visits", "Visites"),
     ("ctr", "Click-through rate", "Taux de clics"),
     ("reach", "Reach (people)", "Portée (personnes)"),
     ("spend_cents", "Spend", "Dépenses"),
-    (
-        "uptake_started",
-        "Applications started",
-        "Demandes commencées",
-    ),
-    (
-        "uptake_submitted",
-        "Applications submitted",
-        "Demandes soumises",
-    ),
-    (
-        "uptake_completed",
-        "Applications completed",
-        "Demandes complétées",
-    ),
-    (
-        "cost_per_uptake_cents",
-        "Cost per completed application",
-        "Coût par demande complétée",
-    ),
-    (
-        "program_uptake_completed",
-        "Program applications completed (all sources)",
-        "Demandes complétées au programme (toutes sources)",
-    ),
-    (
-        "program_online_share",
-        "Share completed online",
-        "Part des demandes complétées en ligne",
-    ),
+    ("uptake_started", "Applications started", "Demandes commencées"),
+    ("uptake_submitted", "Applications submitted", "Demandes soumises"),
+    ("uptake_completed", "Applications completed", "Demandes complétées"),
+    ("cost_per_uptake_cents", "Cost per completed application", "Coût par demande complétée"),
+    ("program_uptake_completed", "Program applications completed (all sources)", "Demandes complétées au programme (toutes sources)"),
+    ("program_online_share", "Share completed online", "Part des demandes complétées en ligne"),
 ];
 
+#[rustfmt::skip]
 const CHANNELS: &[(&str, &str, &str)] = &[
     ("web", "Web", "Web"),
     ("social", "Social media", "Médias sociaux"),
@@ -192,29 +159,18 @@ const CHANNELS: &[(&str, &str, &str)] = &[
     ("tv", "Television", "Télévision"),
     ("radio", "Radio", "Radio"),
     ("print", "Print", "Imprimé"),
-    (
-        "signage",
-        "Digital signage in offices",
-        "Affichage numérique dans les bureaux",
-    ),
+    ("signage", "Digital signage in offices", "Affichage numérique dans les bureaux"),
     ("email", "Email", "Courriel"),
-    (
-        "outreach",
-        "Community outreach",
-        "Sensibilisation communautaire",
-    ),
+    ("outreach", "Community outreach", "Sensibilisation communautaire"),
 ];
 
+#[rustfmt::skip]
 const ACTIONS: &[(&str, &str, &str)] = &[
     ("impression", "Impression", "Impression"),
     ("click", "Click", "Clic"),
     ("engagement", "Engagement", "Interaction"),
     ("share", "Share", "Partage"),
-    (
-        "video_complete",
-        "Completed video view",
-        "Visionnement complet",
-    ),
+    ("video_complete", "Completed video view", "Visionnement complet"),
     ("visit", "Visit", "Visite"),
 ];
 
@@ -258,28 +214,18 @@ const LANGUAGES: &[(&str, &str, &str)] = &[
 const SEGMENTS: &[(&str, &str, &str)] =
     &[("unspecified", "Unspecified segment", "Segment non précisé")];
 
+#[rustfmt::skip]
 const PROGRAMS: &[(&str, &str, &str)] = &[
     ("ei", "Employment Insurance", "Assurance-emploi"),
     ("cpp", "Canada Pension Plan", "Régime de pensions du Canada"),
     ("oas", "Old Age Security", "Sécurité de la vieillesse"),
-    (
-        "gis",
-        "Guaranteed Income Supplement",
-        "Supplément de revenu garanti",
-    ),
-    (
-        "ccb",
-        "Canada Child Benefit",
-        "Allocation canadienne pour enfants",
-    ),
+    ("gis", "Guaranteed Income Supplement", "Supplément de revenu garanti"),
+    ("ccb", "Canada Child Benefit", "Allocation canadienne pour enfants"),
     ("passport", "Passport", "Passeport"),
-    (
-        "sin",
-        "Social Insurance Number",
-        "Numéro d'assurance sociale",
-    ),
+    ("sin", "Social Insurance Number", "Numéro d'assurance sociale"),
 ];
 
+#[rustfmt::skip]
 const WORDS: &[(&str, &str, &str)] = &[
     ("campaign", "Campaign", "Campagne"),
     ("target", "Target", "Cible"),
@@ -291,11 +237,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("status", "Status", "État"),
     ("fiscal_year", "Fiscal year", "Exercice financier"),
     ("segment", "Segment", "Segment"),
-    (
-        "suppressed",
-        "Suppressed (small number)",
-        "Donnée supprimée (petit nombre)",
-    ),
+    ("suppressed", "Suppressed (small number)", "Donnée supprimée (petit nombre)"),
 ];
 
 #[cfg(test)]
@@ -359,71 +301,27 @@ mod tests {
     #[test]
     fn exact_strings() {
         use LabelKind::*;
+        #[rustfmt::skip]
         let table = [
             (Kpi, "reach", "Reach (people)", "Portée (personnes)"),
-            (
-                Kpi,
-                "cost_per_uptake_cents",
-                "Cost per completed application",
-                "Coût par demande complétée",
-            ),
-            (
-                Kpi,
-                "program_online_share",
-                "Share completed online",
-                "Part des demandes complétées en ligne",
-            ),
-            (
-                Channel,
-                "signage",
-                "Digital signage in offices",
-                "Affichage numérique dans les bureaux",
-            ),
-            (
-                Action,
-                "video_complete",
-                "Completed video view",
-                "Visionnement complet",
-            ),
+            (Kpi, "cost_per_uptake_cents", "Cost per completed application", "Coût par demande complétée"),
+            (Kpi, "program_online_share", "Share completed online", "Part des demandes complétées en ligne"),
+            (Channel, "signage", "Digital signage in offices", "Affichage numérique dans les bureaux"),
+            (Action, "video_complete", "Completed video view", "Visionnement complet"),
             (ServiceChannel, "in_person", "In person", "En personne"),
             (Stage, "completed", "Completed", "Complétée"),
-            (
-                Region,
-                "PE",
-                "Prince Edward Island",
-                "Île-du-Prince-Édouard",
-            ),
+            (Region, "PE", "Prince Edward Island", "Île-du-Prince-Édouard"),
             (Region, "NS", "Nova Scotia", "Nouvelle-Écosse"),
             (Region, "XX", "Unknown", "Inconnue"),
             (Language, "und", "Not stated", "Non précisée"),
-            (
-                Segment,
-                "unspecified",
-                "Unspecified segment",
-                "Segment non précisé",
-            ),
-            (
-                Program,
-                "sin",
-                "Social Insurance Number",
-                "Numéro d'assurance sociale",
-            ),
-            (
-                Status,
-                "not_started",
-                "Result to be achieved in the future",
-                "Résultat à atteindre dans le futur",
-            ),
+            (Segment, "unspecified", "Unspecified segment", "Segment non précisé"),
+            (Program, "sin", "Social Insurance Number", "Numéro d'assurance sociale"),
+            (Status, "not_started", "Result to be achieved in the future", "Résultat à atteindre dans le futur"),
             (Status, "at_risk", "At risk", "À risque"),
             (Word, "attainment", "Attainment", "Taux d'atteinte"),
             (Word, "status", "Status", "État"),
             (Word, "projected", "Projected at end", "Projection à la fin"),
-            (
-                Word,
-                "suppressed",
-                "Suppressed (small number)",
-                "Donnée supprimée (petit nombre)",
-            ),
+            (Word, "suppressed", "Suppressed (small number)", "Donnée supprimée (petit nombre)"),
         ];
         for (kind, code, en, fr) in table {
             assert_eq!(label(kind, code, Lang::En), Some(en), "{kind:?} {code}");

@@ -110,28 +110,14 @@ mod tests {
 
     #[test]
     fn labels_are_the_contracts() {
+        #[rustfmt::skip]
         let table = [
-            (
-                Status::NotStarted,
-                "not_started",
-                "Result to be achieved in the future",
-                "Résultat à atteindre dans le futur",
-            ),
+            (Status::NotStarted, "not_started", "Result to be achieved in the future", "Résultat à atteindre dans le futur"),
             (Status::OnTrack, "on_track", "On track", "En bonne voie"),
             (Status::AtRisk, "at_risk", "At risk", "À risque"),
-            (
-                Status::OffTrack,
-                "off_track",
-                "Off track",
-                "Hors trajectoire",
-            ),
+            (Status::OffTrack, "off_track", "Off track", "Hors trajectoire"),
             (Status::Met, "met", "Target met", "Cible atteinte"),
-            (
-                Status::NotMet,
-                "not_met",
-                "Target not met",
-                "Cible non atteinte",
-            ),
+            (Status::NotMet, "not_met", "Target not met", "Cible non atteinte"),
         ];
         assert_eq!(table.len(), Status::ALL.len());
         for (status, code, en, fr) in table {

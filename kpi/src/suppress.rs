@@ -102,101 +102,27 @@ mod tests {
     #[test]
     fn table() {
         // name, values, k, expected (None = hidden)
+        #[rustfmt::skip]
         let table: Vec<Case> = vec![
-            (
-                "nothing small",
-                vec![10.0, 25.0, 400.0],
-                10,
-                vec![Some(10.0), Some(25.0), Some(400.0)],
-            ),
-            (
-                "k-1 hidden, k shown: complementary is the 10",
-                vec![9.0, 10.0, 400.0],
-                10,
-                vec![H, H, Some(400.0)],
-            ),
-            (
-                "1 is small",
-                vec![1.0, 50.0, 60.0],
-                10,
-                vec![H, H, Some(60.0)],
-            ),
-            (
-                "two small: no complement",
-                vec![3.0, 4.0, 60.0],
-                10,
-                vec![H, H, Some(60.0)],
-            ),
+            ("nothing small", vec![10.0, 25.0, 400.0], 10, vec![Some(10.0), Some(25.0), Some(400.0)]),
+            ("k-1 hidden, k shown: complementary is the 10", vec![9.0, 10.0, 400.0], 10, vec![H, H, Some(400.0)]),
+            ("1 is small", vec![1.0, 50.0, 60.0], 10, vec![H, H, Some(60.0)]),
+            ("two small: no complement", vec![3.0, 4.0, 60.0], 10, vec![H, H, Some(60.0)]),
             ("three small", vec![3.0, 4.0, 5.0], 10, vec![H, H, H]),
-            (
-                "zeros stay",
-                vec![0.0, 0.0, 50.0],
-                10,
-                vec![Some(0.0), Some(0.0), Some(50.0)],
-            ),
-            (
-                "complement skips zeros",
-                vec![5.0, 0.0, 30.0, 20.0],
-                10,
-                vec![H, Some(0.0), Some(30.0), H],
-            ),
-            (
-                "tie: first in order",
-                vec![5.0, 20.0, 20.0],
-                10,
-                vec![H, H, Some(20.0)],
-            ),
-            (
-                "tie after",
-                vec![20.0, 5.0, 20.0],
-                10,
-                vec![H, H, Some(20.0)],
-            ),
-            (
-                "only zeros beside: a zero is hidden",
-                vec![0.0, 5.0, 0.0],
-                10,
-                vec![H, H, Some(0.0)],
-            ),
-            (
-                "all zero",
-                vec![0.0, 0.0, 0.0],
-                10,
-                vec![Some(0.0), Some(0.0), Some(0.0)],
-            ),
+            ("zeros stay", vec![0.0, 0.0, 50.0], 10, vec![Some(0.0), Some(0.0), Some(50.0)]),
+            ("complement skips zeros", vec![5.0, 0.0, 30.0, 20.0], 10, vec![H, Some(0.0), Some(30.0), H]),
+            ("tie: first in order", vec![5.0, 20.0, 20.0], 10, vec![H, H, Some(20.0)]),
+            ("tie after", vec![20.0, 5.0, 20.0], 10, vec![H, H, Some(20.0)]),
+            ("only zeros beside: a zero is hidden", vec![0.0, 5.0, 0.0], 10, vec![H, H, Some(0.0)]),
+            ("all zero", vec![0.0, 0.0, 0.0], 10, vec![Some(0.0), Some(0.0), Some(0.0)]),
             ("lone small total", vec![7.0], 10, vec![H]),
             ("lone big total", vec![70.0], 10, vec![Some(70.0)]),
             ("empty", vec![], 10, vec![]),
-            (
-                "k = 1 hides nothing",
-                vec![1.0, 2.0],
-                1,
-                vec![Some(1.0), Some(2.0)],
-            ),
-            (
-                "k = 0 hides nothing",
-                vec![1.0, 2.0],
-                0,
-                vec![Some(1.0), Some(2.0)],
-            ),
-            (
-                "k = 2 hides 1 only",
-                vec![1.0, 2.0, 3.0],
-                2,
-                vec![H, H, Some(3.0)],
-            ),
-            (
-                "fractional reach",
-                vec![0.4, 9.99, 10.0, 11.0],
-                10,
-                vec![H, H, Some(10.0), Some(11.0)],
-            ),
-            (
-                "fractional lone",
-                vec![0.4, 12.5, 11.0],
-                10,
-                vec![H, Some(12.5), H],
-            ),
+            ("k = 1 hides nothing", vec![1.0, 2.0], 1, vec![Some(1.0), Some(2.0)]),
+            ("k = 0 hides nothing", vec![1.0, 2.0], 0, vec![Some(1.0), Some(2.0)]),
+            ("k = 2 hides 1 only", vec![1.0, 2.0, 3.0], 2, vec![H, H, Some(3.0)]),
+            ("fractional reach", vec![0.4, 9.99, 10.0, 11.0], 10, vec![H, H, Some(10.0), Some(11.0)]),
+            ("fractional lone", vec![0.4, 12.5, 11.0], 10, vec![H, Some(12.5), H]),
         ];
         for (name, values, k, want) in table {
             assert_eq!(run(&values, k), want, "{name}");

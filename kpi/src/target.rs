@@ -182,85 +182,32 @@ mod tests {
     #[test]
     fn validation_table() {
         // (json, Ok or the field named)
+        #[rustfmt::skip]
         let table: [(&str, Option<&str>); 24] = [
             (r#"{"kpi":"clicks","target":1}"#, None),
             (r#"{"kpi":"ctr","target":1}"#, None),
             (r#"{"kpi":"ctr","target":0.02,"channel":"search"}"#, None),
-            (
-                r#"{"kpi":"uptake_started","target":5,"service_channel":"online","language":"fr"}"#,
-                None,
-            ),
-            (
-                r#"{"kpi":"reach","target":9,"region":"CA","segment":"new-parents"}"#,
-                None,
-            ),
-            (
-                r#"{"kpi":"spend_cents","target":100,"from":"2026-10-01","to":"2026-10-01"}"#,
-                None,
-            ),
-            (
-                r#"{"kpi":"spend_cents","target":100,"to":"2026-10-01"}"#,
-                None,
-            ),
+            (r#"{"kpi":"uptake_started","target":5,"service_channel":"online","language":"fr"}"#, None),
+            (r#"{"kpi":"reach","target":9,"region":"CA","segment":"new-parents"}"#, None),
+            (r#"{"kpi":"spend_cents","target":100,"from":"2026-10-01","to":"2026-10-01"}"#, None),
+            (r#"{"kpi":"spend_cents","target":100,"to":"2026-10-01"}"#, None),
             (r#"{"kpi":"clicks","target":0}"#, Some("target")),
             (r#"{"kpi":"clicks","target":-5}"#, Some("target")),
             (r#"{"kpi":"ctr","target":1.5}"#, Some("target")),
-            (
-                r#"{"kpi":"program_online_share","target":65}"#,
-                Some("target"),
-            ),
-            (
-                r#"{"kpi":"clicks","target":1,"channel":"billboard"}"#,
-                Some("channel"),
-            ),
-            (
-                r#"{"kpi":"clicks","target":1,"channel":"Web"}"#,
-                Some("channel"),
-            ),
-            (
-                r#"{"kpi":"uptake_completed","target":1,"service_channel":"fax"}"#,
-                Some("service_channel"),
-            ),
-            (
-                r#"{"kpi":"clicks","target":1,"region":"qc"}"#,
-                Some("region"),
-            ),
-            (
-                r#"{"kpi":"clicks","target":1,"region":"PQ"}"#,
-                Some("region"),
-            ),
-            (
-                r#"{"kpi":"clicks","target":1,"language":"und"}"#,
-                Some("language"),
-            ),
-            (
-                r#"{"kpi":"clicks","target":1,"segment":"Seniors"}"#,
-                Some("segment"),
-            ),
-            (
-                r#"{"kpi":"clicks","target":1,"segment":""}"#,
-                Some("segment"),
-            ),
-            (
-                r#"{"kpi":"uptake_completed","target":1,"channel":"tv"}"#,
-                Some("channel"),
-            ),
-            (
-                r#"{"kpi":"clicks","target":1,"service_channel":"online"}"#,
-                Some("service_channel"),
-            ),
-            (
-                r#"{"kpi":"cost_per_uptake_cents","target":1,"channel":"tv"}"#,
-                Some("channel"),
-            ),
-            (
-                r#"{"kpi":"program_online_share","target":0.5,"service_channel":"online"}"#,
-                Some("service_channel"),
-            ),
-            (
-                r#"{"kpi":"clicks","target":1,"from":"2026-10-02","to":"2026-10-01"}"#,
-                Some("from"),
-            ),
+            (r#"{"kpi":"program_online_share","target":65}"#, Some("target")),
+            (r#"{"kpi":"clicks","target":1,"channel":"billboard"}"#, Some("channel")),
+            (r#"{"kpi":"clicks","target":1,"channel":"Web"}"#, Some("channel")),
+            (r#"{"kpi":"uptake_completed","target":1,"service_channel":"fax"}"#, Some("service_channel")),
+            (r#"{"kpi":"clicks","target":1,"region":"qc"}"#, Some("region")),
+            (r#"{"kpi":"clicks","target":1,"region":"PQ"}"#, Some("region")),
+            (r#"{"kpi":"clicks","target":1,"language":"und"}"#, Some("language")),
+            (r#"{"kpi":"clicks","target":1,"segment":"Seniors"}"#, Some("segment")),
+            (r#"{"kpi":"clicks","target":1,"segment":""}"#, Some("segment")),
+            (r#"{"kpi":"uptake_completed","target":1,"channel":"tv"}"#, Some("channel")),
+            (r#"{"kpi":"clicks","target":1,"service_channel":"online"}"#, Some("service_channel")),
+            (r#"{"kpi":"cost_per_uptake_cents","target":1,"channel":"tv"}"#, Some("channel")),
+            (r#"{"kpi":"program_online_share","target":0.5,"service_channel":"online"}"#, Some("service_channel")),
+            (r#"{"kpi":"clicks","target":1,"from":"2026-10-02","to":"2026-10-01"}"#, Some("from")),
         ];
         for (json, bad) in table {
             let got = target(json).validate();
@@ -285,22 +232,14 @@ mod tests {
 
     #[test]
     fn deserialisation_refuses_unknown_kpi_and_fields() {
+        #[rustfmt::skip]
         let table = [
-            (
-                r#"{"kpi":"conversions","target":1}"#,
-                "unknown kpi `conversions`",
-            ),
-            (
-                r#"{"kpi":"clicks","target":1,"program":"oas"}"#,
-                "unknown field `program`",
-            ),
+            (r#"{"kpi":"conversions","target":1}"#, "unknown kpi `conversions`"),
+            (r#"{"kpi":"clicks","target":1,"program":"oas"}"#, "unknown field `program`"),
             (r#"{"target":1}"#, "missing field `kpi`"),
             (r#"{"kpi":"clicks"}"#, "missing field `target`"),
             (r#"{"kpi":"clicks","target":"10"}"#, "invalid type"),
-            (
-                r#"{"kpi":"clicks","target":1,"from":"2026-13-01"}"#,
-                "input is out of range",
-            ),
+            (r#"{"kpi":"clicks","target":1,"from":"2026-13-01"}"#, "input is out of range"),
         ];
         for (json, message) in table {
             let err = serde_json::from_str::<Target>(json).expect_err(json);
@@ -310,15 +249,10 @@ mod tests {
 
     #[test]
     fn target_set_errors_name_position_and_field() {
+        #[rustfmt::skip]
         let table = [
-            (
-                r#"[{"kpi":"clicks","target":1},{"kpi":"clicks","target":1,"region":"ZZ"}]"#,
-                "[1].region",
-            ),
-            (
-                r#"[{"kpi":"clicks","target":1},{"kpi":"clicks","target":2}]"#,
-                "[1].kpi",
-            ),
+            (r#"[{"kpi":"clicks","target":1},{"kpi":"clicks","target":1,"region":"ZZ"}]"#, "[1].region"),
+            (r#"[{"kpi":"clicks","target":1},{"kpi":"clicks","target":2}]"#, "[1].kpi"),
             (r#"[{"kpi":"nope","target":1}]"#, "targets"),
             (r#"{"kpi":"clicks","target":1}"#, "targets"),
         ];

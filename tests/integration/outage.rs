@@ -19,7 +19,7 @@ fn services(args: &[&str]) {
 
 #[tokio::test]
 async fn clickhouse_down_for_30_seconds_mid_stream_loses_and_doubles_nothing() {
-    let test = "ch-outage";
+    let test = "ch_outage";
     let env = TestEnv::new(test, 4).await;
     assert!(run(test, "cmp-aggregator", &["migrate"], &env.vars).success());
     let mut ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);

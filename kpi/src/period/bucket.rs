@@ -163,33 +163,14 @@ mod tests {
     #[test]
     fn day_bounds_across_dst_in_toronto() {
         // date, start, end, hours
+        #[rustfmt::skip]
         let table = [
-            (
-                "2026-11-02",
-                "2026-11-02T05:00:00Z",
-                "2026-11-03T05:00:00Z",
-                24,
-            ),
-            (
-                "2026-07-01",
-                "2026-07-01T04:00:00Z",
-                "2026-07-02T04:00:00Z",
-                24,
-            ),
+            ("2026-11-02", "2026-11-02T05:00:00Z", "2026-11-03T05:00:00Z", 24),
+            ("2026-07-01", "2026-07-01T04:00:00Z", "2026-07-02T04:00:00Z", 24),
             // Spring forward 8 March 2026: 23 hours.
-            (
-                "2026-03-08",
-                "2026-03-08T05:00:00Z",
-                "2026-03-09T04:00:00Z",
-                23,
-            ),
+            ("2026-03-08", "2026-03-08T05:00:00Z", "2026-03-09T04:00:00Z", 23),
             // Fall back 1 November 2026: 25 hours.
-            (
-                "2026-11-01",
-                "2026-11-01T04:00:00Z",
-                "2026-11-02T05:00:00Z",
-                25,
-            ),
+            ("2026-11-01", "2026-11-01T04:00:00Z", "2026-11-02T05:00:00Z", 25),
         ];
         for (date, start, end, hours) in table {
             let (s, e) = local_day_bounds_utc(d(date), TORONTO);
@@ -238,76 +219,27 @@ mod tests {
     fn bucket_start_table() {
         use Granularity::*;
         let st_johns: Tz = chrono_tz::America::St_Johns;
+        #[rustfmt::skip]
         let table = [
-            (
-                "2026-11-03T15:42:10.5Z",
-                Hour,
-                TORONTO,
-                "2026-11-03T15:00:00Z",
-            ),
+            ("2026-11-03T15:42:10.5Z", Hour, TORONTO, "2026-11-03T15:00:00Z"),
             ("2026-11-03T15:42:10Z", Day, TORONTO, "2026-11-03T05:00:00Z"),
             // 00:30 local on 4 Nov is 05:30Z; 04:30Z is still 3 Nov.
             ("2026-11-04T04:30:00Z", Day, TORONTO, "2026-11-03T05:00:00Z"),
             // Tuesday 3 Nov 2026 → Monday 2 Nov.
-            (
-                "2026-11-03T15:42:10Z",
-                Week,
-                TORONTO,
-                "2026-11-02T05:00:00Z",
-            ),
+            ("2026-11-03T15:42:10Z", Week, TORONTO, "2026-11-02T05:00:00Z"),
             // Sunday 8 Nov 23:00 local → Monday 2 Nov.
-            (
-                "2026-11-09T04:00:00Z",
-                Week,
-                TORONTO,
-                "2026-11-02T05:00:00Z",
-            ),
+            ("2026-11-09T04:00:00Z", Week, TORONTO, "2026-11-02T05:00:00Z"),
             // Monday 9 Nov 00:00 local → itself.
-            (
-                "2026-11-09T05:00:00Z",
-                Week,
-                TORONTO,
-                "2026-11-09T05:00:00Z",
-            ),
+            ("2026-11-09T05:00:00Z", Week, TORONTO, "2026-11-09T05:00:00Z"),
             // A week holding the fall-back: Monday 26 Oct was EDT.
-            (
-                "2026-11-01T12:00:00Z",
-                Week,
-                TORONTO,
-                "2026-10-26T04:00:00Z",
-            ),
+            ("2026-11-01T12:00:00Z", Week, TORONTO, "2026-10-26T04:00:00Z"),
             // Fall back: 01:30 EDT and 01:30 EST are two buckets.
-            (
-                "2026-11-01T05:30:00Z",
-                Hour,
-                TORONTO,
-                "2026-11-01T05:00:00Z",
-            ),
-            (
-                "2026-11-01T06:30:00Z",
-                Hour,
-                TORONTO,
-                "2026-11-01T06:00:00Z",
-            ),
+            ("2026-11-01T05:30:00Z", Hour, TORONTO, "2026-11-01T05:00:00Z"),
+            ("2026-11-01T06:30:00Z", Hour, TORONTO, "2026-11-01T06:00:00Z"),
             // Newfoundland is UTC−3:30: local hours start at hh:30Z.
-            (
-                "2026-11-03T15:42:00Z",
-                Hour,
-                st_johns,
-                "2026-11-03T15:30:00Z",
-            ),
-            (
-                "2026-11-03T15:12:00Z",
-                Hour,
-                st_johns,
-                "2026-11-03T14:30:00Z",
-            ),
-            (
-                "2026-11-03T15:12:00Z",
-                Day,
-                st_johns,
-                "2026-11-03T03:30:00Z",
-            ),
+            ("2026-11-03T15:42:00Z", Hour, st_johns, "2026-11-03T15:30:00Z"),
+            ("2026-11-03T15:12:00Z", Hour, st_johns, "2026-11-03T14:30:00Z"),
+            ("2026-11-03T15:12:00Z", Day, st_johns, "2026-11-03T03:30:00Z"),
         ];
         for (instant, g, tz, want) in table {
             assert_eq!(
