@@ -47,15 +47,24 @@ async fn readyz(State(s): State<ProbeState>) -> (StatusCode, &'static str) {
     }
 }
 
+/// The probe server could not listen.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot listen on CMP_METRICS_ADDR {addr}: {source}")]
+pub struct ProbeError {
+    addr: SocketAddr,
+    source: std::io::Error,
+}
+
 /// Binds `addr` and serves the probes until shutdown; returns the bound address.
 pub async fn serve_probes(
     addr: SocketAddr,
     registry: Registry,
     ready: Readiness,
     mut shutdown: Shutdown,
-) -> std::io::Result<SocketAddr> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let bound = listener.local_addr()?;
+) -> Result<SocketAddr, ProbeError> {
+    let fail = |source| ProbeError { addr, source };
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(fail)?;
+    let bound = listener.local_addr().map_err(fail)?;
     let app = Router::new()
         .route("/metrics", get(metrics))
         .route("/healthz", get(|| async { "ok\n" }))

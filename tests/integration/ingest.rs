@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use cmp_tests::generate::{generate, spawn_generate};
 use cmp_tests::kafka::{header, produce, read_all};
-use cmp_tests::{Manifest, Process, TestEnv, ledger, run};
+use cmp_tests::{Manifest, Process, TestEnv, assert_accounted, ledger, migrated};
 use rdkafka::Message;
 use rdkafka::message::OwnedMessage;
 
@@ -19,54 +19,6 @@ const CODES: [&str; 6] = [
     "event_in_future",
     "event_too_old",
 ];
-
-async fn migrated(test: &str, partitions: i32) -> TestEnv {
-    let env = TestEnv::new(test, partitions).await;
-    assert!(run(test, "cmp-aggregator", &["migrate"], &env.vars).success());
-    env
-}
-
-/// Waits until the process's metrics account for `messages` and checks the identity.
-async fn assert_accounted(p: &Process, messages: u64) -> (f64, f64, f64) {
-    cmp_tests::wait_until(
-        "every message accounted for",
-        Duration::from_secs(60),
-        || async {
-            let read = p
-                .metric_sum("cmp_ingest_messages_read_total")
-                .await
-                .ok_or("no metrics")?;
-            if read as u64 >= messages {
-                Ok(())
-            } else {
-                Err(format!("read {read} of {messages}"))
-            }
-        },
-    )
-    .await;
-    let read = p
-        .metric_sum("cmp_ingest_messages_read_total")
-        .await
-        .expect("metrics");
-    let stored = p
-        .metric_sum("cmp_ingest_events_stored_total")
-        .await
-        .expect("metrics");
-    let dups = p
-        .metric_sum("cmp_ingest_duplicates_total")
-        .await
-        .expect("metrics");
-    let refused = p
-        .metric_sum("cmp_ingest_refused_total")
-        .await
-        .expect("metrics");
-    assert_eq!(
-        read,
-        stored + dups + refused,
-        "read = stored + duplicates + refused"
-    );
-    (stored, dups, refused)
-}
 
 /// The DLQ's messages by source coordinates; copies must be identical.
 fn dlq_by_source(env: &TestEnv) -> BTreeMap<(String, i32, i64), OwnedMessage> {

@@ -54,6 +54,11 @@ async fn clickhouse_down_for_30_seconds_mid_stream_loses_and_doubles_nothing() {
         }
     })
     .await;
+    let (_, body) = ingest.get("/metrics").await.expect("metrics");
+    assert!(
+        body.contains("cmp_ingest_partition_lag{partition=\"0\""),
+        "no per-partition lag exported"
+    );
     let outages = ingest
         .metric_sum("cmp_ingest_outages_total")
         .await

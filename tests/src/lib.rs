@@ -3,6 +3,7 @@
 //! exports), a fresh ClickHouse database and fresh topics per test, and the
 //! project's real binaries started as child processes.
 
+pub mod accounting;
 pub mod generate;
 pub mod kafka;
 pub mod ledger;
@@ -10,6 +11,7 @@ pub mod manifest;
 pub mod proc;
 pub mod services;
 
+pub use accounting::{assert_accounted, migrated};
 pub use manifest::Manifest;
 pub use proc::{Process, bin_path, free_addr, http_get, metric_sum, run};
 pub use services::{TestEnv, wait_until};
