@@ -1,6 +1,13 @@
-//! The aggregator process: it owns the rollups derived from the `events`
-//! ledger. For now it checks the schema and serves its probes; the rollup
-//! upkeep lands with the aggregator issue.
+//! The aggregator: it owns the rollups derived from the `events` ledger (kept
+//! live by ClickHouse materialized views, rebuilt on demand from the ledger),
+//! the KPI engine the API calls ([`report`]), the attainment history, the
+//! business metrics and retention.
+
+pub mod history;
+pub mod metrics;
+pub mod rebuild;
+pub mod report;
+pub mod retention;
 
 use std::time::Duration;
 
@@ -11,9 +18,7 @@ use cmp_store::Store;
 
 /// Runs until `shutdown`.
 pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> anyhow::Result<()> {
-    cmp_store::check_schema(&store)
-        .await
-        .context("schema check")?;
+    cmp_store::check_schema(&store).await.context("schema check")?;
     let registry = prometheus::Registry::new();
     let ready = Readiness::default();
     let addr = serve_probes(
@@ -22,13 +27,7 @@ pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> an
         ready.clone(),
         shutdown.clone(),
     )
-    .await
-    .with_context(|| {
-        format!(
-            "cannot listen on CMP_METRICS_ADDR {}",
-            settings.metrics_addr
-        )
-    })?;
+    .await?;
     tracing::info!(%addr, "aggregator running");
     loop {
         ready.set(cmp_store::ping(&store, Duration::from_secs(2)).await);

@@ -30,6 +30,8 @@ macro_rules! migration {
 pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_schema_migrations"),
     migration!(2, "0002_events"),
+    migration!(3, "0003_rollups"),
+    migration!(4, "0004_registry"),
 ];
 
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]

@@ -1,7 +1,9 @@
 //! End-to-end tests against the real broker and ClickHouse started by
 //! `deploy/local/test.sh`; one binary, one module per concern.
 
+mod aggregator;
 mod ingest;
 mod migrate;
 mod outage;
 mod pipeline;
+mod report;
