@@ -8,6 +8,8 @@
 #               read from the histogram buckets (upper bounds).
 # Usage: deploy/bench/ingest.sh [N=200000] [RUNS=3] [RATE=2000] [SECONDS=30]
 set -euo pipefail
+# rustup installs cargo here; a non-login shell (CI) may not have it on PATH.
+[[ -d $HOME/.cargo/bin ]] && export PATH="$HOME/.cargo/bin:$PATH"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"

@@ -5,6 +5,8 @@
 # the demo campaigns with the generator, prints where to look, and shows each
 # campaign's numbers as they change. Ctrl-C stops everything it started.
 set -euo pipefail
+# rustup installs cargo here; a non-login shell (CI) may not have it on PATH.
+[[ -d $HOME/.cargo/bin ]] && export PATH="$HOME/.cargo/bin:$PATH"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"

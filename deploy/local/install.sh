@@ -13,7 +13,8 @@
 set -euo pipefail
 
 TANSU_VERSION=0.6.0
-APT_PACKAGES=(clickhouse-server clickhouse-client prometheus python3-venv curl)
+# build-essential, pkg-config, zlib1g-dev: librdkafka is built from source by rdkafka-sys.
+APT_PACKAGES=(clickhouse-server clickhouse-client prometheus python3-venv curl build-essential pkg-config zlib1g-dev)
 CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
 TANSU_ROOT="$CACHE/tansu-$TANSU_VERSION"
 CHDB_VENV="$CACHE/venv-chdb"

@@ -6,6 +6,8 @@
 # statement through the current ClickHouse engine (chdb), then the
 # end-to-end tests against the real services, and tears the services down.
 set -euo pipefail
+# rustup installs cargo here; a non-login shell (CI) may not have it on PATH.
+[[ -d $HOME/.cargo/bin ]] && export PATH="$HOME/.cargo/bin:$PATH"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
