@@ -1,40 +1,184 @@
 //! The aggregator: it owns the rollups derived from the `events` ledger (kept
-//! live by ClickHouse materialized views, rebuilt on demand from the ledger),
-//! the KPI engine the API calls ([`report`]), the attainment history, the
-//! business metrics and retention.
+//! live by ClickHouse materialized views, rebuilt on demand from the ledger:
+//! [`rebuild`]), the KPI engine the API calls ([`report`]), the attainment
+//! history ([`history`]), the business metrics ([`metrics`]) and retention
+//! ([`retention`]).
+//!
+//! The service ([`run`]) ticks every few seconds: readiness is "ClickHouse
+//! answers"; the rollup lag gauge is refreshed; the tasks [`schedule`] says
+//! are due run (history snapshots, the day-end snapshot, daily retention and
+//! rollup drift check). A ClickHouse outage only costs warnings and a
+//! not-ready probe: the loop keeps going and the tasks are retried.
 
 pub mod history;
 pub mod metrics;
 pub mod rebuild;
 pub mod report;
 pub mod retention;
+pub mod schedule;
 
 use std::time::Duration;
 
-use anyhow::Context;
+use chrono::{Datelike, Utc};
 use cmp_config::Settings;
 use cmp_process::{Readiness, Shutdown, serve_probes};
-use cmp_store::Store;
+use cmp_store::{Store, StoreError};
+
+use crate::metrics::Metrics;
+use crate::schedule::{Schedule, Task};
+
+/// Longest pause between two turns of the loop.
+const TICK: Duration = Duration::from_secs(5);
 
 /// Runs until `shutdown`.
 pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> anyhow::Result<()> {
-    cmp_store::check_schema(&store).await.context("schema check")?;
-    let registry = prometheus::Registry::new();
+    let metrics = Metrics::new();
     let ready = Readiness::default();
     let addr = serve_probes(
         settings.metrics_addr,
-        registry,
+        metrics.registry.clone(),
         ready.clone(),
         shutdown.clone(),
     )
     .await?;
-    tracing::info!(%addr, "aggregator running");
+    tracing::info!(%addr, "metrics and probes listening");
+    if !wait_for_schema(&store, &mut shutdown).await? {
+        return Ok(());
+    }
+    tracing::info!(
+        history_every = ?settings.history_interval,
+        retention_days = settings.retention_days,
+        "aggregator running"
+    );
+    let mut schedule = Schedule::new(Utc::now(), settings.report_tz, settings.history_interval);
+    let tick = TICK.min(settings.history_interval);
     loop {
-        ready.set(cmp_store::ping(&store, Duration::from_secs(2)).await);
+        let up = cmp_store::ping(&store, Duration::from_secs(2)).await;
+        ready.set(up);
+        if up {
+            let turn = async {
+                if let Err(e) = refresh_lag(&store, &metrics).await {
+                    failed(&metrics, "rollup_lag", &e);
+                }
+                let now = Utc::now();
+                for task in schedule.due(now) {
+                    if let Err(e) = run_task(task, &settings, &store, &metrics).await {
+                        failed(&metrics, task_name(task), &e);
+                        schedule.failed(task, Utc::now());
+                    }
+                }
+            };
+            tokio::select! {
+                _ = shutdown.wait() => break,
+                _ = turn => {}
+            }
+        }
         tokio::select! {
             _ = shutdown.wait() => break,
-            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = tokio::time::sleep(tick) => {}
+        }
+    }
+    ready.set(false);
+    tracing::info!("aggregator stopped");
+    Ok(())
+}
+
+fn task_name(task: Task) -> &'static str {
+    match task {
+        Task::History => "history",
+        Task::EndOfDay(_) => "history_end_of_day",
+        Task::Maintenance => "maintenance",
+    }
+}
+
+fn failed(metrics: &Metrics, task: &str, e: &dyn std::fmt::Display) {
+    metrics.task_failures.with_label_values(&[task]).inc();
+    tracing::warn!(task, error = %e, "aggregator task failed; retrying later");
+}
+
+async fn run_task(
+    task: Task,
+    settings: &Settings,
+    store: &Store,
+    metrics: &Metrics,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    match task {
+        Task::History | Task::EndOfDay(_) => {
+            let ended = match task {
+                Task::EndOfDay(day) => Some(day),
+                _ => None,
+            };
+            let done = history::snapshot(store, settings, metrics, now, ended).await?;
+            tracing::debug!(
+                campaigns = done.campaigns,
+                rows = done.rows,
+                end_of_day = ended.is_some(),
+                "attainment history recorded"
+            );
+        }
+        Task::Maintenance => {
+            let today = now.date_naive();
+            let dropped = retention::run(store, today, settings.retention_days).await?;
+            if !dropped.is_empty() {
+                tracing::info!(months = ?dropped, "retention dropped ledger months");
+            }
+            // The rollups of this month and the previous one, checked against the ledger.
+            let previous = today
+                .with_day(1)
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(today);
+            let months = rebuild::months_between(previous, today);
+            for r in rebuild::repair_drift(store, &months, metrics).await? {
+                tracing::warn!(
+                    table = r.rollup.table(),
+                    month = r.month,
+                    events = r.events,
+                    "rollup month rebuilt after drifting from the ledger"
+                );
+            }
         }
     }
     Ok(())
+}
+
+/// Sets the rollup lag gauge from the newest hour in the rollups.
+async fn refresh_lag(store: &Store, metrics: &Metrics) -> Result<(), StoreError> {
+    let newest = store
+        .client
+        .query(cmp_store::sql::ROLLUP_NEWEST_HOUR)
+        .fetch_one::<u32>()
+        .await?;
+    let lag = if newest == 0 {
+        f64::NAN
+    } else {
+        (Utc::now().timestamp() - i64::from(newest)).max(0) as f64
+    };
+    metrics.rollup_lag_seconds.set(lag);
+    Ok(())
+}
+
+/// Waits (one warning, then quietly, with growing pauses) until ClickHouse
+/// answers, then refuses a schema older than this build. `false` when
+/// shutdown came first.
+async fn wait_for_schema(store: &Store, shutdown: &mut Shutdown) -> anyhow::Result<bool> {
+    let mut pause = Duration::from_millis(500);
+    let mut warned = false;
+    loop {
+        match cmp_store::check_schema(store).await {
+            Ok(()) => return Ok(true),
+            Err(e) if e.is_transient() => {
+                if !warned {
+                    tracing::warn!(error = %e, "ClickHouse unavailable at start: waiting for it");
+                    warned = true;
+                }
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("schema check")),
+        }
+        tokio::select! {
+            _ = shutdown.wait() => return Ok(false),
+            _ = tokio::time::sleep(pause) => {}
+        }
+        pause = (pause * 2).min(Duration::from_secs(15));
+    }
 }

@@ -1,1 +1,203 @@
-//! (being written)
+//! Every metric `cmp-aggregator` exports, defined in one place and served by
+//! the probe server on `CMP_METRICS_ADDR`. Label values are bounded: campaign
+//! ids come from the registry (one series per target of a campaign's current
+//! target set, removed when the target goes), KPIs and results are fixed sets.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use prometheus::{Gauge, GaugeVec, IntCounter, IntCounterVec, Opts, Registry};
+
+/// The labels of one target's series: campaign, KPI code, position in the set.
+pub type TargetLabels = [String; 3];
+
+/// The aggregator metrics and the registry they live in.
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    pub registry: Registry,
+    /// Attainment of each current target (actual ÷ target, inverted for
+    /// lower-is-better KPIs); no sample while it is undefined.
+    pub attainment: GaugeVec,
+    /// Pace of each current target (actual ÷ expected to date).
+    pub pace: GaugeVec,
+    /// Seconds from the start of the newest hour in the rollups to now.
+    pub rollup_lag_seconds: Gauge,
+    /// Month rebuilds of a rollup, by result (`ok`, `error`).
+    pub rebuild_runs: IntCounterVec,
+    /// Attainment-history snapshots recorded (one per pass over the campaigns).
+    pub history_snapshots: IntCounter,
+    /// Periodic tasks that failed (ClickHouse down, …), by task; each one
+    /// is retried on its next turn.
+    pub task_failures: IntCounterVec,
+    /// Target series currently exported, to remove those whose target went.
+    exported: Arc<Mutex<BTreeSet<TargetLabels>>>,
+}
+
+fn register<C: prometheus::core::Collector + Clone + 'static>(registry: &Registry, c: C) -> C {
+    registry
+        .register(Box::new(c.clone()))
+        .unwrap_or_else(|e| panic!("register metric: {e}"));
+    c
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let registry = Registry::new();
+        let r = &registry;
+        let target_labels = &["campaign", "kpi", "target"];
+        let attainment = register(
+            r,
+            GaugeVec::new(
+                Opts::new(
+                    "cmp_aggregator_attainment",
+                    "Attainment of each target of a campaign's current target set (actual / target; target / actual for lower-is-better KPIs); `target` is its position in the set",
+                ),
+                target_labels,
+            )
+            .unwrap_or_else(|e| panic!("attainment: {e}")),
+        );
+        let pace = register(
+            r,
+            GaugeVec::new(
+                Opts::new(
+                    "cmp_aggregator_pace",
+                    "Pace of each target of a campaign's current target set (actual / expected to date); `target` is its position in the set",
+                ),
+                target_labels,
+            )
+            .unwrap_or_else(|e| panic!("pace: {e}")),
+        );
+        let rollup_lag_seconds = register(
+            r,
+            Gauge::new(
+                "cmp_aggregator_rollup_lag_seconds",
+                "Seconds since the start of the newest hour present in the rollups (NaN while they are empty)",
+            )
+            .unwrap_or_else(|e| panic!("lag: {e}")),
+        );
+        rollup_lag_seconds.set(f64::NAN);
+        let rebuild_runs = register(
+            r,
+            IntCounterVec::new(
+                Opts::new(
+                    "cmp_aggregator_rebuild_runs_total",
+                    "Month rebuilds of a rollup from the ledger, by result",
+                ),
+                &["result"],
+            )
+            .unwrap_or_else(|e| panic!("rebuild runs: {e}")),
+        );
+        let history_snapshots = register(
+            r,
+            IntCounter::new(
+                "cmp_aggregator_history_snapshots_total",
+                "Attainment-history snapshots recorded (one per pass over every campaign's targets)",
+            )
+            .unwrap_or_else(|e| panic!("history snapshots: {e}")),
+        );
+        let task_failures = register(
+            r,
+            IntCounterVec::new(
+                Opts::new(
+                    "cmp_aggregator_task_failures_total",
+                    "Periodic tasks that failed and will be retried on their next turn, by task",
+                ),
+                &["task"],
+            )
+            .unwrap_or_else(|e| panic!("task failures: {e}")),
+        );
+        Self {
+            registry,
+            attainment,
+            pace,
+            rollup_lag_seconds,
+            rebuild_runs,
+            history_snapshots,
+            task_failures,
+            exported: Arc::default(),
+        }
+    }
+
+    /// Replaces every target series with `current`: (labels, attainment,
+    /// pace). A target no longer present loses its series; an undefined value
+    /// (`None`) exports no sample.
+    pub fn set_targets(&self, current: &[(TargetLabels, Option<f64>, Option<f64>)]) {
+        let mut exported = self
+            .exported
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now: BTreeSet<TargetLabels> = current
+            .iter()
+            .filter(|(_, a, p)| a.is_some() || p.is_some())
+            .map(|(l, _, _)| l.clone())
+            .collect();
+        for gone in exported.difference(&now) {
+            let labels = [gone[0].as_str(), gone[1].as_str(), gone[2].as_str()];
+            let _ = self.attainment.remove_label_values(&labels);
+            let _ = self.pace.remove_label_values(&labels);
+        }
+        for (l, attainment, pace) in current {
+            let labels = [l[0].as_str(), l[1].as_str(), l[2].as_str()];
+            for (vec, value) in [(&self.attainment, attainment), (&self.pace, pace)] {
+                match value {
+                    Some(v) => vec.with_label_values(&labels).set(*v),
+                    None => {
+                        let _ = vec.remove_label_values(&labels);
+                    }
+                }
+            }
+        }
+        *exported = now;
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(m: &Metrics) -> String {
+        let mut buf = Vec::new();
+        prometheus::Encoder::encode(
+            &prometheus::TextEncoder::new(),
+            &m.registry.gather(),
+            &mut buf,
+        )
+        .expect("encode");
+        String::from_utf8(buf).expect("utf8")
+    }
+
+    fn labels(c: &str, k: &str, i: &str) -> TargetLabels {
+        [c.into(), k.into(), i.into()]
+    }
+
+    #[test]
+    fn series_of_targets_that_disappear_are_removed() {
+        let m = Metrics::new();
+        m.set_targets(&[
+            (labels("c1", "clicks", "0"), Some(0.5), Some(0.9)),
+            (labels("c1", "reach", "1"), Some(1.5), None),
+        ]);
+        let t = text(&m);
+        assert!(
+            t.contains(r#"cmp_aggregator_attainment{campaign="c1",kpi="clicks",target="0"} 0.5"#),
+            "{t}"
+        );
+        assert!(
+            t.contains(r#"cmp_aggregator_attainment{campaign="c1",kpi="reach",target="1"} 1.5"#)
+        );
+        assert!(!t.contains(r#"cmp_aggregator_pace{campaign="c1",kpi="reach""#));
+        m.set_targets(&[(labels("c1", "reach", "0"), Some(2.0), Some(1.0))]);
+        let t = text(&m);
+        assert!(!t.contains(r#"kpi="clicks""#), "{t}");
+        assert!(!t.contains(r#"target="1""#), "{t}");
+        assert!(t.contains(r#"cmp_aggregator_pace{campaign="c1",kpi="reach",target="0"} 1"#));
+        m.set_targets(&[]);
+        assert!(!text(&m).contains("campaign="));
+    }
+}

@@ -1,1 +1,519 @@
-//! (being written)
+//! `cmp-aggregator rebuild`: recomputes the hourly rollups from the `events`
+//! ledger, month by month, idempotently and while the pipeline runs.
+//!
+//! The unit of work is one month partition of one rollup (the rollups and the
+//! ledger are both partitioned by `toYYYYMM` of the event's time). For each
+//! month the requested range touches (with `--campaign`: only the months in
+//! which that campaign has events in the range, though the whole month is
+//! rebuilt, every campaign of it):
+//!
+//! 1. `CREATE TABLE <staging> AS <rollup>`, a name unique to this attempt;
+//! 2. `INSERT INTO <staging>` the SELECT of the rollup's materialized view,
+//!    restricted to the month;
+//! 3. `ALTER TABLE <rollup> REPLACE PARTITION <yyyymm> FROM <staging>`, an
+//!    atomic swap (or `DROP PARTITION` when the month holds no event of the
+//!    rollup's kind: the current engine refuses to replace from an empty
+//!    source);
+//! 4. drop the staging table (also when a step failed);
+//! 5. verify: `countMerge(events)` of the rollup's month equals `count()` of
+//!    the ledger's events of that kind and month. A live INSERT landing
+//!    between steps 2 and 3 wrote its rollup rows into the partition the swap
+//!    replaced, so its events would be missing: the counts differ and the
+//!    month is redone (a few checks apart first, so that an INSERT still in
+//!    flight is not mistaken for a loss), at most [`MAX_ATTEMPTS`] times.
+//!
+//! Month ids are integers computed here from checked dates, never user text.
+//! Dates are UTC days (the ClickHouse server's partitions are UTC months).
+
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate};
+use clickhouse::sql::Identifier;
+use cmp_store::{Store, StoreError, sql};
+use serde::Deserialize;
+
+use crate::metrics::Metrics;
+
+/// Swaps of one month attempted before giving up on live inserts racing them.
+pub const MAX_ATTEMPTS: u32 = 5;
+/// Count checks after a swap before concluding an insert raced it.
+const VERIFY_CHECKS: u32 = 3;
+const VERIFY_PAUSE: Duration = Duration::from_millis(500);
+
+/// One of the two hourly rollups and its statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rollup {
+    Engagement,
+    Uptake,
+}
+
+impl Rollup {
+    pub const ALL: [Rollup; 2] = [Rollup::Engagement, Rollup::Uptake];
+
+    pub fn table(self) -> &'static str {
+        match self {
+            Rollup::Engagement => "engagement_hourly",
+            Rollup::Uptake => "uptake_hourly",
+        }
+    }
+
+    fn staging_sql(self) -> &'static str {
+        match self {
+            Rollup::Engagement => sql::REBUILD_ENGAGEMENT_STAGING,
+            Rollup::Uptake => sql::REBUILD_UPTAKE_STAGING,
+        }
+    }
+
+    fn fill_sql(self) -> &'static str {
+        match self {
+            Rollup::Engagement => sql::REBUILD_ENGAGEMENT_FILL,
+            Rollup::Uptake => sql::REBUILD_UPTAKE_FILL,
+        }
+    }
+
+    fn swap_sql(self) -> &'static str {
+        match self {
+            Rollup::Engagement => sql::REBUILD_ENGAGEMENT_SWAP,
+            Rollup::Uptake => sql::REBUILD_UPTAKE_SWAP,
+        }
+    }
+
+    fn verify_sql(self) -> &'static str {
+        match self {
+            Rollup::Engagement => sql::REBUILD_ENGAGEMENT_VERIFY,
+            Rollup::Uptake => sql::REBUILD_UPTAKE_VERIFY,
+        }
+    }
+}
+
+/// What can go wrong in a rebuild.
+#[derive(Debug, thiserror::Error)]
+pub enum RebuildError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "{table} {month}: the rollup counts {rolled_up} events but the ledger holds {stored} after {attempts} attempts (live inserts kept racing the swap); run the rebuild again"
+    )]
+    Unstable {
+        table: &'static str,
+        month: u32,
+        rolled_up: u64,
+        stored: u64,
+        attempts: u32,
+    },
+}
+
+impl From<clickhouse::error::Error> for RebuildError {
+    fn from(e: clickhouse::error::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// A bad command-line argument; the message names the flag.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{flag}: {reason}")]
+pub struct ArgError {
+    pub flag: String,
+    pub reason: String,
+}
+
+fn arg_error(flag: &str, reason: impl Into<String>) -> ArgError {
+    ArgError {
+        flag: flag.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+/// What to rebuild: the UTC days `from ..= to`, optionally only the months
+/// in which one campaign has events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub campaign: Option<String>,
+}
+
+/// Usage of the subcommand, for error messages.
+pub const USAGE: &str =
+    "usage: cmp-aggregator rebuild --from YYYY-MM-DD --to YYYY-MM-DD [--campaign ID]";
+
+impl Request {
+    /// Parses `--from D --to D [--campaign ID]` (also `--flag=value`).
+    pub fn parse(args: &[String]) -> Result<Request, ArgError> {
+        let (mut from, mut to, mut campaign) = (None, None, None);
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
+                _ => (arg.as_str(), None),
+            };
+            let slot = match flag {
+                "--from" => &mut from,
+                "--to" => &mut to,
+                "--campaign" => &mut campaign,
+                other => return Err(arg_error(other, format!("unknown argument; {USAGE}"))),
+            };
+            if slot.is_some() {
+                return Err(arg_error(flag, "given twice"));
+            }
+            let value = match inline {
+                Some(v) => v,
+                None => it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| arg_error(flag, "needs a value"))?,
+            };
+            *slot = Some(value);
+        }
+        let from = date("--from", from)?;
+        let to = date("--to", to)?;
+        if from > to {
+            return Err(arg_error("--from", format!("{from} is after --to {to}")));
+        }
+        if let Some(c) = &campaign {
+            let ok = (1..=128).contains(&c.len())
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b));
+            if !ok {
+                return Err(arg_error(
+                    "--campaign",
+                    "expected a campaign id (1-128 of a-z A-Z 0-9 - _ . :)",
+                ));
+            }
+        }
+        Ok(Request { from, to, campaign })
+    }
+
+    /// Seconds since the epoch of the range's start and end (exclusive).
+    fn bounds(&self) -> (u32, u32) {
+        let secs = |d: NaiveDate| {
+            d.and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc().timestamp())
+                .and_then(|s| u32::try_from(s).ok())
+                .unwrap_or(u32::MAX)
+        };
+        (secs(self.from), secs(self.to.succ_opt().unwrap_or(self.to)))
+    }
+}
+
+fn date(flag: &str, value: Option<String>) -> Result<NaiveDate, ArgError> {
+    let value = value.ok_or_else(|| arg_error(flag, format!("is required; {USAGE}")))?;
+    let d = NaiveDate::parse_from_str(&value, "%Y-%m-%d")
+        .map_err(|_| arg_error(flag, format!("{value:?} is not a date YYYY-MM-DD")))?;
+    // The range of ClickHouse's DateTime.
+    let (min, max) = (
+        NaiveDate::from_ymd_opt(1970, 1, 1),
+        NaiveDate::from_ymd_opt(2105, 12, 31),
+    );
+    if Some(d) < min || Some(d) > max {
+        return Err(arg_error(
+            flag,
+            format!("{d} is outside 1970-01-01..2105-12-31"),
+        ));
+    }
+    Ok(d)
+}
+
+/// The month id (`toYYYYMM`) of a day.
+pub fn month_of(d: NaiveDate) -> u32 {
+    u32::try_from(d.year()).unwrap_or(0) * 100 + d.month()
+}
+
+/// Every month id from `from`'s month to `to`'s, in order.
+pub fn months_between(from: NaiveDate, to: NaiveDate) -> Vec<u32> {
+    let mut months = Vec::new();
+    let (mut y, mut m) = (from.year(), from.month());
+    while (y, m) <= (to.year(), to.month()) {
+        months.push(u32::try_from(y).unwrap_or(0) * 100 + m);
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    months
+}
+
+/// One rebuilt month of one rollup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub rollup: Rollup,
+    pub month: u32,
+    /// Ledger events the month's rollup now counts.
+    pub events: u64,
+    /// Rollup rows written for the month (before background merges).
+    pub rows: u64,
+    /// Swaps it took (more than 1 when a live insert raced one).
+    pub attempts: u32,
+}
+
+/// The months a request touches.
+pub async fn months(store: &Store, request: &Request) -> Result<Vec<u32>, StoreError> {
+    let Some(campaign) = &request.campaign else {
+        return Ok(months_between(request.from, request.to));
+    };
+    let (start, end) = request.bounds();
+    Ok(store
+        .client
+        .query(sql::REBUILD_CAMPAIGN_MONTHS)
+        .bind(campaign)
+        .bind(start)
+        .bind(end)
+        .fetch_all::<u32>()
+        .await?)
+}
+
+/// Rebuilds every month of both rollups the request touches, in order;
+/// stops at the first failure.
+pub async fn rebuild(
+    store: &Store,
+    request: &Request,
+    metrics: &Metrics,
+) -> Result<Vec<Rebuilt>, RebuildError> {
+    let mut done = Vec::new();
+    for month in months(store, request).await? {
+        for rollup in Rollup::ALL {
+            done.push(rebuild_month(store, rollup, month, metrics).await?);
+        }
+    }
+    Ok(done)
+}
+
+/// Rebuilds one month of one rollup and verifies it (module documentation).
+pub async fn rebuild_month(
+    store: &Store,
+    rollup: Rollup,
+    month: u32,
+    metrics: &Metrics,
+) -> Result<Rebuilt, RebuildError> {
+    let result = rebuild_month_inner(store, rollup, month).await;
+    let label = if result.is_ok() { "ok" } else { "error" };
+    metrics.rebuild_runs.with_label_values(&[label]).inc();
+    result
+}
+
+async fn rebuild_month_inner(
+    store: &Store,
+    rollup: Rollup,
+    month: u32,
+) -> Result<Rebuilt, RebuildError> {
+    let mut last = Counts::default();
+    for attempt in 1..=MAX_ATTEMPTS {
+        let staging = staging_name(rollup, month, attempt);
+        let swapped = swap(store, rollup, month, &staging).await;
+        let dropped = store
+            .client
+            .query(sql::REBUILD_DROP_STAGING)
+            .bind(Identifier(&staging))
+            .execute()
+            .await;
+        if let Err(e) = dropped {
+            tracing::warn!(table = %staging, error = %e, "could not drop a rebuild staging table");
+        }
+        let rows = swapped?;
+        last = verify(store, rollup, month).await?;
+        if last.rolled_up == last.stored {
+            return Ok(Rebuilt {
+                rollup,
+                month,
+                events: last.stored,
+                rows,
+                attempts: attempt,
+            });
+        }
+        tracing::warn!(
+            table = rollup.table(),
+            month,
+            attempt,
+            rolled_up = last.rolled_up,
+            stored = last.stored,
+            "a live insert raced the rebuild's swap: redoing the month"
+        );
+    }
+    Err(RebuildError::Unstable {
+        table: rollup.table(),
+        month,
+        rolled_up: last.rolled_up,
+        stored: last.stored,
+        attempts: MAX_ATTEMPTS,
+    })
+}
+
+/// A staging table name unique to this process and attempt.
+fn staging_name(rollup: Rollup, month: u32, attempt: u32) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "rebuild_{}_{month}_{}_{attempt}_{nanos}",
+        rollup.table(),
+        std::process::id()
+    )
+}
+
+/// Steps 1–3: fills a staging table with the month and swaps it in; returns
+/// the rows swapped in.
+async fn swap(store: &Store, rollup: Rollup, month: u32, staging: &str) -> Result<u64, StoreError> {
+    let c = &store.client;
+    c.query(rollup.staging_sql())
+        .bind(Identifier(staging))
+        .execute()
+        .await?;
+    c.query(rollup.fill_sql())
+        .bind(Identifier(staging))
+        .bind(month)
+        .execute()
+        .await?;
+    let rows = c
+        .query(sql::REBUILD_STAGING_ROWS)
+        .bind(Identifier(staging))
+        .fetch_one::<u64>()
+        .await?;
+    if rows == 0 {
+        c.query(sql::REBUILD_CLEAR_MONTH)
+            .bind(Identifier(rollup.table()))
+            .bind(month)
+            .execute()
+            .await?;
+    } else {
+        c.query(rollup.swap_sql())
+            .bind(month)
+            .bind(Identifier(staging))
+            .execute()
+            .await?;
+    }
+    Ok(rows)
+}
+
+/// The rollup's and the ledger's event counts of a month.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, clickhouse::Row, Deserialize)]
+pub struct Counts {
+    pub rolled_up: u64,
+    pub stored: u64,
+}
+
+/// Compares the counts, a few times apart while they differ (an INSERT may
+/// be between the ledger and the view); returns the last.
+pub async fn verify(store: &Store, rollup: Rollup, month: u32) -> Result<Counts, StoreError> {
+    let mut counts = Counts::default();
+    for check in 0..VERIFY_CHECKS {
+        if check > 0 {
+            tokio::time::sleep(VERIFY_PAUSE).await;
+        }
+        counts = store
+            .client
+            .query(rollup.verify_sql())
+            .bind(month)
+            .bind(month)
+            .fetch_one::<Counts>()
+            .await?;
+        if counts.rolled_up == counts.stored {
+            break;
+        }
+    }
+    Ok(counts)
+}
+
+/// Verifies the given months of both rollups and rebuilds those whose counts
+/// drifted from the ledger (the service runs this daily on recent months).
+pub async fn repair_drift(
+    store: &Store,
+    months: &[u32],
+    metrics: &Metrics,
+) -> Result<Vec<Rebuilt>, RebuildError> {
+    let mut repaired = Vec::new();
+    for &month in months {
+        for rollup in Rollup::ALL {
+            let counts = verify(store, rollup, month).await?;
+            if counts.rolled_up != counts.stored {
+                tracing::warn!(
+                    table = rollup.table(),
+                    month,
+                    rolled_up = counts.rolled_up,
+                    stored = counts.stored,
+                    "rollup drifted from the ledger: rebuilding the month"
+                );
+                repaired.push(rebuild_month(store, rollup, month, metrics).await?);
+            }
+        }
+    }
+    Ok(repaired)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn months_between_spans_years() {
+        assert_eq!(
+            months_between(d("2026-12-01"), d("2026-11-30")),
+            Vec::<u32>::new()
+        );
+        assert_eq!(
+            months_between(d("2026-11-03"), d("2026-11-04")),
+            vec![202611]
+        );
+        assert_eq!(
+            months_between(d("2026-11-30"), d("2027-02-01")),
+            vec![202611, 202612, 202701, 202702]
+        );
+        assert_eq!(month_of(d("2027-01-31")), 202701);
+    }
+
+    #[test]
+    fn arguments_parse() {
+        let r = Request::parse(&args(
+            "--from 2026-11-01 --to=2026-12-15 --campaign spring-oas",
+        ))
+        .expect("valid");
+        assert_eq!(
+            r,
+            Request {
+                from: d("2026-11-01"),
+                to: d("2026-12-15"),
+                campaign: Some("spring-oas".into())
+            }
+        );
+        assert_eq!(r.bounds(), (1_793_491_200, 1_797_379_200));
+    }
+
+    #[test]
+    fn bad_arguments_name_the_flag() {
+        let table = [
+            ("--to 2026-11-01", "--from"),
+            ("--from 2026-11-01", "--to"),
+            ("--from 2026-11-31 --to 2026-12-01", "--from"),
+            ("--from 2026-11-01 --to 11/12/2026", "--to"),
+            ("--from 2026-12-01 --to 2026-11-01", "--from"),
+            ("--from 1969-12-31 --to 2026-11-01", "--from"),
+            ("--from 2026-11-01 --to 2026-11-02 --campaign", "--campaign"),
+            (
+                "--from 2026-11-01 --to 2026-11-02 --campaign a;b",
+                "--campaign",
+            ),
+            (
+                "--from 2026-11-01 --from 2026-11-01 --to 2026-11-02",
+                "--from",
+            ),
+            ("--from 2026-11-01 --to 2026-11-02 --month 3", "--month"),
+        ];
+        for (line, flag) in table {
+            let err = Request::parse(&args(line)).expect_err(line);
+            assert_eq!(err.flag, flag, "{line}: {err}");
+            assert!(err.to_string().starts_with(flag), "{err}");
+        }
+    }
+
+    #[test]
+    fn staging_names_are_plain_identifiers() {
+        let n = staging_name(Rollup::Uptake, 202611, 2);
+        assert!(n.starts_with("rebuild_uptake_hourly_202611_"), "{n}");
+        assert!(n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    }
+}

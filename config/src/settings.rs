@@ -32,6 +32,12 @@ pub(crate) const KNOWN: &[&str] = &[
     "CMP_MAX_EVENT_AGE_DAYS",
     "CMP_DEDUP_HORIZON_HOURS",
     "CMP_LOG_FORMAT",
+    "CMP_RETENTION_DAYS",
+    "CMP_HISTORY_INTERVAL_MIN",
+    "CMP_HISTORY_INTERVAL_SECS",
+    "CMP_PACE_ON_TRACK",
+    "CMP_PACE_AT_RISK",
+    "CMP_SUPPRESS_K",
 ];
 
 /// Kafka topic names (contract defaults, each configurable).
@@ -76,6 +82,20 @@ pub struct Settings {
     pub dedup_horizon_hours: u32,
     /// `text` or `json` log lines.
     pub log_format: LogFormat,
+    /// Ledger months entirely older than this many days are dropped (rollups
+    /// and history are kept); longer than `max_event_age_days`, so ingest never
+    /// writes into a month retention drops.
+    pub retention_days: u32,
+    /// How often the aggregator records attainment history (also once at the
+    /// end of each reporting day). `CMP_HISTORY_INTERVAL_MIN` (default 15);
+    /// `CMP_HISTORY_INTERVAL_SECS`, when set, wins (tests, demos).
+    pub history_interval: Duration,
+    /// Pace at or above which a running target is on track.
+    pub pace_on_track: f64,
+    /// Pace at or above which (and below on-track) a running target is at risk.
+    pub pace_at_risk: f64,
+    /// Cells counting fewer than this many clients are suppressed in reports.
+    pub suppress_k: u32,
 }
 
 /// How log lines are written.
@@ -136,6 +156,32 @@ impl Settings {
                 ));
             }
         };
+        let max_event_age_days = src.ranged("CMP_MAX_EVENT_AGE_DAYS", 90, 1..=3_650)?;
+        let retention_days = src.ranged("CMP_RETENTION_DAYS", 400, 31..=36_500)?;
+        if retention_days <= max_event_age_days {
+            return Err(ConfigError::invalid(
+                "CMP_RETENTION_DAYS",
+                format!(
+                    "{retention_days} must be greater than CMP_MAX_EVENT_AGE_DAYS ({max_event_age_days}): ingest would write into months retention drops"
+                ),
+            ));
+        }
+        let history_interval = match src.raw("CMP_HISTORY_INTERVAL_SECS") {
+            Some(_) => {
+                Duration::from_secs(src.ranged("CMP_HISTORY_INTERVAL_SECS", 900, 1..=86_400)?)
+            }
+            None => {
+                Duration::from_secs(60 * src.ranged("CMP_HISTORY_INTERVAL_MIN", 15, 1..=1_440)?)
+            }
+        };
+        let pace_on_track = src.ranged("CMP_PACE_ON_TRACK", 0.90, 0.01..=10.0)?;
+        let pace_at_risk = src.ranged("CMP_PACE_AT_RISK", 0.75, 0.01..=10.0)?;
+        if pace_at_risk > pace_on_track {
+            return Err(ConfigError::invalid(
+                "CMP_PACE_AT_RISK",
+                format!("{pace_at_risk} must not exceed CMP_PACE_ON_TRACK ({pace_on_track})"),
+            ));
+        }
         Ok(Self {
             demo,
             kafka_brokers,
@@ -158,9 +204,14 @@ impl Settings {
                 1..=60_000,
             )?),
             partition_queue: src.ranged("CMP_PARTITION_QUEUE", 20_000, 1..=1_000_000)?,
-            max_event_age_days: src.ranged("CMP_MAX_EVENT_AGE_DAYS", 90, 1..=3_650)?,
+            max_event_age_days,
             dedup_horizon_hours: src.ranged("CMP_DEDUP_HORIZON_HOURS", 72, 48..=24 * 400)?,
             log_format,
+            retention_days,
+            history_interval,
+            pace_on_track,
+            pace_at_risk,
+            suppress_k: src.ranged("CMP_SUPPRESS_K", 10, 1..=1_000)?,
         })
     }
 
@@ -255,6 +306,48 @@ mod tests {
         assert_eq!(s.topics.dlq, "cmp.dlq.v1");
         assert_eq!(s.batch_max_wait, Duration::from_secs(1));
         assert!(s.api_tokens_file.is_none() && s.client_id_key.is_none());
+        assert_eq!(s.retention_days, 400);
+        assert_eq!(s.history_interval, Duration::from_secs(15 * 60));
+        assert_eq!((s.pace_on_track, s.pace_at_risk), (0.90, 0.75));
+        assert_eq!(s.suppress_k, 10);
+    }
+
+    #[test]
+    fn history_interval_in_seconds_wins_over_minutes() {
+        let s = load(None, &[("CMP_HISTORY_INTERVAL_MIN", "5")]).expect("valid");
+        assert_eq!(s.history_interval, Duration::from_secs(300));
+        let s = load(
+            None,
+            &[
+                ("CMP_HISTORY_INTERVAL_MIN", "5"),
+                ("CMP_HISTORY_INTERVAL_SECS", "2"),
+            ],
+        )
+        .expect("valid");
+        assert_eq!(s.history_interval, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn retention_and_pace_settings_are_checked_together() {
+        let cases: &[&[(&str, &str)]] = &[
+            &[("CMP_RETENTION_DAYS", "90")],
+            &[
+                ("CMP_RETENTION_DAYS", "100"),
+                ("CMP_MAX_EVENT_AGE_DAYS", "100"),
+            ],
+            &[("CMP_PACE_AT_RISK", "0.95")],
+        ];
+        let expected = [
+            "CMP_RETENTION_DAYS",
+            "CMP_RETENTION_DAYS",
+            "CMP_PACE_AT_RISK",
+        ];
+        for (env, setting) in cases.iter().zip(expected) {
+            let err = load(None, env).expect_err(setting);
+            assert!(err.to_string().starts_with(setting), "{setting}: {err}");
+        }
+        let s = load(None, &[("CMP_RETENTION_DAYS", "91")]).expect("valid");
+        assert_eq!(s.retention_days, 91);
     }
 
     #[test]
@@ -281,6 +374,12 @@ mod tests {
             ("CMP_DEMO", "maybe"),
             ("CMP_LOG_FORMAT", "xml"),
             ("CMP_MAX_EVENT_AGE_DAYS", "-1"),
+            ("CMP_RETENTION_DAYS", "30"),
+            ("CMP_HISTORY_INTERVAL_MIN", "0"),
+            ("CMP_HISTORY_INTERVAL_SECS", "0"),
+            ("CMP_PACE_ON_TRACK", "NaN"),
+            ("CMP_PACE_AT_RISK", "-1"),
+            ("CMP_SUPPRESS_K", "0"),
         ];
         for (setting, value) in cases {
             let err = load(None, &[(setting, value)]).expect_err(setting);

@@ -10,3 +10,35 @@ pub const MIGRATIONS_APPLIED: &str = include_str!("../sql/queries/migrations_app
 pub const STORED_OFFSETS: &str = include_str!("../sql/queries/stored_offsets.sql");
 pub const DEDUP_KEYS_SINCE: &str = include_str!("../sql/queries/dedup_keys_since.sql");
 pub const DEDUP_LOOKUP: &str = include_str!("../sql/queries/dedup_lookup.sql");
+pub const REBUILD_CAMPAIGN_MONTHS: &str =
+    include_str!("../sql/queries/rebuild_campaign_months.sql");
+pub const REBUILD_DROP_STAGING: &str = include_str!("../sql/queries/rebuild_drop_staging.sql");
+pub const REBUILD_STAGING_ROWS: &str = include_str!("../sql/queries/rebuild_staging_rows.sql");
+pub const REBUILD_CLEAR_MONTH: &str = include_str!("../sql/queries/rebuild_clear_month.sql");
+pub const REBUILD_ENGAGEMENT_STAGING: &str =
+    include_str!("../sql/queries/rebuild_engagement_1_staging.sql");
+pub const REBUILD_ENGAGEMENT_FILL: &str =
+    include_str!("../sql/queries/rebuild_engagement_2_fill.sql");
+pub const REBUILD_ENGAGEMENT_SWAP: &str =
+    include_str!("../sql/queries/rebuild_engagement_3_swap.sql");
+pub const REBUILD_ENGAGEMENT_VERIFY: &str =
+    include_str!("../sql/queries/rebuild_engagement_4_verify.sql");
+pub const REBUILD_UPTAKE_STAGING: &str =
+    include_str!("../sql/queries/rebuild_uptake_1_staging.sql");
+pub const REBUILD_UPTAKE_FILL: &str = include_str!("../sql/queries/rebuild_uptake_2_fill.sql");
+pub const REBUILD_UPTAKE_SWAP: &str = include_str!("../sql/queries/rebuild_uptake_3_swap.sql");
+pub const REBUILD_UPTAKE_VERIFY: &str = include_str!("../sql/queries/rebuild_uptake_4_verify.sql");
+pub const RETENTION_OLD_MONTHS: &str = include_str!("../sql/queries/retention_old_months.sql");
+pub const RETENTION_DROP_MONTH: &str = include_str!("../sql/queries/retention_drop_month.sql");
+pub const ROLLUP_NEWEST_HOUR: &str = include_str!("../sql/queries/rollup_newest_hour.sql");
+pub const REGISTRY_CAMPAIGNS: &str = include_str!("../sql/queries/registry_campaigns.sql");
+pub const REGISTRY_CAMPAIGN: &str = include_str!("../sql/queries/registry_campaign.sql");
+pub const REGISTRY_CAMPAIGN_NEWEST: &str =
+    include_str!("../sql/queries/registry_campaign_newest.sql");
+pub const REGISTRY_TARGET_SET_NEWEST: &str =
+    include_str!("../sql/queries/registry_target_set_newest.sql");
+pub const REGISTRY_TARGET_SETS: &str = include_str!("../sql/queries/registry_target_sets.sql");
+pub const REPORT_ENGAGEMENT: &str = include_str!("../sql/queries/report_engagement.sql");
+pub const REPORT_REACH: &str = include_str!("../sql/queries/report_reach.sql");
+pub const REPORT_UPTAKE: &str = include_str!("../sql/queries/report_uptake.sql");
+pub const REPORT_PROGRAM: &str = include_str!("../sql/queries/report_program.sql");

@@ -1,0 +1,288 @@
+//! The four report queries (`store/sql/queries/report_*.sql`) and how
+//! their rows become [`Measures`] per (bucket, breakdown key) cell. Which
+//! queries run depends on the KPIs asked for ([`Need`]); those that run
+//! run concurrently.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use cmp_kpi::{Dimension, Kpi, Measures, Reach};
+use cmp_store::{Campaign, Store, StoreError, sql};
+use serde::Deserialize;
+
+use super::REACH_RSE;
+use super::buckets::{Buckets, seconds};
+use super::slice::{Slice, Table, with_key};
+
+/// One cell: (index of the bucket's start, breakdown values in `by` order).
+pub(crate) type CellKey = (u32, Vec<String>);
+
+/// What a query over a span gave: measures per cell, and the newest hour
+/// (UTC seconds) any row came from.
+#[derive(Debug, Default)]
+pub(crate) struct Cells {
+    pub cells: BTreeMap<CellKey, Measures>,
+    pub newest: Option<u32>,
+}
+
+/// Which rollup queries a set of KPIs needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Need {
+    engagement: bool,
+    reach: bool,
+    uptake: bool,
+    program: bool,
+}
+
+impl Need {
+    /// Every query: a full report.
+    pub const ALL: Need = Need {
+        engagement: true,
+        reach: true,
+        uptake: true,
+        program: true,
+    };
+
+    /// What one KPI reads.
+    pub fn of(kpi: Kpi) -> Need {
+        let none = Need {
+            engagement: false,
+            reach: false,
+            uptake: false,
+            program: false,
+        };
+        match kpi {
+            Kpi::Impressions
+            | Kpi::Clicks
+            | Kpi::Engagements
+            | Kpi::Shares
+            | Kpi::VideoCompletes
+            | Kpi::Visits
+            | Kpi::Ctr
+            | Kpi::SpendCents => Need {
+                engagement: true,
+                ..none
+            },
+            Kpi::Reach => Need {
+                reach: true,
+                ..none
+            },
+            Kpi::UptakeStarted | Kpi::UptakeSubmitted | Kpi::UptakeCompleted => Need {
+                uptake: true,
+                ..none
+            },
+            Kpi::CostPerUptakeCents => Need {
+                engagement: true,
+                uptake: true,
+                ..none
+            },
+            Kpi::ProgramUptakeCompleted | Kpi::ProgramOnlineShare => Need {
+                program: true,
+                ..none
+            },
+        }
+    }
+}
+
+#[derive(Debug, clickhouse::Row, Deserialize)]
+struct EngagementRow {
+    bucket: u32,
+    key: Vec<String>,
+    action: String,
+    count: u64,
+    cost_cents: u64,
+    newest: u32,
+}
+
+#[derive(Debug, clickhouse::Row, Deserialize)]
+struct ReachRow {
+    bucket: u32,
+    key: Vec<String>,
+    reach: u64,
+}
+
+#[derive(Debug, clickhouse::Row, Deserialize)]
+struct UptakeRow {
+    bucket: u32,
+    key: Vec<String>,
+    stage: String,
+    events: u64,
+    newest: u32,
+}
+
+#[derive(Debug, clickhouse::Row, Deserialize)]
+struct ProgramRow {
+    bucket: u32,
+    key: Vec<String>,
+    online: u8,
+    events: u64,
+    newest: u32,
+}
+
+/// What every report query is run over.
+pub(crate) struct Span<'a> {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub slice: &'a Slice,
+    /// Breakdown dimensions, normalised.
+    pub by: &'a [Dimension],
+    pub buckets: &'a Buckets,
+}
+
+/// A report query with its key span and every value bound, in the files'
+/// order: the campaign (or program), the span, the narrowing pairs in
+/// `Dimension::ALL` order, the bucket starts and ends.
+fn query(
+    store: &Store,
+    template: &str,
+    table: Table,
+    first: &str,
+    span: &Span<'_>,
+) -> clickhouse::query::Query {
+    let sql = with_key(template, table, span.by);
+    let mut q = store
+        .client
+        .query(&sql)
+        .bind(first)
+        .bind(seconds(span.start))
+        .bind(seconds(span.end));
+    for d in Dimension::ALL {
+        let v = span.slice.value(d);
+        q = q.bind(v).bind(v);
+    }
+    q.bind(&span.buckets.starts).bind(&span.buckets.ends)
+}
+
+async fn engagement(
+    store: &Store,
+    c: &Campaign,
+    span: &Span<'_>,
+) -> Result<Vec<EngagementRow>, StoreError> {
+    Ok(query(
+        store,
+        sql::REPORT_ENGAGEMENT,
+        Table::Engagement,
+        &c.id,
+        span,
+    )
+    .fetch_all()
+    .await?)
+}
+
+async fn reach(store: &Store, c: &Campaign, span: &Span<'_>) -> Result<Vec<ReachRow>, StoreError> {
+    Ok(
+        query(store, sql::REPORT_REACH, Table::Engagement, &c.id, span)
+            .fetch_all()
+            .await?,
+    )
+}
+
+async fn uptake(
+    store: &Store,
+    c: &Campaign,
+    span: &Span<'_>,
+) -> Result<Vec<UptakeRow>, StoreError> {
+    Ok(query(store, sql::REPORT_UPTAKE, Table::Uptake, &c.id, span)
+        .fetch_all()
+        .await?)
+}
+
+async fn program(
+    store: &Store,
+    c: &Campaign,
+    span: &Span<'_>,
+) -> Result<Vec<ProgramRow>, StoreError> {
+    Ok(
+        query(store, sql::REPORT_PROGRAM, Table::Uptake, &c.program, span)
+            .fetch_all()
+            .await?,
+    )
+}
+
+/// Runs `f` only when `needed`; no rows otherwise.
+async fn when<T, F>(needed: bool, f: F) -> Result<Vec<T>, StoreError>
+where
+    F: std::future::Future<Output = Result<Vec<T>, StoreError>>,
+{
+    if needed { f.await } else { Ok(Vec::new()) }
+}
+
+/// A reach estimate from the sketch's count.
+pub(crate) fn reach_of(estimate: u64) -> Reach {
+    Reach {
+        estimate: estimate as f64,
+        rse: REACH_RSE,
+    }
+}
+
+/// Measured and empty: every sum 0 and nobody reached.
+pub(crate) fn zero() -> Measures {
+    Measures {
+        reach: Some(reach_of(0)),
+        ..Measures::default()
+    }
+}
+
+/// Runs the needed queries over `span` and sums their rows per cell. Every
+/// cell that has a row carries a reach (0 when no engagement row has one)
+/// if reach was needed.
+pub(crate) async fn cells(
+    store: &Store,
+    campaign: &Campaign,
+    span: &Span<'_>,
+    need: Need,
+) -> Result<Cells, StoreError> {
+    let (engagement_rows, reach_rows, uptake_rows, program_rows) = tokio::try_join!(
+        when(need.engagement, engagement(store, campaign, span)),
+        when(need.reach, reach(store, campaign, span)),
+        when(need.uptake, uptake(store, campaign, span)),
+        when(need.program, program(store, campaign, span)),
+    )?;
+    let mut out = Cells::default();
+    let base = if need.reach {
+        zero()
+    } else {
+        Measures::default()
+    };
+    let mut newest = |n: u32| out.newest = Some(out.newest.map_or(n, |m: u32| m.max(n)));
+    let mut cells: BTreeMap<CellKey, Measures> = BTreeMap::new();
+    for r in engagement_rows {
+        newest(r.newest);
+        let m = cells.entry((r.bucket, r.key)).or_insert(base);
+        let n = r.count;
+        match r.action.as_str() {
+            "impression" => m.impressions += n,
+            "click" => m.clicks += n,
+            "engagement" => m.engagements += n,
+            "share" => m.shares += n,
+            "video_complete" => m.video_completes += n,
+            "visit" => m.visits += n,
+            _ => {}
+        }
+        m.spend_cents += r.cost_cents;
+    }
+    for r in uptake_rows {
+        newest(r.newest);
+        let m = cells.entry((r.bucket, r.key)).or_insert(base);
+        match r.stage.as_str() {
+            "started" => m.uptake_started += r.events,
+            "submitted" => m.uptake_submitted += r.events,
+            "completed" => m.uptake_completed += r.events,
+            _ => {}
+        }
+    }
+    for r in program_rows {
+        newest(r.newest);
+        let m = cells.entry((r.bucket, r.key)).or_insert(base);
+        m.program_uptake_completed += r.events;
+        if r.online != 0 {
+            m.program_online_completed += r.events;
+        }
+    }
+    for r in reach_rows {
+        let m = cells.entry((r.bucket, r.key)).or_insert(base);
+        m.reach = Some(reach_of(r.reach));
+    }
+    out.cells = cells;
+    Ok(out)
+}

@@ -1,0 +1,75 @@
+//! Targets judged against their actuals: the actual of a target is its
+//! KPI over its narrowing and its period up to today, read with the same
+//! queries as a report (only those its KPI needs), then
+//! `cmp_kpi::evaluate` does the judging.
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use cmp_kpi::{DateRange, Evaluation, Target, Thresholds, evaluate};
+use cmp_store::{Campaign, Store, StoreError};
+
+use super::buckets::Buckets;
+use super::fetch::{Need, Span, cells, zero};
+use super::slice::Slice;
+
+/// The target's KPI over its narrowing, over `period` exactly (the caller
+/// clips the target's period to today: see [`evaluate_targets`]). `None`
+/// when undefined (a ratio without a denominator). An empty period reads
+/// as no activity.
+pub async fn actual(
+    store: &Store,
+    campaign: &Campaign,
+    target: &Target,
+    period: DateRange,
+    tz: Tz,
+) -> Result<Option<f64>, StoreError> {
+    if period.is_empty() {
+        return Ok(zero().value(target.kpi));
+    }
+    let (start, end) = period.utc_bounds(tz);
+    let slice = Slice::of_target(target);
+    let buckets = Buckets::whole(start, end);
+    let span = Span {
+        start,
+        end,
+        slice: &slice,
+        by: &[],
+        buckets: &buckets,
+    };
+    let found = cells(store, campaign, &span, Need::of(target.kpi)).await?;
+    let measures = found.cells.into_values().next().unwrap_or_else(zero);
+    Ok(measures.value(target.kpi))
+}
+
+/// Every target judged on `today` (in the reporting time zone): its
+/// period is its own `from`/`to`, else the campaign's flight; the actual
+/// covers that period up to and including today. A target not yet begun
+/// reads no data (actual 0, or none for a ratio). Errors only when
+/// ClickHouse does.
+pub async fn evaluate_targets(
+    store: &Store,
+    campaign: &Campaign,
+    targets: &[Target],
+    today: NaiveDate,
+    tz: Tz,
+    thresholds: Thresholds,
+) -> Result<Vec<(Target, Evaluation)>, StoreError> {
+    let flight = DateRange {
+        from: campaign.start_date,
+        to: campaign.end_date,
+    };
+    let mut out = Vec::with_capacity(targets.len());
+    for target in targets {
+        let period = target.period(flight);
+        let so_far = DateRange {
+            from: period.from,
+            to: period.to.min(today),
+        };
+        let value = actual(store, campaign, target, so_far, tz).await?;
+        out.push((
+            target.clone(),
+            evaluate(target, value, period, today, thresholds),
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,153 @@
+//! When the service's periodic tasks are due, as a pure state machine over
+//! the clock (the run loop passes "now"): the attainment-history snapshot
+//! every `CMP_HISTORY_INTERVAL_MIN` (and at start), the end-of-day snapshot
+//! once the reporting day changes, the daily maintenance (retention, then a
+//! drift check of the recent rollup months) at start and every 24 h. A task
+//! that failed is retried after [`RETRY`], not on every tick, so an outage
+//! logs a warning every half minute rather than every few seconds.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// Wait before a failed task is tried again.
+pub const RETRY: Duration = Duration::from_secs(30);
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+/// A task the run loop should do now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// A snapshot of every campaign's targets (and the target gauges).
+    History,
+    /// The snapshot closing the reporting day `day` (`end_of_day = 1`).
+    EndOfDay(NaiveDate),
+    /// Retention, then the drift check of recent rollup months.
+    Maintenance,
+}
+
+/// What ran when, and what is still owed.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    tz: Tz,
+    history_every: Duration,
+    next_history: DateTime<Utc>,
+    next_maintenance: DateTime<Utc>,
+    /// The reporting day the service last saw; its end is owed once the day changes.
+    day: NaiveDate,
+    /// An end-of-day snapshot not yet recorded (it failed), and when to retry it.
+    owed_day: Option<(NaiveDate, DateTime<Utc>)>,
+}
+
+fn later(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    t + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+impl Schedule {
+    /// Everything but the end of the current day is due at `now`.
+    pub fn new(now: DateTime<Utc>, tz: Tz, history_every: Duration) -> Self {
+        Self {
+            tz,
+            history_every,
+            next_history: now,
+            next_maintenance: now,
+            day: now.with_timezone(&tz).date_naive(),
+            owed_day: None,
+        }
+    }
+
+    /// The tasks due at `now`, end of day first; each is considered done
+    /// unless [`Schedule::failed`] is called for it.
+    pub fn due(&mut self, now: DateTime<Utc>) -> Vec<Task> {
+        let mut tasks = Vec::new();
+        let today = now.with_timezone(&self.tz).date_naive();
+        if today > self.day {
+            // Only the day that just ended: days missed while the service
+            // was not running are not reconstructed.
+            let ended = today.pred_opt().unwrap_or(today);
+            self.owed_day = Some((ended, now));
+            self.day = today;
+        }
+        if let Some((day, at)) = self.owed_day
+            && now >= at
+        {
+            tasks.push(Task::EndOfDay(day));
+            self.owed_day = None;
+        }
+        if now >= self.next_history {
+            tasks.push(Task::History);
+            self.next_history = later(now, self.history_every);
+        }
+        if now >= self.next_maintenance {
+            tasks.push(Task::Maintenance);
+            self.next_maintenance = later(now, DAY);
+        }
+        tasks
+    }
+
+    /// `task` failed at `now`: try it again after [`RETRY`] (or its regular
+    /// turn, if sooner).
+    pub fn failed(&mut self, task: Task, now: DateTime<Utc>) {
+        let retry = later(now, RETRY);
+        match task {
+            Task::History => self.next_history = self.next_history.min(retry),
+            Task::EndOfDay(day) => self.owed_day = Some((day, retry)),
+            Task::Maintenance => self.next_maintenance = self.next_maintenance.min(retry),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().expect("time")
+    }
+
+    #[test]
+    fn history_at_start_then_every_interval() {
+        let tz = chrono_tz::America::Toronto;
+        let mut s = Schedule::new(at("2026-11-03T15:00:00Z"), tz, Duration::from_secs(900));
+        assert_eq!(
+            s.due(at("2026-11-03T15:00:00Z")),
+            vec![Task::History, Task::Maintenance]
+        );
+        assert_eq!(s.due(at("2026-11-03T15:14:59Z")), vec![]);
+        assert_eq!(s.due(at("2026-11-03T15:15:00Z")), vec![Task::History]);
+        assert_eq!(
+            s.due(at("2026-11-04T15:00:01Z")).last(),
+            Some(&Task::Maintenance)
+        );
+    }
+
+    #[test]
+    fn end_of_day_follows_the_reporting_time_zone() {
+        let tz = chrono_tz::America::Toronto; // UTC-5 in November
+        let twelve_hours = Duration::from_secs(12 * 3600);
+        let mut s = Schedule::new(at("2026-11-03T20:00:00Z"), tz, twelve_hours);
+        s.due(at("2026-11-03T20:00:00Z"));
+        // UTC midnight is 19:00 in Toronto: not the end of the day.
+        assert_eq!(s.due(at("2026-11-04T00:30:00Z")), vec![]);
+        let d = "2026-11-03".parse().expect("date");
+        assert_eq!(s.due(at("2026-11-04T05:00:10Z")), vec![Task::EndOfDay(d)]);
+        assert_eq!(s.due(at("2026-11-04T05:00:20Z")), vec![]);
+    }
+
+    #[test]
+    fn failures_are_retried_after_a_pause() {
+        let tz = chrono_tz::UTC;
+        let mut s = Schedule::new(at("2026-11-03T23:59:00Z"), tz, Duration::from_secs(900));
+        s.due(at("2026-11-03T23:59:00Z"));
+        let d = "2026-11-03".parse().expect("date");
+        let now = at("2026-11-04T00:00:05Z");
+        assert_eq!(s.due(now), vec![Task::EndOfDay(d)]);
+        s.failed(Task::EndOfDay(d), now);
+        s.failed(Task::Maintenance, now);
+        assert_eq!(s.due(at("2026-11-04T00:00:20Z")), vec![]);
+        assert_eq!(
+            s.due(at("2026-11-04T00:00:35Z")),
+            vec![Task::EndOfDay(d), Task::Maintenance]
+        );
+    }
+}

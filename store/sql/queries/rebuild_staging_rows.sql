@@ -1,0 +1,3 @@
+-- params: engagement_hourly
+-- Rows a rebuild's staging table holds.
+SELECT count() FROM ?
