@@ -31,11 +31,21 @@ pub fn free_addr() -> SocketAddr {
     l.local_addr().expect("local addr")
 }
 
-fn log_file(test: &str, name: &str) -> std::fs::File {
-    let dir = bin_path("cmp-ingest")
+/// The folder of a test's process logs.
+fn log_dir(test: &str) -> PathBuf {
+    bin_path("cmp-ingest")
         .parent()
         .map(|d| d.join("test-logs").join(test))
-        .expect("log dir");
+        .expect("log dir")
+}
+
+/// Empties a test's log folder (logs of an earlier run would mislead it).
+pub fn reset_logs(test: &str) {
+    let _ = std::fs::remove_dir_all(log_dir(test));
+}
+
+fn log_file(test: &str, name: &str) -> std::fs::File {
+    let dir = log_dir(test);
     std::fs::create_dir_all(&dir).expect("create log dir");
     std::fs::OpenOptions::new()
         .create(true)

@@ -32,6 +32,7 @@ fn required(name: &str) -> String {
 impl TestEnv {
     /// A fresh database `t_<name>_<pid>_<n>` and fresh topics with `partitions` each.
     pub async fn new(name: &str, partitions: i32) -> Self {
+        crate::proc::reset_logs(name);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let suffix = format!("{name}_{}_{n}", std::process::id());
         let brokers = required("CMP_KAFKA_BROKERS");
