@@ -114,6 +114,16 @@ pub fn label(kind: LabelKind, code: &str, lang: Lang) -> Option<&'static str> {
         })
 }
 
+/// What a person reads for `code`: its label, or, for a code LABELS.md does
+/// not name (a segment such as `seniors`, a program outside the table), the
+/// code itself, as the contract says.
+pub fn label_or_code(kind: LabelKind, code: &str, lang: Lang) -> std::borrow::Cow<'static, str> {
+    match label(kind, code, lang) {
+        Some(l) => std::borrow::Cow::Borrowed(l),
+        None => std::borrow::Cow::Owned(code.to_owned()),
+    }
+}
+
 /// The codes of a table, in LABELS.md's order.
 pub fn codes(kind: LabelKind) -> impl Iterator<Item = &'static str> {
     kind.table().iter().map(|&(c, _, _)| c)
@@ -242,6 +252,23 @@ const WORDS: &[(&str, &str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn unnamed_codes_read_as_themselves() {
+        assert_eq!(
+            label_or_code(LabelKind::Program, "oas", Lang::Fr),
+            "Sécurité de la vieillesse"
+        );
+        assert_eq!(
+            label_or_code(LabelKind::Segment, "seniors", Lang::Fr),
+            "seniors"
+        );
+        assert_eq!(
+            label_or_code(LabelKind::Segment, "unspecified", Lang::En),
+            "Unspecified segment"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -21,7 +21,7 @@ pub use dimension::Dimension;
 pub use error::Error;
 pub use evaluate::{Evaluation, Thresholds, evaluate};
 pub use kpi::{Direction, Kpi};
-pub use labels::{LabelKind, Lang, codes, label};
+pub use labels::{LabelKind, Lang, codes, label, label_or_code};
 pub use measures::{Measures, Reach};
 pub use period::{
     DateRange, FiscalQuarter, FiscalYear, Granularity, Quarter, bucket_start, local_date,

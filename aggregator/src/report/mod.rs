@@ -27,6 +27,7 @@
 
 mod buckets;
 mod fetch;
+mod shown;
 mod slice;
 mod targets;
 
@@ -37,6 +38,7 @@ use chrono_tz::Tz;
 use cmp_kpi::{DateRange, Dimension, Granularity, Measures};
 use cmp_store::{Campaign, Store, StoreError};
 
+pub use shown::{Shown, suppress_small_cells};
 pub use slice::Slice;
 pub use targets::{actual, evaluate_targets};
 
