@@ -59,6 +59,8 @@ pub struct Worker {
     opened: Option<Instant>,
     /// Set once shutdown was requested: retries stop at this instant.
     give_up: Option<Instant>,
+    /// The offset the next message should carry (a jump is logged).
+    next_expected: Option<i64>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -91,6 +93,7 @@ impl Worker {
             items: Vec::new(),
             opened: None,
             give_up: None,
+            next_expected: None,
         }
     }
 
@@ -128,6 +131,10 @@ impl Worker {
     /// Decodes one message into the batch; flushes when the batch is full.
     async fn arrive(&mut self, m: OwnedMessage) -> Result<(), Abort> {
         let offset = m.offset();
+        if let Some(expected) = self.next_expected.filter(|e| *e != offset) {
+            tracing::warn!(topic = %self.topic, partition = self.partition, expected, offset, "offset jump in a partition");
+        }
+        self.next_expected = Some(offset + 1);
         if self.index.is_none() {
             self.resume(offset).await?;
         }

@@ -5,6 +5,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use cmp_tests::generate::spawn_generate;
+use cmp_tests::kafka::held_keys;
 use cmp_tests::{Manifest, Process, TestEnv, ledger, run};
 
 fn services(args: &[&str]) {
@@ -45,7 +46,9 @@ async fn clickhouse_down_for_30_seconds_mid_stream_loses_and_doubles_nothing() {
     services(&["start", "clickhouse"]);
 
     assert!(producer.wait_exit(Duration::from_secs(120)).await.success());
-    let manifest = Manifest::read(&manifest_path);
+    let t = &env.settings.topics;
+    let held = held_keys(&env.brokers, &[&t.engagement, &t.uptake]);
+    let manifest = Manifest::read(&manifest_path).held_by_broker(&held);
     ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(180)).await;
     cmp_tests::wait_until("/readyz ready again", Duration::from_secs(20), || async {
         match ingest.get("/readyz").await {

@@ -86,3 +86,16 @@ pub fn header(m: &OwnedMessage, name: &str) -> Option<String> {
         .and_then(|h| h.value)
         .map(|v| String::from_utf8_lossy(v).into_owned())
 }
+
+/// (topic, key) of every message of `topics`.
+pub fn held_keys(brokers: &str, topics: &[&str]) -> std::collections::BTreeSet<(String, String)> {
+    topics
+        .iter()
+        .flat_map(|t| {
+            read_all(brokers, t).into_iter().filter_map(move |m| {
+                let key = String::from_utf8_lossy(m.key()?).into_owned();
+                Some(((*t).to_owned(), key))
+            })
+        })
+        .collect()
+}
