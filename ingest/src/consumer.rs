@@ -1,11 +1,12 @@
 //! The consumer thread: one librdkafka consumer in the group, polled on a
 //! dedicated thread so that rebalance callbacks may block while workers
 //! finish. Each assigned partition gets a worker task fed through a bounded
-//! queue; when a queue is full the partition is paused (consumption stops,
-//! group membership stays) and resumed once the worker catches up. Offsets
-//! are committed here, as workers report their batches done.
+//! queue; when a queue is full the thread waits for room (consumption stops;
+//! librdkafka keeps the group session alive in the background, and a wait
+//! past `max.poll.interval.ms` only costs a rejoin from the committed
+//! offsets). Offsets are committed here, as workers report their batches done.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc as std_mpsc};
 use std::time::Duration;
@@ -28,8 +29,6 @@ struct Handle {
     tx: mpsc::Sender<OwnedMessage>,
     ctl: mpsc::UnboundedSender<Control>,
     finished: oneshot::Receiver<()>,
-    /// Messages polled while the worker's queue was full (the partition is paused).
-    held: VecDeque<OwnedMessage>,
 }
 
 /// The workers of the assigned partitions.
@@ -69,7 +68,6 @@ impl Router {
                 tx,
                 ctl: ctl_tx,
                 finished: done_rx,
-                held: VecDeque::new(),
             },
         );
     }
@@ -86,44 +84,12 @@ impl Router {
         }
     }
 
-    /// Hands a polled message to its worker, pausing the partition if the worker is behind.
-    fn route(&mut self, m: OwnedMessage, consumer: &BaseConsumer<Context>) {
-        let key = (m.topic().to_owned(), m.partition());
-        // A message of a partition no longer assigned here (fetched before its
-        // revocation) is not ours: its owner reads it from the committed offset.
-        let Some(h) = self.workers.get_mut(&key) else {
-            return;
-        };
-        if !h.held.is_empty() {
-            h.held.push_back(m);
-            return;
-        }
-        if let Err(mpsc::error::TrySendError::Full(m)) = h.tx.try_send(m) {
-            h.held.push_back(m);
-            let _ = consumer.pause(&partition_list(&key));
-        }
+    /// The queue of a partition's worker; `None` for a partition no longer
+    /// assigned here (a message fetched before its revocation: its owner
+    /// reads it from the committed offset).
+    fn queue(&self, key: &PartitionKey) -> Option<mpsc::Sender<OwnedMessage>> {
+        self.workers.get(key).map(|h| h.tx.clone())
     }
-
-    /// Moves held messages on to workers that caught up, resuming their partitions.
-    fn release_held(&mut self, consumer: &BaseConsumer<Context>) {
-        for (key, h) in self.workers.iter_mut().filter(|(_, h)| !h.held.is_empty()) {
-            while let Some(m) = h.held.pop_front() {
-                if let Err(mpsc::error::TrySendError::Full(m)) = h.tx.try_send(m) {
-                    h.held.push_front(m);
-                    break;
-                }
-            }
-            if h.held.is_empty() {
-                let _ = consumer.resume(&partition_list(key));
-            }
-        }
-    }
-}
-
-fn partition_list(key: &PartitionKey) -> TopicPartitionList {
-    let mut tpl = TopicPartitionList::new();
-    tpl.add_partition(&key.0, key.1);
-    tpl
 }
 
 /// librdkafka callbacks: rebalances, statistics, errors.
@@ -274,18 +240,43 @@ pub fn consumer(
     Ok(consumer)
 }
 
+/// Puts a message on its worker's queue, waiting while the queue is full. On
+/// shutdown the wait is abandoned: the message stays uncommitted, so it is
+/// read again later, and the worker can flush what it has.
+fn hand_over(queue: &mpsc::Sender<OwnedMessage>, mut m: OwnedMessage, stop: &AtomicBool) {
+    loop {
+        match queue.try_send(m) {
+            Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => return,
+            Err(mpsc::error::TrySendError::Full(back)) => {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                m = back;
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
+    }
+}
+
 /// Polls until `stop` is set, then stops every worker (each flushes within
 /// its grace period), commits what they finished, and leaves the group.
 pub fn poll_loop(consumer: BaseConsumer<Context>, stop: Arc<AtomicBool>) {
     let ctx = consumer.context();
     while !stop.load(Ordering::Relaxed) {
-        ctx.router().release_held(&consumer);
         ctx.commit_done(&consumer, CommitMode::Async);
         match consumer.poll(Duration::from_millis(100)) {
             Some(Ok(m)) => {
                 let owned = m.detach();
                 drop(m);
-                ctx.router().route(owned, &consumer);
+                let queue = ctx
+                    .router()
+                    .queue(&(owned.topic().to_owned(), owned.partition()));
+                // A full queue holds polling back (consumption stops while a
+                // worker cannot store). Pausing the partition instead lost the
+                // messages librdkafka had prefetched (seen in the kill test).
+                if let Some(queue) = queue {
+                    hand_over(&queue, owned, &stop);
+                }
             }
             Some(Err(e)) => tracing::warn!(error = %e, "kafka poll error"),
             None => {}

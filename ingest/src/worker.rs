@@ -131,10 +131,16 @@ impl Worker {
     /// Decodes one message into the batch; flushes when the batch is full.
     async fn arrive(&mut self, m: OwnedMessage) -> Result<(), Abort> {
         let offset = m.offset();
-        if let Some(expected) = self.next_expected.filter(|e| *e != offset) {
-            // Legitimate on Kafka (compaction, transaction markers); worth seeing
-            // when a broker skips records.
-            tracing::info!(topic = %self.topic, partition = self.partition, expected, offset, "offset jump in a partition");
+        match self.next_expected {
+            // Fetched again (librdkafka re-reads around a partition's end): this
+            // worker already has it, in its batch or stored.
+            Some(expected) if offset < expected => return Ok(()),
+            // Legitimate on Kafka (compaction, transaction markers); worth
+            // seeing when a broker skips records.
+            Some(expected) if offset > expected => {
+                tracing::info!(topic = %self.topic, partition = self.partition, expected, offset, "offset jump in a partition");
+            }
+            _ => {}
         }
         self.next_expected = Some(offset + 1);
         if self.index.is_none() {

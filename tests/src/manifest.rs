@@ -52,8 +52,7 @@ impl Manifest {
     /// Keeps only what the broker really holds (`held`: (topic, key) read
     /// back from the source topics), printing what it acknowledged but lost:
     /// the pipeline answers for every message it can read, not for a
-    /// development broker's lost writes (the kill test under load has seen
-    /// tansu lose a few acknowledged messages).
+    /// development broker's lost writes.
     pub fn held_by_broker(mut self, held: &BTreeSet<(String, String)>) -> Self {
         let before = (self.accepted.len(), self.refused_keys.len());
         self.accepted.retain(|k| held.contains(k));

@@ -52,6 +52,10 @@ impl TestEnv {
                 "test-key-0123456789-0123456789-0123456789".into(),
             ),
             ("CMP_BATCH_MAX_WAIT_MS".into(), "200".into()),
+            (
+                "CMP_PARTITION_QUEUE".into(),
+                std::env::var("CMP_TEST_PARTITION_QUEUE").unwrap_or_else(|_| "20000".into()),
+            ),
         ];
         let settings = Settings::from_source(&Source::layered(None, vars.clone()).expect("source"))
             .expect("test settings are valid");
