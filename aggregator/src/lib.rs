@@ -42,7 +42,11 @@ pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> an
     )
     .await?;
     tracing::info!(%addr, "metrics and probes listening");
-    if !wait_for_schema(&store, &mut shutdown).await? {
+    let mut stop = shutdown.clone();
+    let schema_ok = cmp_store::wait_for_schema(&store, async move { stop.wait().await })
+        .await
+        .map_err(|e| anyhow::Error::new(e).context("schema check"))?;
+    if !schema_ok {
         return Ok(());
     }
     tracing::info!(
@@ -156,29 +160,4 @@ async fn refresh_lag(store: &Store, metrics: &Metrics) -> Result<(), StoreError>
     };
     metrics.rollup_lag_seconds.set(lag);
     Ok(())
-}
-
-/// Waits (one warning, then quietly, with growing pauses) until ClickHouse
-/// answers, then refuses a schema older than this build. `false` when
-/// shutdown came first.
-async fn wait_for_schema(store: &Store, shutdown: &mut Shutdown) -> anyhow::Result<bool> {
-    let mut pause = Duration::from_millis(500);
-    let mut warned = false;
-    loop {
-        match cmp_store::check_schema(store).await {
-            Ok(()) => return Ok(true),
-            Err(e) if e.is_transient() => {
-                if !warned {
-                    tracing::warn!(error = %e, "ClickHouse unavailable at start: waiting for it");
-                    warned = true;
-                }
-            }
-            Err(e) => return Err(anyhow::Error::new(e).context("schema check")),
-        }
-        tokio::select! {
-            _ = shutdown.wait() => return Ok(false),
-            _ = tokio::time::sleep(pause) => {}
-        }
-        pause = (pause * 2).min(Duration::from_secs(15));
-    }
 }

@@ -29,7 +29,6 @@ use cmp_model::Limits;
 use cmp_process::{Readiness, Shutdown, serve_probes};
 use cmp_store::Store;
 
-use crate::backoff::Backoff;
 use crate::metrics::Metrics;
 use crate::outage::Outage;
 use crate::shared::Shared;
@@ -59,7 +58,10 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
     tracing::info!(%addr, "metrics and probes listening");
 
     let store = Store::new(&settings);
-    wait_for_schema(&store, &mut shutdown).await?;
+    let mut stop = shutdown.clone();
+    if !cmp_store::wait_for_schema(&store, async move { stop.wait().await }).await? {
+        anyhow::bail!("shutdown before ClickHouse answered");
+    }
 
     let (ch_retries, ch_outages) = metrics.dependency("clickhouse");
     let (k_retries, k_outages) = metrics.dependency("kafka");
@@ -107,26 +109,4 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
         .await?
         .map_err(|_| anyhow::anyhow!("the consumer thread panicked"))?;
     Ok(())
-}
-
-/// Waits (with backoff, one log line) until ClickHouse answers, then refuses
-/// to run against a schema older than this build.
-async fn wait_for_schema(store: &Store, shutdown: &mut Shutdown) -> anyhow::Result<()> {
-    let mut attempt = 0;
-    loop {
-        match cmp_store::check_schema(store).await {
-            Ok(()) => return Ok(()),
-            Err(e) if e.is_transient() => {
-                if attempt == 0 {
-                    tracing::error!(error = %e, "ClickHouse unavailable at start: waiting for it");
-                }
-                tokio::select! {
-                    _ = shutdown.wait() => anyhow::bail!("shutdown before ClickHouse answered"),
-                    _ = tokio::time::sleep(Backoff::default().delay(attempt)) => {}
-                }
-                attempt += 1;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
 }

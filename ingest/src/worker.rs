@@ -4,7 +4,7 @@
 //! sends the refusals to the DLQ and waits for their acknowledgement, stores
 //! the accepted rows, and only then asks for the offset to be committed.
 //! While ClickHouse or the broker fails, the flush retries with backoff and
-//! the partition's queue fills, which pauses its consumption.
+//! the partition's queue fills, which holds back consumption.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;

@@ -115,6 +115,36 @@ pub async fn check_schema(store: &Store) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Waits until ClickHouse answers (one warning, then retries with doubling
+/// pauses up to 15 s), then refuses a schema older or newer than this build.
+/// `Ok(false)` when `stop` resolved first. A process never crash-loops on a
+/// ClickHouse that is not up yet.
+pub async fn wait_for_schema(
+    store: &Store,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<bool, StoreError> {
+    let mut stop = std::pin::pin!(stop);
+    let mut pause = std::time::Duration::from_millis(500);
+    let mut warned = false;
+    loop {
+        match check_schema(store).await {
+            Ok(()) => return Ok(true),
+            Err(e) if e.is_transient() => {
+                if !warned {
+                    tracing::warn!(error = %e, "ClickHouse unavailable at start: waiting for it");
+                    warned = true;
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        tokio::select! {
+            _ = &mut stop => return Ok(false),
+            _ = tokio::time::sleep(pause) => {}
+        }
+        pause = (pause * 2).min(std::time::Duration::from_secs(15));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
