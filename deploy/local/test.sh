@@ -48,9 +48,9 @@ step "SQL through the current ClickHouse engine (chdb)"
 bash "$HERE/check-sql.sh"
 
 step "end-to-end tests against the real services"
-cargo test -p cmp-tests --locked -- --skip outage:: --skip killed_at_random_moments --test-threads "${CMP_TEST_THREADS:-2}"
+cargo test -p cmp-tests --locked -- --skip outage:: --test-threads "${CMP_TEST_THREADS:-2}"
 
-step "kill and outage tests, one at a time (outages stop shared services)"
-cargo test -p cmp-tests --locked -- outage:: killed_at_random_moments --test-threads 1
+step "outage tests (they stop shared services, so they run alone)"
+cargo test -p cmp-tests --locked -- outage:: --test-threads 1
 
 step "all tests passed"
