@@ -43,7 +43,7 @@ struct Router {
 impl Router {
     /// Starts the worker of a newly assigned partition (a running one is kept:
     /// replacing it would drop a batch whose offsets this process has passed).
-    fn start(&mut self, key: PartitionKey) {
+    fn start(&mut self, key: PartitionKey, committed: Option<i64>) {
         let Some(kind) = self.topics.get(&key.0).copied() else {
             return;
         };
@@ -60,6 +60,7 @@ impl Router {
             key.1,
             ctl_rx,
             done_tx,
+            committed,
         );
         self.runtime.spawn(worker.run(rx));
         self.workers.insert(
@@ -183,12 +184,15 @@ impl ConsumerContext for Context {
         }
     }
 
-    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         match rebalance {
             Rebalance::Assign(tpl) => {
+                let committed = committed_offsets(consumer, tpl);
                 let mut router = self.router();
                 for e in tpl.elements() {
-                    router.start((e.topic().to_owned(), e.partition()));
+                    let key = (e.topic().to_owned(), e.partition());
+                    let from = committed.get(&key).copied();
+                    router.start(key, from);
                 }
                 tracing::info!(partitions = tpl.count(), "partitions assigned");
             }
@@ -200,6 +204,29 @@ impl ConsumerContext for Context {
     fn commit_callback(&self, result: KafkaResult<()>, _offsets: &TopicPartitionList) {
         if let Err(e) = result {
             tracing::warn!(error = %e, "offset commit failed");
+        }
+    }
+}
+
+/// The group's committed offsets of newly assigned partitions, where the
+/// broker should resume them (none known: nothing committed, or the broker
+/// did not answer; only a check, see the worker).
+fn committed_offsets(
+    consumer: &BaseConsumer<Context>,
+    assigned: &TopicPartitionList,
+) -> HashMap<PartitionKey, i64> {
+    match consumer.committed_offsets(assigned.clone(), Duration::from_secs(5)) {
+        Ok(tpl) => tpl
+            .elements()
+            .iter()
+            .filter_map(|e| match e.offset() {
+                Offset::Offset(o) => Some(((e.topic().to_owned(), e.partition()), o)),
+                _ => None,
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the committed offsets of assigned partitions");
+            HashMap::new()
         }
     }
 }

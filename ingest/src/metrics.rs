@@ -22,6 +22,10 @@ pub struct Metrics {
     pub partition_lag: IntGaugeVec,
     pub retries: IntCounterVec,
     pub outages: IntCounterVec,
+    /// Offsets the broker passed over: a partition's next record came later
+    /// than expected (legitimate on compacted or transactional topics; a
+    /// broker bug otherwise, and then events the pipeline never saw).
+    pub skipped_offsets: IntCounterVec,
     pub dedup_events: IntGauge,
 }
 
@@ -73,6 +77,12 @@ impl Metrics {
             "cmp_ingest_outages_total",
             "Outages of a dependency (one per outage, however many retries)",
             &["dependency"],
+        );
+        let skipped_offsets = counter(
+            r,
+            "cmp_ingest_skipped_offsets_total",
+            "Offsets the broker passed over (the next record of a partition came later than expected)",
+            &["topic"],
         );
         let batch_rows = Histogram::with_opts(
             HistogramOpts::new("cmp_ingest_batch_rows", "Rows per INSERT into the ledger").buckets(
@@ -137,6 +147,7 @@ impl Metrics {
             partition_lag,
             retries,
             outages,
+            skipped_offsets,
             dedup_events,
         }
     }

@@ -59,7 +59,9 @@ pub struct Worker {
     opened: Option<Instant>,
     /// Set once shutdown was requested: retries stop at this instant.
     give_up: Option<Instant>,
-    /// The offset the next message should carry (a jump is logged).
+    /// The offset the next message should carry (a jump is logged and
+    /// counted); before the first message, the committed offset the broker
+    /// should resume from (only checked, never used to skip).
     next_expected: Option<i64>,
 }
 
@@ -80,6 +82,7 @@ impl Worker {
         partition: i32,
         ctl: mpsc::UnboundedReceiver<Control>,
         finished: oneshot::Sender<()>,
+        committed: Option<i64>,
     ) -> Self {
         Self {
             shared,
@@ -93,7 +96,7 @@ impl Worker {
             items: Vec::new(),
             opened: None,
             give_up: None,
-            next_expected: None,
+            next_expected: committed,
         }
     }
 
@@ -131,19 +134,27 @@ impl Worker {
     /// Decodes one message into the batch; flushes when the batch is full.
     async fn arrive(&mut self, m: OwnedMessage) -> Result<(), Abort> {
         let offset = m.offset();
+        let first = self.index.is_none();
         match self.next_expected {
             // Fetched again (librdkafka re-reads around a partition's end): this
-            // worker already has it, in its batch or stored.
-            Some(expected) if offset < expected => return Ok(()),
-            // Legitimate on Kafka (compaction, transaction markers); worth
-            // seeing when a broker skips records.
+            // worker already has it, in its batch or stored. Not for the first
+            // message: the committed offset it is compared with may be stale.
+            Some(expected) if offset < expected && !first => return Ok(()),
+            // Legitimate on Kafka (compaction, transaction markers); a broker
+            // bug otherwise (tansu 0.6 skips the rest of a record batch when a
+            // fetch starts inside it), and then events never seen.
             Some(expected) if offset > expected => {
-                tracing::info!(topic = %self.topic, partition = self.partition, expected, offset, "offset jump in a partition");
+                tracing::warn!(topic = %self.topic, partition = self.partition, expected, offset, "the broker skipped offsets of a partition");
+                self.shared
+                    .metrics
+                    .skipped_offsets
+                    .with_label_values(&[self.topic.as_str()])
+                    .inc_by(u64::try_from(offset - expected).unwrap_or_default());
             }
             _ => {}
         }
         self.next_expected = Some(offset + 1);
-        if self.index.is_none() {
+        if first {
             self.resume(offset).await?;
         }
         let decoded = if self.stored.remove(&offset) {

@@ -26,6 +26,8 @@ USAGE: cmp-loadgen [FLAGS]
   --count N                 messages to produce [default 10000]
   --forever                 produce until SIGTERM or Ctrl-C (not with --count)
   --rate N                  messages per second, 0 = as fast as possible [default 0]
+  --batch-records N         most records per produced batch (librdkafka batch.num.messages);
+                            1 makes every offset a batch start [default 10000]
   --redeliveries F          share of re-deliveries, 0..1 [default 0.05]
   --changed-redeliveries F  share of re-deliveries with a changed payload [default 0.2]
   --invalid F               share of invalid messages, 0..1 [default 0.02]
@@ -62,6 +64,11 @@ pub struct Options {
     pub count: Option<u64>,
     /// Messages per second; 0 = unpaced.
     pub rate: f64,
+    /// Most records per produced batch. 1 gives every record its own batch:
+    /// tansu 0.6's memory storage cannot serve a fetch that starts inside a
+    /// batch (it skips to the next one), which a consumer restarting from a
+    /// committed offset does; the tests that restart consumers avoid it so.
+    pub batch_records: u32,
     /// Where to write the manifest, if anywhere.
     pub manifest: Option<PathBuf>,
     /// What to generate.
@@ -110,6 +117,7 @@ const VALUED: &[&str] = &[
     "--seed",
     "--count",
     "--rate",
+    "--batch-records",
     "--redeliveries",
     "--changed-redeliveries",
     "--invalid",
@@ -265,6 +273,13 @@ fn build(
             }
         },
     };
+    let batch_records = match get("--batch-records") {
+        None => 10_000,
+        Some(v) => match number::<u32>("--batch-records", v)? {
+            n @ 1..=1_000_000 => n,
+            _ => return Err(error("--batch-records", "must be 1 to 1000000")),
+        },
+    };
     Ok(Options {
         brokers: text("--brokers", "CMP_KAFKA_BROKERS", "127.0.0.1:9092")?,
         engagement_topic: text(
@@ -279,6 +294,7 @@ fn build(
         )?,
         count,
         rate,
+        batch_records,
         manifest: get("--manifest").map(PathBuf::from),
         generator,
     })
@@ -453,6 +469,13 @@ mod tests {
         assert_eq!(g.now.to_rfc3339(), "2026-01-01T05:00:00+00:00");
         assert_eq!(o.manifest, Some(PathBuf::from("/tmp/m.tsv")));
         assert_eq!(run(&["--forever"]).expect("parses").count, None);
+        assert_eq!(run(&[]).expect("parses").batch_records, 10_000);
+        assert_eq!(
+            run(&["--batch-records", "1"])
+                .expect("parses")
+                .batch_records,
+            1
+        );
     }
 
     #[test]
@@ -465,6 +488,8 @@ mod tests {
             (&["--forever=yes"], "--forever"),
             (&["--rate", "-3"], "--rate"),
             (&["--rate", "inf"], "--rate"),
+            (&["--batch-records", "0"], "--batch-records"),
+            (&["--batch-records", "many"], "--batch-records"),
             (&["--redeliveries", "1.2"], "--redeliveries"),
             (
                 &["--invalid", "0.6", "--redeliveries", "0.6"],

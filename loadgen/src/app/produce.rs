@@ -52,6 +52,7 @@ pub async fn run(options: Options, mut shutdown: watch::Receiver<bool>) -> anyho
         .set("client.id", "cmp-loadgen")
         .set("enable.idempotence", "true")
         .set("linger.ms", "5")
+        .set("batch.num.messages", options.batch_records.to_string())
         .create()
         .context("cannot create the Kafka producer")?;
     let generator =
