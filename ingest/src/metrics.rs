@@ -154,7 +154,7 @@ impl Metrics {
     }
 
     /// Creates the series of each source topic at zero (every refusal code,
-    /// the freshness histogram), so that a counter's first increase shows in
+    /// the freshness histogram, skipped offsets), so that a counter's first increase shows in
     /// `rate()` and `increase()` (a series born at 1 shows none) and the
     /// dashboards find every series from the start.
     pub fn init_topics(&self, topics: &[&str]) {
@@ -166,6 +166,7 @@ impl Metrics {
                 self.refused.with_label_values(&[topic, code.as_str()]);
             }
             self.freshness_seconds.with_label_values(&[topic]);
+            self.skipped_offsets.with_label_values(&[topic]);
         }
     }
 

@@ -32,24 +32,32 @@ impl Prometheus {
         let run_dir = std::env::temp_dir().join(format!("cmp-prom-{test}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&run_dir);
         let targets: Vec<String> = jobs.iter().map(|(job, a)| format!("{job}={a}")).collect();
-        let status = services(&run_dir)
+        // Stopped and purged on drop, also when the start fails below.
+        let mut prom = Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            run_dir,
+        };
+        let status = services(&prom.run_dir)
             .args(["start", "prometheus"])
             .env("CMP_PROM_TARGETS", targets.join(","))
             .env("CMP_PROM_SCRAPE_INTERVAL", "1s")
             .status()
             .expect("run services.sh");
-        assert!(status.success(), "services.sh start prometheus failed");
-        let env = std::fs::read_to_string(run_dir.join("env.sh")).expect("env.sh");
+        let log = std::fs::read_to_string(prom.run_dir.join("prometheus/prometheus.log"))
+            .unwrap_or_default();
+        assert!(
+            status.success(),
+            "services.sh start prometheus failed ({status}); prometheus.log:\n{log}"
+        );
+        let env = std::fs::read_to_string(prom.run_dir.join("env.sh")).expect("env.sh");
         let port = env
             .lines()
             .find_map(|l| l.strip_prefix("export CMP_PROM_PORT="))
             .map(|p| p.trim_matches('\''))
             .and_then(|p| p.parse::<u16>().ok())
             .expect("CMP_PROM_PORT in env.sh");
-        Self {
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            run_dir,
-        }
+        prom.addr.set_port(port);
+        prom
     }
 
     /// `GET /api/v1/<path>`: the `data` of a successful answer, else the error.
