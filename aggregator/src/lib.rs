@@ -161,3 +161,16 @@ async fn refresh_lag(store: &Store, metrics: &Metrics) -> Result<(), StoreError>
     metrics.rollup_lag_seconds.set(lag);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_task_name_is_created_at_zero() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).expect("date");
+        for task in [Task::History, Task::EndOfDay(day), Task::Maintenance] {
+            assert!(crate::metrics::TASKS.contains(&task_name(task)), "{task:?}");
+        }
+    }
+}

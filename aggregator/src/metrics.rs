@@ -11,6 +11,11 @@ use prometheus::{Gauge, GaugeVec, IntCounter, IntCounterVec, Opts, Registry};
 /// The labels of one target's series: campaign, KPI code, position in the set.
 pub type TargetLabels = [String; 3];
 
+/// Every `task` label value of `task_failures`: the periodic tasks of the
+/// service (`lib.rs`), created at zero so that a first failure shows in
+/// `increase()`.
+pub const TASKS: &[&str] = &["rollup_lag", "history", "history_end_of_day", "maintenance"];
+
 /// The aggregator metrics and the registry they live in.
 #[derive(Clone, Debug)]
 pub struct Metrics {
@@ -106,6 +111,12 @@ impl Metrics {
             )
             .unwrap_or_else(|e| panic!("task failures: {e}")),
         );
+        for result in ["ok", "error"] {
+            rebuild_runs.with_label_values(&[result]);
+        }
+        for task in TASKS {
+            task_failures.with_label_values(&[task]);
+        }
         Self {
             registry,
             attainment,
@@ -199,5 +210,15 @@ mod tests {
         assert!(t.contains(r#"cmp_aggregator_pace{campaign="c1",kpi="reach",target="0"} 1"#));
         m.set_targets(&[]);
         assert!(!text(&m).contains("campaign="));
+    }
+
+    #[test]
+    fn failure_and_rebuild_counters_start_at_zero() {
+        let t = text(&Metrics::new());
+        for task in TASKS {
+            let line = format!("cmp_aggregator_task_failures_total{{task=\"{task}\"}} 0");
+            assert!(t.contains(&line), "{line} missing from {t}");
+        }
+        assert!(t.contains("cmp_aggregator_rebuild_runs_total{result=\"error\"} 0"));
     }
 }

@@ -4,7 +4,9 @@
 #   kafka       tansu 0.6 (Kafka protocol), plus the topics; storage from
 #               CMP_KAFKA_STORAGE: `sqlite` (default: survives a broker restart)
 #               or `memory` (about 20x faster to consume, lost on restart)
-#   prometheus  Debian's prometheus scraping $CMP_PROM_TARGETS (host:port,...)
+#   prometheus  Debian's prometheus scraping $CMP_PROM_TARGETS (host:port or
+#               job=host:port, comma-separated; a bare host:port is job `cmp`),
+#               with the alert rules of deploy/prometheus/rules/
 # Usage: services.sh start|stop [--purge]|status|env [clickhouse|kafka|prometheus]...
 # Everything lives in $CMP_RUN_DIR (default <repo>/.run): data, logs, pids and
 # env.sh, which `start` writes and `env` prints (CMP_KAFKA_BROKERS,
@@ -209,22 +211,31 @@ start_kafka() {
 prom_ok() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$CMP_PROM_PORT/-/ready"; }
 
 start_prometheus() {
-  local dir="$RUN/prometheus" targets="" t
+  local dir="$RUN/prometheus" jobs="" t job
+  local -A targets=()
   mkdir -p "$dir/data"
   IFS=, read -ra t <<<"${CMP_PROM_TARGETS:-}"
   for t in "${t[@]}"; do
     t="${t// /}"
-    [[ -n $t ]] && targets+="${targets:+, }'$t'"
+    [[ -n $t ]] || continue
+    job="cmp"
+    if [[ $t == *=* ]]; then job="${t%%=*}" t="${t#*=}"; fi
+    targets[$job]+="${targets[$job]:+, }'$t'"
+  done
+  for job in "${!targets[@]}"; do
+    jobs+="
+  - job_name: $job
+    static_configs:
+      - targets: [${targets[$job]}]"
   done
   cat >"$dir/prometheus.yml" <<EOF
 # Written by deploy/local/services.sh from CMP_PROM_TARGETS.
 global:
   scrape_interval: ${CMP_PROM_SCRAPE_INTERVAL:-2s}
   evaluation_interval: ${CMP_PROM_SCRAPE_INTERVAL:-2s}
-scrape_configs:
-  - job_name: cmp
-    static_configs:
-      - targets: [$targets]
+rule_files:
+  - $REPO/deploy/prometheus/rules/*.yml
+scrape_configs:${jobs:- []}
 EOF
   if ! running prometheus; then
     launch prometheus "$dir" "$dir/prometheus.log" prometheus \
@@ -234,7 +245,7 @@ EOF
     curl -fsS -m 5 -X POST "http://127.0.0.1:$CMP_PROM_PORT/-/reload" || true
   fi
   wait_until prometheus "$dir/prometheus.log" prom_ok
-  log "prometheus ready: http://127.0.0.1:$CMP_PROM_PORT (targets: ${targets:-none})"
+  log "prometheus ready: http://127.0.0.1:$CMP_PROM_PORT (targets: ${CMP_PROM_TARGETS:-none})"
 }
 
 # --- commands ----------------------------------------------------------------
@@ -302,5 +313,5 @@ case "$cmd" in
     [[ -f $RUN/env.sh ]] || die "not started (no $RUN/env.sh)"
     cat "$RUN/env.sh"
     ;;
-  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

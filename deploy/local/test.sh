@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project, from a bare Debian 12 machine with a Rust
 # toolchain: installs what is missing (install.sh), checks formatting and
-# lints, runs the hermetic unit tests, starts real ClickHouse, broker and
+# lints, runs the hermetic unit tests, checks the operations artefacts
+# (deploy/ops/check.sh), starts real ClickHouse, broker and
 # Prometheus on free 127.0.0.1 ports in a fresh run directory, runs every SQL
 # statement through the current ClickHouse engine (chdb), then the
 # end-to-end tests against the real services, and tears the services down.
@@ -31,6 +32,9 @@ cargo build --workspace --bins --locked
 
 step "unit tests (hermetic)"
 cargo test --workspace --exclude cmp-tests --locked
+
+step "operations artefacts: alert rules and their tests, compose, k8s, dashboards"
+bash "$REPO/deploy/ops/check.sh"
 
 step "start services"
 export CMP_KAFKA_STORAGE="${CMP_KAFKA_STORAGE:-memory}"  # tests need speed, not broker restarts

@@ -41,6 +41,7 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
         tracing::warn!("CMP_DEMO: client identifiers are hashed with the public demo key");
     }
     let metrics = Metrics::new();
+    metrics.init_topics(&[&settings.topics.engagement, &settings.topics.uptake]);
     let ready = Readiness::default();
     let addr = serve_probes(
         settings.metrics_addr,

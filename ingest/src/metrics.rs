@@ -2,6 +2,7 @@
 //! bounded: topics and refusal codes are fixed sets, partitions are bounded by
 //! the topics' partition counts.
 
+use cmp_model::RefusalCode;
 use prometheus::{
     Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
     Registry,
@@ -152,6 +153,23 @@ impl Metrics {
         }
     }
 
+    /// Creates the series of each source topic at zero (every refusal code,
+    /// the freshness histogram, skipped offsets), so that a counter's first increase shows in
+    /// `rate()` and `increase()` (a series born at 1 shows none) and the
+    /// dashboards find every series from the start.
+    pub fn init_topics(&self, topics: &[&str]) {
+        for &topic in topics {
+            for counter in [&self.read, &self.stored, &self.duplicates] {
+                counter.with_label_values(&[topic]);
+            }
+            for code in RefusalCode::ALL {
+                self.refused.with_label_values(&[topic, code.as_str()]);
+            }
+            self.freshness_seconds.with_label_values(&[topic]);
+            self.skipped_offsets.with_label_values(&[topic]);
+        }
+    }
+
     /// The retry and outage counters of one dependency.
     pub fn dependency(&self, name: &str) -> (IntCounter, IntCounter) {
         (
@@ -164,5 +182,33 @@ impl Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_series_start_at_zero_for_every_refusal_code() {
+        let m = Metrics::new();
+        m.init_topics(&["t1"]);
+        let mut buf = Vec::new();
+        prometheus::Encoder::encode(
+            &prometheus::TextEncoder::new(),
+            &m.registry.gather(),
+            &mut buf,
+        )
+        .expect("encode");
+        let text = String::from_utf8(buf).expect("utf8");
+        for code in RefusalCode::ALL {
+            let line = format!(
+                "cmp_ingest_refused_total{{code=\"{}\",topic=\"t1\"}} 0",
+                code.as_str()
+            );
+            assert!(text.contains(&line), "{line} missing from {text}");
+        }
+        assert!(text.contains("cmp_ingest_messages_read_total{topic=\"t1\"} 0"));
+        assert!(text.contains("cmp_ingest_freshness_seconds_count{topic=\"t1\"} 0"));
     }
 }

@@ -7,3 +7,4 @@ mod migrate;
 mod outage;
 mod pipeline;
 mod report;
+mod scrape;

@@ -9,6 +9,8 @@ pub mod kafka;
 pub mod ledger;
 pub mod manifest;
 pub mod proc;
+pub mod prometheus;
+pub mod promql;
 pub mod services;
 
 pub use accounting::{assert_accounted, migrated};

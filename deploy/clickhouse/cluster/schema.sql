@@ -1,0 +1,167 @@
+-- The pipeline's schema on a replicated, sharded ClickHouse cluster (24.x or
+-- newer, ClickHouse Keeper or ZooKeeper, macros {cluster} {shard} {replica}
+-- on every node: see config.d/cluster.xml). Apply once, before
+-- `cmp-aggregator migrate`, with the database name the pipeline uses:
+--   clickhouse-client --host <any node> --multiquery < schema.sql
+-- Every table name the single-node migrations (store/sql/migrations/) create
+-- exists here, so `migrate` then finds each one and only records its
+-- versions (README.md). Large tables are sharded: `<name>_local` is the
+-- Replicated*MergeTree on each shard, `<name>` the Distributed table the
+-- processes read and write. Small tables are replicated to every node.
+
+CREATE DATABASE IF NOT EXISTS cmp ON CLUSTER '{cluster}';
+
+-- Small tables, one copy on every node (a Keeper path without {shard}).
+
+CREATE TABLE IF NOT EXISTS cmp.schema_migrations ON CLUSTER '{cluster}'
+(
+    version UInt32,
+    name String,
+    applied_at DateTime
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
+ORDER BY version;
+
+CREATE TABLE IF NOT EXISTS cmp.campaigns ON CLUSTER '{cluster}'
+(
+    campaign_id String,
+    name_en String,
+    name_fr String,
+    program String,
+    start_date Date,
+    end_date Date,
+    budget_cents UInt64,
+    changed_by String,
+    changed_at DateTime
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
+ORDER BY (campaign_id, changed_at);
+
+CREATE TABLE IF NOT EXISTS cmp.target_sets ON CLUSTER '{cluster}'
+(
+    campaign_id String,
+    targets String,
+    changed_by String,
+    changed_at DateTime
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
+ORDER BY (campaign_id, changed_at);
+
+CREATE TABLE IF NOT EXISTS cmp.attainment_history ON CLUSTER '{cluster}'
+(
+    campaign_id String,
+    target_index UInt16,
+    kpi String,
+    target Float64,
+    recorded_at DateTime,
+    end_of_day UInt8,
+    actual Nullable(Float64),
+    attainment Nullable(Float64),
+    pace Nullable(Float64),
+    status String
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
+PARTITION BY toYYYYMM(recorded_at)
+ORDER BY (campaign_id, target_index, recorded_at);
+
+-- The ledger, sharded by Kafka partition: rows of partition p (of either
+-- topic) live on shard p mod <shards> (README.md, "Sharding key").
+
+CREATE TABLE IF NOT EXISTS cmp.events_local ON CLUSTER '{cluster}'
+(
+    src_topic String,
+    src_partition UInt32,
+    src_offset UInt64,
+    kind Enum8('engagement' = 1, 'uptake' = 2),
+    event_id String,
+    event_time DateTime,
+    event_ms Int64,
+    campaign_id String,
+    channel String,
+    action String,
+    count UInt32,
+    cost_cents UInt64,
+    program String,
+    service_channel String,
+    stage String,
+    segment String,
+    region String,
+    language String,
+    client_hash String,
+    ingested_at DateTime
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(event_time)
+ORDER BY (src_topic, src_partition, src_offset);
+
+CREATE TABLE IF NOT EXISTS cmp.events ON CLUSTER '{cluster}' AS cmp.events_local
+ENGINE = Distributed('{cluster}', cmp, events_local, src_partition);
+
+-- The rollups: each shard rolls up its own ledger rows (the views fire on
+-- the INSERTs the Distributed table forwards to events_local); readers merge
+-- the shards' aggregate states through the Distributed tables.
+
+CREATE TABLE IF NOT EXISTS cmp.engagement_hourly_local ON CLUSTER '{cluster}'
+(
+    hour DateTime,
+    campaign_id String,
+    segment String,
+    channel String,
+    action String,
+    region String,
+    language String,
+    events AggregateFunction(count),
+    count AggregateFunction(sum, UInt32),
+    cost_cents AggregateFunction(sum, UInt64),
+    reach AggregateFunction(uniqCombined, String)
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(hour)
+ORDER BY (campaign_id, hour, segment, channel, action, region, language);
+
+CREATE TABLE IF NOT EXISTS cmp.engagement_hourly ON CLUSTER '{cluster}' AS cmp.engagement_hourly_local
+ENGINE = Distributed('{cluster}', cmp, engagement_hourly_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.engagement_hourly_mv ON CLUSTER '{cluster}'
+TO cmp.engagement_hourly_local AS
+SELECT
+    toStartOfHour(event_time) AS hour,
+    campaign_id, segment, channel, action, region, language,
+    countState() AS events,
+    sumState(count) AS count,
+    sumState(cost_cents) AS cost_cents,
+    uniqCombinedStateIf(client_hash, client_hash != '') AS reach
+FROM cmp.events_local
+WHERE kind = 'engagement'
+GROUP BY hour, campaign_id, segment, channel, action, region, language;
+
+CREATE TABLE IF NOT EXISTS cmp.uptake_hourly_local ON CLUSTER '{cluster}'
+(
+    hour DateTime,
+    program String,
+    service_channel String,
+    stage String,
+    campaign_id String,
+    segment String,
+    region String,
+    language String,
+    events AggregateFunction(count),
+    reach AggregateFunction(uniqCombined, String)
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(hour)
+ORDER BY (program, campaign_id, hour, service_channel, stage, segment, region, language);
+
+CREATE TABLE IF NOT EXISTS cmp.uptake_hourly ON CLUSTER '{cluster}' AS cmp.uptake_hourly_local
+ENGINE = Distributed('{cluster}', cmp, uptake_hourly_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.uptake_hourly_mv ON CLUSTER '{cluster}'
+TO cmp.uptake_hourly_local AS
+SELECT
+    toStartOfHour(event_time) AS hour,
+    program, service_channel, stage, campaign_id, segment, region, language,
+    countState() AS events,
+    uniqCombinedStateIf(client_hash, client_hash != '') AS reach
+FROM cmp.events_local
+WHERE kind = 'uptake'
+GROUP BY hour, program, service_channel, stage, campaign_id, segment, region, language;
