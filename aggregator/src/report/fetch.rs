@@ -6,15 +6,17 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use cmp_kpi::{Dimension, Kpi, Measures, Reach};
 use cmp_store::{Campaign, Store, StoreError, sql};
 use serde::Deserialize;
 
 use super::REACH_RSE;
-use super::buckets::{Buckets, seconds};
-use super::slice::{Slice, Table, with_key};
+use super::buckets::{Bucketing, seconds};
+use super::slice::{Slice, Table, with_spans};
 
-/// One cell: (index of the bucket's start, breakdown values in `by` order).
+/// One cell: (the bucket's first instant in UTC seconds, 0 for a whole-range
+/// bucket; breakdown values in `by` order).
 pub(crate) type CellKey = (u32, Vec<String>);
 
 /// What a query over a span gave: measures per cell, and the newest hour
@@ -126,12 +128,14 @@ pub(crate) struct Span<'a> {
     pub slice: &'a Slice,
     /// Breakdown dimensions, normalised.
     pub by: &'a [Dimension],
-    pub buckets: &'a Buckets,
+    pub bucketing: Bucketing,
+    /// The reporting time zone buckets are local to.
+    pub tz: Tz,
 }
 
-/// A report query with its key span and every value bound, in the files'
-/// order: the campaign (or program), the span, the narrowing pairs in
-/// `Dimension::ALL` order, the bucket starts and ends.
+/// A report query with its bucket and key spans and every value bound, in
+/// the files' order: the time zone, the campaign (or program), the span,
+/// the narrowing pairs in `Dimension::ALL` order.
 fn query(
     store: &Store,
     template: &str,
@@ -139,10 +143,11 @@ fn query(
     first: &str,
     span: &Span<'_>,
 ) -> clickhouse::query::Query {
-    let sql = with_key(template, table, span.by);
+    let sql = with_spans(template, table, span.by, span.bucketing);
     let mut q = store
         .client
         .query(&sql)
+        .bind(span.tz.name())
         .bind(first)
         .bind(seconds(span.start))
         .bind(seconds(span.end));
@@ -150,7 +155,7 @@ fn query(
         let v = span.slice.value(d);
         q = q.bind(v).bind(v);
     }
-    q.bind(&span.buckets.starts).bind(&span.buckets.ends)
+    q
 }
 
 async fn engagement(

@@ -15,7 +15,8 @@
 //! - **Dates**: `from`..=`to` are local days of the reporting time zone,
 //!   read as UTC instants (`DateRange::utc_bounds`); the rollups are by UTC
 //!   hour, so a day, week or hour bucket is the set of UTC hours starting
-//!   in it (exact for whole-hour offsets, see `buckets.rs`).
+//!   in it (exact for whole-hour offsets, see `buckets.rs`), mapped to its
+//!   bucket by ClickHouse in the same query that sums it.
 //! - **Breakdowns** (`by`) come from a whitelist of columns; a dimension a
 //!   rollup lacks (`service_channel` for engagement, `channel` for uptake)
 //!   puts that rollup's measures under the key `""`, see `slice.rs`. With
@@ -42,7 +43,7 @@ pub use shown::{Shown, suppress_small_cells};
 pub use slice::Slice;
 pub use targets::{actual, evaluate_targets};
 
-use buckets::{Buckets, instant};
+use buckets::{Bucketing, Buckets, instant};
 use fetch::{Need, Span, cells, zero};
 
 /// Relative standard error reported with every reach estimate.
@@ -120,28 +121,27 @@ pub async fn performance(store: &Store, query: &Query) -> Result<Report, StoreEr
         });
     }
     let (start, end) = range.utc_bounds(query.tz);
-    let whole = Buckets::whole(start, end);
     let everything = Slice::default();
-    let span = |by: &'static [Dimension], buckets| Span {
+    let span = |by: &'static [Dimension], bucketing| Span {
         start,
         end,
         slice: &everything,
         by,
-        buckets,
+        bucketing,
+        tz: query.tz,
     };
     let grouped = Span {
         by: &by,
-        ..span(&[], &whole)
+        ..span(&[], Bucketing::Whole)
     };
     let series_buckets = query
         .granularity
         .map(|g| Buckets::series(start, end, g, query.tz));
-    let empty = Buckets {
-        starts: Vec::new(),
-        ends: Vec::new(),
-    };
-    let series_span = span(&[], series_buckets.as_ref().unwrap_or(&empty));
-    let total_span = span(&[], &whole);
+    let series_span = span(
+        &[],
+        query.granularity.map_or(Bucketing::Whole, Bucketing::Every),
+    );
+    let total_span = span(&[], Bucketing::Whole);
     let reach_only = Need::of(cmp_kpi::Kpi::Reach);
     let (groups, total_reach, series) = tokio::try_join!(
         cells(store, &query.campaign, &grouped, Need::ALL),

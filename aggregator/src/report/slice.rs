@@ -19,6 +19,8 @@ use std::collections::BTreeMap;
 
 use cmp_kpi::{Dimension, Target};
 
+use super::buckets::{Bucketing, expression};
+
 /// A rollup table a report reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Table {
@@ -49,31 +51,44 @@ pub(crate) fn normalize(by: &[Dimension]) -> Vec<Dimension> {
     by
 }
 
-/// Marks the span of a report query rebuilt from the whitelist.
+/// Marks the spans of a report query rebuilt from the whitelists.
 const KEY_OPEN: &str = "/*key*/";
-const KEY_CLOSE: &str = "/*end*/";
+const BUCKET_OPEN: &str = "/*bucket*/";
+const CLOSE: &str = "/*end*/";
+
+/// `template` with the span from `open` to the next close marker replaced.
+fn replace_span(template: &str, open: &str, replacement: &str) -> String {
+    let Some(start) = template.find(open) else {
+        return template.to_owned();
+    };
+    let Some(close) = template[start..].find(CLOSE).map(|i| start + i) else {
+        return template.to_owned();
+    };
+    format!(
+        "{}{replacement}{}",
+        &template[..start],
+        &template[close + CLOSE.len()..]
+    )
+}
 
 /// `template` with its key span replaced by the array of `by`'s columns
-/// (`by` normalised). The `.sql` file's own span is one instance of it, so
-/// the file stays a query the SQL check can run.
-pub(crate) fn with_key(template: &str, table: Table, by: &[Dimension]) -> String {
+/// (`by` normalised) and its bucket span by the bucketing's expression. The
+/// `.sql` file's own spans are one instance of them, so the file stays a
+/// query the SQL check can run.
+pub(crate) fn with_spans(
+    template: &str,
+    table: Table,
+    by: &[Dimension],
+    bucketing: Bucketing,
+) -> String {
     let key = if by.is_empty() {
         "emptyArrayString()".to_owned()
     } else {
         let columns: Vec<&str> = by.iter().map(|d| column(table, *d)).collect();
         format!("[{}]", columns.join(", "))
     };
-    let Some(open) = template.find(KEY_OPEN) else {
-        return template.to_owned();
-    };
-    let Some(close) = template[open..].find(KEY_CLOSE).map(|i| open + i) else {
-        return template.to_owned();
-    };
-    format!(
-        "{}{key}{}",
-        &template[..open],
-        &template[close + KEY_CLOSE.len()..]
-    )
+    let keyed = replace_span(template, KEY_OPEN, &key);
+    replace_span(&keyed, BUCKET_OPEN, expression(bucketing))
 }
 
 /// The narrowing of a slice: at most one value per dimension, in stored
@@ -104,53 +119,75 @@ impl Slice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cmp_kpi::Kpi;
+    use cmp_kpi::{Granularity, Kpi};
     use cmp_store::sql;
 
     #[test]
-    fn every_report_query_has_one_key_span() {
+    fn every_report_query_has_one_bucket_span_then_one_key_span() {
         for template in [
             sql::REPORT_ENGAGEMENT,
             sql::REPORT_REACH,
             sql::REPORT_UPTAKE,
             sql::REPORT_PROGRAM,
         ] {
+            assert_eq!(template.matches(BUCKET_OPEN).count(), 1);
             assert_eq!(template.matches(KEY_OPEN).count(), 1);
-            assert_eq!(template.matches(KEY_CLOSE).count(), 1);
-            assert!(template.find(KEY_OPEN) < template.find(KEY_CLOSE));
+            assert_eq!(template.matches(CLOSE).count(), 2);
+            assert!(template.find(BUCKET_OPEN) < template.find(KEY_OPEN));
         }
     }
 
     #[test]
-    fn the_files_are_the_full_breakdown_instance() {
+    fn the_files_are_instances_of_their_spans() {
         let all = Dimension::ALL;
-        assert_eq!(
-            with_key(sql::REPORT_ENGAGEMENT, Table::Engagement, &all),
-            sql::REPORT_ENGAGEMENT
-                .replace(KEY_OPEN, "")
-                .replace(KEY_CLOSE, "")
-        );
-        assert_eq!(
-            with_key(sql::REPORT_UPTAKE, Table::Uptake, &all),
-            sql::REPORT_UPTAKE
-                .replace(KEY_OPEN, "")
-                .replace(KEY_CLOSE, "")
-        );
+        let plain = |t: &str| {
+            t.replace(KEY_OPEN, "")
+                .replace(BUCKET_OPEN, "")
+                .replace(CLOSE, "")
+        };
+        for (template, table, bucketing) in [
+            (
+                sql::REPORT_ENGAGEMENT,
+                Table::Engagement,
+                Bucketing::Every(Granularity::Day),
+            ),
+            (
+                sql::REPORT_REACH,
+                Table::Engagement,
+                Bucketing::Every(Granularity::Week),
+            ),
+            (sql::REPORT_UPTAKE, Table::Uptake, Bucketing::Whole),
+            (
+                sql::REPORT_PROGRAM,
+                Table::Uptake,
+                Bucketing::Every(Granularity::Hour),
+            ),
+        ] {
+            assert_eq!(
+                with_spans(template, table, &all, bucketing),
+                plain(template)
+            );
+        }
     }
 
     #[test]
-    fn keys_come_from_the_whitelist() {
-        let t = "SELECT /*key*/[x]/*end*/ AS key";
+    fn keys_and_buckets_come_from_the_whitelists() {
+        let t = "SELECT /*bucket*/b/*end*/ AS bucket, /*key*/[x]/*end*/ AS key";
+        let whole = Bucketing::Whole;
         #[rustfmt::skip]
         let table = [
-            (Table::Engagement, vec![], "SELECT emptyArrayString() AS key"),
-            (Table::Engagement, vec![Dimension::Region, Dimension::Segment], "SELECT [segment, region] AS key"),
-            (Table::Engagement, vec![Dimension::ServiceChannel], "SELECT [''] AS key"),
-            (Table::Uptake, vec![Dimension::Channel, Dimension::ServiceChannel], "SELECT ['', service_channel] AS key"),
-            (Table::Uptake, vec![Dimension::Language, Dimension::Language], "SELECT [language] AS key"),
+            (Table::Engagement, vec![], whole, "SELECT toUInt32(0) AS bucket, emptyArrayString() AS key"),
+            (Table::Engagement, vec![Dimension::Region, Dimension::Segment], whole, "SELECT toUInt32(0) AS bucket, [segment, region] AS key"),
+            (Table::Engagement, vec![Dimension::ServiceChannel], Bucketing::Every(Granularity::Day), "SELECT toUInt32(toStartOfDay(hour, tz)) AS bucket, [''] AS key"),
+            (Table::Uptake, vec![Dimension::Channel, Dimension::ServiceChannel], whole, "SELECT toUInt32(0) AS bucket, ['', service_channel] AS key"),
+            (Table::Uptake, vec![Dimension::Language, Dimension::Language], whole, "SELECT toUInt32(0) AS bucket, [language] AS key"),
         ];
-        for (table, by, want) in table {
-            assert_eq!(with_key(t, table, &normalize(&by)), want, "{by:?}");
+        for (table, by, bucketing, want) in table {
+            assert_eq!(
+                with_spans(t, table, &normalize(&by), bucketing),
+                want,
+                "{by:?}"
+            );
         }
     }
 

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use cmp_kpi::{DateRange, Evaluation, Target, Thresholds, evaluate};
 use cmp_store::{Campaign, Store, StoreError};
 
-use super::buckets::Buckets;
+use super::buckets::Bucketing;
 use super::fetch::{Need, Span, cells, zero};
 use super::slice::Slice;
 
@@ -28,13 +28,13 @@ pub async fn actual(
     }
     let (start, end) = period.utc_bounds(tz);
     let slice = Slice::of_target(target);
-    let buckets = Buckets::whole(start, end);
     let span = Span {
         start,
         end,
         slice: &slice,
         by: &[],
-        buckets: &buckets,
+        bucketing: Bucketing::Whole,
+        tz,
     };
     let found = cells(store, campaign, &span, Need::of(target.kpi)).await?;
     let measures = found.cells.into_values().next().unwrap_or_else(zero);

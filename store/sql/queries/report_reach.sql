@@ -1,28 +1,23 @@
--- params: 'oas-online-2026', 1790000000, 1790600000, '', '', 'search', 'search', '', '', '', '', 'fr', 'fr', [1790000000, 1790300000], [1790300000, 1790600000]
+-- params: 'America/Toronto', 'oas-online-2026', 1790000000, 1790600000, '', '', 'search', 'search', '', '', '', '', 'fr', 'fr'
 -- Distinct clients with an engagement event (the uniqCombined sketches
--- merged over the slice), by breakdown key and time bucket. Same key span,
--- narrowing pairs and buckets as report_engagement.sql; the sketches are
--- merged per hour first, then per bucket.
+-- merged over the slice), by time bucket and breakdown key. Same key span
+-- and narrowing pairs as report_engagement.sql.
+-- Buckets: the span between the bucket and end markers is rebuilt at run
+-- time from a whitelist (aggregator/src/report/buckets.rs): toUInt32(0)
+-- for one bucket over the whole range, else the first instant of the hour,
+-- day or week holding the row's hour in the reporting time zone `tz`
+-- (bound), as UTC seconds. This file is one instance of it.
+WITH ? AS tz
 SELECT
-    bucket,
-    key,
-    uniqCombinedMerge(r) AS reach
-FROM
-(
-    SELECT
-        hour,
-        /*key*/[segment, channel, '', region, language]/*end*/ AS key,
-        uniqCombinedMergeState(reach) AS r
-    FROM engagement_hourly
-    WHERE campaign_id = ?
-        AND hour >= toDateTime(?) AND hour < toDateTime(?)
-        AND (? = '' OR segment = ?)
-        AND (? = '' OR channel = ?)
-        AND (? = '' OR '' = ?)
-        AND (? = '' OR region = ?)
-        AND (? = '' OR language = ?)
-    GROUP BY hour, key
-)
-ARRAY JOIN ? AS bucket, ? AS bucket_end
-WHERE toUInt32(hour) >= bucket AND toUInt32(hour) < bucket_end
+    /*bucket*/toUInt32(toDateTime(toMonday(hour, tz), tz))/*end*/ AS bucket,
+    /*key*/[segment, channel, '', region, language]/*end*/ AS key,
+    uniqCombinedMerge(reach) AS reach
+FROM engagement_hourly
+WHERE campaign_id = ?
+    AND hour >= toDateTime(?) AND hour < toDateTime(?)
+    AND (? = '' OR segment = ?)
+    AND (? = '' OR channel = ?)
+    AND (? = '' OR '' = ?)
+    AND (? = '' OR region = ?)
+    AND (? = '' OR language = ?)
 GROUP BY bucket, key
