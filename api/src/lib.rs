@@ -1,57 +1,105 @@
-//! The reporting API. This first cut serves the health probes on
-//! `CMP_API_ADDR` and metrics on `CMP_METRICS_ADDR`; the routes of
-//! contract/API.md land with the API issue.
+//! The reporting API (contract/API.md): campaigns, target sets and their
+//! history, a campaign's performance against its targets, the ADM's
+//! fiscal-year portfolio (JSON or CSV), recorded attainment over time,
+//! live updates as Server-Sent Events, and the OpenAPI document, behind
+//! bearer tokens with three roles; `/healthz` and `/readyz` without one;
+//! the metrics on `CMP_METRICS_ADDR`.
+//!
+//! Layout: [`views`] holds the data of each resource as typed views (what
+//! the dashboard pages will reuse), [`routes`] the handlers that only
+//! translate HTTP, [`error`] the one error type, [`tokens`] and
+//! [`caller`] authentication and rights, [`params`] the strict query
+//! parameters, [`hub`] the shared pollers of the live feed.
+
+pub mod caller;
+pub mod csv;
+pub mod error;
+pub mod hub;
+pub mod metrics;
+pub mod openapi;
+pub mod params;
+pub mod routes;
+pub mod state;
+pub mod tokens;
+pub mod views;
 
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::{Router, extract::State, http::StatusCode, routing::get};
+use axum::Router;
 use cmp_config::Settings;
 use cmp_process::{Readiness, Shutdown, serve_probes};
 use cmp_store::Store;
 
+pub use state::{AppState, Rules};
+pub use tokens::Tokens;
+
+/// Largest request body accepted (a campaign or a target set is far smaller).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
 /// The router of the API.
-pub fn app(store: Store) -> Router {
-    Router::new()
-        .route("/healthz", get(|| async { "ok\n" }))
-        .route("/readyz", get(readyz))
-        .with_state(store)
+pub fn app(state: AppState) -> Router {
+    routes::router(state)
 }
 
-async fn readyz(State(store): State<Store>) -> (StatusCode, &'static str) {
-    if cmp_store::ping(&store, Duration::from_secs(2)).await {
-        (StatusCode::OK, "ready\n")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "clickhouse unreachable\n")
+/// The tokens the API accepts: the file `CMP_API_TOKENS_FILE` names; in
+/// the local demo (`CMP_DEMO=true`) without one, the built-in demo token.
+pub fn load_tokens(settings: &Settings) -> anyhow::Result<Tokens> {
+    match settings.require_api_tokens_file() {
+        Ok(path) => Ok(Tokens::load(&path)?),
+        Err(_) if settings.demo => {
+            tracing::warn!(
+                token = tokens::DEMO_TOKEN,
+                "CMP_DEMO: no CMP_API_TOKENS_FILE, accepting the public demo admin token; never in production"
+            );
+            Ok(Tokens::demo())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
 /// Serves until `shutdown`.
-pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<()> {
+pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
+    let tokens = load_tokens(&settings)?;
     let store = Store::new(&settings);
     cmp_store::check_schema(&store)
         .await
         .context("schema check")?;
-    let registry = prometheus::Registry::new();
-    serve_probes(
+    let state = AppState::new(
+        store.clone(),
+        Rules::from_settings(&settings),
+        tokens,
+        shutdown.clone(),
+    );
+    let ready = Readiness::default();
+    let addr = serve_probes(
         settings.metrics_addr,
-        registry,
-        Readiness::default(),
+        state.metrics.registry.clone(),
+        ready.clone(),
         shutdown.clone(),
     )
-    .await
-    .with_context(|| {
-        format!(
-            "cannot listen on CMP_METRICS_ADDR {}",
-            settings.metrics_addr
-        )
-    })?;
+    .await?;
+    tracing::info!(%addr, "metrics and probes listening");
+    tokio::spawn(follow_readiness(store, ready, shutdown.clone()));
     let listener = tokio::net::TcpListener::bind(settings.api_addr)
         .await
         .with_context(|| format!("cannot listen on CMP_API_ADDR {}", settings.api_addr))?;
     tracing::info!(addr = %listener.local_addr()?, "api listening");
-    axum::serve(listener, app(store))
-        .with_graceful_shutdown(async move { shutdown.wait().await })
+    let mut stop = shutdown;
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async move { stop.wait().await })
         .await?;
+    tracing::info!("api stopped");
     Ok(())
+}
+
+/// Keeps the probe server's readiness at "ClickHouse answers".
+async fn follow_readiness(store: Store, ready: Readiness, mut shutdown: Shutdown) {
+    loop {
+        ready.set(cmp_store::ping(&store, Duration::from_secs(2)).await);
+        tokio::select! {
+            () = shutdown.wait() => return,
+            () = tokio::time::sleep(Duration::from_secs(5)) => {}
+        }
+    }
 }

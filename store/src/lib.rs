@@ -5,6 +5,7 @@
 //! `events` ledger. Every statement lives in a `.sql` file so the SQL check
 //! (`deploy/local/check-sql.sh`) can run it through the current engine too.
 
+mod attainment;
 mod client;
 mod error;
 mod events;
@@ -12,6 +13,7 @@ mod migrate;
 mod registry;
 pub mod sql;
 
+pub use attainment::{AttainmentQuery, AttainmentRecord, attainment_history};
 pub use client::{Store, ping};
 pub use error::StoreError;
 pub use events::{EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};

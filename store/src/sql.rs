@@ -42,3 +42,4 @@ pub const REPORT_ENGAGEMENT: &str = include_str!("../sql/queries/report_engageme
 pub const REPORT_REACH: &str = include_str!("../sql/queries/report_reach.sql");
 pub const REPORT_UPTAKE: &str = include_str!("../sql/queries/report_uptake.sql");
 pub const REPORT_PROGRAM: &str = include_str!("../sql/queries/report_program.sql");
+pub const ATTAINMENT_HISTORY: &str = include_str!("../sql/queries/attainment_history.sql");

@@ -1,0 +1,80 @@
+//! The caller of an `/api/` route: the holder of the bearer token in
+//! `Authorization`, or a `401`. Rights are checked by the data functions
+//! with [`Caller::read`] and [`Caller::write`], which give the `403`s.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::tokens::Principal;
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Principal);
+
+impl Caller {
+    /// `403` unless the caller may read the campaign.
+    pub fn read(&self, campaign_id: &str) -> Result<(), ApiError> {
+        if self.0.can_read(campaign_id) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "token `{}` may not read campaign `{campaign_id}`",
+                self.0.name
+            )))
+        }
+    }
+
+    /// `403` unless the caller may change the campaign.
+    pub fn write(&self, campaign_id: &str) -> Result<(), ApiError> {
+        if self.0.can_write(campaign_id) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "token `{}` ({}) may not change campaign `{campaign_id}`",
+                self.0.name,
+                self.0.role.as_str()
+            )))
+        }
+    }
+
+    /// Sees small cells unsuppressed.
+    pub fn is_admin(&self) -> bool {
+        self.0.is_admin()
+    }
+
+    /// One audit line for a change: who, with which role, did what to which
+    /// campaign. Never the token itself.
+    pub fn audit(&self, action: &'static str, campaign_id: &str) {
+        tracing::info!(
+            target: "cmp_api::audit",
+            token = %self.0.name,
+            role = self.0.role.as_str(),
+            action,
+            campaign = campaign_id,
+            "audit"
+        );
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(ApiError::Unauthorized)?;
+        state
+            .tokens
+            .authenticate(token)
+            .cloned()
+            .map(Caller)
+            .ok_or(ApiError::Unauthorized)
+    }
+}

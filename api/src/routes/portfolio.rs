@@ -1,0 +1,55 @@
+//! `GET /api/v1/attainment?fiscal_year=…[&format=csv]`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{Uri, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::caller::Caller;
+use crate::error::{ApiError, ErrorBody};
+use crate::params::{Format, Params};
+use crate::state::AppState;
+use crate::views::portfolio::{self, PortfolioView};
+
+/// Every target of every campaign the caller may read whose flight
+/// overlaps the fiscal year, riskiest first; `format=csv` gives RFC 4180
+/// CSV with a header row in the chosen language.
+#[utoipa::path(get, path = "/api/v1/attainment", tag = "portfolio",
+    params(
+        ("fiscal_year" = String, Query, description = "2026-27 or 2026: the year from 1 April 2026"),
+        ("format" = Option<String>, Query, description = "json (default) or csv"),
+        ("lang" = Option<String>, Query, description = "en (default) or fr")),
+    responses(
+        (status = 200, content(
+            (PortfolioView = "application/json"),
+            (String = "text/csv"))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get(
+    caller: Caller,
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(&uri, &["fiscal_year", "format", "lang"])?;
+    let fy = p.fiscal_year()?;
+    let format = p.format()?;
+    let lang = p.lang()?;
+    let view = portfolio::portfolio(&state, &caller, fy, lang).await?;
+    Ok(match format {
+        Format::Json => Json(view).into_response(),
+        Format::Csv => {
+            let disposition = format!(
+                "attachment; filename=\"attainment-{}-{lang}.csv\"",
+                view.fiscal_year
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                portfolio::to_csv(&view, lang),
+            )
+                .into_response()
+        }
+    })
+}

@@ -1,0 +1,73 @@
+//! What every handler shares: the store, the reporting rules taken from
+//! configuration, the tokens, the metrics, the live hub and the shutdown
+//! signal (live streams end with it, so a graceful shutdown completes).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use chrono_tz::Tz;
+use cmp_config::Settings;
+use cmp_kpi::Thresholds;
+use cmp_process::Shutdown;
+use cmp_store::Store;
+
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+use crate::tokens::Tokens;
+
+/// The reporting rules of configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// Days, weeks and fiscal years are counted here (`CMP_REPORT_TZ`).
+    pub tz: Tz,
+    /// Pace thresholds (`CMP_PACE_ON_TRACK`, `CMP_PACE_AT_RISK`).
+    pub thresholds: Thresholds,
+    /// Client counts below this are suppressed for non-admins (`CMP_SUPPRESS_K`).
+    pub suppress_k: u64,
+}
+
+impl Rules {
+    pub fn from_settings(settings: &Settings) -> Rules {
+        Rules {
+            tz: settings.report_tz,
+            // Checked at load (0 < at_risk ≤ on_track); the defaults otherwise.
+            thresholds: Thresholds::new(settings.pace_on_track, settings.pace_at_risk)
+                .unwrap_or_default(),
+            suppress_k: u64::from(settings.suppress_k),
+        }
+    }
+
+    /// Today in the reporting time zone.
+    pub fn today(&self) -> NaiveDate {
+        cmp_kpi::local_date(Utc::now(), self.tz)
+    }
+}
+
+/// The handlers' state (cheap to clone).
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub rules: Rules,
+    pub tokens: Arc<Tokens>,
+    pub metrics: Metrics,
+    pub hub: Hub,
+    pub shutdown: Shutdown,
+    /// Longest time a request may take before a `503 timeout`.
+    pub request_timeout: Duration,
+}
+
+impl AppState {
+    pub fn new(store: Store, rules: Rules, tokens: Tokens, shutdown: Shutdown) -> AppState {
+        let metrics = Metrics::new();
+        AppState {
+            hub: Hub::new(store.clone(), rules),
+            store,
+            rules,
+            tokens: Arc::new(tokens),
+            metrics,
+            shutdown,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}

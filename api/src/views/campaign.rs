@@ -1,0 +1,259 @@
+//! Campaigns: reading them (a manager sees only its own) and creating or
+//! replacing one from the contract's JSON body, checked field by field so
+//! a `400` names the field at fault.
+
+use chrono::NaiveDate;
+use cmp_kpi::{LabelKind, Lang, label_or_code};
+use cmp_store::{Campaign, Store};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use crate::caller::Caller;
+use crate::error::ApiError;
+use crate::params;
+
+/// A campaign's name in both official languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Names {
+    #[schema(example = "Apply for OAS online")]
+    pub en: String,
+    #[schema(example = "Demandez la SV en ligne")]
+    pub fr: String,
+}
+
+/// The body of `PUT /api/v1/campaigns/{campaign_id}` (contract/API.md).
+#[derive(Debug, Clone, ToSchema)]
+pub struct CampaignBody {
+    pub name: Names,
+    /// The program whose uptake the campaign promotes (a slug, e.g. `oas`).
+    #[schema(example = "oas")]
+    pub program: String,
+    pub start_date: NaiveDate,
+    /// Inclusive.
+    pub end_date: NaiveDate,
+    #[schema(example = 250000000)]
+    pub budget_cents: u64,
+}
+
+/// A campaign as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CampaignView {
+    pub id: String,
+    pub name: Names,
+    /// The name in the requested language.
+    pub display_name: String,
+    pub program: String,
+    pub program_label: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub budget_cents: u64,
+}
+
+/// Longest campaign name, in characters.
+const MAX_NAME_CHARS: usize = 200;
+
+impl CampaignView {
+    pub fn of(c: &Campaign, lang: Lang) -> CampaignView {
+        CampaignView {
+            id: c.id.clone(),
+            name: Names {
+                en: c.name_en.clone(),
+                fr: c.name_fr.clone(),
+            },
+            display_name: super::kpis::campaign_name(c, lang).to_owned(),
+            program: c.program.clone(),
+            program_label: label_or_code(LabelKind::Program, &c.program, lang).into_owned(),
+            start_date: c.start_date,
+            end_date: c.end_date,
+            budget_cents: c.budget_cents,
+        }
+    }
+}
+
+/// The campaigns the caller may read, by id.
+pub async fn list(store: &Store, caller: &Caller) -> Result<Vec<Campaign>, ApiError> {
+    Ok(cmp_store::campaigns(store)
+        .await?
+        .into_iter()
+        .filter(|c| caller.0.can_read(&c.id))
+        .collect())
+}
+
+/// One campaign the caller may read: `403` before `404`, so a manager
+/// learns nothing of campaigns that are not its own.
+pub async fn find(store: &Store, caller: &Caller, id: &str) -> Result<Campaign, ApiError> {
+    caller.read(id)?;
+    cmp_store::campaign(store, id)
+        .await?
+        .ok_or_else(|| ApiError::no_campaign(id))
+}
+
+/// Creates or replaces a campaign; `true` when it is new.
+pub async fn put(
+    store: &Store,
+    caller: &Caller,
+    id: &str,
+    body: &[u8],
+) -> Result<(bool, Campaign), ApiError> {
+    caller.write(id)?;
+    let campaign = parse_body(id, body)?;
+    let created = cmp_store::campaign(store, id).await?.is_none();
+    cmp_store::put_campaign(store, &campaign, &caller.0.name).await?;
+    caller.audit(
+        if created {
+            "create_campaign"
+        } else {
+            "replace_campaign"
+        },
+        id,
+    );
+    Ok((created, campaign))
+}
+
+/// The campaign a `PUT` body describes; a `400` names the first bad field.
+pub fn parse_body(id: &str, body: &[u8]) -> Result<Campaign, ApiError> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad("body", format!("is not valid JSON: {e}")))?;
+    let Value::Object(mut fields) = value else {
+        return Err(ApiError::bad("body", "must be a JSON object"));
+    };
+    let name = take(&mut fields, "name")?;
+    let Value::Object(mut names) = name else {
+        return Err(ApiError::bad(
+            "name",
+            "must be an object {\"en\": …, \"fr\": …}",
+        ));
+    };
+    let name_en = text(&mut names, "en", "name.en")?;
+    let name_fr = text(&mut names, "fr", "name.fr")?;
+    if let Some(extra) = names.keys().next() {
+        return Err(ApiError::bad(
+            format!("name.{extra}"),
+            "is not a field of name (en and fr)",
+        ));
+    }
+    let program = string(&mut fields, "program")?;
+    if !cmp_model::rules::is_slug(&program) {
+        return Err(ApiError::bad(
+            "program",
+            "must be a slug: 1-64 characters of a-z 0-9 _ -, starting with a letter or digit",
+        ));
+    }
+    let start_date = params::date("start_date", &string(&mut fields, "start_date")?)?;
+    let end_date = params::date("end_date", &string(&mut fields, "end_date")?)?;
+    if end_date < start_date {
+        return Err(ApiError::bad(
+            "end_date",
+            format!("{end_date} is before start_date {start_date}"),
+        ));
+    }
+    let budget_cents = take(&mut fields, "budget_cents")?.as_u64().ok_or_else(|| {
+        ApiError::bad("budget_cents", "must be a whole number of cents, 0 or more")
+    })?;
+    if let Some(extra) = fields.keys().next() {
+        return Err(ApiError::bad(
+            extra.clone(),
+            "is not a campaign field (name, program, start_date, end_date, budget_cents)",
+        ));
+    }
+    Ok(Campaign {
+        id: id.to_owned(),
+        name_en,
+        name_fr,
+        program,
+        start_date,
+        end_date,
+        budget_cents,
+    })
+}
+
+fn take(fields: &mut Map<String, Value>, name: &str) -> Result<Value, ApiError> {
+    fields
+        .remove(name)
+        .ok_or_else(|| ApiError::bad(name, "is required"))
+}
+
+fn string(fields: &mut Map<String, Value>, name: &str) -> Result<String, ApiError> {
+    match take(fields, name)? {
+        Value::String(s) => Ok(s),
+        _ => Err(ApiError::bad(name, "must be a string")),
+    }
+}
+
+/// A name: 1–200 characters, not blank, no control characters.
+fn text(fields: &mut Map<String, Value>, key: &str, shown: &str) -> Result<String, ApiError> {
+    let Some(Value::String(s)) = fields.remove(key) else {
+        return Err(ApiError::bad(shown, "is required and must be a string"));
+    };
+    let chars = s.chars().count();
+    if s.trim().is_empty() || chars > MAX_NAME_CHARS || s.chars().any(char::is_control) {
+        return Err(ApiError::bad(
+            shown,
+            format!("must be 1-{MAX_NAME_CHARS} characters, not blank, without control characters"),
+        ));
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"name": {"en": "Apply for OAS online", "fr": "Demandez la SV en ligne"},
+ "program": "oas", "start_date": "2026-10-01", "end_date": "2027-03-31",
+ "budget_cents": 250000000}"#;
+
+    #[test]
+    fn the_contract_example_parses() {
+        let c = parse_body("oas-online-2026", GOOD.as_bytes()).expect("valid");
+        assert_eq!(c.name_fr, "Demandez la SV en ligne");
+        assert_eq!(c.budget_cents, 250_000_000);
+        assert_eq!(
+            c.end_date,
+            NaiveDate::from_ymd_opt(2027, 3, 31).expect("date")
+        );
+        let v = CampaignView::of(&c, Lang::Fr);
+        assert_eq!(
+            (v.display_name.as_str(), v.program_label.as_str()),
+            ("Demandez la SV en ligne", "Sécurité de la vieillesse")
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        #[rustfmt::skip]
+        let table: &[(&str, &str, &str)] = &[
+            ("{", "", "body"),
+            ("[]", "", "body"),
+            (r#""program": "oas","#, r#""program": "OAS","#, "program"),
+            (r#""program": "oas","#, r#""program": 5,"#, "program"),
+            (r#""program": "oas","#, "", "program"),
+            (r#""start_date": "2026-10-01""#, r#""start_date": "2026-10-32""#, "start_date"),
+            (r#""start_date": "2026-10-01""#, r#""start_date": "1 Oct 2026""#, "start_date"),
+            (r#""end_date": "2027-03-31""#, r#""end_date": "2026-09-30""#, "end_date"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": -1"#, "budget_cents"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": 2.5"#, "budget_cents"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": "1""#, "budget_cents"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "owner": "me""#, "owner"),
+            (r#""en": "Apply for OAS online""#, r#""en": "  ""#, "name.en"),
+            (r#""fr": "Demandez la SV en ligne""#, r#""fr": "a\nb""#, "name.fr"),
+            (r#""fr": "Demandez la SV en ligne""#, r#""de": "x""#, "name.fr"),
+            (r#""fr": "Demandez la SV en ligne""#, r#""fr": "x", "de": "x""#, "name.de"),
+            (r#"{"en": "Apply for OAS online", "fr": "Demandez la SV en ligne"}"#, r#""OAS""#, "name"),
+        ];
+        for (from, to, field) in table {
+            let body = if to.is_empty() && !from.starts_with('"') {
+                (*from).to_owned()
+            } else {
+                GOOD.replacen(from, to, 1)
+            };
+            match parse_body("c", body.as_bytes()) {
+                Err(ApiError::BadRequest { parameter, .. }) => {
+                    assert_eq!(parameter, *field, "{body}")
+                }
+                other => panic!("{body}: {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! How KPI values and judged targets are shown: every KPI of a row as a
+//! JSON field (counts as integers, ratios as numbers, `null` when
+//! undefined or suppressed, with `"suppressed": true` on the row), and a
+//! target's result with its labels. Small cells are hidden for every role
+//! but `admin` (`cmp_aggregator::report::suppress_small_cells`); a target
+//! on a client count whose actual is small hides its actual, attainment,
+//! pace and projection, since each gives the actual back from the target.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use cmp_aggregator::report::Shown;
+use cmp_kpi::{
+    DateRange, Dimension, Evaluation, Kpi, LabelKind, Lang, Measures, Status, Target, is_small,
+    label_or_code,
+};
+use cmp_store::Campaign;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Every KPI of one row (totals, a breakdown group, a series bucket).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct KpiValues {
+    pub impressions: Option<u64>,
+    pub clicks: Option<u64>,
+    pub engagements: Option<u64>,
+    pub shares: Option<u64>,
+    pub video_completes: Option<u64>,
+    pub visits: Option<u64>,
+    /// clicks ÷ impressions; `null` without impressions.
+    pub ctr: Option<f64>,
+    /// Distinct clients (an estimate, see `reach_rse`).
+    pub reach: Option<u64>,
+    /// Relative standard error of `reach`.
+    pub reach_rse: Option<f64>,
+    pub spend_cents: Option<u64>,
+    pub uptake_started: Option<u64>,
+    pub uptake_submitted: Option<u64>,
+    pub uptake_completed: Option<u64>,
+    /// spend_cents ÷ uptake_completed; `null` without a completed uptake.
+    pub cost_per_uptake_cents: Option<f64>,
+    pub program_uptake_completed: Option<u64>,
+    /// Share of program_uptake_completed through `online`.
+    pub program_online_share: Option<f64>,
+    /// Some value of this row is hidden as a small cell.
+    pub suppressed: bool,
+    /// Which KPIs are hidden (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressed_kpis: Vec<String>,
+}
+
+impl KpiValues {
+    /// The row as shown (suppression already applied to `shown`).
+    pub fn of(shown: &Shown, measures: &Measures) -> KpiValues {
+        let v = |k: Kpi| shown.values.get(&k).copied().flatten();
+        // Counts are exact integers in an f64 (well below 2^53).
+        let n = |k: Kpi| v(k).map(|x| x.round().max(0.0) as u64);
+        KpiValues {
+            impressions: n(Kpi::Impressions),
+            clicks: n(Kpi::Clicks),
+            engagements: n(Kpi::Engagements),
+            shares: n(Kpi::Shares),
+            video_completes: n(Kpi::VideoCompletes),
+            visits: n(Kpi::Visits),
+            ctr: v(Kpi::Ctr),
+            reach: n(Kpi::Reach),
+            reach_rse: measures.reach.map(|r| r.rse),
+            spend_cents: n(Kpi::SpendCents),
+            uptake_started: n(Kpi::UptakeStarted),
+            uptake_submitted: n(Kpi::UptakeSubmitted),
+            uptake_completed: n(Kpi::UptakeCompleted),
+            cost_per_uptake_cents: v(Kpi::CostPerUptakeCents),
+            program_uptake_completed: n(Kpi::ProgramUptakeCompleted),
+            program_online_share: v(Kpi::ProgramOnlineShare),
+            suppressed: !shown.suppressed.is_empty(),
+            suppressed_kpis: shown.suppressed.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+}
+
+/// Every KPI's name in `lang`, by code.
+pub fn kpi_labels(lang: Lang) -> BTreeMap<String, String> {
+    Kpi::ALL
+        .iter()
+        .map(|k| (k.to_string(), kpi_label(*k, lang)))
+        .collect()
+}
+
+pub fn kpi_label(kpi: Kpi, lang: Lang) -> String {
+    label_or_code(LabelKind::Kpi, kpi.as_str(), lang).into_owned()
+}
+
+/// The label table of a dimension's values.
+pub fn dimension_kind(d: Dimension) -> LabelKind {
+    match d {
+        Dimension::Segment => LabelKind::Segment,
+        Dimension::Channel => LabelKind::Channel,
+        Dimension::ServiceChannel => LabelKind::ServiceChannel,
+        Dimension::Region => LabelKind::Region,
+        Dimension::Language => LabelKind::Language,
+    }
+}
+
+/// A campaign's name in `lang`.
+pub fn campaign_name(c: &Campaign, lang: Lang) -> &str {
+    match lang {
+        Lang::En => &c.name_en,
+        Lang::Fr => &c.name_fr,
+    }
+}
+
+/// One target judged.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct TargetResult {
+    /// Position of the target in the campaign's target set (0 first).
+    pub position: usize,
+    #[schema(value_type = String, example = "uptake_completed")]
+    pub kpi: Kpi,
+    pub kpi_label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_channel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Labels of the narrowing values, by field (absent when none).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub narrowing_labels: BTreeMap<String, String>,
+    /// First day of the target's period (its own `from`, else the flight's).
+    pub from: NaiveDate,
+    /// Last day, inclusive.
+    pub to: NaiveDate,
+    pub target: f64,
+    pub actual: Option<f64>,
+    /// actual ÷ target (inverted for lower-is-better KPIs).
+    pub attainment: Option<f64>,
+    /// target × share of the period elapsed (the target for a ratio KPI).
+    pub expected_to_date: f64,
+    /// actual ÷ expected_to_date (inverted for lower-is-better KPIs).
+    pub pace: Option<f64>,
+    /// The value at the period's end at the current rate.
+    pub projected: Option<f64>,
+    #[schema(value_type = String, example = "on_track")]
+    pub status: Status,
+    pub status_label: String,
+    /// The actual is a small cell, hidden with what would reveal it.
+    pub suppressed: bool,
+}
+
+/// The campaign's judged targets as shown to a caller.
+pub fn target_results(
+    campaign: &Campaign,
+    judged: &[(Target, Evaluation)],
+    admin: bool,
+    k: u64,
+    lang: Lang,
+) -> Vec<TargetResult> {
+    let flight = DateRange {
+        from: campaign.start_date,
+        to: campaign.end_date,
+    };
+    judged
+        .iter()
+        .enumerate()
+        .map(|(position, (t, e))| {
+            let hide =
+                !admin && t.kpi.is_client_count() && e.actual.is_some_and(|a| is_small(a, k));
+            let shown = |v: Option<f64>| if hide { None } else { v };
+            let period = t.period(flight);
+            TargetResult {
+                position,
+                kpi: t.kpi,
+                kpi_label: kpi_label(t.kpi, lang),
+                segment: t.segment.clone(),
+                channel: t.channel.clone(),
+                service_channel: t.service_channel.clone(),
+                region: t.region.clone(),
+                language: t.language.clone(),
+                narrowing_labels: Dimension::ALL
+                    .iter()
+                    .filter_map(|d| {
+                        t.narrowing(*d).map(|v| {
+                            (
+                                d.as_str().to_owned(),
+                                label_or_code(dimension_kind(*d), v, lang).into_owned(),
+                            )
+                        })
+                    })
+                    .collect(),
+                from: period.from,
+                to: period.to,
+                target: t.target,
+                actual: shown(e.actual),
+                attainment: shown(e.attainment),
+                expected_to_date: e.expected_to_date,
+                pace: shown(e.pace),
+                projected: shown(e.projected),
+                status: e.status,
+                status_label: e.status.label(lang).to_owned(),
+                suppressed: hide,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cmp_kpi::Thresholds;
+
+    fn campaign() -> Campaign {
+        Campaign {
+            id: "c".into(),
+            name_en: "Apply for OAS online".into(),
+            name_fr: "Demandez la SV en ligne".into(),
+            program: "oas".into(),
+            start_date: NaiveDate::from_ymd_opt(2026, 10, 1).expect("date"),
+            end_date: NaiveDate::from_ymd_opt(2027, 3, 31).expect("date"),
+            budget_cents: 1,
+        }
+    }
+
+    #[test]
+    fn small_target_actuals_are_hidden_except_for_admins() {
+        let c = campaign();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
+        let flight = DateRange {
+            from: c.start_date,
+            to: c.end_date,
+        };
+        let mut seniors = Target::new(Kpi::UptakeCompleted, 300.0);
+        seniors.region = Some("QC".into());
+        let clicks = Target::new(Kpi::Clicks, 300.0);
+        let judged: Vec<(Target, Evaluation)> = [(seniors, 4.0), (clicks, 4.0)]
+            .into_iter()
+            .map(|(t, a)| {
+                let e =
+                    cmp_kpi::evaluate(&t, Some(a), t.period(flight), today, Thresholds::default());
+                (t, e)
+            })
+            .collect();
+        let shown = target_results(&c, &judged, false, 10, Lang::Fr);
+        assert!(shown[0].suppressed);
+        assert_eq!(
+            (
+                shown[0].actual,
+                shown[0].attainment,
+                shown[0].pace,
+                shown[0].projected
+            ),
+            (None, None, None, None)
+        );
+        assert_eq!(shown[0].status_label, "Hors trajectoire");
+        assert_eq!(shown[0].kpi_label, "Demandes complétées");
+        assert_eq!(shown[0].narrowing_labels["region"], "Québec");
+        assert_eq!(shown[1].actual, Some(4.0), "clicks are not client counts");
+        let admin = target_results(&c, &judged, true, 10, Lang::En);
+        assert_eq!(admin[0].actual, Some(4.0));
+        assert!(!admin[0].suppressed);
+        assert_eq!(admin[0].status_label, "Off track");
+    }
+}

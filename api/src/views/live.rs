@@ -1,0 +1,93 @@
+//! The live feed of one campaign: its totals over the flight so far and
+//! its targets judged today. [`snapshot`] reads them (the [`crate::hub`]
+//! does, every 2 s, once per watched campaign, whatever the number of
+//! clients); [`render`] shows a snapshot to one caller (suppression by
+//! role, labels by language), and [`event_id`] names what was shown, so a
+//! client reconnecting with `Last-Event-ID` is sent nothing until the
+//! numbers change.
+
+use chrono::{DateTime, Utc};
+use cmp_aggregator::report::{self, Query, Shown, suppress_small_cells};
+use cmp_kpi::{Evaluation, Lang, Measures, Target};
+use cmp_store::{Campaign, Store, StoreError};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::kpis::{KpiValues, TargetResult, campaign_name, target_results};
+use super::performance::{PerformanceRequest, range};
+use super::targets;
+use crate::state::Rules;
+
+/// What the hub reads for a campaign.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub campaign: Campaign,
+    pub totals: Measures,
+    pub as_of: Option<DateTime<Utc>>,
+    pub judged: Vec<(Target, Evaluation)>,
+}
+
+/// One live update.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LiveView {
+    pub campaign: String,
+    pub campaign_name: String,
+    /// The start of the newest hour of data included.
+    pub as_of: Option<DateTime<Utc>>,
+    /// Every KPI over the flight so far.
+    pub totals: KpiValues,
+    pub targets: Vec<TargetResult>,
+}
+
+/// The campaign's totals and judged targets now; `None` if it does not exist.
+pub async fn snapshot(
+    store: &Store,
+    rules: Rules,
+    id: &str,
+) -> Result<Option<Snapshot>, StoreError> {
+    let Some(campaign) = cmp_store::campaign(store, id).await? else {
+        return Ok(None);
+    };
+    let today = rules.today();
+    // The default range (the flight so far) never fails.
+    let Ok(span) = range(&campaign, &PerformanceRequest::default(), today) else {
+        return Ok(None);
+    };
+    let query = Query {
+        campaign: campaign.clone(),
+        from: span.from,
+        to: span.to,
+        by: Vec::new(),
+        granularity: None,
+        tz: rules.tz,
+    };
+    let (r, judged) = tokio::try_join!(
+        report::performance(store, &query),
+        targets::judge(store, rules, &campaign, today),
+    )?;
+    Ok(Some(Snapshot {
+        campaign,
+        totals: r.totals,
+        as_of: r.as_of,
+        judged,
+    }))
+}
+
+/// A snapshot as one caller sees it.
+pub fn render(s: &Snapshot, admin: bool, k: u64, lang: Lang) -> LiveView {
+    let mut totals = Shown::of(&s.totals);
+    suppress_small_cells(&mut totals, &mut [], k, admin);
+    LiveView {
+        campaign: s.campaign.id.clone(),
+        campaign_name: campaign_name(&s.campaign, lang).to_owned(),
+        as_of: s.as_of,
+        totals: KpiValues::of(&totals, &s.totals),
+        targets: target_results(&s.campaign, &s.judged, admin, k, lang),
+    }
+}
+
+/// The SSE event id of a rendered update: a digest of exactly what was sent.
+pub fn event_id(json: &str) -> String {
+    hex::encode(&Sha256::digest(json.as_bytes())[..8])
+}

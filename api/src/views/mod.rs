@@ -1,0 +1,13 @@
+//! The API's data, one module per resource: each function checks the
+//! caller's rights, reads the store through `cmp_store` and the report
+//! engine, applies small-cell suppression and labels, and returns a typed
+//! view. The JSON handlers only translate HTTP to and from these; the
+//! dashboard pages are meant to render the same views.
+
+pub mod campaign;
+pub mod history;
+pub mod kpis;
+pub mod live;
+pub mod performance;
+pub mod portfolio;
+pub mod targets;

@@ -1,0 +1,324 @@
+//! The ADM's portfolio (contract/API.md, "Portfolio"): every target of
+//! every campaign the caller may read whose flight overlaps the fiscal
+//! year, judged today, riskiest first, as JSON or RFC 4180 CSV with a
+//! header row in the chosen language.
+//!
+//! Riskiest first: by status (`Status::risk_rank`: off track, not met, at
+//! risk, on track, not started, met), then lowest pace (none first: nothing
+//! shows progress), then lowest attainment, then campaign and position.
+//! Campaigns are judged a few at a time, concurrently.
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
+use cmp_kpi::{DateRange, FiscalYear, LabelKind, Lang, label};
+use futures_util::{StreamExt, TryStreamExt, stream};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::kpis::{TargetResult, campaign_name, target_results};
+use super::{campaign, targets};
+use crate::caller::Caller;
+use crate::csv::Csv;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Campaigns judged at once.
+const CONCURRENCY: usize = 4;
+
+/// One target of the portfolio.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PortfolioRow {
+    /// The campaign id.
+    pub campaign: String,
+    pub campaign_name: String,
+    #[serde(flatten)]
+    pub target: TargetResult,
+}
+
+/// The portfolio response.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PortfolioView {
+    #[schema(example = "2026-27")]
+    pub fiscal_year: String,
+    /// The day the targets were judged on (reporting time zone).
+    pub judged_on: NaiveDate,
+    pub rows: Vec<PortfolioRow>,
+}
+
+/// The portfolio of `fy` as the caller may see it.
+pub async fn portfolio(
+    state: &AppState,
+    caller: &Caller,
+    fy: FiscalYear,
+    lang: Lang,
+) -> Result<PortfolioView, ApiError> {
+    let store = &state.store;
+    let rules = state.rules;
+    let today = rules.today();
+    let year = fy.range();
+    let campaigns: Vec<_> = campaign::list(store, caller)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            DateRange {
+                from: c.start_date,
+                to: c.end_date,
+            }
+            .overlaps(&year)
+        })
+        .collect();
+    let admin = caller.is_admin();
+    let judged: Vec<Vec<PortfolioRow>> = stream::iter(campaigns)
+        .map(|c| async move {
+            let judged = targets::judge(store, rules, &c, today).await?;
+            Ok::<_, ApiError>(
+                target_results(&c, &judged, admin, rules.suppress_k, lang)
+                    .into_iter()
+                    .map(|target| PortfolioRow {
+                        campaign: c.id.clone(),
+                        campaign_name: campaign_name(&c, lang).to_owned(),
+                        target,
+                    })
+                    .collect(),
+            )
+        })
+        .buffer_unordered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    let mut rows: Vec<PortfolioRow> = judged.into_iter().flatten().collect();
+    rows.sort_by(riskiest_first);
+    Ok(PortfolioView {
+        fiscal_year: fy.to_string(),
+        judged_on: today,
+        rows,
+    })
+}
+
+fn riskiest_first(a: &PortfolioRow, b: &PortfolioRow) -> Ordering {
+    let (x, y) = (&a.target, &b.target);
+    // `None` (no measure of progress) before any number.
+    let low = |p: Option<f64>, q: Option<f64>| match (p, q) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(p), Some(q)) => p.total_cmp(&q),
+    };
+    x.status
+        .risk_rank()
+        .cmp(&y.status.risk_rank())
+        .then_with(|| low(x.pace, y.pace))
+        .then_with(|| low(x.attainment, y.attainment))
+        .then_with(|| a.campaign.cmp(&b.campaign))
+        .then_with(|| x.position.cmp(&y.position))
+}
+
+/// Column headers not in LABELS.md, in both languages.
+const MORE_WORDS: &[(&str, &str, &str)] = &[
+    ("campaign_id", "Campaign ID", "Identifiant de la campagne"),
+    ("kpi", "KPI", "Indicateur"),
+    ("channel", "Outreach channel", "Canal de sensibilisation"),
+    ("service_channel", "Service channel", "Mode de prestation"),
+    ("region", "Region", "Région"),
+    ("language", "Language", "Langue"),
+    ("from", "From", "Du"),
+    ("to", "To", "Au"),
+];
+
+fn word(code: &str, lang: Lang) -> String {
+    label(LabelKind::Word, code, lang)
+        .or_else(|| {
+            MORE_WORDS
+                .iter()
+                .find(|(c, _, _)| *c == code)
+                .map(|&(_, en, fr)| match lang {
+                    Lang::En => en,
+                    Lang::Fr => fr,
+                })
+        })
+        .unwrap_or(code)
+        .to_owned()
+}
+
+/// The CSV columns, by code.
+const COLUMNS: [&str; 18] = [
+    "fiscal_year",
+    "campaign_id",
+    "campaign",
+    "kpi",
+    "segment",
+    "channel",
+    "service_channel",
+    "region",
+    "language",
+    "from",
+    "to",
+    "target",
+    "actual",
+    "attainment",
+    "expected_to_date",
+    "pace",
+    "projected",
+    "status",
+];
+
+/// The portfolio as RFC 4180 CSV: a header row of labels in `lang`, then
+/// one record per row. Codes are shown as their labels; numbers in plain
+/// decimal notation (`.` separator); a suppressed actual reads
+/// "Suppressed (small number)" and the values it would reveal are empty.
+pub fn to_csv(view: &PortfolioView, lang: Lang) -> String {
+    let mut csv = Csv::new();
+    csv.row(COLUMNS.iter().map(|c| word(c, lang)));
+    let num = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
+    for r in &view.rows {
+        let t = &r.target;
+        let narrowing = |field: &str, v: &Option<String>| {
+            t.narrowing_labels
+                .get(field)
+                .cloned()
+                .or_else(|| v.clone())
+                .unwrap_or_default()
+        };
+        let actual = if t.suppressed {
+            word("suppressed", lang)
+        } else {
+            num(t.actual)
+        };
+        csv.row([
+            view.fiscal_year.clone(),
+            r.campaign.clone(),
+            r.campaign_name.clone(),
+            t.kpi_label.clone(),
+            narrowing("segment", &t.segment),
+            narrowing("channel", &t.channel),
+            narrowing("service_channel", &t.service_channel),
+            narrowing("region", &t.region),
+            narrowing("language", &t.language),
+            t.from.to_string(),
+            t.to.to_string(),
+            t.target.to_string(),
+            actual,
+            num(t.attainment),
+            t.expected_to_date.to_string(),
+            num(t.pace),
+            num(t.projected),
+            t.status_label.clone(),
+        ]);
+    }
+    csv.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cmp_kpi::{Evaluation, Kpi, Status, Target, Thresholds};
+    use cmp_store::Campaign;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    fn rows(name: &str, judged: &[(Kpi, f64, Option<f64>)], lang: Lang) -> Vec<PortfolioRow> {
+        let c = Campaign {
+            id: "c-1".into(),
+            name_en: name.into(),
+            name_fr: format!("{name} (fr)"),
+            program: "oas".into(),
+            start_date: d("2026-10-01"),
+            end_date: d("2027-03-31"),
+            budget_cents: 1,
+        };
+        let flight = DateRange {
+            from: c.start_date,
+            to: c.end_date,
+        };
+        let judged: Vec<(Target, Evaluation)> = judged
+            .iter()
+            .map(|(kpi, goal, actual)| {
+                let mut t = Target::new(*kpi, *goal);
+                t.region = Some("QC".into());
+                let e = cmp_kpi::evaluate(
+                    &t,
+                    *actual,
+                    t.period(flight),
+                    d("2026-11-01"),
+                    Thresholds::default(),
+                );
+                (t, e)
+            })
+            .collect();
+        target_results(&c, &judged, false, 10, lang)
+            .into_iter()
+            .map(|target| PortfolioRow {
+                campaign: c.id.clone(),
+                campaign_name: campaign_name(&c, lang).to_owned(),
+                target,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn riskiest_come_first() {
+        let mut r = rows(
+            "C",
+            &[
+                (Kpi::Clicks, 100.0, Some(100.0)),
+                (Kpi::Clicks, 1000.0, Some(1.0)),
+                (Kpi::Ctr, 0.5, None),
+                (Kpi::Visits, 1000.0, Some(150.0)),
+            ],
+            Lang::En,
+        );
+        r.sort_by(riskiest_first);
+        let order: Vec<(usize, Status)> = r
+            .iter()
+            .map(|r| (r.target.position, r.target.status))
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                (2, Status::OffTrack),
+                (1, Status::OffTrack),
+                (3, Status::AtRisk),
+                (0, Status::OnTrack)
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_escapes_names_and_speaks_french() {
+        let name = "Demandez, \"vite\"\nla SV — Île";
+        let view = PortfolioView {
+            fiscal_year: "2026-27".into(),
+            judged_on: d("2026-11-01"),
+            rows: rows(
+                name,
+                &[
+                    (Kpi::UptakeCompleted, 1000.0, Some(4.0)),
+                    (Kpi::Clicks, 2000.0, Some(61.0)),
+                ],
+                Lang::Fr,
+            ),
+        };
+        let text = to_csv(&view, Lang::Fr);
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "\u{feff}Exercice financier,Identifiant de la campagne,Campagne,Indicateur,Segment,Canal de sensibilisation,Mode de prestation,Région,Langue,Du,Au,Cible,Résultat,Taux d'atteinte,Attendu à ce jour,Rythme,Projection à la fin,État"
+        );
+        let quoted = "\"Demandez, \"\"vite\"\"\nla SV — Île (fr)\"";
+        assert!(text.contains(&format!("2026-27,c-1,{quoted},Demandes complétées,,,,Québec,,2026-10-01,2027-03-31,1000,Donnée supprimée (petit nombre),,")), "{text}");
+        assert!(
+            text.contains(&format!(
+                "2026-27,c-1,{quoted},Clics,,,,Québec,,2026-10-01,2027-03-31,2000,61,0.0305,"
+            )),
+            "{text}"
+        );
+        assert!(text.ends_with("Hors trajectoire\r\n"), "{text}");
+        let en = to_csv(&view, Lang::En);
+        assert!(
+            en.starts_with("\u{feff}Fiscal year,Campaign ID,Campaign,KPI,"),
+            "{en}"
+        );
+    }
+}
