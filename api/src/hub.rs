@@ -80,3 +80,47 @@ async fn poll(hub: Hub, id: String, feed: Feed) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn one_poller_per_campaign_stops_with_its_last_watcher() {
+        let vars = [(
+            "CMP_CLICKHOUSE_URL".to_owned(),
+            "http://127.0.0.1:1".to_owned(),
+        )];
+        let settings = cmp_config::Settings::from_source(
+            &cmp_config::Source::layered(None, vars).expect("source"),
+        )
+        .expect("settings");
+        let hub = Hub::new(Store::new(&settings), Rules::from_settings(&settings));
+        let a = hub.subscribe("c-1");
+        let b = hub.subscribe("c-1");
+        let other = hub.subscribe("c-2");
+        assert_eq!(hub.polled(), 2);
+        drop(a);
+        drop(other);
+        // c-2's poller leaves at its next turn; c-1's stays for `b`.
+        for _ in 0..50 {
+            if hub.polled() == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert_eq!(hub.polled(), 1);
+        assert!(
+            b.borrow().is_none(),
+            "the store is unreachable: nothing read"
+        );
+        drop(b);
+        for _ in 0..50 {
+            if hub.polled() == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert_eq!(hub.polled(), 0);
+    }
+}

@@ -190,6 +190,8 @@ mod tests {
         }
     }
 
+    type Check = fn(&Params) -> Result<(), ApiError>;
+
     const ALL: &[&str] = &[
         "from",
         "to",
@@ -234,7 +236,7 @@ mod tests {
     #[test]
     fn every_bad_value_names_its_parameter() {
         #[rustfmt::skip]
-        let table: &[(&str, &str, fn(&Params) -> Result<(), ApiError>)] = &[
+        let table: &[(&str, &str, Check)] = &[
             ("from=2026-13-01", "from", |p| p.date("from").map(drop)),
             ("from=2026-1-01", "from", |p| p.date("from").map(drop)),
             ("to=yesterday", "to", |p| p.date("to").map(drop)),

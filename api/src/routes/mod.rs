@@ -117,3 +117,6 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         Ok(JsonBody(Bytes::from_request(req, state).await?))
     }
 }
+
+#[cfg(test)]
+mod tests;

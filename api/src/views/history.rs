@@ -76,6 +76,9 @@ pub async fn history(
     req: &HistoryRequest,
     lang: Lang,
 ) -> Result<HistoryView, ApiError> {
+    if let (Some(from), Some(to)) = (req.from, req.to) {
+        DateRange::new(from, to)?;
+    }
     campaign::find(&state.store, caller, id).await?;
     let today = state.rules.today();
     let to = req.to.unwrap_or(today);

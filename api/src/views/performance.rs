@@ -85,8 +85,17 @@ pub fn range(
 ) -> Result<DateRange, ApiError> {
     let from = req.from.unwrap_or(c.start_date);
     let to = req.to.unwrap_or_else(|| c.end_date.min(today).max(from));
+    checked(from, to, req.granularity)
+}
+
+/// `from..=to`, refused when inverted or when the series would be too long.
+fn checked(
+    from: NaiveDate,
+    to: NaiveDate,
+    granularity: Option<Granularity>,
+) -> Result<DateRange, ApiError> {
     let range = DateRange::new(from, to)?;
-    if let Some(g) = req.granularity {
+    if let Some(g) = granularity {
         let days = range.days();
         let buckets = match g {
             Granularity::Hour => days * 25,
@@ -116,6 +125,9 @@ pub async fn performance(
 ) -> Result<PerformanceView, ApiError> {
     let store = &state.store;
     let rules = state.rules;
+    if let (Some(from), Some(to)) = (req.from, req.to) {
+        checked(from, to, req.granularity)?;
+    }
     let c = campaign::find(store, caller, id).await?;
     let today = rules.today();
     let range = range(&c, req, today)?;
