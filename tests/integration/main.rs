@@ -2,6 +2,7 @@
 //! `deploy/local/test.sh`; one binary, one module per concern.
 
 mod aggregator;
+mod api;
 mod ingest;
 mod migrate;
 mod outage;

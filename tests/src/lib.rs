@@ -4,7 +4,9 @@
 //! project's real binaries started as child processes.
 
 pub mod accounting;
+pub mod brute;
 pub mod generate;
+pub mod http;
 pub mod kafka;
 pub mod ledger;
 pub mod manifest;

@@ -181,16 +181,20 @@ fn string(fields: &mut Map<String, Value>, name: &str) -> Result<String, ApiErro
     }
 }
 
-/// A name: 1–200 characters, not blank, no control characters.
+/// A name: 1–200 characters, not blank, no control characters but line
+/// breaks and tabs (names are shown as they were given; CSV quotes them).
 fn text(fields: &mut Map<String, Value>, key: &str, shown: &str) -> Result<String, ApiError> {
     let Some(Value::String(s)) = fields.remove(key) else {
         return Err(ApiError::bad(shown, "is required and must be a string"));
     };
     let chars = s.chars().count();
-    if s.trim().is_empty() || chars > MAX_NAME_CHARS || s.chars().any(char::is_control) {
+    let control = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    if s.trim().is_empty() || chars > MAX_NAME_CHARS || s.chars().any(control) {
         return Err(ApiError::bad(
             shown,
-            format!("must be 1-{MAX_NAME_CHARS} characters, not blank, without control characters"),
+            format!(
+                "must be 1-{MAX_NAME_CHARS} characters, not blank, without control characters other than line breaks and tabs"
+            ),
         ));
     }
     Ok(s)
@@ -237,7 +241,7 @@ mod tests {
             (r#""budget_cents": 250000000"#, r#""budget_cents": "1""#, "budget_cents"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "owner": "me""#, "owner"),
             (r#""en": "Apply for OAS online""#, r#""en": "  ""#, "name.en"),
-            (r#""fr": "Demandez la SV en ligne""#, r#""fr": "a\nb""#, "name.fr"),
+            (r#""fr": "Demandez la SV en ligne""#, r#""fr": "a\u0007b""#, "name.fr"),
             (r#""fr": "Demandez la SV en ligne""#, r#""de": "x""#, "name.fr"),
             (r#""fr": "Demandez la SV en ligne""#, r#""fr": "x", "de": "x""#, "name.de"),
             (r#"{"en": "Apply for OAS online", "fr": "Demandez la SV en ligne"}"#, r#""OAS""#, "name"),
