@@ -847,3 +847,53 @@ async fn the_api_binary_reports_the_pipeline_s_numbers_live() {
     drop(ingest);
     let _ = std::fs::remove_file(&tokens_file);
 }
+
+#[tokio::test]
+async fn the_api_refuses_to_start_without_valid_tokens() {
+    let test = "api_tokens";
+    let env = migrated(test, 1).await;
+    let log = || {
+        std::fs::read_to_string(
+            cmp_tests::bin_path("cmp-api").with_file_name(format!("test-logs/{test}/cmp-api.log")),
+        )
+        .unwrap_or_default()
+    };
+    assert!(!cmp_tests::run(test, "cmp-api", &[], &env.vars).success());
+    assert!(
+        log().contains("CMP_API_TOKENS_FILE is required"),
+        "{}",
+        log()
+    );
+    let bad = std::env::temp_dir().join(format!("cmp-{test}-{}.toml", std::process::id()));
+    std::fs::write(&bad, tokens_toml().replace("\"executive\"", "\"boss\"")).expect("write");
+    let vars = env.with("CMP_API_TOKENS_FILE", &bad.display().to_string());
+    assert!(!cmp_tests::run(test, "cmp-api", &[], &vars).success());
+    let _ = std::fs::remove_file(&bad);
+    assert!(
+        log().contains("token 2 (\"adm-office\"): `role` must be manager, executive or admin"),
+        "{}",
+        log()
+    );
+    // The local demo: no file, the public demo token.
+    let addr = free_addr();
+    let mut vars = env.with("CMP_DEMO", "true");
+    vars.push(("CMP_API_ADDR".into(), addr.to_string()));
+    let _api = Process::spawn(test, "demo-api", "cmp-api", &[], &vars);
+    let r = wait_until("the demo API answers", Duration::from_secs(30), || async {
+        match tokio::time::timeout(Duration::from_secs(5), tokio::net::TcpStream::connect(addr))
+            .await
+        {
+            Ok(Ok(_)) => Ok(request(
+                addr,
+                "GET",
+                "/api/v1/campaigns",
+                Some(cmp_api::tokens::DEMO_TOKEN),
+                None,
+            )
+            .await),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    assert_eq!((r.status, r.body.as_str()), (200, "[]"));
+}

@@ -76,13 +76,27 @@ async fn the_event_row_type_matches_the_table() {
 async fn processes_refuse_an_older_schema() {
     let env = TestEnv::new("oldschema", 1).await;
     env.store.create_database().await.expect("create database");
+    // A valid tokens file, so only the schema can stop the API.
+    let tokens = std::env::temp_dir().join(format!("cmp-oldschema-{}.toml", std::process::id()));
+    let admin = cmp_api::tokens::sha256_hex("t");
+    std::fs::write(
+        &tokens,
+        format!("[[token]]\nname = \"a\"\nsha256 = \"{admin}\"\nrole = \"admin\"\n"),
+    )
+    .expect("tokens file");
     let status = run(
         "oldschema",
         "cmp-api",
         &[],
-        &env.with("CMP_API_TOKENS_FILE", "/dev/null"),
+        &env.with("CMP_API_TOKENS_FILE", &tokens.display().to_string()),
     );
+    let _ = std::fs::remove_file(&tokens);
     assert!(!status.success(), "cmp-api started on an empty schema");
+    let log = std::fs::read_to_string(
+        cmp_tests::bin_path("cmp-api").with_file_name("test-logs/oldschema/cmp-api.log"),
+    )
+    .expect("api log");
+    assert!(log.contains("cmp-aggregator migrate"), "{log}");
     let mut ingest = Process::spawn("oldschema", "ingest", "cmp-ingest", &[], &env.vars);
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while ingest.running() {
