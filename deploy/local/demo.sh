@@ -29,12 +29,22 @@ bash "$HERE/services.sh" start
 # shellcheck disable=SC1091
 source "$CMP_RUN_DIR/env.sh"
 
-# Local demo mode: the public demo HMAC key, and a demo token file.
+# Local demo mode: the public demo HMAC key, and a demo tokens file with one
+# public token per role (README.md, "API"); never use them anywhere else.
 export CMP_DEMO=true
 TOKEN="demo-admin-token"
 mkdir -p "$CMP_RUN_DIR/logs"
-printf '[[token]]\nname = "demo-admin"\nsha256 = "%s"\nrole = "admin"\n' \
-  "$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)" > "$CMP_RUN_DIR/demo-tokens.toml"
+token_entry() { # name token role [campaigns]
+  printf '[[token]]\nname = "%s"\nsha256 = "%s"\nrole = "%s"\n' \
+    "$1" "$(printf '%s' "$2" | sha256sum | cut -d' ' -f1)" "$3"
+  if [[ -n ${4:-} ]]; then printf 'campaigns = %s\n' "$4"; fi
+  echo
+}
+{
+  token_entry demo-admin "$TOKEN" admin
+  token_entry demo-executive demo-executive-token executive
+  token_entry demo-oas-team demo-manager-token manager '["oas-online-2026"]'
+} > "$CMP_RUN_DIR/demo-tokens.toml"
 export CMP_API_TOKENS_FILE="$CMP_RUN_DIR/demo-tokens.toml"
 export CMP_API_ADDR="${CMP_API_ADDR:-127.0.0.1:8080}"
 
@@ -58,19 +68,47 @@ start aggregator "$AGG_METRICS" "$BIN/cmp-aggregator"
 start api "$API_METRICS" "$BIN/cmp-api"
 start loadgen 127.0.0.1:0 "$BIN/cmp-loadgen" --forever --rate "$RATE" --seed "$RANDOM"
 
+# The demo campaigns and their targets, through the API.
+API="http://$CMP_API_ADDR"
+api() { curl -fsS -H "Authorization: Bearer $TOKEN" "$@"; }
+for _ in $(seq 100); do curl -fsS "$API/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+TODAY="$(TZ="${CMP_REPORT_TZ:-America/Toronto}" date +%F)"
+START="$(date -d "$TODAY -30 days" +%F)" END="$(date -d "$TODAY +60 days" +%F)"
+register() { # id program "English name" "nom français"
+  api -X PUT -H 'Content-Type: application/json' "$API/api/v1/campaigns/$1" --data-binary \
+    "{\"name\":{\"en\":\"$3\",\"fr\":\"$4\"},\"program\":\"$2\",\"start_date\":\"$START\",\"end_date\":\"$END\",\"budget_cents\":250000000}" >/dev/null
+  api -X PUT -H 'Content-Type: application/json' "$API/api/v1/campaigns/$1/targets" --data-binary \
+    '[{"kpi":"uptake_completed","target":5000},{"kpi":"reach","target":20000},{"kpi":"program_online_share","target":0.4},{"kpi":"cost_per_uptake_cents","target":2500}]' >/dev/null
+}
+register oas-online-2026 oas "Apply for OAS online" "Demandez la SV en ligne"
+register ei-digital-2026 ei "EI, digital first" "L'AE, le numérique d'abord"
+register passport-renew-2026 passport "Renew your passport online" "Renouvelez votre passeport en ligne"
+
 cat <<TXT
 
 The demo is running (Ctrl-C stops it).
-  API            http://$CMP_API_ADDR/healthz   (token: $TOKEN)
+  API            $API/api/v1/campaigns   (Authorization: Bearer $TOKEN; also demo-executive-token, demo-manager-token)
   metrics        http://$INGEST_METRICS/metrics (ingest)  http://$AGG_METRICS/metrics (aggregator)  http://$API_METRICS/metrics (api)
   Prometheus     $CMP_PROM_URL
   ClickHouse     $CMP_CLICKHOUSE_URL   (database cmp)
   Kafka          $CMP_KAFKA_BROKERS
   logs           $CMP_RUN_DIR/logs/
-Campaign numbers, every 5 seconds (events stored in the ledger):
+Campaign numbers from the API's performance route, every 5 seconds:
 TXT
-SUMMARY="SELECT campaign_id, sumIf(count, kind = 'engagement') AS engagement, countIf(kind = 'uptake') AS uptake, sum(cost_cents) AS spend_cents FROM cmp.events WHERE campaign_id != '' GROUP BY campaign_id ORDER BY campaign_id FORMAT PrettyCompactNoEscapes"
+# One line per campaign: its totals over the flight so far and its targets' statuses.
+SUMMARY='import json, sys
+p = json.load(sys.stdin)
+t = p["totals"]
+def n(v):
+    return "-" if v is None else format(v, ",.0f") if isinstance(v, int) else format(v, ".3f")
+statuses = " ".join(x["kpi"] + "=" + x["status"] for x in p["targets"])
+print(p["campaign"].ljust(22) + n(t["impressions"]).rjust(12) + n(t["clicks"]).rjust(10)
+      + n(t["reach"]).rjust(9) + n(t["uptake_completed"]).rjust(9) + n(t["spend_cents"]).rjust(14)
+      + "  " + statuses)'
 while sleep 5; do
   date -u +%H:%M:%S
-  curl -sS "$CMP_CLICKHOUSE_URL" --data-binary "$SUMMARY" || true
+  printf '%-22s%12s%10s%9s%9s%14s  %s\n' campaign impressions clicks reach uptake spend_cents targets
+  for id in oas-online-2026 ei-digital-2026 passport-renew-2026; do
+    api "$API/api/v1/campaigns/$id/performance" | /usr/bin/python3 -c "$SUMMARY" || true
+  done
 done
