@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Latency (p50/p99) of the API's performance and portfolio routes with
+# 10 M events over 50 campaigns (loaded by load.sh), each campaign with
+# four targets set through the API: a release cmp-api under wrk (Debian's
+# package, installed here if missing), rotating over the 50 campaigns.
+# Prints wrk's figures; asserts nothing.
+# Usage: deploy/bench/api.sh [EVENTS=10000000] [SECONDS=30] [CONNECTIONS=4]
+set -euo pipefail
+[[ -d $HOME/.cargo/bin ]] && export PATH="$HOME/.cargo/bin:$PATH"
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+EVENTS="${1:-10000000}" SECS="${2:-30}" CONNECTIONS="${3:-4}"
+CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+bash "$REPO/deploy/local/install.sh"
+if ! command -v wrk >/dev/null; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+cargo build --release --locked -p cmp-aggregator -p cmp-api --bins
+export CMP_CLICKHOUSE_DATABASE=bench_api
+# shellcheck source=deploy/bench/load.sh
+source "$HERE/load.sh"
+
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+TOKEN="bench-admin-token"
+printf '[[token]]\nname = "bench"\nsha256 = "%s"\nrole = "admin"\n' \
+  "$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)" > "$CMP_RUN_DIR/tokens.toml"
+export CMP_API_TOKENS_FILE="$CMP_RUN_DIR/tokens.toml"
+export CMP_API_ADDR="127.0.0.1:$(free_port)" CMP_METRICS_ADDR="127.0.0.1:$(free_port)"
+API="http://$CMP_API_ADDR"
+"$CARGO_TARGET_DIR/release/cmp-api" >"$CMP_RUN_DIR/api.log" 2>&1 &
+API_PID=$!
+trap 'kill -TERM $API_PID 2>/dev/null; wait $API_PID 2>/dev/null; bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1; rm -rf "$CMP_RUN_DIR"' EXIT
+for _ in $(seq 100); do curl -fsS "$API/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+TARGETS='[{"kpi":"uptake_completed","target":5000},{"kpi":"reach","target":20000,"region":"QC"},{"kpi":"program_online_share","target":0.4},{"kpi":"cost_per_uptake_cents","target":2500}]'
+for i in $(seq 0 49); do
+  curl -fsS -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    "$API/api/v1/campaigns/camp-$i/targets" --data-binary "$TARGETS" >/dev/null
+done
+
+# A wrk script that rotates over the campaigns (path template: {c} = camp-N).
+rotate() {
+  cat <<LUA
+n = 0
+request = function()
+  n = n + 1
+  local path = string.gsub("$1", "{c}", "camp-" .. (n % 50))
+  return wrk.format(nil, path)
+end
+LUA
+}
+run() { # label path-template connections
+  rotate "$2" > "$CMP_RUN_DIR/rotate.lua"
+  echo
+  echo "== $1: $2 ($3 connections, ${SECS} s)"
+  curl -fsS -o /dev/null -w "one request alone: %{time_total} s\n" -H "Authorization: Bearer $TOKEN" "$API${2//\{c\}/camp-17}"
+  wrk -t1 -c"$3" -d"${SECS}s" --timeout 60s --latency -s "$CMP_RUN_DIR/rotate.lua" \
+    -H "Authorization: Bearer $TOKEN" "$API" | grep -E '^ +(50|90|99)%|Requests/sec|requests in|Non-2xx|Socket errors'
+}
+run "performance, totals and 4 targets" "/api/v1/campaigns/{c}/performance" "$CONNECTIONS"
+run "performance, by region and channel, daily series" "/api/v1/campaigns/{c}/performance?by=region,channel&granularity=day" "$CONNECTIONS"
+run "portfolio of 50 campaigns (200 targets)" "/api/v1/attainment?fiscal_year=2026-27" 1
+echo
+echo "API metrics:"
+curl -fsS "http://$CMP_METRICS_ADDR/metrics" | grep -E '^cmp_api_http_requests_total' || true
