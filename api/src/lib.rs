@@ -15,6 +15,7 @@ pub mod caller;
 pub mod csv;
 pub mod error;
 pub mod hub;
+pub mod memo;
 pub mod metrics;
 pub mod openapi;
 pub mod params;
@@ -80,7 +81,8 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     )
     .await?;
     tracing::info!(%addr, "metrics and probes listening");
-    tokio::spawn(follow_readiness(store, ready, shutdown.clone()));
+    tokio::spawn(follow_readiness(store.clone(), ready, shutdown.clone()));
+    tokio::spawn(state.memo.clone().follow(store, shutdown.clone()));
     let listener = tokio::net::TcpListener::bind(settings.api_addr)
         .await
         .with_context(|| format!("cannot listen on CMP_API_ADDR {}", settings.api_addr))?;

@@ -13,6 +13,7 @@ use cmp_process::Shutdown;
 use cmp_store::Store;
 
 use crate::hub::Hub;
+use crate::memo::Memo;
 use crate::metrics::Metrics;
 use crate::tokens::Tokens;
 
@@ -52,6 +53,8 @@ pub struct AppState {
     pub tokens: Arc<Tokens>,
     pub metrics: Metrics,
     pub hub: Hub,
+    /// Reports computed at the current data version.
+    pub memo: Memo,
     pub shutdown: Shutdown,
     /// Longest time a request may take before a `503 timeout`.
     pub request_timeout: Duration,
@@ -62,6 +65,7 @@ impl AppState {
         let metrics = Metrics::new();
         AppState {
             hub: Hub::new(store.clone(), rules),
+            memo: Memo::default(),
             store,
             rules,
             tokens: Arc::new(tokens),

@@ -12,6 +12,7 @@ mod events;
 mod migrate;
 mod registry;
 pub mod sql;
+mod version;
 
 pub use attainment::{AttainmentQuery, AttainmentRecord, attainment_history};
 pub use client::{Store, ping};
@@ -22,3 +23,4 @@ pub use registry::{
     Campaign, TargetSetVersion, campaign, campaigns, put_campaign, put_targets, target_history,
     target_set,
 };
+pub use version::{TableVersion, data_version};

@@ -22,7 +22,7 @@ use crate::{Store, StoreError, sql};
 
 /// One campaign as the API reads and writes it (contract/API.md,
 /// "Campaigns and targets"), without the who and when of its version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Campaign {
     /// The `campaign_id` slug its events carry.
     pub id: String,

@@ -43,3 +43,4 @@ pub const REPORT_REACH: &str = include_str!("../sql/queries/report_reach.sql");
 pub const REPORT_UPTAKE: &str = include_str!("../sql/queries/report_uptake.sql");
 pub const REPORT_PROGRAM: &str = include_str!("../sql/queries/report_program.sql");
 pub const ATTAINMENT_HISTORY: &str = include_str!("../sql/queries/attainment_history.sql");
+pub const DATA_VERSION: &str = include_str!("../sql/queries/data_version.sql");

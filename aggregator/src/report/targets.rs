@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use cmp_kpi::{DateRange, Evaluation, Target, Thresholds, evaluate};
 use cmp_store::{Campaign, Store, StoreError};
+use futures_util::future::try_join_all;
 
 use super::buckets::Bucketing;
 use super::fetch::{Need, Span, cells, zero};
@@ -58,18 +59,18 @@ pub async fn evaluate_targets(
         from: campaign.start_date,
         to: campaign.end_date,
     };
-    let mut out = Vec::with_capacity(targets.len());
-    for target in targets {
+    // Each target's actual is its own query: run them together.
+    try_join_all(targets.iter().map(|target| async move {
         let period = target.period(flight);
         let so_far = DateRange {
             from: period.from,
             to: period.to.min(today),
         };
         let value = actual(store, campaign, target, so_far, tz).await?;
-        out.push((
+        Ok((
             target.clone(),
             evaluate(target, value, period, today, thresholds),
-        ));
-    }
-    Ok(out)
+        ))
+    }))
+    .await
 }

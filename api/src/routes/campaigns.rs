@@ -70,6 +70,7 @@ pub async fn put(
 ) -> Result<(StatusCode, Json<CampaignView>), ApiError> {
     let lang = Params::parse(&uri, &["lang"])?.lang()?;
     let (created, c) = campaign::put(&state.store, &caller, &id, &body).await?;
+    state.memo.wrote();
     let status = if created {
         StatusCode::CREATED
     } else {

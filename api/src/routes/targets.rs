@@ -58,7 +58,7 @@ pub async fn put(
     JsonBody(body): JsonBody,
 ) -> Result<Json<TargetSetView>, ApiError> {
     let lang = Params::parse(&uri, &["lang"])?.lang()?;
-    Ok(Json(
-        targets::put(&state.store, &caller, &id, &body, lang).await?,
-    ))
+    let set = targets::put(&state.store, &caller, &id, &body, lang).await?;
+    state.memo.wrote();
+    Ok(Json(set))
 }

@@ -5,6 +5,7 @@
 //! as one breakdown, so no hidden cell can be worked out from its total.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cmp_aggregator::report::{self, Query, Shown, suppress_small_cells};
@@ -19,6 +20,7 @@ use super::kpis::{
 use super::{campaign, targets};
 use crate::caller::Caller;
 use crate::error::ApiError;
+use crate::memo::{JudgedKey, ReportKey};
 use crate::state::AppState;
 
 /// Most buckets a series may have (about 13 months of hours).
@@ -139,9 +141,28 @@ pub async fn performance(
         granularity: req.granularity,
         tz: rules.tz,
     };
+    let mut by = req.by.clone();
+    by.sort_unstable();
+    by.dedup();
+    let report_key = ReportKey {
+        campaign: c.clone(),
+        from: range.from,
+        to: range.to,
+        by,
+        granularity: req.granularity,
+    };
+    let judged_key = JudgedKey {
+        campaign: c.clone(),
+        today,
+    };
+    let memo = &state.memo;
     let (r, judged) = tokio::try_join!(
-        report::performance(store, &query),
-        targets::judge(store, rules, &c, today),
+        memo.report(report_key, report::performance(store, &query)),
+        memo.judged(
+            judged_key,
+            Duration::ZERO,
+            targets::judge(store, rules, &c, today)
+        ),
     )?;
     let admin = caller.is_admin();
     let k = rules.suppress_k;

@@ -21,6 +21,7 @@ use super::{campaign, targets};
 use crate::caller::Caller;
 use crate::csv::Csv;
 use crate::error::ApiError;
+use crate::memo::{JudgedKey, PORTFOLIO_STALE};
 use crate::state::AppState;
 
 /// Campaigns judged at once.
@@ -71,7 +72,18 @@ pub async fn portfolio(
     let admin = caller.is_admin();
     let judged: Vec<Vec<PortfolioRow>> = stream::iter(campaigns)
         .map(|c| async move {
-            let judged = targets::judge(store, rules, &c, today).await?;
+            let key = JudgedKey {
+                campaign: c.clone(),
+                today,
+            };
+            let judged = state
+                .memo
+                .judged(
+                    key,
+                    PORTFOLIO_STALE,
+                    targets::judge(store, rules, &c, today),
+                )
+                .await?;
             Ok::<_, ApiError>(
                 target_results(&c, &judged, admin, rules.suppress_k, lang)
                     .into_iter()

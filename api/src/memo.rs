@@ -1,0 +1,309 @@
+//! Reports computed once per data version. A report (the KPI engine's
+//! [`Report`]) and a campaign's judged targets are pure functions of the
+//! rollups, the registry and the day, so while the data version
+//! (`cmp_store::data_version`: the parts of those tables) is unchanged a
+//! computed one is still exact and is served from memory; concurrent
+//! requests for the same missing one wait for a single computation.
+//!
+//! The version is polled every [`POLL`] in the background, and this
+//! process's own registry writes count too (read-your-writes), so a report
+//! is at most one poll older than the data (another replica's registry
+//! write shows within one poll). Unknown version (before the first poll, or
+//! ClickHouse unreachable): nothing is cached. The portfolio may take
+//! judged targets up to [`PORTFOLIO_STALE`] old (see `views/portfolio.rs`).
+//! Entries of older versions are dropped as the map fills.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use cmp_aggregator::report::Report;
+use cmp_kpi::{Dimension, Evaluation, Granularity, Target};
+use cmp_process::Shutdown;
+use cmp_store::{Campaign, Store, TableVersion};
+use tokio::sync::{OnceCell, watch};
+
+/// How often the data version is read.
+pub const POLL: Duration = Duration::from_millis(250);
+/// How old judged targets the portfolio accepts.
+pub const PORTFOLIO_STALE: Duration = Duration::from_secs(60);
+/// Entries kept before those of older versions are dropped.
+const CAPACITY: usize = 4096;
+
+/// A report's identity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReportKey {
+    pub campaign: Campaign,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Sorted, each once.
+    pub by: Vec<Dimension>,
+    pub granularity: Option<Granularity>,
+}
+
+/// A campaign's targets judged on a day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JudgedKey {
+    pub campaign: Campaign,
+    pub today: NaiveDate,
+}
+
+pub type Judged = Vec<(Target, Evaluation)>;
+
+/// The data version: the tables' parts and this process's registry writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Version {
+    tables: Arc<Vec<TableVersion>>,
+    writes: u64,
+}
+
+/// The computed reports and judged targets, by version.
+#[derive(Debug, Clone)]
+pub struct Memo {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    tables: watch::Sender<Option<Arc<Vec<TableVersion>>>>,
+    writes: AtomicU64,
+    reports: Cache<ReportKey, Report>,
+    judged: Cache<JudgedKey, Judged>,
+}
+
+impl Default for Memo {
+    fn default() -> Self {
+        Memo {
+            inner: Arc::new(Inner {
+                tables: watch::Sender::new(None),
+                writes: AtomicU64::new(0),
+                reports: Cache::default(),
+                judged: Cache::default(),
+            }),
+        }
+    }
+}
+
+impl Memo {
+    /// Reads the data version every [`POLL`] until `shutdown`.
+    pub async fn follow(self, store: Store, mut shutdown: Shutdown) {
+        loop {
+            let now = cmp_store::data_version(&store).await.ok().map(Arc::new);
+            self.inner.tables.send_if_modified(|v| {
+                let changed = *v != now;
+                *v = now;
+                changed
+            });
+            tokio::select! {
+                () = shutdown.wait() => return,
+                () = tokio::time::sleep(POLL) => {}
+            }
+        }
+    }
+
+    /// Records a registry write by this process.
+    pub fn wrote(&self) {
+        self.inner.writes.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn version(&self) -> Option<Version> {
+        let tables = self.inner.tables.borrow().clone()?;
+        Some(Version {
+            tables,
+            writes: self.inner.writes.load(Ordering::Relaxed),
+        })
+    }
+
+    /// The report of `key`, computed by `compute` unless known at this version.
+    pub async fn report<E, F>(&self, key: ReportKey, compute: F) -> Result<Arc<Report>, E>
+    where
+        F: Future<Output = Result<Report, E>>,
+    {
+        self.inner
+            .reports
+            .get(key, self.version(), Duration::ZERO, compute)
+            .await
+    }
+
+    /// The judged targets of `key`; a value computed at an older version is
+    /// accepted while younger than `stale`.
+    pub async fn judged<E, F>(
+        &self,
+        key: JudgedKey,
+        stale: Duration,
+        compute: F,
+    ) -> Result<Arc<Judged>, E>
+    where
+        F: Future<Output = Result<Judged, E>>,
+    {
+        self.inner
+            .judged
+            .get(key, self.version(), stale, compute)
+            .await
+    }
+}
+
+/// One computation: its version, when it started, and its value once known.
+#[derive(Debug)]
+struct Entry<V> {
+    version: Version,
+    started: Instant,
+    cell: Arc<OnceCell<Arc<V>>>,
+}
+
+#[derive(Debug)]
+struct Cache<K, V> {
+    entries: Mutex<HashMap<K, Entry<V>>>,
+}
+
+impl<K, V> Default for Cache<K, V> {
+    fn default() -> Self {
+        Cache {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Eq + Hash, V> Cache<K, V> {
+    async fn get<E, F>(
+        &self,
+        key: K,
+        version: Option<Version>,
+        stale: Duration,
+        compute: F,
+    ) -> Result<Arc<V>, E>
+    where
+        F: Future<Output = Result<V, E>>,
+    {
+        let Some(version) = version else {
+            return compute.await.map(Arc::new);
+        };
+        let cell = {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            match entries.get(&key) {
+                Some(e) if e.version == version => Arc::clone(&e.cell),
+                // An older version's value (or its computation in flight) still allowed.
+                Some(e) if e.started.elapsed() <= stale => match e.cell.get() {
+                    Some(v) => return Ok(Arc::clone(v)),
+                    None => Arc::clone(&e.cell),
+                },
+                _ => {
+                    if entries.len() >= CAPACITY {
+                        entries.retain(|_, e| e.version == version);
+                        if entries.len() >= CAPACITY {
+                            entries.clear();
+                        }
+                    }
+                    let cell = Arc::new(OnceCell::new());
+                    entries.insert(
+                        key,
+                        Entry {
+                            version,
+                            started: Instant::now(),
+                            cell: Arc::clone(&cell),
+                        },
+                    );
+                    cell
+                }
+            }
+        };
+        cell.get_or_try_init(|| async { compute.await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    fn version(block: i64, writes: u64) -> Option<Version> {
+        Some(Version {
+            tables: Arc::new(vec![TableVersion {
+                table: "engagement_hourly".into(),
+                block,
+                parts: 1,
+                rows: 1,
+            }]),
+            writes,
+        })
+    }
+
+    async fn get(
+        cache: &Cache<u8, u32>,
+        v: Option<Version>,
+        stale: Duration,
+        calls: &AtomicUsize,
+        value: u32,
+    ) -> u32 {
+        *cache
+            .get(1, v, stale, async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, ()>(value)
+            })
+            .await
+            .expect("computed")
+    }
+
+    #[tokio::test]
+    async fn one_computation_per_version_and_none_without_one() {
+        let cache = Cache::default();
+        let calls = AtomicUsize::new(0);
+        let z = Duration::ZERO;
+        assert_eq!(get(&cache, version(1, 0), z, &calls, 10).await, 10);
+        assert_eq!(get(&cache, version(1, 0), z, &calls, 11).await, 10);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // New data, or a write of this process: recomputed.
+        assert_eq!(get(&cache, version(2, 0), z, &calls, 12).await, 12);
+        assert_eq!(get(&cache, version(2, 1), z, &calls, 13).await, 13);
+        // Unknown version: always computed, never kept.
+        assert_eq!(get(&cache, None, z, &calls, 14).await, 14);
+        assert_eq!(get(&cache, version(2, 1), z, &calls, 15).await, 13);
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn a_stale_value_serves_only_within_its_allowance() {
+        let cache = Cache::default();
+        let calls = AtomicUsize::new(0);
+        get(&cache, version(1, 0), Duration::ZERO, &calls, 1).await;
+        let hour = Duration::from_secs(3600);
+        assert_eq!(get(&cache, version(2, 0), hour, &calls, 2).await, 1);
+        assert_eq!(
+            get(&cache, version(2, 0), Duration::ZERO, &calls, 3).await,
+            3
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn concurrent_requests_share_one_computation_and_errors_are_not_kept() {
+        let cache: Cache<u8, u32> = Cache::default();
+        let calls = AtomicUsize::new(0);
+        let slow = || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Ok::<_, ()>(7)
+        };
+        let (a, b) = tokio::join!(
+            cache.get(1, version(1, 0), Duration::ZERO, slow()),
+            cache.get(1, version(1, 0), Duration::ZERO, slow()),
+        );
+        assert_eq!((*a.expect("a"), *b.expect("b")), (7, 7));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let failed = cache
+            .get(2, version(1, 0), Duration::ZERO, async {
+                Err::<u32, _>("down")
+            })
+            .await;
+        assert!(failed.is_err());
+        let again = cache
+            .get(2, version(1, 0), Duration::ZERO, async { Ok::<_, &str>(9) })
+            .await;
+        assert_eq!(*again.expect("retried"), 9);
+    }
+}
