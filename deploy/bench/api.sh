@@ -3,7 +3,7 @@
 # 10 M events over 50 campaigns (loaded by load.sh), each campaign with
 # four targets set through the API: a release cmp-api under wrk (Debian's
 # package, installed here if missing), rotating over the 50 campaigns.
-# Prints wrk's figures; asserts nothing.
+# Prints wrk's figures, cold and warm (see run below); asserts nothing.
 # Usage: deploy/bench/api.sh [EVENTS=10000000] [SECONDS=30] [CONNECTIONS=4]
 set -euo pipefail
 [[ -d $HOME/.cargo/bin ]] && export PATH="$HOME/.cargo/bin:$PATH"
@@ -54,13 +54,26 @@ request = function()
 end
 LUA
 }
+wrk_pass() { # connections
+  wrk -t1 -c"$1" -d"${SECS}s" --timeout 60s --latency -s "$CMP_RUN_DIR/rotate.lua" \
+    -H "Authorization: Bearer $TOKEN" "$API" | grep -E '^ +(50|90|99)%|Requests/sec|requests in|Non-2xx|Socket errors'
+}
+# Each route three ways: one request computed alone; wrk over requests the
+# API has not computed at this data version (cold: each campaign's first);
+# wrk again once every campaign's answer is kept (warm: the data unchanged,
+# as between two INSERTs, or a whole day for a closed campaign).
 run() { # label path-template connections
   rotate "$2" > "$CMP_RUN_DIR/rotate.lua"
   echo
-  echo "== $1: $2 ($3 connections, ${SECS} s)"
-  curl -fsS -o /dev/null -w "one request alone: %{time_total} s\n" -H "Authorization: Bearer $TOKEN" "$API${2//\{c\}/camp-17}"
-  wrk -t1 -c"$3" -d"${SECS}s" --timeout 60s --latency -s "$CMP_RUN_DIR/rotate.lua" \
-    -H "Authorization: Bearer $TOKEN" "$API" | grep -E '^ +(50|90|99)%|Requests/sec|requests in|Non-2xx|Socket errors'
+  echo "== $1: $2 ($3 connections, ${SECS} s per pass)"
+  curl -fsS -o /dev/null -w "one request alone, computed: %{time_total} s\n" -H "Authorization: Bearer $TOKEN" "$API${2//\{c\}/camp-17}"
+  echo "-- cold (computed):"
+  wrk_pass "$3"
+  for i in $(seq 0 49); do
+    curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$API${2//\{c\}/camp-$i}"
+  done
+  echo "-- warm (kept at the current data version):"
+  wrk_pass "$3"
 }
 run "performance, totals and 4 targets" "/api/v1/campaigns/{c}/performance" "$CONNECTIONS"
 run "performance, by region and channel, daily series" "/api/v1/campaigns/{c}/performance?by=region,channel&granularity=day" "$CONNECTIONS"
