@@ -16,6 +16,8 @@
 # service answers (CMP_START_TIMEOUT seconds, default 60). Topics: CMP_PARTITIONS
 # (default 4) partitions each of CMP_TOPIC_ENGAGEMENT, CMP_TOPIC_UPTAKE, CMP_TOPIC_DLQ.
 # `stop` keeps the data; `stop --purge` deletes it. Install first: install.sh.
+# CMP_CH_ENV: extra NAME=VALUE words for clickhouse-server's environment (the
+# pipeline benchmark gives it a newer librdkafka through LD_LIBRARY_PATH).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -174,8 +176,9 @@ start_clickhouse() {
     sed -e "s#@CH_DIR@#$dir#g" -e "s#@HTTP_PORT@#$CMP_CH_HTTP_PORT#g" \
       -e "s#@TCP_PORT@#$CMP_CH_TCP_PORT#g" "$HERE/clickhouse/config.xml" >"$dir/config.xml"
     cp "$HERE/clickhouse/users.xml" "$dir/users.xml"
+    # shellcheck disable=SC2086 # CMP_CH_ENV is a list of words
     launch clickhouse "$dir" "$dir/log/stdout.log" \
-      clickhouse-server --config-file="$dir/config.xml"
+      env ${CMP_CH_ENV:-} clickhouse-server --config-file="$dir/config.xml"
   fi
   wait_until clickhouse "$dir/log/stdout.log $dir/log/clickhouse-server.err.log" ch_ok
   log "clickhouse ready: http://127.0.0.1:$CMP_CH_HTTP_PORT (tcp $CMP_CH_TCP_PORT)"

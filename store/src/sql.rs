@@ -44,3 +44,5 @@ pub const REPORT_UPTAKE: &str = include_str!("../sql/queries/report_uptake.sql")
 pub const REPORT_PROGRAM: &str = include_str!("../sql/queries/report_program.sql");
 pub const ATTAINMENT_HISTORY: &str = include_str!("../sql/queries/attainment_history.sql");
 pub const DATA_VERSION: &str = include_str!("../sql/queries/data_version.sql");
+pub const BENCH_VISIBLE_LEDGER: &str = include_str!("../sql/queries/bench_visible_ledger.sql");
+pub const BENCH_VISIBLE_ROLLUPS: &str = include_str!("../sql/queries/bench_visible_rollups.sql");

@@ -1,0 +1,3 @@
+-- params:
+-- Events in the ledger: the freshness probe's `ledger` visibility point.
+SELECT count() FROM events
