@@ -4,7 +4,8 @@
 -- Used only by deploy/bench/pipeline.sh, against ClickHouse 18.16 (the Kafka
 -- engine's DDL differs on current releases), one database per run.
 -- Placeholders filled by the script (not user input): @DB@, @BROKERS@,
--- @TOPIC_ENGAGEMENT@, @TOPIC_UPTAKE@, @GROUP@.
+-- @TOPIC_ENGAGEMENT@, @TOPIC_UPTAKE@, @GROUP@ (a consumer group per table: one
+-- group over two topics in two tables would rebalance them against each other).
 -- It does what the engine can do alone: parse JSON, skip unknown fields,
 -- default absent ones; no dedup, no DLQ, no pseudonymisation (reach counts
 -- the clear client_id), no refusal beyond rows JSONEachRow cannot parse.
@@ -24,7 +25,7 @@ CREATE TABLE @DB@.engagement_queue
     language String,
     client_id String
 )
-ENGINE = Kafka('@BROKERS@', '@TOPIC_ENGAGEMENT@', '@GROUP@', 'JSONEachRow', '\n');
+ENGINE = Kafka('@BROKERS@', '@TOPIC_ENGAGEMENT@', '@GROUP@_engagement', 'JSONEachRow', '\n');
 
 CREATE TABLE @DB@.uptake_queue
 (
@@ -39,7 +40,7 @@ CREATE TABLE @DB@.uptake_queue
     language String,
     client_id String
 )
-ENGINE = Kafka('@BROKERS@', '@TOPIC_UPTAKE@', '@GROUP@', 'JSONEachRow', '\n');
+ENGINE = Kafka('@BROKERS@', '@TOPIC_UPTAKE@', '@GROUP@_uptake', 'JSONEachRow', '\n');
 
 CREATE TABLE @DB@.engagement_hourly
 (

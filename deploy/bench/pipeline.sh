@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# The pipeline benchmark (BENCHMARKS.md): on this machine, broker and
+# ClickHouse co-located, RUNS runs of each of
+#   ceiling      `cmp-bench drain`: a bare rdkafka consumer reading the N
+#                messages and dropping them;
+#   ours         cmp-ingest until every one of the N messages is settled
+#                (stored and rolled up, a duplicate, or in the DLQ);
+#   alternative  ClickHouse's Kafka engine + materialized views into rollups
+#                of the same shape (kafka_engine.sql), on a second
+#                clickhouse-server (18.16 with a newer librdkafka);
+# the N messages produced in advance (the generator's realistic mix); then
+# the medians and ratios; then freshness: the generator at half our median
+# throughput for FRESH_SECONDS, p50/p99 from send to visible in the rollups
+# (`cmp-bench freshness`, median of RUNS runs).
+# Usage: deploy/bench/pipeline.sh [N=1000000] [RUNS=3] [FRESH_SECONDS=30]
+# Takes about 20 minutes with the defaults on 2 cores. Not run in CI.
+set -euo pipefail
+# rustup installs cargo here; a non-login shell (CI) may not have it on PATH.
+[[ -d $HOME/.cargo/bin ]] && export PATH="$HOME/.cargo/bin:$PATH"
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+N="${1:-1000000}" RUNS="${2:-3}" FRESH_SECS="${3:-30}"
+CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
+BIN="$CARGO_TARGET_DIR/release"
+TANSU="$CACHE/tansu-0.6.0/bin/tansu"
+METRICS=127.0.0.1:19464
+
+bash "$REPO/deploy/local/install.sh"
+cargo build --release --locked -p cmp-ingest -p cmp-aggregator -p cmp-loadgen -p cmp-bench
+
+# Debian's ClickHouse 18.16 links Debian's librdkafka 2.0.2, which cannot talk
+# to tansu; the one inside the confluent-kafka wheel can.
+RDKAFKA="$CACHE/bench-librdkafka"
+if [[ ! -e $RDKAFKA/librdkafka.so.1 ]]; then
+  mkdir -p "$RDKAFKA"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$RDKAFKA" confluent-kafka
+  python3 - "$RDKAFKA" <<'PY'
+import glob, os, sys, zipfile
+d = sys.argv[1]
+wheel = zipfile.ZipFile(sorted(glob.glob(os.path.join(d, "confluent_kafka-*.whl")))[-1])
+lib = next(n for n in wheel.namelist() if "/librdkafka" in n and ".so" in n)
+with open(os.path.join(d, "librdkafka.so.1"), "wb") as out:
+    out.write(wheel.read(lib))
+PY
+fi
+
+# Two run folders: ours (ClickHouse + tansu) and the alternative's ClickHouse.
+RUN="$(mktemp -d "${TMPDIR:-/tmp}/cmp-bench.XXXXXX")"
+unset CMP_CH_HTTP_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
+cleanup() {
+  [[ -n ${pid:-} ]] && kill -TERM "$pid" 2>/dev/null
+  CMP_RUN_DIR="$RUN/alt" bash "$REPO/deploy/local/services.sh" stop --purge clickhouse >/dev/null 2>&1
+  CMP_RUN_DIR="$RUN/ours" bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1
+  rm -rf "$RUN"
+}
+trap cleanup EXIT
+mkdir -p "$RUN/alt/clickhouse/config.d"
+# The Kafka engine's consumers start at the latest offset; this makes them
+# read the messages produced in advance, as the other two do.
+cat >"$RUN/alt/clickhouse/config.d/kafka.xml" <<'XML'
+<yandex><kafka><auto_offset_reset>earliest</auto_offset_reset></kafka></yandex>
+XML
+CMP_RUN_DIR="$RUN/alt" CMP_CH_ENV="LD_LIBRARY_PATH=$RDKAFKA" \
+  bash "$REPO/deploy/local/services.sh" start clickhouse
+ALT_TCP="$(sed -n "s/^export CMP_CH_TCP_PORT='\(.*\)'/\1/p" "$RUN/alt/env.sh")"
+unset CMP_CH_HTTP_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
+CMP_RUN_DIR="$RUN/ours" CMP_KAFKA_STORAGE=memory \
+  bash "$REPO/deploy/local/services.sh" start clickhouse kafka
+# shellcheck disable=SC1091
+source "$RUN/ours/env.sh"
+
+# Fresh topics, database and group named $1 for ours and the ceiling.
+setup() {
+  export CMP_TOPIC_ENGAGEMENT="$1.engagement" CMP_TOPIC_UPTAKE="$1.uptake" CMP_TOPIC_DLQ="$1.dlq"
+  export CMP_CLICKHOUSE_DATABASE="$1" CMP_KAFKA_GROUP="$1" CMP_DEMO=true CMP_METRICS_ADDR=$METRICS
+  topics "$CMP_TOPIC_ENGAGEMENT" "$CMP_TOPIC_UPTAKE" "$CMP_TOPIC_DLQ"
+  "$BIN/cmp-aggregator" migrate >/dev/null 2>&1
+}
+topics() {
+  local t
+  for t in "$@"; do "$TANSU" topic create --broker "tcp://$CMP_KAFKA_BROKERS" --partitions 4 "$t" >/dev/null; done
+}
+metric() { curl -fsS "http://$METRICS/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {print s + 0}'; }
+q() { curl -fsS "$CMP_CLICKHOUSE_URL/?database=$CMP_CLICKHOUSE_DATABASE" --data-binary "$1"; }
+aq() { clickhouse-client --port "$ALT_TCP" --multiquery "$@"; }
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v s="$2" -v e="$3" 'BEGIN {printf "%.0f", n / (e - s)}'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+ingest_up() { "$BIN/cmp-ingest" 2>>"$RUN/ingest.log" & pid=$!; }
+ingest_down() { kill -TERM "$pid"; wait "$pid" || true; pid=""; }
+
+ceil=() ours=() alt=()
+for run in $(seq 1 "$RUNS"); do
+  echo "== run $run of $RUNS: $N messages"
+  setup "bench_r$run"
+  # The alternative cannot skip a message JSONEachRow fails to parse (18.16
+  # has no kafka_skip_broken_messages): the first one stops it for good. It
+  # reads the same generator's output without invalid messages.
+  topics "bench_r$run.alt_engagement" "bench_r$run.alt_uptake"
+  "$BIN/cmp-loadgen" --count "$N" --seed "$run" 2>&1 | sed 's/^/  ours+ceiling: /'
+  "$BIN/cmp-loadgen" --count "$N" --seed "$run" --invalid 0 \
+    --topic-engagement "bench_r$run.alt_engagement" --topic-uptake "bench_r$run.alt_uptake" 2>&1 |
+    sed 's/^/  alternative: /'
+
+  start=$(now)
+  CMP_KAFKA_GROUP="bench_r$run.ceiling" "$BIN/cmp-bench" drain "$N" | sed 's/^/  /'
+  ceil+=("$(rate "$N" "$start" "$(now)")")
+
+  start=$(now)
+  ingest_up
+  until [[ $(metric cmp_ingest_messages_read_total 2>/dev/null || echo 0) -ge $N ]]; do sleep 0.1; done
+  end=$(now)
+  rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  dups=$(metric cmp_ingest_duplicates_total) refused=$(metric cmp_ingest_refused_total)
+  ingest_down
+  ours+=("$(rate "$N" "$start" "$end")")
+  stored=$(q "SELECT count() FROM events") rolled=$(q "$(cat "$REPO/store/sql/queries/bench_visible_rollups.sql")")
+  printf '  ours: %s msg/s; stored %s, rolled up %s, duplicates %s, refused %s; peak RSS %d MiB\n' \
+    "${ours[-1]}" "$stored" "$rolled" "$dups" "$refused" $((rss_kib / 1024))
+
+  db="alt_r$run"
+  start=$(now)
+  sed -e "s/@DB@/$db/g" -e "s/@BROKERS@/$CMP_KAFKA_BROKERS/g" -e "s/@GROUP@/$db/g" \
+    -e "s/@TOPIC_ENGAGEMENT@/bench_r$run.alt_engagement/g" -e "s/@TOPIC_UPTAKE@/bench_r$run.alt_uptake/g" \
+    "$HERE/kafka_engine.sql" | aq
+  counted=0
+  until [[ $counted -ge $N ]]; do
+    sleep 0.1
+    counted=$(aq -q "SELECT toUInt64((SELECT countMerge(events) FROM $db.engagement_hourly) + (SELECT countMerge(events) FROM $db.uptake_hourly))")
+  done
+  end=$(now)
+  sleep 2 # anything counted twice shows now
+  counted=$(aq -q "SELECT toUInt64((SELECT countMerge(events) FROM $db.engagement_hourly) + (SELECT countMerge(events) FROM $db.uptake_hourly))")
+  aq -q "DROP DATABASE $db"
+  alt+=("$(rate "$N" "$start" "$end")")
+  printf '  alternative: %s msg/s; rolled up %s (re-deliveries counted again: no dedup)\n' "${alt[-1]}" "$counted"
+  printf '  ceiling: %s msg/s\n' "${ceil[-1]}"
+done
+
+c=$(median "${ceil[@]}") o=$(median "${ours[@]}") a=$(median "${alt[@]}")
+echo "== throughput, median of $RUNS runs of $N messages (msg/s)"
+printf '  %-12s %8s   runs: %s\n' ceiling "$c" "${ceil[*]}" ours "$o" "${ours[*]}" alternative "$a" "${alt[*]}"
+awk -v c="$c" -v o="$o" -v a="$a" 'BEGIN {
+  printf "  ours/ceiling     %.2f   (goal >= 0.8)\n  ours/alternative %.2f   (goal >= 2)\n", o / c, o / a }'
+
+fresh_rate=$((${o%.*} / 2))
+p50=() p99=()
+for run in $(seq 1 "$RUNS"); do
+  setup "bench_f$run"
+  ingest_up
+  sleep 3
+  line=$(CMP_KAFKA_GROUP="unused" "$BIN/cmp-bench" freshness --rate "$fresh_rate" --seconds "$FRESH_SECS" --seed "$((100 + run))" --point rollups)
+  echo "  $line"
+  p50+=("$(sed -n 's/.*p50 \([0-9.]*\) s.*/\1/p' <<<"$line")")
+  p99+=("$(sed -n 's/.*p99 \([0-9.]*\) s.*/\1/p' <<<"$line")")
+  curl -fsS "http://$METRICS/metrics" | awk '
+    /^cmp_ingest_freshness_seconds_bucket/ {
+      match($0, /le="[^"]+"/); le = substr($0, RSTART + 4, RLENGTH - 5); c[le] += $2; order[++n] = le
+    }
+    END {
+      total = c["+Inf"]
+      for (i = 1; i <= n; i++) if (!(order[i] in seen)) { seen[order[i]] = 1; u[++m] = order[i] }
+      for (q = 1; q <= 2; q++) {
+        want = (q == 1 ? 0.5 : 0.99) * total
+        for (i = 1; i <= m; i++) if (c[u[i]] >= want) { printf "  ingest histogram (Kafka timestamp -> stored): p%s <= %s s\n", (q == 1 ? "50" : "99"), u[i]; break }
+      }
+    }'
+  ingest_down
+done
+echo "== freshness at $fresh_rate msg/s (half our median), send -> visible in the rollups, median of $RUNS runs"
+printf '  p50 %s s, p99 %s s   (goal p99 <= 2 s)\n' "$(median "${p50[@]}")" "$(median "${p99[@]}")"
