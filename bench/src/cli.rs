@@ -6,10 +6,10 @@ use crate::visibility::Point;
 
 pub const USAGE: &str = "\
 USAGE:
-  cmp-bench drain N
-      read N messages of the engagement and uptake topics with a bare
-      consumer (group CMP_KAFKA_GROUP, from the earliest offset), drop them,
-      print the time
+  cmp-bench drain N [CONSUMERS=1]
+      read N messages of the engagement and uptake topics with bare
+      consumers (group CMP_KAFKA_GROUP, from the earliest offset), drop
+      them, print the time
   cmp-bench freshness --rate R --seconds S [--point rollups|ledger] [--seed N]
       produce generated contract traffic at R msg/s for S s, poll the
       visibility point every 50 ms, print p50/p99/max from send to visible
@@ -22,7 +22,7 @@ CMP_TOPIC_*, CMP_CLICKHOUSE_URL, CMP_CLICKHOUSE_DATABASE, ...).
 #[derive(Debug, PartialEq)]
 pub enum Command {
     /// The ceiling consumer.
-    Drain { messages: u64 },
+    Drain { messages: u64, consumers: u32 },
     /// The freshness probe.
     Freshness(FreshnessOptions),
 }
@@ -46,8 +46,19 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     match args.next().as_deref() {
         Some("drain") => {
             let messages = number(args.next(), "drain N")?;
+            let consumers = match args.next() {
+                None => 1,
+                some => number(some, "drain N CONSUMERS").and_then(|c: u32| {
+                    (c > 0)
+                        .then_some(c)
+                        .ok_or("CONSUMERS must be at least 1".into())
+                })?,
+            };
             match args.next() {
-                None => Ok(Command::Drain { messages }),
+                None => Ok(Command::Drain {
+                    messages,
+                    consumers,
+                }),
                 Some(extra) => Err(format!("unexpected argument {extra}")),
             }
         }
@@ -107,7 +118,17 @@ mod tests {
     fn parses_both_commands() {
         assert_eq!(
             parse(args("drain 1000")),
-            Ok(Command::Drain { messages: 1000 })
+            Ok(Command::Drain {
+                messages: 1000,
+                consumers: 1
+            })
+        );
+        assert_eq!(
+            parse(args("drain 10 2")),
+            Ok(Command::Drain {
+                messages: 10,
+                consumers: 2
+            })
         );
         assert_eq!(
             parse(args("freshness --rate 500 --seconds 2.5 --point ledger")),
@@ -123,7 +144,8 @@ mod tests {
     #[test]
     fn refuses_bad_usage() {
         assert!(parse(args("drain")).is_err());
-        assert!(parse(args("drain 5 6")).is_err());
+        assert!(parse(args("drain 5 0")).is_err());
+        assert!(parse(args("drain 5 6 7")).is_err());
         assert!(parse(args("freshness --seconds 3")).is_err());
         assert!(parse(args("freshness --rate 0 --seconds 3")).is_err());
         assert!(parse(args("freshness --rate 1 --seconds 3 --point api")).is_err());

@@ -1,22 +1,54 @@
-//! The ceiling: a bare rdkafka consumer with cmp-ingest's fetch settings
-//! that reads N messages of the two event topics and drops them. What it
-//! costs is the broker's and librdkafka's share of any pipeline on this
-//! machine; nothing that reads the same messages can be faster.
+//! The ceiling: bare rdkafka consumers with cmp-ingest's fetch settings
+//! that read N messages of the two event topics and drop them. What they
+//! cost is the broker's and librdkafka's share of any pipeline on this
+//! machine; nothing that reads the same messages over as many connections
+//! can be faster. `consumers` > 1 runs that many in one group, one thread
+//! each (the broker serves each connection's fetches in turn, so more
+//! connections can read faster).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use cmp_config::Settings;
-use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::ClientConfig;
 
 /// Gives up when no message arrived for this long (fewer than N on the broker).
 const IDLE_LIMIT: Duration = Duration::from_secs(30);
 
-/// Reads `messages` messages, then prints the time since the consumer was
-/// created (group join included, as for cmp-ingest).
-pub fn run(settings: &Settings, messages: u64) -> anyhow::Result<()> {
+/// Reads `messages` messages with `consumers` consumers, then prints the
+/// time since they were created (group join included, as for cmp-ingest).
+pub fn run(settings: &Settings, messages: u64, consumers: u32) -> anyhow::Result<()> {
     let start = Instant::now();
+    let read = AtomicU64::new(0);
+    let bytes = AtomicU64::new(0);
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..consumers)
+            .map(|_| scope.spawn(|| drain(settings, messages, &read, &bytes)))
+            .collect();
+        threads.into_iter().try_for_each(|t| {
+            t.join()
+                .map_err(|_| anyhow::anyhow!("a consumer thread panicked"))?
+        })
+    })?;
+    let secs = start.elapsed().as_secs_f64();
+    let read = read.load(Ordering::Relaxed);
+    println!(
+        "drain: {read} messages ({:.0} MiB) with {consumers} consumer(s) in {secs:.2} s = {:.0} msg/s (group join included)",
+        bytes.load(Ordering::Relaxed) as f64 / 1_048_576.0,
+        read as f64 / secs
+    );
+    Ok(())
+}
+
+/// One consumer: reads until the consumers together have `messages`.
+fn drain(
+    settings: &Settings,
+    messages: u64,
+    read: &AtomicU64,
+    bytes: &AtomicU64,
+) -> anyhow::Result<()> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", &settings.kafka_brokers)
         .set("group.id", &settings.kafka_group)
@@ -28,27 +60,22 @@ pub fn run(settings: &Settings, messages: u64) -> anyhow::Result<()> {
         .create()
         .context("cannot create the consumer")?;
     consumer.subscribe(&[&settings.topics.engagement, &settings.topics.uptake])?;
-    let (mut read, mut bytes, mut last) = (0u64, 0u64, Instant::now());
-    while read < messages {
+    let mut last = Instant::now();
+    while read.load(Ordering::Relaxed) < messages {
         match consumer.poll(Duration::from_millis(100)) {
             Some(Ok(message)) => {
-                read += 1;
-                bytes += message.payload_len() as u64;
+                read.fetch_add(1, Ordering::Relaxed);
+                bytes.fetch_add(message.payload_len() as u64, Ordering::Relaxed);
                 last = Instant::now();
             }
             // the broker's transient complaints: report and go on
             Some(Err(e)) => eprintln!("drain: {e}"),
-            None if last.elapsed() > IDLE_LIMIT => {
-                anyhow::bail!("only {read} of {messages} messages after {IDLE_LIMIT:?} idle")
-            }
+            None if last.elapsed() > IDLE_LIMIT => anyhow::bail!(
+                "only {} of {messages} messages after {IDLE_LIMIT:?} idle",
+                read.load(Ordering::Relaxed)
+            ),
             None => {}
         }
     }
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "drain: {read} messages ({:.0} MiB) in {secs:.2} s = {:.0} msg/s (group join included)",
-        bytes as f64 / 1_048_576.0,
-        read as f64 / secs
-    );
     Ok(())
 }

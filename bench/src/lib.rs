@@ -17,7 +17,10 @@ use cmp_config::Settings;
 pub fn run(command: cli::Command) -> anyhow::Result<()> {
     let settings = Settings::load()?;
     match command {
-        cli::Command::Drain { messages } => drain::run(&settings, messages),
+        cli::Command::Drain {
+            messages,
+            consumers,
+        } => drain::run(&settings, messages, consumers),
         cli::Command::Freshness(options) => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(1)

@@ -12,7 +12,7 @@
 # the medians and ratios; then freshness: the generator at half our median
 # throughput for FRESH_SECONDS, p50/p99 from send to visible in the rollups
 # (`cmp-bench freshness`, median of RUNS runs).
-# Usage: deploy/bench/pipeline.sh [N=1000000] [RUNS=3] [FRESH_SECONDS=30]
+# Usage: deploy/bench/pipeline.sh [N=1000000] [RUNS=3] [FRESH_SECONDS=30 (0: skip)]
 # Takes about 20 minutes with the defaults on 2 cores. Not run in CI.
 set -euo pipefail
 # rustup installs cargo here; a non-login shell (CI) may not have it on PATH.
@@ -25,7 +25,6 @@ CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
 BIN="$CARGO_TARGET_DIR/release"
 TANSU="$CACHE/tansu-0.6.0/bin/tansu"
-METRICS=127.0.0.1:19464
 
 bash "$REPO/deploy/local/install.sh"
 cargo build --release --locked -p cmp-ingest -p cmp-aggregator -p cmp-loadgen -p cmp-bench
@@ -56,6 +55,7 @@ cleanup() {
   rm -rf "$RUN"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 mkdir -p "$RUN/alt/clickhouse/config.d"
 # The Kafka engine's consumers start at the latest offset; this makes them
 # read the messages produced in advance, as the other two do.
@@ -70,6 +70,8 @@ CMP_RUN_DIR="$RUN/ours" CMP_KAFKA_STORAGE=memory \
   bash "$REPO/deploy/local/services.sh" start clickhouse kafka
 # shellcheck disable=SC1091
 source "$RUN/ours/env.sh"
+METRICS="127.0.0.1:$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+SVC_PIDS=("$(cat "$RUN/ours/kafka.pid")" "$(cat "$RUN/ours/clickhouse.pid")" "$(cat "$RUN/alt/clickhouse.pid")")
 
 # Fresh topics, database and group named $1 for ours and the ceiling.
 setup() {
@@ -82,16 +84,26 @@ topics() {
   local t
   for t in "$@"; do "$TANSU" topic create --broker "tcp://$CMP_KAFKA_BROKERS" --partitions 4 "$t" >/dev/null; done
 }
-metric() { curl -fsS "http://$METRICS/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {print s + 0}'; }
+metric() { curl -fsS "http://$METRICS/metrics" 2>/dev/null | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {print s + 0}'; }
 q() { curl -fsS "$CMP_CLICKHOUSE_URL/?database=$CMP_CLICKHOUSE_DATABASE" --data-binary "$1"; }
 aq() { clickhouse-client --port "$ALT_TCP" --multiquery "$@"; }
 now() { date +%s.%N; }
+# CPU seconds (user + system) used so far by process $1 and its threads.
+cpu() { awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) / t}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# The CPU seconds of the broker and both ClickHouse servers since the last call
+# (and of process $1 if given), as one line.
+cpu_mark() { CPU0=("$(cpu "${SVC_PIDS[0]}")" "$(cpu "${SVC_PIDS[1]}")" "$(cpu "${SVC_PIDS[2]}")"); }
+cpu_since() {
+  awk -v b="$(cpu "${SVC_PIDS[0]}")" -v c="$(cpu "${SVC_PIDS[1]}")" -v a="$(cpu "${SVC_PIDS[2]}")" \
+    -v b0="${CPU0[0]}" -v c0="${CPU0[1]}" -v a0="${CPU0[2]}" -v s="$1" -v e="$2" \
+    'BEGIN {printf "CPU s over %.1f s wall: broker %.1f, clickhouse %.1f, alt. clickhouse %.1f", e - s, b - b0, c - c0, a - a0}'
+}
 rate() { awk -v n="$1" -v s="$2" -v e="$3" 'BEGIN {printf "%.0f", n / (e - s)}'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 ingest_up() { "$BIN/cmp-ingest" 2>>"$RUN/ingest.log" & pid=$!; }
 ingest_down() { kill -TERM "$pid"; wait "$pid" || true; pid=""; }
 
-ceil=() ours=() alt=()
+ceil=() ceil2=() ours=() alt=()
 for run in $(seq 1 "$RUNS"); do
   echo "== run $run of $RUNS: $N messages"
   setup "bench_r$run"
@@ -104,24 +116,35 @@ for run in $(seq 1 "$RUNS"); do
     --topic-engagement "bench_r$run.alt_engagement" --topic-uptake "bench_r$run.alt_uptake" 2>&1 |
     sed 's/^/  alternative: /'
 
-  start=$(now)
-  CMP_KAFKA_GROUP="bench_r$run.ceiling" "$BIN/cmp-bench" drain "$N" | sed 's/^/  /'
-  ceil+=("$(rate "$N" "$start" "$(now)")")
+  for k in 1 2; do
+    cpu_mark; start=$(now)
+    CMP_KAFKA_GROUP="bench_r$run.ceiling$k" /usr/bin/time -f "%U %S" -o "$RUN/time" \
+      "$BIN/cmp-bench" drain "$N" "$k" | sed 's/^/  /'
+    end=$(now)
+    printf '  ceiling, %d consumer(s): %s msg/s; %s, drain %.1f\n' "$k" "$(rate "$N" "$start" "$end")" \
+      "$(cpu_since "$start" "$end")" "$(awk '{print $1 + $2}' "$RUN/time")"
+    if [[ $k == 1 ]]; then ceil+=("$(rate "$N" "$start" "$end")"); else ceil2+=("$(rate "$N" "$start" "$end")"); fi
+  done
 
-  start=$(now)
+  cpu_mark; start=$(now)
   ingest_up
-  until [[ $(metric cmp_ingest_messages_read_total 2>/dev/null || echo 0) -ge $N ]]; do sleep 0.1; done
+  until [[ $(metric cmp_ingest_messages_read_total 2>/dev/null) -ge $N ]]; do
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$RUN/ingest.log"; exit 1; }
+    sleep 0.1
+  done
   end=$(now)
   rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   dups=$(metric cmp_ingest_duplicates_total) refused=$(metric cmp_ingest_refused_total)
+  ingest_cpu=$(cpu "$pid") used=$(cpu_since "$start" "$end")
   ingest_down
   ours+=("$(rate "$N" "$start" "$end")")
   stored=$(q "SELECT count() FROM events") rolled=$(q "$(cat "$REPO/store/sql/queries/bench_visible_rollups.sql")")
   printf '  ours: %s msg/s; stored %s, rolled up %s, duplicates %s, refused %s; peak RSS %d MiB\n' \
     "${ours[-1]}" "$stored" "$rolled" "$dups" "$refused" $((rss_kib / 1024))
+  printf '  ours: %s, cmp-ingest %.1f\n' "$used" "$ingest_cpu"
 
   db="alt_r$run"
-  start=$(now)
+  cpu_mark; start=$(now)
   sed -e "s/@DB@/$db/g" -e "s/@BROKERS@/$CMP_KAFKA_BROKERS/g" -e "s/@GROUP@/$db/g" \
     -e "s/@TOPIC_ENGAGEMENT@/bench_r$run.alt_engagement/g" -e "s/@TOPIC_UPTAKE@/bench_r$run.alt_uptake/g" \
     "$HERE/kafka_engine.sql" | aq
@@ -131,20 +154,25 @@ for run in $(seq 1 "$RUNS"); do
     counted=$(aq -q "SELECT toUInt64((SELECT countMerge(events) FROM $db.engagement_hourly) + (SELECT countMerge(events) FROM $db.uptake_hourly))")
   done
   end=$(now)
+  used=$(cpu_since "$start" "$end")
   sleep 2 # anything counted twice shows now
   counted=$(aq -q "SELECT toUInt64((SELECT countMerge(events) FROM $db.engagement_hourly) + (SELECT countMerge(events) FROM $db.uptake_hourly))")
   aq -q "DROP DATABASE $db"
   alt+=("$(rate "$N" "$start" "$end")")
-  printf '  alternative: %s msg/s; rolled up %s (re-deliveries counted again: no dedup)\n' "${alt[-1]}" "$counted"
-  printf '  ceiling: %s msg/s\n' "${ceil[-1]}"
+  printf '  alternative: %s msg/s; rolled up %s (re-deliveries counted again: no dedup); %s\n' \
+    "${alt[-1]}" "$counted" "$used"
 done
 
-c=$(median "${ceil[@]}") o=$(median "${ours[@]}") a=$(median "${alt[@]}")
+c=$(median "${ceil[@]}") c2=$(median "${ceil2[@]}") o=$(median "${ours[@]}") a=$(median "${alt[@]}")
 echo "== throughput, median of $RUNS runs of $N messages (msg/s)"
-printf '  %-12s %8s   runs: %s\n' ceiling "$c" "${ceil[*]}" ours "$o" "${ours[*]}" alternative "$a" "${alt[*]}"
-awk -v c="$c" -v o="$o" -v a="$a" 'BEGIN {
-  printf "  ours/ceiling     %.2f   (goal >= 0.8)\n  ours/alternative %.2f   (goal >= 2)\n", o / c, o / a }'
+printf '  %-22s %8s   runs: %s\n' "ceiling (1 consumer)" "$c" "${ceil[*]}" "ceiling (2 consumers)" "$c2" "${ceil2[*]}" \
+  ours "$o" "${ours[*]}" alternative "$a" "${alt[*]}"
+awk -v c="$c" -v c2="$c2" -v o="$o" -v a="$a" 'BEGIN {
+  printf "  ours/ceiling (1 consumer, as ours)          %.2f   (goal >= 0.8)\n", o / c
+  printf "  ours/ceiling (2 consumers, as the Kafka engine) %.2f\n", o / c2
+  printf "  ours/alternative                            %.2f   (goal >= 2)\n", o / a }'
 
+[[ $FRESH_SECS == 0 ]] && exit 0
 fresh_rate=$((${o%.*} / 2))
 p50=() p99=()
 for run in $(seq 1 "$RUNS"); do
