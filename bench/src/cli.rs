@@ -6,10 +6,10 @@ use crate::visibility::Point;
 
 pub const USAGE: &str = "\
 USAGE:
-  cmp-bench drain N [CONSUMERS=1]
+  cmp-bench drain N [CONSUMERS=1 [FETCH_WAIT_MS]]
       read N messages of the engagement and uptake topics with bare
       consumers (group CMP_KAFKA_GROUP, from the earliest offset), drop
-      them, print the time
+      them, print the time; FETCH_WAIT_MS sets fetch.wait.max.ms
   cmp-bench freshness --rate R --seconds S [--point rollups|ledger] [--seed N]
       produce generated contract traffic at R msg/s for S s, poll the
       visibility point every 50 ms, print p50/p99/max from send to visible
@@ -22,7 +22,11 @@ CMP_TOPIC_*, CMP_CLICKHOUSE_URL, CMP_CLICKHOUSE_DATABASE, ...).
 #[derive(Debug, PartialEq)]
 pub enum Command {
     /// The ceiling consumer.
-    Drain { messages: u64, consumers: u32 },
+    Drain {
+        messages: u64,
+        consumers: u32,
+        fetch_wait_ms: Option<u32>,
+    },
     /// The freshness probe.
     Freshness(FreshnessOptions),
 }
@@ -54,10 +58,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                         .ok_or("CONSUMERS must be at least 1".into())
                 })?,
             };
+            let fetch_wait_ms = match args.next() {
+                None => None,
+                some => Some(number(some, "drain N CONSUMERS FETCH_WAIT_MS")?),
+            };
             match args.next() {
                 None => Ok(Command::Drain {
                     messages,
                     consumers,
+                    fetch_wait_ms,
                 }),
                 Some(extra) => Err(format!("unexpected argument {extra}")),
             }
@@ -120,14 +129,16 @@ mod tests {
             parse(args("drain 1000")),
             Ok(Command::Drain {
                 messages: 1000,
-                consumers: 1
+                consumers: 1,
+                fetch_wait_ms: None,
             })
         );
         assert_eq!(
-            parse(args("drain 10 2")),
+            parse(args("drain 10 2 10")),
             Ok(Command::Drain {
                 messages: 10,
-                consumers: 2
+                consumers: 2,
+                fetch_wait_ms: Some(10),
             })
         );
         assert_eq!(
@@ -145,7 +156,8 @@ mod tests {
     fn refuses_bad_usage() {
         assert!(parse(args("drain")).is_err());
         assert!(parse(args("drain 5 0")).is_err());
-        assert!(parse(args("drain 5 6 7")).is_err());
+        assert!(parse(args("drain 5 1 x")).is_err());
+        assert!(parse(args("drain 5 6 7 8")).is_err());
         assert!(parse(args("freshness --seconds 3")).is_err());
         assert!(parse(args("freshness --rate 0 --seconds 3")).is_err());
         assert!(parse(args("freshness --rate 1 --seconds 3 --point api")).is_err());

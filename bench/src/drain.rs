@@ -2,30 +2,37 @@
 //! that read N messages of the two event topics and drop them. What they
 //! cost is the broker's and librdkafka's share of any pipeline on this
 //! machine; nothing that reads the same messages over as many connections
-//! can be faster. `consumers` > 1 runs that many in one group, one thread
-//! each (the broker serves each connection's fetches in turn, so more
-//! connections can read faster).
+//! with the same fetch settings can be faster. `consumers` > 1 runs that
+//! many in one group, one thread each. `fetch_wait_ms` sets
+//! `fetch.wait.max.ms` (librdkafka's default, as in cmp-ingest, is 500):
+//! tansu 0.6 holds every fetch that long even when it has data, which
+//! caps what one connection reads (BENCHMARKS.md).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use cmp_config::Settings;
-use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, Consumer};
 
 /// Gives up when no message arrived for this long (fewer than N on the broker).
 const IDLE_LIMIT: Duration = Duration::from_secs(30);
 
 /// Reads `messages` messages with `consumers` consumers, then prints the
 /// time since they were created (group join included, as for cmp-ingest).
-pub fn run(settings: &Settings, messages: u64, consumers: u32) -> anyhow::Result<()> {
+pub fn run(
+    settings: &Settings,
+    messages: u64,
+    consumers: u32,
+    fetch_wait_ms: Option<u32>,
+) -> anyhow::Result<()> {
     let start = Instant::now();
     let read = AtomicU64::new(0);
     let bytes = AtomicU64::new(0);
     std::thread::scope(|scope| {
         let threads: Vec<_> = (0..consumers)
-            .map(|_| scope.spawn(|| drain(settings, messages, &read, &bytes)))
+            .map(|_| scope.spawn(|| drain(settings, messages, fetch_wait_ms, &read, &bytes)))
             .collect();
         threads.into_iter().try_for_each(|t| {
             t.join()
@@ -35,8 +42,9 @@ pub fn run(settings: &Settings, messages: u64, consumers: u32) -> anyhow::Result
     let secs = start.elapsed().as_secs_f64();
     let read = read.load(Ordering::Relaxed);
     println!(
-        "drain: {read} messages ({:.0} MiB) with {consumers} consumer(s) in {secs:.2} s = {:.0} msg/s (group join included)",
+        "drain: {read} messages ({:.0} MiB) with {consumers} consumer(s), fetch.wait.max.ms {} in {secs:.2} s = {:.0} msg/s (group join included)",
         bytes.load(Ordering::Relaxed) as f64 / 1_048_576.0,
+        fetch_wait_ms.map_or("default".to_owned(), |ms| ms.to_string()),
         read as f64 / secs
     );
     Ok(())
@@ -46,10 +54,15 @@ pub fn run(settings: &Settings, messages: u64, consumers: u32) -> anyhow::Result
 fn drain(
     settings: &Settings,
     messages: u64,
+    fetch_wait_ms: Option<u32>,
     read: &AtomicU64,
     bytes: &AtomicU64,
 ) -> anyhow::Result<()> {
-    let consumer: BaseConsumer = ClientConfig::new()
+    let mut config = ClientConfig::new();
+    if let Some(ms) = fetch_wait_ms {
+        config.set("fetch.wait.max.ms", ms.to_string());
+    }
+    let consumer: BaseConsumer = config
         .set("bootstrap.servers", &settings.kafka_brokers)
         .set("group.id", &settings.kafka_group)
         .set("enable.auto.commit", "false")

@@ -20,7 +20,8 @@ pub fn run(command: cli::Command) -> anyhow::Result<()> {
         cli::Command::Drain {
             messages,
             consumers,
-        } => drain::run(&settings, messages, consumers),
+            fetch_wait_ms,
+        } => drain::run(&settings, messages, consumers, fetch_wait_ms),
         cli::Command::Freshness(options) => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(1)

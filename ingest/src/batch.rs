@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use cmp_model::{Body, Event, Refusal};
-use cmp_store::{EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
+use cmp_store::{Code, EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
 
 use crate::dedup::{self, DedupIndex, Verdict};
 use crate::dlq::Refused;
@@ -150,16 +150,16 @@ pub fn to_row(
         event_ms: ms,
         event_id: e.event_id,
         campaign_id: String::new(),
-        channel: String::new(),
-        action: String::new(),
+        channel: Code::Borrowed(""),
+        action: Code::Borrowed(""),
         count: 0,
         cost_cents: 0,
         program: String::new(),
-        service_channel: String::new(),
-        stage: String::new(),
+        service_channel: Code::Borrowed(""),
+        stage: Code::Borrowed(""),
         segment: e.segment,
-        region: e.region.as_str().to_owned(),
-        language: e.language.as_str().to_owned(),
+        region: Code::Borrowed(e.region.as_str()),
+        language: Code::Borrowed(e.language.as_str()),
         client_hash: e
             .client_id
             .as_deref()
@@ -170,8 +170,8 @@ pub fn to_row(
     match e.body {
         Body::Engagement(g) => {
             row.campaign_id = g.campaign_id;
-            row.channel = g.channel.as_str().to_owned();
-            row.action = g.action.as_str().to_owned();
+            row.channel = Code::Borrowed(g.channel.as_str());
+            row.action = Code::Borrowed(g.action.as_str());
             row.count = g.count;
             row.cost_cents = g.cost_cents;
         }
@@ -179,8 +179,8 @@ pub fn to_row(
             row.kind = KIND_UPTAKE;
             row.campaign_id = u.campaign_id.unwrap_or_default();
             row.program = u.program;
-            row.service_channel = u.service_channel.as_str().to_owned();
-            row.stage = u.stage.as_str().to_owned();
+            row.service_channel = Code::Borrowed(u.service_channel.as_str());
+            row.stage = Code::Borrowed(u.stage.as_str());
             row.count = 1;
         }
     }

@@ -98,10 +98,16 @@ impl DedupIndex {
         if h - 24 < self.floor {
             return Verdict::Unsure;
         }
-        let has = |hour: i64| self.hours.get(&hour).is_some_and(|s| s.contains(&key));
-        if (h - 23..=h + 23).any(has) {
+        // One walk over the hours held in the window (usually a few around
+        // now), not 47 map lookups: this runs for every event, twice.
+        if self
+            .hours
+            .range(h - 23..=h + 23)
+            .any(|(_, s)| s.contains(&key))
+        {
             return Verdict::Duplicate;
         }
+        let has = |hour: i64| self.hours.get(&hour).is_some_and(|s| s.contains(&key));
         if has(h - 24) || has(h + 24) {
             return Verdict::Unsure;
         }

@@ -1,6 +1,13 @@
 //! The row type of the `events` ledger (migration 0002), field for field.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
+
+/// A column whose values come from a fixed vocabulary: borrowed from the
+/// vocabulary's `&'static str` when ingest builds a row (no allocation per
+/// row and field), owned when a row is read back.
+pub type Code = Cow<'static, str>;
 
 /// `kind` of an engagement event (the table's `Enum8` value).
 pub const KIND_ENGAGEMENT: i8 = 1;
@@ -22,16 +29,16 @@ pub struct EventRow {
     /// Event time in milliseconds since the epoch: the exact 24-hour dedup rule.
     pub event_ms: i64,
     pub campaign_id: String,
-    pub channel: String,
-    pub action: String,
+    pub channel: Code,
+    pub action: Code,
     pub count: u32,
     pub cost_cents: u64,
     pub program: String,
-    pub service_channel: String,
-    pub stage: String,
+    pub service_channel: Code,
+    pub stage: Code,
     pub segment: String,
-    pub region: String,
-    pub language: String,
+    pub region: Code,
+    pub language: Code,
     /// Lower-case hex HMAC-SHA-256 of `client_id`; empty when the event had none.
     pub client_hash: String,
     /// When ingest stored the row (seconds, UTC).

@@ -17,7 +17,7 @@ mod version;
 pub use attainment::{AttainmentQuery, AttainmentRecord, attainment_history};
 pub use client::{Store, ping};
 pub use error::StoreError;
-pub use events::{EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
+pub use events::{Code, EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
 pub use migrate::{MIGRATIONS, Migration, check_schema, migrate, wait_for_schema};
 pub use registry::{
     Campaign, TargetSetVersion, campaign, campaigns, put_campaign, put_targets, target_history,
