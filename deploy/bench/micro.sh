@@ -24,9 +24,9 @@ def ns(group, name):
 d, v, i = (ns("decode", n) for n in ("decode_validate", "serde_json_value", "serde_json_ignored"))
 per = 10_000  # messages per iteration (benches/decode.rs)
 print(f"decode+validate {d / per:.0f} ns/msg; serde_json Value {v / per:.0f} ns/msg; IgnoredAny {i / per:.0f} ns/msg")
-print(f"decode+validate / serde_json::from_slice::<Value>      {v / d:.2} (goal >= 0.5)")
-print(f"decode+validate / serde_json::from_slice::<IgnoredAny> {i / d:.2}")
+print(f"decode+validate / serde_json::from_slice::<Value>      {v / d:.2f} (goal >= 0.5)")
+print(f"decode+validate / serde_json::from_slice::<IgnoredAny> {i / d:.2f}")
 for n in ("key", "check_new", "check_repeat", "insert"):
-    print(f"dedup {n}: {ns('dedup', n) / 10_000:.1} ns/event")
+    print(f"dedup {n}: {ns('dedup', n) / 10_000:.1f} ns/event")
 PY
 "$CARGO_TARGET_DIR/release/examples/dedup_memory" 1000000
