@@ -261,15 +261,11 @@ fn event(kind: i8, n: u64, event_time: u32, campaign: &str) -> EventRow {
         event_time,
         event_ms: i64::from(event_time) * 1000,
         campaign_id: campaign.into(),
-        channel: if engagement {
-            "web".into()
-        } else {
-            String::new()
-        },
+        channel: if engagement { "web".into() } else { "".into() },
         action: if engagement {
             "click".into()
         } else {
-            String::new()
+            "".into()
         },
         count: 1,
         cost_cents: if engagement { 250 } else { 0 },
@@ -279,12 +275,12 @@ fn event(kind: i8, n: u64, event_time: u32, campaign: &str) -> EventRow {
             "oas".into()
         },
         service_channel: if engagement {
-            String::new()
+            "".into()
         } else {
             "online".into()
         },
         stage: if engagement {
-            String::new()
+            "".into()
         } else {
             "completed".into()
         },

@@ -131,15 +131,11 @@ fn row(i: u64, kind: i8, campaign: &str, segment: &str) -> EventRow {
         event_time: at,
         event_ms: i64::from(at) * 1000,
         campaign_id: campaign.into(),
-        channel: if engagement {
-            "web".into()
-        } else {
-            String::new()
-        },
+        channel: if engagement { "web".into() } else { "".into() },
         action: if engagement {
             "click".into()
         } else {
-            String::new()
+            "".into()
         },
         count: if engagement { 3 } else { 0 },
         cost_cents: if engagement { 100 } else { 0 },
@@ -149,12 +145,12 @@ fn row(i: u64, kind: i8, campaign: &str, segment: &str) -> EventRow {
             "oas".into()
         },
         service_channel: if engagement {
-            String::new()
+            "".into()
         } else {
             "online".into()
         },
         stage: if engagement {
-            String::new()
+            "".into()
         } else {
             "completed".into()
         },
