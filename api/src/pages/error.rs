@@ -1,0 +1,67 @@
+//! A failed page: the API's error (same status, same server-side logging)
+//! shown as a page in the viewer's language; a missing or unknown token
+//! sends the browser to the sign-in page, which comes back here after.
+
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use cmp_kpi::Lang;
+use maud::html;
+
+use super::layout::{Nav, Shell, page};
+use super::words::{fill, t};
+use super::{respond, url};
+use crate::caller::Caller;
+use crate::error::ApiError;
+
+/// Why a page could not be shown, and to whom.
+#[derive(Debug)]
+pub struct PageError {
+    pub error: ApiError,
+    pub lang: Lang,
+    pub uri: Uri,
+    pub viewer: Option<Caller>,
+    pub suppress_k: u64,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let lang = self.lang;
+        if matches!(self.error, ApiError::Unauthorized) {
+            return Redirect::to(&url::sign_in(&self.uri, lang)).into_response();
+        }
+        let message = match &self.error {
+            ApiError::BadRequest { parameter, .. } => fill("bad_request", lang, &[parameter]),
+            ApiError::Forbidden(_) => t("forbidden", lang).to_owned(),
+            ApiError::NotFound(_) => t("not_found", lang).to_owned(),
+            _ => String::new(),
+        };
+        // The API's own answer gives the status and logs a store failure.
+        let status = self.error.into_response().status();
+        let message = if message.is_empty() {
+            t("unavailable", lang).to_owned()
+        } else {
+            message
+        };
+        let shell = Shell {
+            lang,
+            uri: &self.uri,
+            title: t("error_title", lang),
+            viewer: self.viewer.as_ref(),
+            nav: Nav::None,
+            suppress_k: self.suppress_k,
+        };
+        let body = html! {
+            p.error { (message) }
+            p { a href=(url::with_lang("/dashboard", lang)) { (t("campaigns", lang)) } }
+        };
+        respond(status_or_500(status), page(&shell, body))
+    }
+}
+
+fn status_or_500(s: StatusCode) -> StatusCode {
+    if s.is_client_error() || s.is_server_error() {
+        s
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+}
