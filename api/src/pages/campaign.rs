@@ -405,7 +405,7 @@ fn over_time(d: &Data, lang: Lang) -> Markup {
 
 /// The groups of a breakdown that carry its KPIs (the other kind of
 /// event lacks the dimension and sits under the key `""`).
-fn keyed<'a>(view: &'a PerformanceView, d: Dimension) -> Vec<(&'a str, &'a GroupView)> {
+fn keyed(view: &PerformanceView, d: Dimension) -> Vec<(&str, &GroupView)> {
     view.groups
         .iter()
         .filter_map(|g| {

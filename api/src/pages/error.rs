@@ -13,9 +13,19 @@ use super::{respond, url};
 use crate::caller::Caller;
 use crate::error::ApiError;
 
+/// Why a page could not be shown (boxed: handlers return it by value).
+#[derive(Debug)]
+pub struct PageError(pub Box<Failure>);
+
+impl From<Failure> for PageError {
+    fn from(f: Failure) -> Self {
+        PageError(Box::new(f))
+    }
+}
+
 /// Why a page could not be shown, and to whom.
 #[derive(Debug)]
-pub struct PageError {
+pub struct Failure {
     pub error: ApiError,
     pub lang: Lang,
     pub uri: Uri,
@@ -25,18 +35,19 @@ pub struct PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let lang = self.lang;
-        if matches!(self.error, ApiError::Unauthorized) {
-            return Redirect::to(&url::sign_in(&self.uri, lang)).into_response();
+        let this = *self.0;
+        let lang = this.lang;
+        if matches!(this.error, ApiError::Unauthorized) {
+            return Redirect::to(&url::sign_in(&this.uri, lang)).into_response();
         }
-        let message = match &self.error {
+        let message = match &this.error {
             ApiError::BadRequest { parameter, .. } => fill("bad_request", lang, &[parameter]),
             ApiError::Forbidden(_) => t("forbidden", lang).to_owned(),
             ApiError::NotFound(_) => t("not_found", lang).to_owned(),
             _ => String::new(),
         };
         // The API's own answer gives the status and logs a store failure.
-        let status = self.error.into_response().status();
+        let status = this.error.into_response().status();
         let message = if message.is_empty() {
             t("unavailable", lang).to_owned()
         } else {
@@ -44,11 +55,11 @@ impl IntoResponse for PageError {
         };
         let shell = Shell {
             lang,
-            uri: &self.uri,
+            uri: &this.uri,
             title: t("error_title", lang),
-            viewer: self.viewer.as_ref(),
+            viewer: this.viewer.as_ref(),
             nav: Nav::None,
-            suppress_k: self.suppress_k,
+            suppress_k: this.suppress_k,
         };
         let body = html! {
             p.error { (message) }

@@ -40,7 +40,7 @@ use crate::caller::{self, Caller};
 use crate::error::ApiError;
 use crate::params::Params;
 use crate::state::AppState;
-use error::PageError;
+use error::{Failure, PageError};
 
 /// The dashboard's routes, as the router and the OpenAPI document name them.
 pub const ROUTES: [&str; 8] = [
@@ -160,25 +160,27 @@ impl Ctx {
                 params,
                 suppress_k: state.rules.suppress_k,
             }),
-            Err(error) => Err(PageError {
+            Err(error) => Err(Failure {
                 error,
                 lang,
                 uri,
                 viewer: Some(caller),
                 suppress_k: state.rules.suppress_k,
-            }),
+            }
+            .into()),
         }
     }
 
     /// This request's error page for `error`.
     pub fn fail(&self, error: impl Into<ApiError>) -> PageError {
-        PageError {
+        Failure {
             error: error.into(),
             lang: self.lang,
             uri: self.uri.clone(),
             viewer: Some(self.caller.clone()),
             suppress_k: self.suppress_k,
         }
+        .into()
     }
 
     /// The frame of this request's page.

@@ -80,13 +80,13 @@ pub async fn form(State(state): State<AppState>, uri: Uri) -> Result<Response, R
 }
 
 fn bad(state: &AppState, uri: &Uri, lang: Lang, error: ApiError) -> Response {
-    super::error::PageError {
+    super::error::PageError::from(super::error::Failure {
         error,
         lang,
         uri: uri.clone(),
         viewer: None,
         suppress_k: state.rules.suppress_k,
-    }
+    })
     .into_response()
 }
 
