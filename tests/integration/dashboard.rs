@@ -231,7 +231,7 @@ async fn dashboard_in_headless_chromium() {
         "CMP_API_TOKENS_FILE".into(),
         tokens_file.display().to_string(),
     ));
-    let _api = Process::spawn(test, "api", "cmp-api", &[], &vars);
+    let api = Process::spawn(test, "api", "cmp-api", &[], &vars);
     wait_until("the API answers", Duration::from_secs(30), || async {
         match http_get(addr, "/healthz").await {
             Some((200, _)) => Ok(()),
@@ -366,6 +366,14 @@ async fn dashboard_in_headless_chromium() {
             size(js, "gzip"),
             size(page, "raw") + size(css, "raw") + size(js, "raw"),
             size(page, "gzip") + size(css, "gzip") + size(js, "gzip"),
+        );
+    }
+    // Pages are counted by route template, like the API's routes.
+    let metrics = api.get("/metrics").await.expect("metrics").1;
+    for route in ["/dashboard", "/dashboard/campaigns/{campaign_id}", "/dashboard/portfolio"] {
+        assert!(
+            metrics.contains(&format!(r#"method="GET",route="{route}",status="200""#)),
+            "{route}: {metrics}"
         );
     }
     eprintln!("screenshots: {}", out.display());
