@@ -370,7 +370,11 @@ async fn dashboard_in_headless_chromium() {
     }
     // Pages are counted by route template, like the API's routes.
     let metrics = api.get("/metrics").await.expect("metrics").1;
-    for route in ["/dashboard", "/dashboard/campaigns/{campaign_id}", "/dashboard/portfolio"] {
+    for route in [
+        "/dashboard",
+        "/dashboard/campaigns/{campaign_id}",
+        "/dashboard/portfolio",
+    ] {
         assert!(
             metrics.contains(&format!(r#"method="GET",route="{route}",status="200""#)),
             "{route}: {metrics}"
