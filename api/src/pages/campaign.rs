@@ -87,7 +87,10 @@ pub async fn get(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let ctx = Ctx::new(caller, &state, uri, &["series"])?;
-    let data = read(&state, &ctx, &id).await.map_err(|e| ctx.fail(e))?;
+    // Boxed: the joined reports make a large future.
+    let data = Box::pin(read(&state, &ctx, &id))
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let name = campaign_name(&data.campaign, ctx.lang).to_owned();
     Ok(respond(
         StatusCode::OK,

@@ -29,7 +29,8 @@ pub async fn get(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let ctx = Ctx::new(caller, &state, uri, &[])?;
-    let list = headlines(&state, &ctx.caller, ctx.lang)
+    // Boxed: judging every campaign makes a large future.
+    let list = Box::pin(headlines(&state, &ctx.caller, ctx.lang))
         .await
         .map_err(|e| ctx.fail(e))?;
     let title = t("campaigns", ctx.lang);

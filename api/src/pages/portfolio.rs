@@ -58,7 +58,10 @@ pub async fn get(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let ctx = Ctx::new(caller, &state, uri, &["fiscal_year"])?;
-    let data = read(&state, &ctx).await.map_err(|e| ctx.fail(e))?;
+    // Boxed: the portfolio and the histories make a large future.
+    let data = Box::pin(read(&state, &ctx))
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let title = t("portfolio", ctx.lang);
     Ok(respond(
         StatusCode::OK,
