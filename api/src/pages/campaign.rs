@@ -13,6 +13,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use cmp_kpi::{Dimension, Granularity, Kpi, LabelKind, Lang, label_or_code};
 use cmp_store::Campaign;
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
 use maud::{Markup, html};
 
 use super::chart::{self, Bar, Point};
@@ -21,6 +23,8 @@ use super::layout::{Nav, page};
 use super::table::{self, cell, framed, hidden, status, trend, trend_points, value};
 use super::words::{fill, t, word};
 use super::{Ctx, Viewer, format, respond, url};
+use crate::caller::Caller;
+use crate::error::ApiError;
 use crate::params;
 use crate::state::AppState;
 use crate::views::campaign as campaigns;
@@ -87,7 +91,6 @@ pub async fn get(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let ctx = Ctx::new(caller, &state, uri, &["series"])?;
-    // Boxed: the joined reports make a large future.
     let data = Box::pin(read(&state, &ctx, &id))
         .await
         .map_err(|e| ctx.fail(e))?;
@@ -98,7 +101,7 @@ pub async fn get(
     ))
 }
 
-async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, crate::error::ApiError> {
+async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
     params::campaign_id(id)?;
     let series_kpi = match ctx.params.get("series") {
         Some(code) => Kpi::parse(code)
@@ -131,11 +134,11 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, crate::erro
         by(Dimension::ServiceChannel),
     );
     let (main, by_segment, by_channel, by_service, history) = tokio::try_join!(
-        performance::performance(state, caller, id, &over_time, lang),
-        performance::performance(state, caller, id, &segment, lang),
-        performance::performance(state, caller, id, &channel, lang),
-        performance::performance(state, caller, id, &service, lang),
-        history::history(state, caller, id, &trends, lang),
+        report(state, caller, id, &over_time, lang),
+        report(state, caller, id, &segment, lang),
+        report(state, caller, id, &channel, lang),
+        report(state, caller, id, &service, lang),
+        history::history(state, caller, id, &trends, lang).boxed(),
     )?;
     Ok(Data {
         campaign,
@@ -149,6 +152,19 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, crate::erro
         tz: state.rules.tz,
         today,
     })
+}
+
+/// A report, boxed by a function of its own: a debug build gives each
+/// temporary of a function its own stack slot, and five reports built in
+/// one frame overflow a thread's 2 MiB stack.
+fn report<'a>(
+    state: &'a AppState,
+    caller: &'a Caller,
+    id: &'a str,
+    req: &'a PerformanceRequest,
+    lang: Lang,
+) -> BoxFuture<'a, Result<PerformanceView, ApiError>> {
+    performance::performance(state, caller, id, req, lang).boxed()
 }
 
 /// The page's body.
