@@ -1,14 +1,19 @@
 //! The caller of an `/api/` route: the holder of the bearer token in
 //! `Authorization`, or a `401`. Rights are checked by the data functions
 //! with [`Caller::read`] and [`Caller::write`], which give the `403`s.
+//! Without an `Authorization` header, a `GET` or `HEAD` may carry the
+//! token in the dashboard's session cookie ([`crate::session`]); nothing
+//! else may, so a cookie never authorizes a change.
 
 use axum::extract::FromRequestParts;
+use axum::http::Method;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use crate::error::ApiError;
+use crate::session;
 use crate::state::AppState;
-use crate::tokens::Principal;
+use crate::tokens::{Principal, Tokens};
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
@@ -63,18 +68,19 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(ApiError::Unauthorized)?;
-        state
-            .tokens
-            .authenticate(token)
-            .cloned()
-            .map(Caller)
-            .ok_or(ApiError::Unauthorized)
+        authenticate(parts, &state.tokens).ok_or(ApiError::Unauthorized)
     }
+}
+
+/// The holder of the request's bearer token or, on a `GET` or `HEAD`
+/// without an `Authorization` header, of its session cookie's token.
+pub fn authenticate(parts: &Parts, tokens: &Tokens) -> Option<Caller> {
+    let token = match parts.headers.get(AUTHORIZATION) {
+        Some(v) => v.to_str().ok()?.strip_prefix("Bearer ")?.trim(),
+        None if matches!(parts.method, Method::GET | Method::HEAD) => {
+            session::token(&parts.headers)?
+        }
+        None => return None,
+    };
+    tokens.authenticate(token).cloned().map(Caller)
 }

@@ -9,7 +9,9 @@
 //! the dashboard pages will reuse), [`routes`] the handlers that only
 //! translate HTTP, [`error`] the one error type, [`tokens`] and
 //! [`caller`] authentication and rights, [`params`] the strict query
-//! parameters, [`hub`] the shared pollers of the live feed.
+//! parameters, [`hub`] the shared pollers of the live feed; [`pages`] the
+//! dashboard (server-rendered HTML over the same views), [`session`] its
+//! sign-in cookie.
 
 pub mod caller;
 pub mod csv;
@@ -18,8 +20,10 @@ pub mod hub;
 pub mod memo;
 pub mod metrics;
 pub mod openapi;
+pub mod pages;
 pub mod params;
 pub mod routes;
+pub mod session;
 pub mod state;
 pub mod tokens;
 pub mod views;

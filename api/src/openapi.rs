@@ -3,12 +3,11 @@
 //! `GET /api/v1/openapi.json` (any valid token).
 
 use axum::Json;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::caller::Caller;
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::routes;
 use crate::views::campaign::{CampaignBody, CampaignView, Names};
 use crate::views::history::{HistoryPoint, HistoryView, TargetTrend};
 use crate::views::kpis::{KpiValues, TargetResult};
@@ -16,13 +15,14 @@ use crate::views::live::LiveView;
 use crate::views::performance::{GroupView, PerformanceView, PointView};
 use crate::views::portfolio::{PortfolioRow, PortfolioView};
 use crate::views::targets::{TargetBody, TargetDef, TargetHistoryView, TargetSetView};
+use crate::{pages, routes};
 
 /// The document.
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(
         title = "Campaign measurement API",
-        description = "Campaigns, targets, performance against targets, the fiscal-year portfolio and live updates (contract/API.md). Every /api/ route needs `Authorization: Bearer <token>`; `lang=en|fr` picks the language of labels; errors are `{\"error\": {\"code\", \"message\"}}` and a 400 names the parameter."
+        description = "Campaigns, targets, performance against targets, the fiscal-year portfolio and live updates (contract/API.md), and the dashboard's HTML pages (tag dashboard). Every /api/ route needs `Authorization: Bearer <token>`; `lang=en|fr` picks the language of labels; errors are `{\"error\": {\"code\", \"message\"}}` and a 400 names the parameter."
     ),
     paths(
         routes::ops::healthz,
@@ -37,6 +37,15 @@ use crate::views::targets::{TargetBody, TargetDef, TargetHistoryView, TargetSetV
         routes::history::get,
         routes::live::get,
         routes::portfolio::get,
+        pages::home,
+        pages::list::get,
+        pages::campaign::get,
+        pages::portfolio::get,
+        pages::sign_in::form,
+        pages::sign_in::submit,
+        pages::sign_in::sign_out,
+        pages::assets::css,
+        pages::assets::js,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, Names, CampaignBody, CampaignView, TargetBody, TargetDef,
@@ -57,6 +66,13 @@ impl Modify for Bearer {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+        // The dashboard's sign-in cookie: the same token, GET and HEAD only.
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::session::COOKIE_NAME,
+            ))),
         );
     }
 }

@@ -87,6 +87,7 @@ register passport-renew-2026 passport "Renew your passport online" "Renouvelez v
 cat <<TXT
 
 The demo is running (Ctrl-C stops it).
+  dashboard      $API/dashboard   (sign in with $TOKEN, demo-executive-token or demo-manager-token)
   API            $API/api/v1/campaigns   (Authorization: Bearer $TOKEN; also demo-executive-token, demo-manager-token)
   metrics        http://$INGEST_METRICS/metrics (ingest)  http://$AGG_METRICS/metrics (aggregator)  http://$API_METRICS/metrics (api)
   Prometheus     $CMP_PROM_URL

@@ -3,7 +3,9 @@
 # checker need, skipping everything already present, so it is fast when
 # nothing is missing:
 #   - Debian packages: clickhouse-server clickhouse-client prometheus
-#     python3-venv curl (their system services are never started);
+#     python3-venv curl (their system services are never started), chromium
+#     (the dashboard's browser tests), and nodejs and npm when no node is on
+#     PATH (the browser tests' driver, tests/browser);
 #   - the tansu Kafka-protocol broker, built with cargo into
 #     "$CACHE/tansu-0.6.0" (about 8 minutes cold on 2 cores);
 #   - with --with-chdb: a Python venv "$CACHE/venv-chdb" holding chdb
@@ -14,7 +16,9 @@ set -euo pipefail
 
 TANSU_VERSION=0.6.0
 # build-essential, pkg-config, zlib1g-dev: librdkafka is built from source by rdkafka-sys.
-APT_PACKAGES=(clickhouse-server clickhouse-client prometheus python3-venv curl build-essential pkg-config zlib1g-dev)
+APT_PACKAGES=(clickhouse-server clickhouse-client prometheus python3-venv curl build-essential pkg-config zlib1g-dev chromium)
+# The machine's own Node.js (with npm) is used when there is one.
+command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
 CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
 TANSU_ROOT="$CACHE/tansu-$TANSU_VERSION"
 CHDB_VENV="$CACHE/venv-chdb"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project, from a bare Debian 12 machine with a Rust
-# toolchain: installs what is missing (install.sh), checks formatting and
+# toolchain: installs what is missing (install.sh, then the browser tests'
+# npm packages from their lockfile), checks formatting and
 # lints, runs the hermetic unit tests, checks the operations artefacts
 # (deploy/ops/check.sh), starts real ClickHouse, broker and
 # Prometheus on free 127.0.0.1 ports in a fresh run directory, runs every SQL
@@ -22,6 +23,9 @@ step() { printf '\n=== %s (%ss)\n' "$*" "$SECONDS"; }
 
 step "install what is missing"
 bash "$HERE/install.sh" --with-chdb
+
+step "browser test dependencies (npm ci, tests/browser)"
+npm ci --prefix "$REPO/tests/browser" --cache "$CACHE/npm" --prefer-offline --no-audit --no-fund
 
 step "format and lints"
 cargo fmt --all -- --check

@@ -4,6 +4,8 @@
 //! accents); a code missing here has no label of ours and the caller falls
 //! back to the campaign registry or the code itself, as LABELS.md says.
 
+mod ui;
+
 use std::fmt;
 
 use crate::error::Error;
@@ -67,11 +69,14 @@ pub enum LabelKind {
     /// `campaign target actual attainment expected_to_date pace projected
     /// status fiscal_year segment suppressed` (the API's field names).
     Word,
+    /// The dashboard pages' own words (headings, buttons, sentences with
+    /// `{}` where a value goes), not in LABELS.md.
+    Ui,
 }
 
 impl LabelKind {
     /// Every table.
-    pub const ALL: [LabelKind; 11] = [
+    pub const ALL: [LabelKind; 12] = [
         LabelKind::Kpi,
         LabelKind::Channel,
         LabelKind::Action,
@@ -83,6 +88,7 @@ impl LabelKind {
         LabelKind::Program,
         LabelKind::Status,
         LabelKind::Word,
+        LabelKind::Ui,
     ];
 
     fn table(self) -> &'static [(&'static str, &'static str, &'static str)] {
@@ -98,6 +104,7 @@ impl LabelKind {
             LabelKind::Program => PROGRAMS,
             LabelKind::Status => &STATUSES,
             LabelKind::Word => WORDS,
+            LabelKind::Ui => ui::UI,
         }
     }
 }
@@ -313,6 +320,7 @@ mod tests {
             (LabelKind::Program, 7),
             (LabelKind::Status, 6),
             (LabelKind::Word, 11),
+            (LabelKind::Ui, ui::UI.len()),
         ];
         for (kind, n) in expect {
             assert_eq!(codes(kind).count(), n, "{kind:?}");

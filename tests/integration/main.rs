@@ -3,6 +3,7 @@
 
 mod aggregator;
 mod api;
+mod dashboard;
 mod ingest;
 mod migrate;
 mod outage;

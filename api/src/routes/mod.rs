@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route(ROUTES[7], get(history::get))
         .route(ROUTES[8], get(live::get))
         .route(ROUTES[9], get(portfolio::get))
+        .merge(crate::pages::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), timeout))
         .route_layer(middleware::from_fn_with_state(
             state.metrics.clone(),

@@ -2,9 +2,10 @@
 //! caller's rights, reads the store through `cmp_store` and the report
 //! engine, applies small-cell suppression and labels, and returns a typed
 //! view. The JSON handlers only translate HTTP to and from these; the
-//! dashboard pages are meant to render the same views.
+//! dashboard pages (`crate::pages`) render the same views.
 
 pub mod campaign;
+pub mod headline;
 pub mod history;
 pub mod kpis;
 pub mod live;
