@@ -308,11 +308,17 @@ impl Worker {
             }
         }
 
-        let mut pending = d.rows.clone();
+        // All of the batch's rows, until a failed INSERT leaves only those
+        // that did not arrive (part of a failed INSERT may be stored).
+        let mut retry = None;
         let mut attempt = 0;
-        while !pending.is_empty() {
+        loop {
+            let pending = retry.as_deref().unwrap_or(d.rows.as_slice());
+            if pending.is_empty() {
+                break;
+            }
             let started = Instant::now();
-            match ledger::insert(&shared.store, &pending).await {
+            match ledger::insert(&shared.store, pending).await {
                 Ok(()) => {
                     shared.clickhouse.ok();
                     shared
@@ -326,7 +332,6 @@ impl Worker {
                     shared.clickhouse.failed(&e);
                     self.backoff(attempt).await?;
                     attempt += 1;
-                    // Retry only what did not arrive: part of a failed INSERT may be stored.
                     match ledger::stored_offsets(
                         &shared.store,
                         &self.topic,
@@ -336,7 +341,12 @@ impl Worker {
                     .await
                     {
                         Ok(arrived) => {
-                            pending.retain(|r| !arrived.contains(&(r.src_offset as i64)))
+                            let missing: Vec<_> = pending
+                                .iter()
+                                .filter(|r| !arrived.contains(&(r.src_offset as i64)))
+                                .cloned()
+                                .collect();
+                            retry = Some(missing);
                         }
                         Err(e) => shared.clickhouse.failed(&e),
                     }
