@@ -61,4 +61,7 @@ cargo test -p cmp-tests --locked -- --skip outage:: --test-threads "${CMP_TEST_T
 step "outage tests (they stop shared services, so they run alone)"
 cargo test -p cmp-tests --locked -- outage:: --test-threads 1
 
+step "reliability, short mode (chaos under load, hostile input, privacy; own services)"
+bash "$REPO/deploy/reliability/run.sh" short
+
 step "all tests passed"

@@ -30,7 +30,9 @@ pub enum Decoded {
     Refused {
         refusal: Refusal,
         key: Option<Vec<u8>>,
-        payload: Vec<u8>,
+        /// `None` for a record without a value (a tombstone), which the DLQ
+        /// copy must keep: an empty value is a different message.
+        payload: Option<Vec<u8>>,
     },
     /// Already in the ledger (found on resume): a re-read after a crash.
     AlreadyStored,
@@ -211,7 +213,7 @@ mod tests {
             Err(refusal) => Decoded::Refused {
                 refusal,
                 key: Some(b"k".to_vec()),
-                payload: json.as_bytes().to_vec(),
+                payload: Some(json.as_bytes().to_vec()),
             },
         };
         Item {
@@ -258,7 +260,10 @@ mod tests {
         assert_eq!(d.duplicates, 2);
         assert_eq!(d.refused.len(), 1);
         assert_eq!(d.refused[0].code, RefusalCode::Malformed.as_str());
-        assert_eq!(d.refused[0].payload, b"{not json");
+        assert_eq!(
+            d.refused[0].payload.as_deref(),
+            Some(b"{not json".as_slice())
+        );
         assert_eq!((d.refused[0].offset, d.refused[0].partition), (12, 2));
         assert_eq!(d.rows[0].client_hash.len(), 64);
         assert!(!d.rows[0].client_hash.contains("ga:1"));

@@ -14,7 +14,8 @@ use rdkafka::producer::{FutureProducer, FutureRecord};
 #[derive(Debug, Clone)]
 pub struct Refused {
     pub key: Option<Vec<u8>>,
-    pub payload: Vec<u8>,
+    /// `None`: the record had no value (a tombstone), and its copy has none.
+    pub payload: Option<Vec<u8>>,
     pub code: &'static str,
     pub detail: String,
     pub topic: String,
@@ -64,9 +65,11 @@ impl Dlq {
                 .insert(header("cmp-source-partition", &partition))
                 .insert(header("cmp-source-offset", &offset))
                 .insert(header("cmp-refused-at", &refused_at));
-            let mut record: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(&self.topic)
-                .payload(r.payload.as_slice())
-                .headers(headers);
+            let mut record: FutureRecord<'_, [u8], [u8]> =
+                FutureRecord::to(&self.topic).headers(headers);
+            if let Some(payload) = &r.payload {
+                record = record.payload(payload.as_slice());
+            }
             if let Some(key) = &r.key {
                 record = record.key(key.as_slice());
             }

@@ -166,7 +166,7 @@ impl Worker {
                 Err(refusal) => Decoded::Refused {
                     refusal,
                     key: m.key().map(<[u8]>::to_vec),
-                    payload: payload.to_vec(),
+                    payload: m.payload().map(<[u8]>::to_vec),
                 },
             }
         };

@@ -4,6 +4,11 @@
 //! are borrowed from the input unless they contain escapes. Only the shape
 //! (object, duplicate known keys, JSON syntax) is checked here; the field
 //! rules live in `extract` and `rules`.
+//!
+//! A known field's value is first taken as raw JSON text, then read: a
+//! number too large for an `f64` (`1e400`, a thousand digits) is valid JSON,
+//! so it must reach the field rules (`invalid_value`), whereas serde_json
+//! reading it in place would abort the whole message (`malformed`).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -13,6 +18,7 @@ use serde::de::{
     self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 use serde_json::error::Category;
+use serde_json::value::RawValue;
 
 use crate::refusal::Refusal;
 use crate::topic::Topic;
@@ -102,6 +108,21 @@ pub(crate) enum Raw<'a> {
     Object,
 }
 
+impl<'a> Raw<'a> {
+    /// Reads one JSON value whose syntax was already checked. A number
+    /// serde_json cannot hold is a number with too many digits; `None` for a
+    /// string escape that is not a character (a lone surrogate).
+    fn from_json(text: &'a str) -> Option<Self> {
+        match serde_json::from_str::<Raw<'a>>(text) {
+            Ok(raw) => Some(raw),
+            Err(_) if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) => {
+                Some(Raw::Float)
+            }
+            Err(_) => None,
+        }
+    }
+}
+
 impl Raw<'_> {
     /// The JSON kind, for refusal details (never the value).
     pub(crate) const fn kind(&self) -> &'static str {
@@ -136,18 +157,23 @@ impl<'a> Captured<'a> {
 pub(crate) fn capture(text: &str, topic: Topic) -> Result<Captured<'_>, Refusal> {
     let mut de = serde_json::Deserializer::from_str(text);
     let mut duplicate = None;
+    let mut unreadable = None;
     let visitor = ObjectVisitor {
         topic,
         duplicate: &mut duplicate,
+        unreadable: &mut unreadable,
     };
     match de.deserialize_map(visitor) {
         Ok(captured) => match de.end() {
             Ok(()) => Ok(captured),
             Err(e) => Err(json_refusal(&e)),
         },
-        Err(e) => Err(match duplicate {
-            Some(field) => Refusal::malformed(format!("duplicate field {}", field.name())),
-            None => json_refusal(&e),
+        Err(e) => Err(match (duplicate, unreadable) {
+            (Some(field), _) => Refusal::malformed(format!("duplicate field {}", field.name())),
+            (None, Some(field)) => {
+                Refusal::malformed(format!("{} holds an invalid string escape", field.name()))
+            }
+            (None, None) => json_refusal(&e),
         }),
     }
 }
@@ -167,6 +193,8 @@ struct ObjectVisitor<'d> {
     topic: Topic,
     /// Set before failing on a duplicate key, so the refusal can name it.
     duplicate: &'d mut Option<Field>,
+    /// Set before failing on a known field whose string cannot be read.
+    unreadable: &'d mut Option<Field>,
 }
 
 impl<'de> Visitor<'de> for ObjectVisitor<'_> {
@@ -186,7 +214,14 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_> {
                         *self.duplicate = Some(field);
                         return Err(de::Error::custom("duplicate field"));
                     }
-                    *slot = Some(map.next_value::<Raw<'de>>()?);
+                    let text = map.next_value::<&'de RawValue>()?;
+                    match Raw::from_json(text.get()) {
+                        Some(raw) => *slot = Some(raw),
+                        None => {
+                            *self.unreadable = Some(field);
+                            return Err(de::Error::custom("unreadable value"));
+                        }
+                    }
                 }
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -308,6 +343,10 @@ mod tests {
         check("1.0", Raw::Float);
         check("1e3", Raw::Float);
         check("[1,[2,{}]]", Raw::Array);
+        // Valid JSON beyond an f64: still a number (was refused as malformed).
+        check("1e400", Raw::Float);
+        check("-1e400", Raw::Float);
+        check(&"9".repeat(400), Raw::Float);
         check("{\"a\":[1]}", Raw::Object);
     }
 

@@ -266,6 +266,29 @@ async fn a_group_growing_and_shrinking_mid_stream_stays_exact() {
     drop((a, c));
 }
 
+#[tokio::test]
+async fn sigterm_while_clickhouse_is_unreachable_at_start_is_a_clean_stop() {
+    // Found by the chaos run: an ingest member stopped while ClickHouse was
+    // down exited with status 1 ("shutdown before ClickHouse answered").
+    let test = "ingest_early_stop";
+    let env = migrated(test, 1).await;
+    let down = format!("http://{}", cmp_tests::free_addr());
+    let mut ingest = Process::spawn(
+        test,
+        "ingest",
+        "cmp-ingest",
+        &[],
+        &env.with("CMP_CLICKHOUSE_URL", &down),
+    );
+    cmp_tests::wait_until("the probe server", Duration::from_secs(20), || async {
+        ingest.get("/healthz").await.ok_or("no answer".to_owned())
+    })
+    .await;
+    let (status, took) = ingest.terminate(Duration::from_secs(15));
+    assert!(status.success(), "exit status {status:?}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+}
+
 /// Generator flags for tests whose consumers restart from committed offsets:
 /// every record its own batch. tansu 0.6's memory storage answers a fetch
 /// that starts inside a record batch with the next batch, so the rest of the

@@ -1,8 +1,10 @@
 //! End-to-end tests against the real broker and ClickHouse started by
 //! `deploy/local/test.sh`; one binary, one module per concern.
 
+mod adversarial;
 mod aggregator;
 mod api;
+mod chaos;
 mod dashboard;
 mod ingest;
 mod migrate;

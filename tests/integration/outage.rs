@@ -1,22 +1,12 @@
 //! Dependencies failing under `cmp-ingest`. These tests stop shared services,
 //! so `deploy/local/test.sh` runs them alone, after the others.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use cmp_tests::generate::spawn_generate;
 use cmp_tests::kafka::held_keys;
+use cmp_tests::services::services_sh as services;
 use cmp_tests::{Manifest, Process, TestEnv, ledger, run};
-
-fn services(args: &[&str]) {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/local/services.sh");
-    let status = Command::new("bash")
-        .arg(script)
-        .args(args)
-        .status()
-        .expect("run services.sh");
-    assert!(status.success(), "services.sh {args:?} failed");
-}
 
 #[tokio::test]
 async fn clickhouse_down_for_30_seconds_mid_stream_loses_and_doubles_nothing() {

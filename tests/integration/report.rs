@@ -4,126 +4,25 @@
 //! messages the generator produced; late events in their hour; a campaign
 //! without events; reach of 100 000 clients; the versioned registry.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
-use chrono::{DateTime, Duration as Span, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, Duration as Span, SubsecRound, Utc};
 use chrono_tz::Tz;
-use cmp_aggregator::report::{self, Query, REACH_RSE, Report};
+use cmp_aggregator::report::{self, Query, REACH_RSE};
 use cmp_kpi::{
     DateRange, Dimension, Granularity, Kpi, Measures, Reach, Status, Target, Thresholds,
     bucket_start, local_date, parse_target_set,
 };
 use cmp_loadgen::{GenConfig, demo_campaigns};
-use cmp_model::Event;
 use cmp_store::{Campaign, EventRow, KIND_ENGAGEMENT, Store};
-use cmp_tests::brute::{assert_measures, brute, dim_value, regenerate};
+use cmp_tests::brute::{brute, regenerate};
 use cmp_tests::generate::generate;
+use cmp_tests::rng::Rng;
+use cmp_tests::truth::{campaign, check_report};
 use cmp_tests::{Process, assert_accounted, kafka, ledger, migrated, wait_until};
 
 const TZ: Tz = chrono_tz::America::Toronto;
-
-/// A small deterministic random stream (splitmix64) for the test's choices.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
-fn campaign(id: &str, program: &str, start: NaiveDate, end: NaiveDate) -> Campaign {
-    Campaign {
-        id: id.to_owned(),
-        name_en: format!("{id} (en)"),
-        name_fr: format!("{id} (fr)"),
-        program: program.to_owned(),
-        start_date: start,
-        end_date: end,
-        budget_cents: 1_000_000,
-    }
-}
-
-/// Compares a report with the brute force over the same request.
-fn check_report(got: &Report, events: &[Event], q: &Query, what: &str) {
-    let range = DateRange {
-        from: q.from,
-        to: q.to,
-    }
-    .utc_bounds(q.tz);
-    let none = BTreeMap::new();
-    let totals = brute(events, &q.campaign, range, &none, |_| ());
-    let total = totals.get(&()).cloned().unwrap_or_default();
-    assert_measures(&got.totals, &total.measures(), &format!("{what} totals"));
-    let newest = total
-        .newest_hour
-        .and_then(|h| DateTime::<Utc>::from_timestamp(h, 0));
-    assert_eq!(got.as_of, newest, "{what} as_of");
-
-    let mut by = q.by.clone();
-    by.sort();
-    by.dedup();
-    if by.is_empty() {
-        assert!(got.groups.is_empty(), "{what}: groups without by");
-    } else {
-        let want = brute(events, &q.campaign, range, &none, |e| {
-            by.iter().map(|d| dim_value(e, *d)).collect::<Vec<_>>()
-        });
-        let got_keys: Vec<Vec<String>> = got
-            .groups
-            .iter()
-            .map(|g| {
-                assert_eq!(g.key.keys().copied().collect::<Vec<_>>(), by, "{what}");
-                g.key.values().cloned().collect()
-            })
-            .collect();
-        let want_keys: Vec<Vec<String>> = want.keys().cloned().collect();
-        assert_eq!(got_keys, want_keys, "{what}: group keys");
-        for (g, (key, tally)) in got.groups.iter().zip(&want) {
-            assert_measures(
-                &g.measures,
-                &tally.measures(),
-                &format!("{what} group {key:?}"),
-            );
-        }
-    }
-
-    match q.granularity {
-        None => assert!(got.series.is_empty(), "{what}: series without granularity"),
-        Some(granularity) => {
-            let want = brute(events, &q.campaign, range, &none, |e| {
-                bucket_start(e.event_time, granularity, q.tz)
-            });
-            assert!(!got.series.is_empty(), "{what}: empty series");
-            assert!(got.series[0].start <= range.0, "{what}: first bucket");
-            for pair in got.series.windows(2) {
-                assert!(pair[0].start < pair[1].start, "{what}: series order");
-            }
-            let starts: BTreeSet<DateTime<Utc>> = got.series.iter().map(|p| p.start).collect();
-            for bucket in want.keys() {
-                assert!(starts.contains(bucket), "{what}: no point at {bucket}");
-            }
-            for p in &got.series {
-                let tally = want.get(&p.start).cloned().unwrap_or_default();
-                assert_measures(
-                    &p.measures,
-                    &tally.measures(),
-                    &format!("{what} point {}", p.start),
-                );
-            }
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
 
 #[tokio::test]
 async fn performance_matches_a_brute_force_count_of_generated_traffic() {
@@ -568,9 +467,9 @@ async fn reach_of_a_hundred_thousand_clients_is_within_its_stated_error() {
             // Each client once; a 64-hex-digit pseudonym like ingest's.
             let hash = format!(
                 "{:016x}{:016x}{:016x}{:016x}",
-                rng.next(),
-                rng.next(),
-                rng.next(),
+                rng.next_u64(),
+                rng.next_u64(),
+                rng.next_u64(),
                 i
             );
             let at = base + u32::try_from(i % 20).expect("hour") * 3600 + 59;

@@ -25,6 +25,37 @@ pub async fn produce(brokers: &str, topic: &str, key: &str, payload: &[u8]) {
         .expect("produce");
 }
 
+/// Produces `(key, payload)` records to `topic` through one producer, all
+/// in flight at once, and waits for every acknowledgement. Keys and
+/// payloads are raw bytes (hostile input: not UTF-8, absent payloads).
+pub async fn produce_raw(brokers: &str, topic: &str, records: &[(Vec<u8>, Option<Vec<u8>>)]) {
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("message.max.bytes", "1000000")
+        .create()
+        .expect("producer");
+    let mut pending = Vec::with_capacity(records.len());
+    for (key, payload) in records {
+        let mut record: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(topic).key(key.as_slice());
+        if let Some(p) = payload {
+            record = record.payload(p.as_slice());
+        }
+        pending.push(
+            producer
+                .send_result(record)
+                .map_err(|(e, _)| e)
+                .expect("enqueue"),
+        );
+    }
+    for delivery in pending {
+        delivery
+            .await
+            .expect("delivery")
+            .map_err(|(e, _)| e)
+            .expect("produce");
+    }
+}
+
 /// Every message of `topic` (all partitions, from the start to the current end).
 pub fn read_all(brokers: &str, topic: &str) -> Vec<OwnedMessage> {
     let consumer: BaseConsumer = ClientConfig::new()

@@ -5,15 +5,23 @@
 
 pub mod accounting;
 pub mod brute;
+pub mod chaos;
+pub mod figures;
+pub mod fleet;
 pub mod generate;
+pub mod held;
+pub mod hostile;
 pub mod http;
 pub mod kafka;
 pub mod ledger;
 pub mod manifest;
+pub mod privacy;
 pub mod proc;
 pub mod prometheus;
 pub mod promql;
+pub mod rng;
 pub mod services;
+pub mod truth;
 
 pub use accounting::{assert_accounted, migrated};
 pub use manifest::Manifest;

@@ -12,8 +12,9 @@ pub struct Manifest {
     pub redeliveries: u64,
     /// Refusals produced, by code.
     pub refused: BTreeMap<String, u64>,
-    /// (topic, key) of every refused message produced.
-    pub refused_keys: BTreeSet<(String, String)>,
+    /// (topic, key) of every refused message produced, and the refusal
+    /// code it must get.
+    pub refused_keys: BTreeMap<(String, String), String>,
     /// Every message produced.
     pub messages: u64,
 }
@@ -41,7 +42,8 @@ impl Manifest {
                 Some(("redelivery", _)) => m.redeliveries += 1,
                 Some(("refuse", code)) => {
                     *m.refused.entry(code.to_owned()).or_default() += 1;
-                    m.refused_keys.insert((topic.to_owned(), key.to_owned()));
+                    m.refused_keys
+                        .insert((topic.to_owned(), key.to_owned()), code.to_owned());
                 }
                 _ => panic!("bad manifest expectation {expect:?}"),
             }
@@ -56,7 +58,7 @@ impl Manifest {
     pub fn held_by_broker(mut self, held: &BTreeSet<(String, String)>) -> Self {
         let before = (self.accepted.len(), self.refused_keys.len());
         self.accepted.retain(|k| held.contains(k));
-        self.refused_keys.retain(|k| held.contains(k));
+        self.refused_keys.retain(|k, _| held.contains(k));
         let lost = (
             before.0 - self.accepted.len(),
             before.1 - self.refused_keys.len(),

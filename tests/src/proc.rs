@@ -124,6 +124,21 @@ impl Process {
         matches!(self.child.try_wait(), Ok(None))
     }
 
+    /// How the process ended; `None` while it runs.
+    pub fn exit_status(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
+    /// The highest resident memory the process has used so far, in KiB
+    /// (`VmHWM` of `/proc/<pid>/status`); `None` once it has exited.
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+
     /// `GET path` on the metrics address: (status code, body); `None` if unreachable.
     pub async fn get(&self, path: &str) -> Option<(u16, String)> {
         http_get(self.metrics_addr, path).await

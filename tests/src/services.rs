@@ -110,6 +110,18 @@ impl TestEnv {
     }
 }
 
+/// Runs `deploy/local/services.sh ARGS` on the services of this run
+/// (`CMP_RUN_DIR`), e.g. `["stop", "clickhouse"]`; panics if it fails.
+pub fn services_sh(args: &[&str]) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/local/services.sh");
+    let status = std::process::Command::new("bash")
+        .arg(script)
+        .args(args)
+        .status()
+        .expect("run services.sh");
+    assert!(status.success(), "services.sh {args:?} failed");
+}
+
 /// Polls `check` every 200 ms until it returns `Some`, or panics after `limit`
 /// naming `what` (the last observed value helps the reader of the failure).
 pub async fn wait_until<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T

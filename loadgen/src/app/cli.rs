@@ -25,6 +25,9 @@ USAGE: cmp-loadgen [FLAGS]
   --seed N                  random seed; also part of every event_id [default 1]
   --count N                 messages to produce [default 10000]
   --forever                 produce until SIGTERM or Ctrl-C (not with --count)
+  --no-idempotence          a plain producer: a retry may write a message twice (a
+                            re-delivery); tansu 0.6's sqlite storage breaks on an
+                            idempotent producer that outlives a broker restart
   --rate N                  messages per second, 0 = as fast as possible [default 0]
   --batch-records N         most records per produced batch (librdkafka batch.num.messages);
                             1 makes every offset a batch start [default 10000]
@@ -69,6 +72,10 @@ pub struct Options {
     /// batch (it skips to the next one), which a consumer restarting from a
     /// committed offset does; the tests that restart consumers avoid it so.
     pub batch_records: u32,
+    /// Whether the producer is idempotent (the default): off for runs that
+    /// restart tansu 0.6, whose sqlite storage panics on the first produce
+    /// of an idempotent producer it no longer knows.
+    pub idempotence: bool,
     /// Where to write the manifest, if anywhere.
     pub manifest: Option<PathBuf>,
     /// What to generate.
@@ -138,6 +145,7 @@ pub fn parse(
 ) -> Result<Command, CliError> {
     let mut values: Vec<(&'static str, String)> = Vec::new();
     let mut forever = false;
+    let mut idempotence = true;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let arg = arg
@@ -154,6 +162,12 @@ pub fn parse(
                     return Err(error(name, "takes no value"));
                 }
                 forever = true;
+            }
+            "--no-idempotence" => {
+                if inline.is_some() {
+                    return Err(error(name, "takes no value"));
+                }
+                idempotence = false;
             }
             _ => {
                 let Some(&flag) = VALUED.iter().find(|f| **f == name) else {
@@ -179,7 +193,10 @@ pub fn parse(
             }
         }
     }
-    build(&values, forever, &env, now).map(|o| Command::Run(Box::new(o)))
+    build(&values, forever, &env, now).map(|mut o| {
+        o.idempotence = idempotence;
+        Command::Run(Box::new(o))
+    })
 }
 
 fn build(
@@ -295,6 +312,7 @@ fn build(
         count,
         rate,
         batch_records,
+        idempotence: true,
         manifest: get("--manifest").map(PathBuf::from),
         generator,
     })
@@ -470,6 +488,8 @@ mod tests {
         assert_eq!(o.manifest, Some(PathBuf::from("/tmp/m.tsv")));
         assert_eq!(run(&["--forever"]).expect("parses").count, None);
         assert_eq!(run(&[]).expect("parses").batch_records, 10_000);
+        assert!(run(&[]).expect("parses").idempotence);
+        assert!(!run(&["--no-idempotence"]).expect("parses").idempotence);
         assert_eq!(
             run(&["--batch-records", "1"])
                 .expect("parses")
@@ -486,6 +506,7 @@ mod tests {
             (&["--count"], "--count"),
             (&["--count", "5", "--forever"], "--count"),
             (&["--forever=yes"], "--forever"),
+            (&["--no-idempotence=1"], "--no-idempotence"),
             (&["--rate", "-3"], "--rate"),
             (&["--rate", "inf"], "--rate"),
             (&["--batch-records", "0"], "--batch-records"),

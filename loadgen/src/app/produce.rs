@@ -6,8 +6,10 @@
 //! is sent and every outstanding delivery is awaited before returning, so
 //! at exit each message is either acknowledged or reported as failed.
 //!
-//! The producer is idempotent: librdkafka's own retries never write a
-//! message twice, so the pipeline reads exactly the acknowledged messages.
+//! The producer is idempotent unless `--no-idempotence`: librdkafka's own
+//! retries never write a message twice, so the pipeline reads exactly the
+//! acknowledged messages. Without it a retry may write one twice, which the
+//! pipeline must count once (a re-delivery).
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -50,7 +52,7 @@ pub async fn run(options: Options, mut shutdown: watch::Receiver<bool>) -> anyho
     let producer: FutureProducer = ClientConfig::new()
         .set("bootstrap.servers", &options.brokers)
         .set("client.id", "cmp-loadgen")
-        .set("enable.idempotence", "true")
+        .set("enable.idempotence", options.idempotence.to_string())
         .set("linger.ms", "5")
         .set("batch.num.messages", options.batch_records.to_string())
         .create()

@@ -194,3 +194,32 @@ fn escaped_strings_are_decoded() {
     let lone_surrogate = message(Topic::Engagement, "client_id", Some(r#""\ud83d""#));
     assert_eq!(code_of(lone_surrogate.as_bytes()), Some(Malformed));
 }
+
+#[test]
+fn numbers_beyond_an_f64_are_valid_json_so_invalid_values() {
+    // Found by the adversarial corpus: these were refused as `malformed`.
+    for (field, value) in [
+        ("count", "1e400".to_owned()),
+        ("count", "9".repeat(5000)),
+        ("cost_cents", "-1e400".to_owned()),
+    ] {
+        let r = run(
+            message(Topic::Engagement, field, Some(&value)),
+            Topic::Engagement,
+        )
+        .expect_err("refused");
+        assert_eq!(r.code, RefusalCode::InvalidValue, "{field}");
+        assert!(r.detail.starts_with(field), "{}", r.detail);
+    }
+    // The first bad field in contract order still decides.
+    let msg =
+        message(Topic::Engagement, "count", Some("1e400")).replace("\"event_id\":\"web-1\",", "");
+    let r = run(msg, Topic::Engagement).expect_err("refused");
+    assert_eq!(r.code, RefusalCode::MissingField);
+    let surrogate = message(Topic::Engagement, "segment", Some(r#""\udc00""#));
+    let r = run(surrogate, Topic::Engagement).expect_err("refused");
+    assert_eq!(
+        (r.code, r.detail.as_str()),
+        (Malformed, "segment holds an invalid string escape")
+    );
+}

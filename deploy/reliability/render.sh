@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Writes RELIABILITY.md (to stdout) from the figures of a run.sh run.
+# Usage: render.sh MODE FIGURES.tsv   (lines `name<TAB>value`)
+set -euo pipefail
+MODE="$1"
+FIGURES="$2"
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# The figure `name`, or `n/a` when the run did not measure it.
+f() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "n/a" : v) }' "$FIGURES"; }
+commit="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+dirty="$(git -C "$REPO" status --porcelain 2>/dev/null | grep -qv '^??' && echo ' + local changes' || true)"
+
+cat <<MD
+# Reliability and security
+
+Figures measured by \`bash deploy/reliability/run.sh $MODE\` on
+$(date -u +%Y-%m-%d) (commit $commit$dirty), on the development machine (2 shared
+cores, ClickHouse 18.16, tansu 0.6 with sqlite storage). Regenerate with
+\`bash deploy/reliability/run.sh long\` (about 30 minutes); CI runs
+\`run.sh short\` (the same checks, a 2.5-minute chaos run, no fuzzing)
+from \`deploy/local/test.sh\`. Every figure below is asserted by the run
+where it has a required value: the run fails otherwise.
+
+## Chaos under load
+
+\`tests/integration/chaos.rs\` (plan: \`tests/src/chaos.rs\`, processes:
+\`tests/src/fleet.rs\`). Two \`cmp-ingest\` members and the
+\`cmp-aggregator\` service run against generated traffic
+(\`cmp-loadgen\`, $(f chaos.messages_produced) messages over $(f chaos.window_s) s, with
+re-deliveries, changed re-deliveries, late events and invalid messages of
+every refusal code) while, at moments drawn from seed $(f chaos.seed):
+
+| chaos | done |
+|---|---|
+| SIGKILL at a random moment, then restart (ingest after 11 s: tansu 0.6 hands a dead member's partitions on only after its session expired) | $(f chaos.kills_total) kills: ingest $(f chaos.kills_ingest), aggregator $(f chaos.kills_aggregator) |
+| ClickHouse stopped, then started | $(f chaos.clickhouse_outage_s) s down |
+| broker (tansu, sqlite storage) stopped and started | $(f chaos.broker_restart_s) s down |
+| ingest members joining / leaving the group (rebalances) | $(f chaos.ingest_joins) joins (restarts included) / $(f chaos.ingest_leaves) SIGTERM leaves |
+
+| result | value | required |
+|---|---|---|
+| messages produced / refused by the broker while it restarted / held by the broker | $(f chaos.messages_produced) / $(f chaos.messages_unacknowledged) / $(f chaos.messages_held) | — |
+| kills survived | $(f chaos.kills_total) | ≥ 20 (long mode), ≥ 6 (short) |
+| outage seconds survived (ClickHouse + broker) | $(f chaos.outage_s_total) | — |
+| accepted events expected | $(f chaos.accepted_events) | — |
+| messages lost | $(f chaos.messages_lost) | 0 |
+| events double-counted | $(f chaos.double_counted) | 0 |
+| rows stored that were never produced | $(f chaos.stored_unexpected) | 0 |
+| refused messages | $(f chaos.dlq_refusals) | — |
+| refusals missing from the DLQ / with a wrong code | $(f chaos.dlq_missing) / $(f chaos.dlq_wrong_code) | 0 / 0 |
+| report cells equal to the brute-force truth ($(f chaos.kpis_per_cell) KPIs each, reach exact) | $(f chaos.kpi_cells_exact) | all |
+| processes that exited by themselves (crash loops) | $(f chaos.crashes) | 0, and every process ready at the end |
+| offsets the broker skipped (sqlite storage serves fetches inside a batch) | $(f chaos.broker_skipped_offsets) | 0 |
+| acknowledged writes the broker lost (left out of the truth, printed) | $(f chaos.broker_lost_acked) | — |
+| seconds from the end of the load to an exact ledger | $(f chaos.drain_after_load_s) | — |
+
+The truth is what the broker holds, judged without the pipeline: the
+source topics are read back and each message is recognised by its bytes
+among everything the generator made, regenerated in-process from its
+configuration (\`tests/src/held.rs\`); per event the first held delivery
+wins (the contract). A message the restarting broker answered with an
+error is in the truth if the broker holds it, and a producer retry that
+wrote one twice is a re-delivery. The KPIs of each campaign are counted
+from those events by brute force (\`tests/src/truth.rs\`) and compared
+with the report engine's over 35 days: totals, each day, each value of
+every dimension. The long mode runs 15 minutes with two
+ClickHouse outages of 60 s, three broker restarts and four join/leave
+rebalances; the short mode runs 150 s with one of each.
+
+## Adversarial Kafka input
+
+\`tests/integration/adversarial.rs\`, corpus in \`tests/src/hostile.rs\`:
+deep nesting (30 000 levels), huge numbers (\`1e400\`, 60 000 digits),
+duplicate keys (escaped too), NUL bytes raw and escaped in every field,
+invalid UTF-8 in every field of both topics and in a field name, 64 KiB − 1,
+64 KiB and 64 KiB + 1, tombstones, empty values, BOM, UTF-16, lone
+surrogates, a key that is not UTF-8. Each is produced to the real broker;
+each must be stored once or reach the DLQ byte for byte with its code.
+
+| figure | value |
+|---|---|
+| hostile messages | $(f adversarial.cases) |
+| accepted per the contract | $(f adversarial.accepted) |
+| refused \`malformed\` / \`too_large\` / \`invalid_value\` | $(f adversarial.refused_malformed) / $(f adversarial.refused_too_large) / $(f adversarial.refused_invalid_value) |
+| refused \`event_in_future\` / \`event_too_old\` | $(f adversarial.refused_event_in_future) / $(f adversarial.refused_event_too_old) |
+| flood of 64 KiB-class messages read | $(f adversarial.flood_messages) ($(f adversarial.flood_mib) MiB) |
+| \`cmp-ingest\` peak resident memory during it | $(f adversarial.ingest_peak_rss_mib) MiB (cap asserted: 256 MiB) |
+
+## Fuzzing
+
+\`fuzz/fuzz_targets/decode.rs\`: \`cmp_model::decode\` on arbitrary bytes
+under libFuzzer (cargo-fuzz, address sanitizer; \`fuzz/run.sh SECONDS\`;
+stable Rust with \`RUSTC_BOOTSTRAP=1\`, as that script documents). It
+asserts no panic, the contract's rules on every accepted event, and the
+refusal code and detail rules on every refusal. The short mode runs the
+decoder's proptests instead.
+
+| figure | value |
+|---|---|
+| seconds | $(f fuzz.seconds) |
+| executions | $(f fuzz.executions) |
+| coverage (edges) | $(f fuzz.coverage_edges) |
+| corpus inputs | $(f fuzz.corpus_inputs) |
+| crashes | $(f fuzz.crashes) |
+
+## Privacy
+
+After the chaos run (clients \`ga:<n>\`, known to the test), every table
+of the run's ClickHouse database (rollups' inner tables included) and the
+server's query and text logs where kept, every log of every process of the
+run, ClickHouse's server logs and the broker's log are searched for a clear
+client id (\`tests/src/privacy.rs\`).
+
+| figure | value |
+|---|---|
+| ClickHouse tables scanned | $(f privacy.clickhouse_tables_scanned) |
+| rows scanned | $(f privacy.clickhouse_rows_scanned) |
+| log files scanned | $(f privacy.log_files_scanned) |
+| clear client ids found | $(f privacy.clear_ids_found) (required: 0) |
+
+### Rotating the HMAC key (\`CMP_CLIENT_ID_KEY\`)
+
+A pseudonym is HMAC-SHA-256(key, client_id): the pipeline never keeps the
+clear id, so rows stored under the old key cannot be re-hashed. Rotation
+therefore starts a new pseudonym space at a chosen instant:
+
+1. Choose the instant at a reporting boundary (the start of a fiscal
+   quarter, \`America/Toronto\`), announce that reach across it is not
+   comparable: a client seen on both sides counts twice in a reach that
+   spans it (every other KPI is unaffected; dedup is by \`event_id\`).
+2. Generate the new key (≥ 32 characters, e.g. \`openssl rand -base64 48\`)
+   into the secret store; never into a file in the repository or a log.
+3. Stop every \`cmp-ingest\` process (SIGTERM: each flushes and commits),
+   set the new \`CMP_CLIENT_ID_KEY\`, start them again. Never run members
+   with different keys in one group: a client would get two pseudonyms in
+   the same period. Nothing is lost: messages wait in Kafka meanwhile.
+4. Destroy the old key once no one needs to link old pseudonyms to the
+   producers' ids (at the latest when retention drops the last ledger
+   month written under it). On a suspected key leak, rotate at once, skip
+   step 1's boundary, and destroy the old key immediately.
+
+## Failures found on the way, fixed with a regression test
+
+- \`cmp-ingest\` stopped (SIGTERM) while waiting for ClickHouse at start
+  exited with status 1, which a supervisor reads as a crash (found by a
+  join/leave during the ClickHouse outage). Now a clean exit 0;
+  regression: \`ingest::sigterm_while_clickhouse_is_unreachable_at_start_is_a_clean_stop\`.
+- A known field holding a number beyond an \`f64\` (\`"count":1e400\`, a
+  5 000-digit integer) was refused \`malformed\`, though it is valid JSON:
+  now \`invalid_value\` naming the field, still in the contract's field
+  order (found by the hostile corpus); regression:
+  \`shape::numbers_beyond_an_f64_are_valid_json_so_invalid_values\` and the
+  corpus itself.
+- A refused record without a value (a tombstone) reached the DLQ with an
+  empty value instead of none, so not unchanged (found by the hostile
+  corpus); regression: its case in \`adversarial::hostile_messages_get_their_contract_outcome_and_memory_stays_bounded\`.
+- Not ours, worked around: tansu 0.6's sqlite storage panics on the first
+  produce of an idempotent producer that outlived a broker restart and
+  then answers nothing; the chaos run's generator uses
+  \`cmp-loadgen --no-idempotence\` (ARCHITECTURE.md, broker limitations).
+MD
