@@ -168,7 +168,13 @@ pub fn evaluate(
             actual.filter(|_| started),
         )
     } else {
-        let expected = finite(goal * e / n).unwrap_or(0.0);
+        // The whole period elapsed expects the target itself (goal × n / n
+        // may round one ulp above it).
+        let expected = if e >= n {
+            goal
+        } else {
+            finite(goal * e / n).unwrap_or(0.0)
+        };
         let pace = actual.filter(|_| started && !free).and_then(|a| {
             if lower {
                 ratio(goal * e, a * n)
