@@ -121,13 +121,13 @@ for role in admin executive manager unknown; do
   say "schemathesis as $role"
   # The live stream never ends, so schemathesis cannot judge it: its
   # parameters are covered by tests/integration/hostile_http.rs.
-  if ! "$VENV/bin/schemathesis" run "$RUN/openapi.json" --url "$URL" \
+  if ! (cd "$RUN" && "$VENV/bin/schemathesis" run "$RUN/openapi.json" --url "$URL" \
       -H "Authorization: Bearer $tok" \
       --checks not_a_server_error,response_schema_conformance \
       --max-examples "$EXAMPLES" --seed 8 --no-color \
       --request-timeout 10 --exclude-path '/api/v1/campaigns/{campaign_id}/live' \
       --generation-database none \
-      --report junit --report-junit-path "$RUN/junit-$role.xml" >"$RUN/st-$role.log" 2>&1; then
+      --report junit --report-junit-path "$RUN/junit-$role.xml" >"$RUN/st-$role.log" 2>&1); then
     status=1
     sed -n '/^=* \(FAILURES\|ERRORS\) =*$/,/^=* SUMMARY =*$/p' "$RUN/st-$role.log" | head -150 >&2
   fi

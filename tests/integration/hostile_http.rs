@@ -531,9 +531,9 @@ async fn slow_clients(addr: SocketAddr) {
                 if s.write_all(b"a").await.is_err() {
                     return;
                 }
-                match tokio::time::timeout(Duration::from_millis(500), s.read(&mut buf)).await {
-                    Ok(Ok(0) | Err(_)) => return,
-                    Ok(Ok(_)) | Err(_) => {}
+                let read = tokio::time::timeout(Duration::from_millis(500), s.read(&mut buf));
+                if let Ok(Ok(0) | Err(_)) = read.await {
+                    return;
                 }
             }
         })
