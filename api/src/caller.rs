@@ -72,15 +72,18 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// The holder of the request's bearer token or, on a `GET` or `HEAD`
-/// without an `Authorization` header, of its session cookie's token.
+/// The holder of the request's bearer token (one `Authorization` header
+/// only) or, on a `GET` or `HEAD` without one, of its session cookie's token.
 pub fn authenticate(parts: &Parts, tokens: &Tokens) -> Option<Caller> {
-    let token = match parts.headers.get(AUTHORIZATION) {
-        Some(v) => v.to_str().ok()?.strip_prefix("Bearer ")?.trim(),
-        None if matches!(parts.method, Method::GET | Method::HEAD) => {
+    let mut given = parts.headers.get_all(AUTHORIZATION).iter();
+    let token = match (given.next(), given.next()) {
+        // Two headers are ambiguous: neither is believed.
+        (Some(_), Some(_)) => return None,
+        (Some(v), None) => v.to_str().ok()?.strip_prefix("Bearer ")?.trim(),
+        (None, _) if matches!(parts.method, Method::GET | Method::HEAD) => {
             session::token(&parts.headers)?
         }
-        None => return None,
+        (None, _) => return None,
     };
     tokens.authenticate(token).cloned().map(Caller)
 }

@@ -11,7 +11,7 @@
 //! [`caller`] authentication and rights, [`params`] the strict query
 //! parameters, [`hub`] the shared pollers of the live feed; [`pages`] the
 //! dashboard (server-rendered HTML over the same views), [`session`] its
-//! sign-in cookie.
+//! sign-in cookie, [`serve`] the server loop (with a header timeout).
 
 pub mod caller;
 pub mod csv;
@@ -23,6 +23,7 @@ pub mod openapi;
 pub mod pages;
 pub mod params;
 pub mod routes;
+pub mod serve;
 pub mod session;
 pub mod state;
 pub mod tokens;
@@ -91,10 +92,7 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on CMP_API_ADDR {}", settings.api_addr))?;
     tracing::info!(addr = %listener.local_addr()?, "api listening");
-    let mut stop = shutdown;
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async move { stop.wait().await })
-        .await?;
+    serve::serve(listener, app(state), shutdown).await;
     tracing::info!("api stopped");
     Ok(())
 }

@@ -14,7 +14,9 @@ use crate::views::kpis::{KpiValues, TargetResult};
 use crate::views::live::LiveView;
 use crate::views::performance::{GroupView, PerformanceView, PointView};
 use crate::views::portfolio::{PortfolioRow, PortfolioView};
-use crate::views::targets::{TargetBody, TargetDef, TargetHistoryView, TargetSetView};
+use crate::views::targets::{
+    TargetBody, TargetDef, TargetHistoryView, TargetSetView, TargetsReply,
+};
 use crate::{pages, routes};
 
 /// The document.
@@ -51,7 +53,7 @@ use crate::{pages, routes};
         ErrorBody, ErrorDetail, Names, CampaignBody, CampaignView, TargetBody, TargetDef,
         TargetSetView, TargetHistoryView, KpiValues, TargetResult, GroupView, PointView,
         PerformanceView, PortfolioRow, PortfolioView, HistoryPoint, TargetTrend, HistoryView,
-        LiveView,
+        LiveView, TargetsReply, pages::sign_in::SignIn,
     )),
     modifiers(&Bearer),
 )]

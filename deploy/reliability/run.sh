@@ -3,8 +3,9 @@
 # input, privacy, fuzzing of the decoder. One command, two sizes:
 #   run.sh short   CI (deploy/local/test.sh): ~4 minutes; prints the figures
 #                  and writes them to $CARGO_TARGET_DIR/RELIABILITY-short.md
-#   run.sh long    ~30 minutes: the same with a 15-minute chaos run and a
-#                  10-minute fuzz run; regenerates RELIABILITY.md
+#   run.sh long    ~30 minutes: the same with a 15-minute chaos run, a
+#                  10-minute fuzz run and schemathesis against the API
+#                  (http.sh); regenerates RELIABILITY.md
 # It starts services of its own (fresh run directory, free ports, the
 # broker on sqlite storage so it survives its restarts) and stops them at
 # the end, so it can run beside the services of test.sh or a demo.
@@ -58,6 +59,11 @@ if ((FUZZ_SECONDS > 0)); then
   sed -n 's/^fuzz \([a-z_.]*\): \(.*\)$/fuzz.\1\t\2/p' "$CMP_RUN_DIR/fuzz.log" >>"$FIGURES"
 else
   cargo test -p cmp-model --locked --test model -- properties::
+fi
+
+if [ "$MODE" = long ]; then
+  step "adversarial HTTP (schemathesis, http.sh)"
+  bash "$HERE/http.sh"
 fi
 
 step "write $OUT"

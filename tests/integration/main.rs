@@ -6,6 +6,7 @@ mod aggregator;
 mod api;
 mod chaos;
 mod dashboard;
+mod hostile_http;
 mod ingest;
 mod migrate;
 mod outage;

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use cmp_kpi::Lang;
 use maud::{Markup, html};
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::layout::{Nav, Shell, page};
 use super::words::t;
@@ -24,8 +25,8 @@ use crate::params::Params;
 use crate::session;
 use crate::state::AppState;
 
-/// The sign-in form's fields.
-#[derive(Debug, Deserialize)]
+/// The sign-in form's fields: `token`, `next` (a dashboard page), `lang`.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct SignIn {
     token: String,
     #[serde(default)]
@@ -93,8 +94,7 @@ fn bad(state: &AppState, uri: &Uri, lang: Lang, error: ApiError) -> Response {
 /// Checks the token; on success sets the session cookie and returns to
 /// `next`; otherwise shows the form again (`401`).
 #[utoipa::path(post, path = "/dashboard/sign-in", tag = "dashboard",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded",
-        description = "token, next (a dashboard page), lang"),
+    request_body(content = SignIn, content_type = "application/x-www-form-urlencoded"),
     responses((status = 303, description = "Signed in: the session cookie is set (HttpOnly, SameSite=Strict)"),
         (status = 401, description = "The token is not valid: the form again", body = String, content_type = "text/html"),
         (status = 400, description = "Not a sign-in form", body = String, content_type = "text/html"),

@@ -14,7 +14,7 @@ pub mod targets;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -98,7 +98,8 @@ impl<S: Send + Sync> FromRequestParts<S> for CampaignId {
 }
 
 /// A JSON request body: `Content-Type: application/json`, at most
-/// [`BODY_LIMIT`] bytes; parsed by the data function that knows its fields.
+/// [`BODY_LIMIT`] bytes (a larger `Content-Length` is refused before
+/// reading); parsed by the data function that knows its fields.
 #[derive(Debug)]
 pub struct JsonBody(pub Bytes);
 
@@ -114,6 +115,15 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
         if !json {
             return Err(ApiError::UnsupportedMediaType);
+        }
+        // Refused at once, not after waiting for a body that may never come.
+        let announced = req
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > BODY_LIMIT as u64) {
+            return Err(ApiError::PayloadTooLarge(BODY_LIMIT));
         }
         Ok(JsonBody(Bytes::from_request(req, state).await?))
     }

@@ -10,7 +10,7 @@ use crate::caller::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::params::Params;
 use crate::state::AppState;
-use crate::views::targets::{self, TargetBody, TargetHistoryView, TargetSetView};
+use crate::views::targets::{self, TargetBody, TargetSetView, TargetsReply};
 
 /// The current target set, or with `history=true` every version, newest
 /// first, each with who stored it and when.
@@ -19,7 +19,7 @@ use crate::views::targets::{self, TargetBody, TargetHistoryView, TargetSetView};
         ("history" = Option<bool>, Query, description = "true: every version, newest first"),
         ("lang" = Option<String>, Query, description = "en (default) or fr")),
     responses(
-        (status = 200, description = "The current set (or, with history=true, a TargetHistoryView)", body = TargetSetView),
+        (status = 200, description = "The current set (a TargetSetView), or with history=true every version (a TargetHistoryView)", body = TargetsReply),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -31,12 +31,12 @@ pub async fn get(
 ) -> Result<Response, ApiError> {
     let p = Params::parse(&uri, &["history", "lang"])?;
     let lang = p.lang()?;
-    Ok(if p.flag("history")? {
-        Json::<TargetHistoryView>(targets::history(&state.store, &caller, &id, lang).await?)
-            .into_response()
+    Ok(Json(if p.flag("history")? {
+        TargetsReply::History(targets::history(&state.store, &caller, &id, lang).await?)
     } else {
-        Json(targets::current(&state.store, &caller, &id, lang).await?).into_response()
+        TargetsReply::Current(targets::current(&state.store, &caller, &id, lang).await?)
     })
+    .into_response())
 }
 
 /// Replaces the campaign's whole target set (the previous one stays in

@@ -90,6 +90,15 @@ pub struct TargetHistoryView {
     pub versions: Vec<TargetSetView>,
 }
 
+/// The answer of `GET .../targets`: the current set, or with
+/// `history=true` every version.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum TargetsReply {
+    Current(TargetSetView),
+    History(TargetHistoryView),
+}
+
 fn version_view(id: &str, v: &TargetSetVersion, lang: Lang) -> TargetSetView {
     TargetSetView {
         campaign: id.to_owned(),
