@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 use crate::Process;
 use crate::rng::Rng;
 
+/// How long an instance runs before it may be stopped gracefully.
+const SETTLED: Duration = Duration::from_secs(5);
+
 /// One kind of process of the pipeline.
 #[derive(Debug, Clone)]
 pub struct Role {
@@ -82,10 +85,11 @@ impl Fleet {
         name
     }
 
-    /// Takes a random running instance of `role` out of the fleet.
-    fn take(&mut self, role: &str, rng: &mut Rng) -> Option<Instance> {
+    /// Takes a random instance of `role` running for at least `min_age` out
+    /// of the fleet.
+    fn take(&mut self, role: &str, min_age: Duration, rng: &mut Rng) -> Option<Instance> {
         let of_role: Vec<usize> = (0..self.live.len())
-            .filter(|&i| self.live[i].role == role)
+            .filter(|&i| self.live[i].role == role && self.live[i].started.elapsed() >= min_age)
             .collect();
         if of_role.is_empty() {
             return None;
@@ -94,18 +98,21 @@ impl Fleet {
         Some(self.live.swap_remove(pick))
     }
 
-    /// SIGKILLs a random running instance of `role`; returns its name.
+    /// SIGKILLs a random running instance of `role`, however young; returns
+    /// its name.
     pub fn kill(&mut self, role: &str, rng: &mut Rng) -> Option<String> {
-        let mut victim = self.take(role, rng)?;
+        let mut victim = self.take(role, Duration::ZERO, rng)?;
         victim.process.kill();
         *self.kills.entry(victim.role).or_default() += 1;
         Some(victim.process.name.clone())
     }
 
-    /// Stops a random running instance of `role` with SIGTERM; returns its
-    /// name, exit status and how long it took.
+    /// Stops a random instance of `role` with SIGTERM; returns its name, exit
+    /// status and how long it took. Only an instance up for `SETTLED`: one
+    /// started a moment ago may not have installed its signal handler yet,
+    /// and then dies by the signal (any process does), which is no leave.
     pub fn stop(&mut self, role: &str, rng: &mut Rng) -> Option<(String, ExitStatus, Duration)> {
-        let mut leaving = self.take(role, rng)?;
+        let mut leaving = self.take(role, SETTLED, rng)?;
         let (status, took) = leaving.process.terminate(Duration::from_secs(15));
         if status.success() {
             *self.stops.entry(leaving.role).or_default() += 1;
