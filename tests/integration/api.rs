@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration as Span, NaiveDate, SubsecRound, Utc};
 use chrono_tz::Tz;
 use cmp_aggregator::history::{HistoryRow, write as write_history};
 use cmp_aggregator::report::REACH_RSE;
-use cmp_api::tokens::{Tokens, sha256_hex};
+use cmp_api::tokens::Tokens;
 use cmp_api::{AppState, Rules, app};
 use cmp_kpi::{Dimension, FiscalYear, Granularity, Kpi, Measures, bucket_start, local_date};
 use cmp_loadgen::{GenConfig, demo_campaigns};
@@ -45,16 +45,7 @@ const TOKENS: [(&str, &str, &str, Option<&str>); 4] = [
 ];
 
 fn tokens_toml() -> String {
-    TOKENS
-        .iter()
-        .map(|(token, name, role, campaigns)| {
-            let campaigns = campaigns.map_or(String::new(), |c| format!("campaigns = {c}\n"));
-            format!(
-                "[[token]]\nname = \"{name}\"\nsha256 = \"{}\"\nrole = \"{role}\"\n{campaigns}\n",
-                sha256_hex(token)
-            )
-        })
-        .collect()
+    cmp_tests::tokens::tokens_toml(&TOKENS)
 }
 
 /// The response of one request through the router: status, content type, body.

@@ -15,7 +15,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::{Duration as Span, SubsecRound, TimeZone, Utc};
 use cmp_aggregator::history::{HistoryRow, write as write_history};
-use cmp_api::tokens::{Tokens, sha256_hex};
+use cmp_api::tokens::Tokens;
 use cmp_api::{AppState, Rules, app};
 use cmp_kpi::local_date;
 use cmp_loadgen::demo_campaigns;
@@ -39,16 +39,7 @@ const TOKENS: [(&str, &str, &str, Option<&str>); 2] = [
 ];
 
 fn tokens_toml() -> String {
-    TOKENS
-        .iter()
-        .map(|(token, name, role, campaigns)| {
-            let campaigns = campaigns.map_or(String::new(), |c| format!("campaigns = {c}\n"));
-            format!(
-                "[[token]]\nname = \"{name}\"\nsha256 = \"{}\"\nrole = \"{role}\"\n{campaigns}\n",
-                sha256_hex(token)
-            )
-        })
-        .collect()
+    cmp_tests::tokens::tokens_toml(&TOKENS)
 }
 
 /// A campaign's body: the flight around today.

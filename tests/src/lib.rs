@@ -21,6 +21,7 @@ pub mod prometheus;
 pub mod promql;
 pub mod rng;
 pub mod services;
+pub mod tokens;
 pub mod truth;
 
 pub use accounting::{assert_accounted, migrated};
