@@ -105,19 +105,30 @@ write_env() {
 
 pidfile() { echo "$RUN/$1.pid"; }
 
+# is_exe PID SVC: PID runs SVC's executable.
+is_exe() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q "${EXE[$2]}"; }
+
 running() {
   local pid
   pid="$(cat "$(pidfile "$1")" 2>/dev/null)" || return 1
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "${EXE[$1]}"
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && is_exe "$pid" "$1"
 }
 
-# launch SVC DIR LOG CMD...: runs CMD in DIR, detached, output to LOG.
+# launch SVC DIR LOG CMD...: runs CMD in DIR, detached, output to LOG. Returns
+# once the forked shell has become CMD (or died), so that `running` never takes
+# the shell for a stale pid: on a loaded machine the exec can come after the
+# first readiness probe.
 launch() {
-  local svc=$1 dir=$2 logf=$3
+  local svc=$1 dir=$2 logf=$3 pid i
   shift 3
   (cd "$dir" && exec setsid "$@" >>"$logf" 2>&1 </dev/null 9>&-) &
-  echo $! >"$(pidfile "$svc")"
+  pid=$!
+  echo "$pid" >"$(pidfile "$svc")"
+  for ((i = 0; i < 200; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    is_exe "$pid" "$svc" && return 0
+    sleep 0.05
+  done
 }
 
 # wait_until SVC LOGFILES CMD...: retries CMD until it succeeds; on timeout or
