@@ -64,13 +64,13 @@ pub fn load_tokens(settings: &Settings) -> anyhow::Result<Tokens> {
     }
 }
 
-/// Serves until `shutdown`.
+/// Serves until `shutdown`. It serves from the start: while ClickHouse is
+/// unreachable (at start too) requests get a 503 and `/readyz` of the probe
+/// server says not ready, so a supervisor never restarts it in a loop; a
+/// schema of another version than this build's stops it with an error.
 pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let tokens = load_tokens(&settings)?;
     let store = Store::new(&settings);
-    cmp_store::check_schema(&store)
-        .await
-        .context("schema check")?;
     let state = AppState::new(
         store.clone(),
         Rules::from_settings(&settings),
@@ -86,13 +86,19 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     )
     .await?;
     tracing::info!(%addr, "metrics and probes listening");
-    tokio::spawn(follow_readiness(store.clone(), ready, shutdown.clone()));
-    tokio::spawn(state.memo.clone().follow(store, shutdown.clone()));
     let listener = tokio::net::TcpListener::bind(settings.api_addr)
         .await
         .with_context(|| format!("cannot listen on CMP_API_ADDR {}", settings.api_addr))?;
     tracing::info!(addr = %listener.local_addr()?, "api listening");
-    serve::serve(listener, app(state), shutdown).await;
+    let memo = state.memo.clone();
+    let server = tokio::spawn(serve::serve(listener, app(state), shutdown.clone()));
+    let mut stop = shutdown.clone();
+    let schema = cmp_store::wait_for_schema(&store, async move { stop.wait().await });
+    if schema.await.context("schema check")? {
+        tokio::spawn(follow_readiness(store.clone(), ready, shutdown.clone()));
+        tokio::spawn(memo.follow(store, shutdown.clone()));
+    }
+    server.await?;
     tracing::info!("api stopped");
     Ok(())
 }

@@ -10,9 +10,12 @@ USAGE:
       read N messages of the engagement and uptake topics with bare
       consumers (group CMP_KAFKA_GROUP, from the earliest offset), drop
       them, print the time; FETCH_WAIT_MS sets fetch.wait.max.ms
-  cmp-bench freshness --rate R --seconds S [--point rollups|ledger] [--seed N]
+  cmp-bench freshness --rate R --seconds S [--point POINT] [--seed N]
       produce generated contract traffic at R msg/s for S s, poll the
-      visibility point every 50 ms, print p50/p99/max from send to visible
+      visibility point every 50 ms, print p50/p99/max from send to visible.
+      POINT: rollups (default), ledger, or api=HOST:PORT (the engagement
+      the API's performance route reports for the demo campaigns, which
+      the probe registers; bearer token in CMP_BENCH_API_TOKEN)
 
 Kafka and ClickHouse come from the CMP_* settings (CMP_KAFKA_BROKERS,
 CMP_TOPIC_*, CMP_CLICKHOUSE_URL, CMP_CLICKHOUSE_DATABASE, ...).
@@ -89,7 +92,7 @@ fn freshness(mut args: impl Iterator<Item = String>) -> Result<FreshnessOptions,
                 point = value
                     .as_deref()
                     .and_then(Point::parse)
-                    .ok_or("--point must be rollups or ledger")?;
+                    .ok_or("--point must be rollups, ledger or api=HOST:PORT")?;
             }
             _ => return Err(format!("unknown flag {flag}")),
         }
@@ -150,6 +153,12 @@ mod tests {
                 seed: 1,
             }))
         );
+        let api = parse(args(
+            "freshness --rate 5 --seconds 1 --point api=127.0.0.1:8080",
+        ));
+        assert!(
+            matches!(api, Ok(Command::Freshness(FreshnessOptions { point: Point::Api(a), .. })) if a.port() == 8080)
+        );
     }
 
     #[test]
@@ -161,6 +170,7 @@ mod tests {
         assert!(parse(args("freshness --seconds 3")).is_err());
         assert!(parse(args("freshness --rate 0 --seconds 3")).is_err());
         assert!(parse(args("freshness --rate 1 --seconds 3 --point api")).is_err());
+        assert!(parse(args("freshness --rate 1 --seconds 3 --point api=x:1")).is_err());
         assert!(parse(args("fresh")).is_err());
     }
 }

@@ -5,6 +5,7 @@
 //! (see [`crate::latency`] for how counts become latencies). The database
 //! must be fresh: everything visible is taken for the probe's events.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -21,8 +22,10 @@ use rdkafka::types::RDKafkaErrorCode;
 
 use crate::cli::FreshnessOptions;
 use crate::latency::{Sample, latencies, quantile};
+use crate::visibility::Visibility;
 
-/// How often the visibility point is asked.
+/// How often the visibility point is asked (at most: an answer may take
+/// longer).
 const POLL: Duration = Duration::from_millis(50);
 
 /// How long to wait, after the last send, for the last events to show.
@@ -46,8 +49,11 @@ impl ProducerContext for Failures {
 
 /// What the producing thread did.
 struct Produced {
-    /// Send instants (since the start) of the accepted events, in order.
-    accepted: Vec<Duration>,
+    /// Send instants (since the start) of the accepted events the point
+    /// counts, in order, with what each adds to its count.
+    accepted: Vec<(Duration, u64)>,
+    /// Accepted events, counted by the point or not.
+    accepted_all: u64,
     /// Messages sent, all verdicts.
     sent: u64,
     /// Deliveries that failed.
@@ -59,17 +65,17 @@ struct Produced {
 /// Runs the probe and prints its figures.
 pub async fn run(settings: &Settings, options: FreshnessOptions) -> anyhow::Result<()> {
     let store = Store::new(settings);
-    let point = options.point;
-    let baseline = point.visible(&store).await.context("visibility point")?;
+    let point = Arc::new(Visibility::open(options.point, &store).await?);
+    let baseline = point.visible().await.context("visibility point")?;
     let start = Instant::now();
     let producer = {
-        let settings = settings.clone();
+        let (settings, point) = (settings.clone(), point.clone());
         let (rate, duration, seed) = (options.rate, options.duration, options.seed);
-        tokio::task::spawn_blocking(move || produce(&settings, rate, duration, seed, start))
+        tokio::task::spawn_blocking(move || produce(&settings, &point, rate, duration, seed, start))
     };
     let mut samples = Vec::new();
     while !producer.is_finished() {
-        let visible = point.visible(&store).await?.saturating_sub(baseline);
+        let visible = point.visible().await?.saturating_sub(baseline);
         samples.push(Sample {
             at: start.elapsed(),
             visible,
@@ -77,11 +83,11 @@ pub async fn run(settings: &Settings, options: FreshnessOptions) -> anyhow::Resu
         tokio::time::sleep(POLL).await;
     }
     let produced = producer.await??;
-    let expected = produced.accepted.len() as u64;
+    let expected = produced.accepted.iter().map(|(_, weight)| weight).sum();
     let deadline = Instant::now() + SETTLE;
     while samples.last().is_none_or(|s| s.visible < expected) && Instant::now() < deadline {
         tokio::time::sleep(POLL).await;
-        let visible = point.visible(&store).await?.saturating_sub(baseline);
+        let visible = point.visible().await?.saturating_sub(baseline);
         samples.push(Sample {
             at: start.elapsed(),
             visible,
@@ -95,6 +101,7 @@ pub async fn run(settings: &Settings, options: FreshnessOptions) -> anyhow::Resu
 /// (never ahead of it), and waits for every delivery.
 fn produce(
     settings: &Settings,
+    point: &Visibility,
     rate: f64,
     duration: Duration,
     seed: u64,
@@ -113,6 +120,7 @@ fn produce(
     })?;
     let total = (rate * duration.as_secs_f64()).round() as u64;
     let mut accepted = Vec::new();
+    let mut accepted_all = 0;
     let mut last_send = Duration::ZERO;
     for (i, message) in (0..total).zip(generator) {
         let due = Duration::from_secs_f64(i as f64 / rate);
@@ -138,7 +146,11 @@ fn produce(
         }
         last_send = start.elapsed();
         if matches!(message.expect, Expect::Accept { .. }) {
-            accepted.push(last_send);
+            accepted_all += 1;
+            let weight = point.weight(message.topic, &message.payload);
+            if weight > 0 {
+                accepted.push((last_send, weight));
+            }
         }
     }
     producer
@@ -146,6 +158,7 @@ fn produce(
         .context("deliveries still pending after 30 s")?;
     Ok(Produced {
         accepted,
+        accepted_all,
         sent: total,
         failed: producer.context().0.load(Ordering::Relaxed),
         last_send,
@@ -161,11 +174,12 @@ fn report(options: &FreshnessOptions, produced: &Produced, samples: &[Sample]) {
     let secs = |q: f64| quantile(&seen, q).map_or(f64::NAN, |d| d.as_secs_f64());
     println!(
         "freshness: {} messages at {:.0} msg/s (sent in {:.1} s, {} failed), {} accepted events, \
-         {} seen at the {:?} point (polled every {} ms): p50 {:.3} s, p99 {:.3} s, max {:.3} s",
+         {} counted by and {} seen at the {:?} point (polled every {} ms): p50 {:.3} s, p99 {:.3} s, max {:.3} s",
         produced.sent,
         options.rate,
         produced.last_send.as_secs_f64(),
         produced.failed,
+        produced.accepted_all,
         produced.accepted.len(),
         seen.len(),
         options.point,

@@ -1,9 +1,11 @@
 //! From send instants and visibility samples to per-event latencies and
 //! their quantiles. Pure, so the arithmetic is tested without a broker.
 //!
-//! A visibility point only says how many events are visible, not which, so
-//! the k-th accepted event (in send order) counts as visible at the first
-//! sample that shows at least k events. Events of one partition become
+//! A visibility point only says how much is visible, not which events, so
+//! an accepted event (in send order) counts as visible at the first sample
+//! that shows at least the weight of every event up to it (its own
+//! included): each event weighs 1 where the point counts events, its
+//! `count` where the point sums engagement. Events of one partition become
 //! visible in order; across partitions a batch may overtake an older one,
 //! which moves latency between events without changing the mean. At a
 //! steady rate the quantiles stay close; the poll period bounds the error.
@@ -15,18 +17,21 @@ use std::time::Duration;
 pub struct Sample {
     /// When the answer came back, since the run's start.
     pub at: Duration,
-    /// Events visible then.
+    /// The point's count then (events, or their weights).
     pub visible: u64,
 }
 
-/// The latency of each event sent at `sent[k]` (sorted, since the start),
-/// `None` when no sample ever showed it. `samples` must be in time order.
-pub fn latencies(sent: &[Duration], samples: &[Sample]) -> Vec<Option<Duration>> {
+/// The latency of each event of `sent` (send instant since the start, in
+/// order, and weight), `None` when no sample ever showed it. `samples` must
+/// be in time order.
+pub fn latencies(sent: &[(Duration, u64)], samples: &[Sample]) -> Vec<Option<Duration>> {
     let mut out = Vec::with_capacity(sent.len());
-    let mut next = samples.iter().peekable();
+    let mut next = samples.iter();
     let mut seen = 0u64;
     let mut seen_at = Duration::ZERO;
-    for (k, sent_at) in (1u64..).zip(sent) {
+    let mut k = 0u64;
+    for (sent_at, weight) in sent {
+        k += weight;
         while seen < k {
             match next.next() {
                 Some(s) => {
@@ -68,7 +73,7 @@ mod tests {
 
     #[test]
     fn each_event_is_seen_at_the_first_sample_counting_it() {
-        let sent = [ms(0), ms(10), ms(20), ms(30)];
+        let sent = [(ms(0), 1), (ms(10), 1), (ms(20), 1), (ms(30), 1)];
         let samples = [
             sample(50, 0),
             sample(100, 2),
@@ -83,16 +88,31 @@ mod tests {
 
     #[test]
     fn events_never_counted_have_no_latency() {
-        let sent = [ms(0), ms(10)];
+        let sent = [(ms(0), 1), (ms(10), 1)];
         assert_eq!(latencies(&sent, &[sample(40, 1)]), vec![Some(ms(40)), None]);
         assert_eq!(latencies(&sent, &[]), vec![None, None]);
     }
 
     #[test]
     fn a_count_that_dips_does_not_unsee_events() {
-        let sent = [ms(0), ms(0)];
+        let sent = [(ms(0), 1), (ms(0), 1)];
         let samples = [sample(10, 1), sample(20, 0), sample(30, 2)];
         assert_eq!(latencies(&sent, &samples), vec![Some(ms(10)), Some(ms(30))]);
+    }
+
+    #[test]
+    fn a_weighty_event_is_seen_once_its_whole_weight_is() {
+        let sent = [(ms(0), 240), (ms(10), 1), (ms(20), 3)];
+        let samples = [
+            sample(50, 200),
+            sample(100, 241),
+            sample(150, 243),
+            sample(200, 244),
+        ];
+        assert_eq!(
+            latencies(&sent, &samples),
+            vec![Some(ms(100)), Some(ms(90)), Some(ms(180))]
+        );
     }
 
     #[test]

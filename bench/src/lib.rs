@@ -1,10 +1,12 @@
 //! Tools of the pipeline benchmark that the shell script cannot be:
 //! [`drain`], the ceiling (a bare Kafka consumer that reads and drops), and
 //! [`freshness`], a paced producer that times each event until it is
-//! visible at a [`visibility`] point. Kafka and ClickHouse are reached
+//! visible at a [`visibility`] point (ClickHouse, or the API:
+//! [`api_point`]). Kafka and ClickHouse are reached
 //! through the usual `CMP_*` settings (`cmp_config`). The criterion
 //! microbenchmarks of decoding and dedup live in `benches/`.
 
+pub mod api_point;
 pub mod cli;
 pub mod drain;
 pub mod freshness;

@@ -11,8 +11,10 @@
 # the N messages produced in advance (the generator's realistic mix); then
 # the medians and ratios; then freshness: the generator at half our median
 # throughput for FRESH_SECONDS, p50/p99 from send to visible in the rollups
-# (`cmp-bench freshness`, median of RUNS runs).
+# and from send to visible in the API's performance route (`cmp-bench
+# freshness`, median of RUNS runs each).
 # Usage: deploy/bench/pipeline.sh [N=1000000] [RUNS=3] [FRESH_SECONDS=30 (0: skip)]
+# N=0 skips the throughput runs: freshness then runs at CMP_BENCH_FRESH_RATE.
 # CMP_BENCH_FETCH_WAIT_MS sets fetch.wait.max.ms of the ceiling and the
 # alternative (default: librdkafka's 500 ms, which cmp-ingest uses); the
 # broker's own ceiling (10 ms) is printed in any case.
@@ -30,7 +32,7 @@ BIN="$CARGO_TARGET_DIR/release"
 TANSU="$CACHE/tansu-0.6.0/bin/tansu"
 
 bash "$REPO/deploy/local/install.sh"
-cargo build --release --locked -p cmp-ingest -p cmp-aggregator -p cmp-loadgen -p cmp-bench
+cargo build --release --locked -p cmp-ingest -p cmp-aggregator -p cmp-api -p cmp-loadgen -p cmp-bench
 
 # Debian's ClickHouse 18.16 links Debian's librdkafka 2.0.2, which cannot talk
 # to tansu; the one inside the confluent-kafka wheel can.
@@ -53,6 +55,7 @@ RUN="$(mktemp -d "${TMPDIR:-/tmp}/cmp-bench.XXXXXX")"
 unset CMP_CH_HTTP_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
 cleanup() {
   [[ -n ${pid:-} ]] && kill -TERM "$pid" 2>/dev/null
+  [[ -n ${api_pid:-} ]] && kill -TERM "$api_pid" 2>/dev/null
   CMP_RUN_DIR="$RUN/alt" bash "$REPO/deploy/local/services.sh" stop --purge clickhouse >/dev/null 2>&1
   CMP_RUN_DIR="$RUN/ours" bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1
   rm -rf "$RUN"
@@ -73,7 +76,8 @@ CMP_RUN_DIR="$RUN/ours" CMP_KAFKA_STORAGE=memory \
   bash "$REPO/deploy/local/services.sh" start clickhouse kafka
 # shellcheck disable=SC1091
 source "$RUN/ours/env.sh"
-METRICS="127.0.0.1:$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+free_addr() { echo "127.0.0.1:$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"; }
+METRICS="$(free_addr)" API_ADDR="$(free_addr)" API_METRICS="$(free_addr)"
 SVC_PIDS=("$(cat "$RUN/ours/kafka.pid")" "$(cat "$RUN/ours/clickhouse.pid")" "$(cat "$RUN/alt/clickhouse.pid")")
 
 # Fresh topics, database and group named $1 for ours and the ceiling.
@@ -105,9 +109,23 @@ rate() { awk -v n="$1" -v s="$2" -v e="$3" 'BEGIN {printf "%.0f", n / (e - s)}';
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 ingest_up() { "$BIN/cmp-ingest" 2>>"$RUN/ingest.log" & pid=$!; }
 ingest_down() { kill -TERM "$pid"; wait "$pid" || true; pid=""; }
+# The API for the freshness probe's `api` point, with a token of its own.
+export CMP_BENCH_API_TOKEN="bench-$RANDOM$RANDOM"
+printf '[[token]]\nname = "bench"\nsha256 = "%s"\nrole = "admin"\n' \
+  "$(printf '%s' "$CMP_BENCH_API_TOKEN" | sha256sum | cut -d' ' -f1)" >"$RUN/tokens.toml"
+api_up() {
+  CMP_API_ADDR="$API_ADDR" CMP_METRICS_ADDR="$API_METRICS" CMP_API_TOKENS_FILE="$RUN/tokens.toml" \
+    "$BIN/cmp-api" 2>>"$RUN/api.log" &
+  api_pid=$!
+  until curl -fsS -o /dev/null "http://$API_ADDR/readyz" 2>/dev/null; do
+    kill -0 "$api_pid" 2>/dev/null || { tail -n 20 "$RUN/api.log"; exit 1; }
+    sleep 0.2
+  done
+}
+api_down() { kill -TERM "$api_pid"; wait "$api_pid" || true; api_pid=""; }
 
 ceil=() ceil10=() ours=() alt=()
-for run in $(seq 1 "$RUNS"); do
+for run in $( ((N > 0)) && seq 1 "$RUNS"); do
   echo "== run $run of $RUNS: $N messages"
   setup "bench_r$run"
   # The alternative cannot skip a message JSONEachRow fails to parse (18.16
@@ -166,6 +184,7 @@ for run in $(seq 1 "$RUNS"); do
     "${alt[-1]}" "$counted" "$used"
 done
 
+if ((N > 0)); then
 c=$(median "${ceil[@]}") c10=$(median "${ceil10[@]}") o=$(median "${ours[@]}") a=$(median "${alt[@]}")
 echo "== throughput, median of $RUNS runs of $N messages (msg/s; fetch.wait.max.ms ${FETCH_WAIT:-default} unless said)"
 printf '  %-32s %8s   runs: %s\n' ceiling "$c" "${ceil[*]}" ours "$o" "${ours[*]}" alternative "$a" "${alt[*]}" \
@@ -174,17 +193,24 @@ awk -v c="$c" -v c10="$c10" -v o="$o" -v a="$a" 'BEGIN {
   printf "  ours/ceiling                     %.2f   (goal >= 0.8)\n", o / c
   printf "  ours/alternative                 %.2f   (goal >= 2)\n", o / a
   printf "  ours/broker ceiling              %.2f\n", o / c10 }'
+fi
 [[ $FRESH_SECS == 0 ]] && exit 0
-fresh_rate=$((${o%.*} / 2))
-p50=() p99=()
+fresh_rate="${CMP_BENCH_FRESH_RATE:-$((${o%.*} / 2))}"
+p50=() p99=() api50=() api99=()
 for run in $(seq 1 "$RUNS"); do
   setup "bench_f$run"
   ingest_up
+  api_up
   sleep 3
+  # One probe per point, each with its own events (seeds differ).
   line=$(CMP_KAFKA_GROUP="unused" "$BIN/cmp-bench" freshness --rate "$fresh_rate" --seconds "$FRESH_SECS" --seed "$((100 + run))" --point rollups)
   echo "  $line"
   p50+=("$(sed -n 's/.*p50 \([0-9.]*\) s.*/\1/p' <<<"$line")")
   p99+=("$(sed -n 's/.*p99 \([0-9.]*\) s.*/\1/p' <<<"$line")")
+  line=$(CMP_KAFKA_GROUP="unused" "$BIN/cmp-bench" freshness --rate "$fresh_rate" --seconds "$FRESH_SECS" --seed "$((200 + run))" --point "api=$API_ADDR")
+  echo "  $line"
+  api50+=("$(sed -n 's/.*p50 \([0-9.]*\) s.*/\1/p' <<<"$line")")
+  api99+=("$(sed -n 's/.*p99 \([0-9.]*\) s.*/\1/p' <<<"$line")")
   curl -fsS "http://$METRICS/metrics" | awk '
     /^cmp_ingest_freshness_seconds_bucket/ {
       match($0, /le="[^"]+"/); le = substr($0, RSTART + 4, RLENGTH - 5); c[le] += $2; order[++n] = le
@@ -197,7 +223,9 @@ for run in $(seq 1 "$RUNS"); do
         for (i = 1; i <= m; i++) if (c[u[i]] >= want) { printf "  ingest histogram (Kafka timestamp -> stored): p%s <= %s s\n", (q == 1 ? "50" : "99"), u[i]; break }
       }
     }'
+  api_down
   ingest_down
 done
-echo "== freshness at $fresh_rate msg/s (half our median), send -> visible in the rollups, median of $RUNS runs"
-printf '  p50 %s s, p99 %s s   (goal p99 <= 2 s)\n' "$(median "${p50[@]}")" "$(median "${p99[@]}")"
+echo "== freshness at $fresh_rate msg/s (half our median), median of $RUNS runs"
+printf '  send -> visible in the rollups: p50 %s s, p99 %s s\n' "$(median "${p50[@]}")" "$(median "${p99[@]}")"
+printf '  send -> visible in the API:     p50 %s s, p99 %s s   (goal p99 <= 2 s)\n' "$(median "${api50[@]}")" "$(median "${api99[@]}")"

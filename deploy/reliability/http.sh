@@ -26,6 +26,8 @@ PROFILE="${CMP_HTTP_PROFILE:-debug}"
 TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
 
 say() { echo "http.sh: $*" >&2; }
+# figure NAME VALUE: for run.sh's RELIABILITY.md, when it asked for figures.
+figure() { [[ -z ${CMP_RELIABILITY_FIGURES:-} ]] || printf 'http.%s\t%s\n' "$1" "$2" >>"$CMP_RELIABILITY_FIGURES"; }
 
 # schemathesis, pinned, in its own venv.
 if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q " $ST_VERSION\$"; then
@@ -133,7 +135,9 @@ for role in admin executive manager unknown; do
   fi
   cases="$(grep -Eo '[0-9]+ generated.*' "$RUN/st-$role.log" | tail -1)"
   say "$role: ${cases:-no test case summary}"
-  total=$((total + $(echo "${cases:-0}" | grep -Eo '^[0-9]+')))
+  n="$(echo "${cases:-0}" | grep -Eo '^[0-9]+')"
+  figure "schemathesis_cases_$role" "$n"
+  total=$((total + n))
 done
 
 if ! kill -0 "$API_PID" 2>/dev/null; then
@@ -142,6 +146,10 @@ fi
 if grep -Eq "panicked|request failed: store error" "$RUN/api.log"; then
   say "cmp-api logged a panic or a store error:"; grep -E "panicked|store error" "$RUN/api.log" | head >&2; status=1
 fi
+figure routes "$ROUTES"
+figure operations "$OPS"
+figure schemathesis_cases "$total"
+figure schemathesis_failed "$([ "$status" = 0 ] && echo no || echo yes)"
 if [ "$status" = 0 ]; then
   say "ok: $total test cases, no 5xx, every answer as documented"
 else

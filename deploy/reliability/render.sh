@@ -24,15 +24,17 @@ where it has a required value: the run fails otherwise.
 ## Chaos under load
 
 \`tests/integration/chaos.rs\` (plan: \`tests/src/chaos.rs\`, processes:
-\`tests/src/fleet.rs\`). Two \`cmp-ingest\` members and the
-\`cmp-aggregator\` service run against generated traffic
+\`tests/src/fleet.rs\`). Two \`cmp-ingest\` members, the
+\`cmp-aggregator\` service and \`cmp-api\` (one address for every
+instance, as behind a load balancer, with a client asking each campaign's
+performance four times a second) run against generated traffic
 (\`cmp-loadgen\`, $(f chaos.messages_produced) messages over $(f chaos.window_s) s, with
 re-deliveries, changed re-deliveries, late events and invalid messages of
 every refusal code) while, at moments drawn from seed $(f chaos.seed):
 
 | chaos | done |
 |---|---|
-| SIGKILL at a random moment, then restart (ingest after 11 s: tansu 0.6 hands a dead member's partitions on only after its session expired) | $(f chaos.kills_total) kills: ingest $(f chaos.kills_ingest), aggregator $(f chaos.kills_aggregator) |
+| SIGKILL at a random moment, then restart (ingest after 11 s: tansu 0.6 hands a dead member's partitions on only after its session expired; aggregator after 2 s; API after 1 s) | $(f chaos.kills_total) kills: ingest $(f chaos.kills_ingest), aggregator $(f chaos.kills_aggregator), API $(f chaos.kills_api) |
 | ClickHouse stopped, then started | $(f chaos.clickhouse_outage_s) s down |
 | broker (tansu, sqlite storage) stopped and started | $(f chaos.broker_restart_s) s down |
 | ingest members joining / leaving the group (rebalances) | $(f chaos.ingest_joins) joins (restarts included) / $(f chaos.ingest_leaves) SIGTERM leaves |
@@ -48,11 +50,25 @@ every refusal code) while, at moments drawn from seed $(f chaos.seed):
 | rows stored that were never produced | $(f chaos.stored_unexpected) | 0 |
 | refused messages | $(f chaos.dlq_refusals) | — |
 | refusals missing from the DLQ / with a wrong code | $(f chaos.dlq_missing) / $(f chaos.dlq_wrong_code) | 0 / 0 |
-| report cells equal to the brute-force truth ($(f chaos.kpis_per_cell) KPIs each, reach exact) | $(f chaos.kpi_cells_exact) | all |
+| report cells equal to the brute-force truth ($(f chaos.kpis_per_cell) KPIs each, reach exact); each campaign's totals also through the API | $(f chaos.kpi_cells_exact) | all |
 | processes that exited by themselves (crash loops) | $(f chaos.crashes) | 0, and every process ready at the end |
 | offsets the broker skipped (sqlite storage serves fetches inside a batch) | $(f chaos.broker_skipped_offsets) | 0 |
 | acknowledged writes the broker lost (left out of the truth, printed) | $(f chaos.broker_lost_acked) | — |
 | seconds from the end of the load to an exact ledger | $(f chaos.drain_after_load_s) | — |
+
+What the API's client saw meanwhile (\`tests/src/prober.rs\`): a 503 is
+the API's answer while ClickHouse is down; "refused" and "cut" are the
+moments no instance listened (an API process killed, its replacement
+starting) or one died mid-answer.
+
+| API requests | value | required |
+|---|---|---|
+| sent | $(f api.requests) | — |
+| answered 200 / 503 | $(f api.answered_200) / $(f api.answered_503) | — |
+| answered anything else | $(f api.answered_other) | 0 |
+| connection refused / cut mid-answer | $(f api.unreachable) / $(f api.cut) | — |
+| no answer within 30 s | $(f api.no_answer) | 0 |
+| longest time without a 200 (s) | $(f api.longest_gap_s) | — |
 
 The truth is what the broker holds, judged without the pipeline: the
 source topics are read back and each message is recognised by its bytes
@@ -85,6 +101,33 @@ each must be stored once or reach the DLQ byte for byte with its code.
 | refused \`event_in_future\` / \`event_too_old\` | $(f adversarial.refused_event_in_future) / $(f adversarial.refused_event_too_old) |
 | flood of 64 KiB-class messages read | $(f adversarial.flood_messages) ($(f adversarial.flood_mib) MiB) |
 | \`cmp-ingest\` peak resident memory during it | $(f adversarial.ingest_peak_rss_mib) MiB (cap asserted: 256 MiB) |
+
+## Adversarial HTTP
+
+\`tests/integration/hostile_http.rs\` against the real \`cmp-api\`
+(also in every CI run): unknown, malformed, empty, 16 KiB, non-ASCII,
+repeated and NUL-bearing \`Authorization\` headers and cookies; bodies over
+the 64 KiB limit (announced, chunked, a lying \`Content-Length\`) and
+hostile JSON bodies; path traversal, plain and encoded; SQL, template,
+path and control-character strings in every path and query parameter of
+every route as each role; clients dribbling their request heads
+(slowloris). Every answer must be a 4xx (the error JSON on \`/api/\`
+routes) naming no internals, and the server must keep serving.
+\`deploy/reliability/http.sh\` (long mode) runs schemathesis
+(property-based, from the served OpenAPI document) on every route as an
+admin, an executive, a manager of one campaign and an unknown token, with
+the checks \`not_a_server_error\` and \`response_schema_conformance\`.
+
+| figure | value |
+|---|---|
+| bad-token requests (401 each) | $(f http.bad_token_requests) |
+| oversized and hostile bodies (413 / 400 / 415) | $(f http.body_requests) |
+| traversal paths (4xx, never a file) | $(f http.traversal_requests) |
+| injection requests (every parameter, every route, each role) | $(f http.injection_requests) |
+| slow clients disconnected by the 10 s header timeout | $(f http.slow_clients) |
+| schemathesis: routes / operations in the OpenAPI document | $(f http.routes) / $(f http.operations) |
+| schemathesis cases: admin / executive / manager / unknown token | $(f http.schemathesis_cases_admin) / $(f http.schemathesis_cases_executive) / $(f http.schemathesis_cases_manager) / $(f http.schemathesis_cases_unknown) |
+| schemathesis cases in all / any failed check (5xx, undocumented answer) | $(f http.schemathesis_cases) / $(f http.schemathesis_failed) |
 
 ## Fuzzing
 
@@ -140,6 +183,13 @@ therefore starts a new pseudonym space at a chosen instant:
    step 1's boundary, and destroy the old key immediately.
 
 ## Failures found on the way, fixed with a regression test
+
+- \`cmp-api\` started while ClickHouse was unreachable exited with status 1
+  (a crash loop under a supervisor; found when the API joined the chaos
+  run's kill rotation: a replacement can start during the ClickHouse
+  outage). It now waits for ClickHouse with
+  its probes up and not ready, as ingest and the aggregator do;
+  regression: \`api_start::the_api_started_before_clickhouse_waits_for_it_then_serves\`.
 
 - \`cmp-ingest\` stopped (SIGTERM) while waiting for ClickHouse at start
   exited with status 1, which a supervisor reads as a crash (found by a

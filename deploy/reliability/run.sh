@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reliability and security figures: chaos under load, adversarial Kafka
-# input, privacy, fuzzing of the decoder. One command, two sizes:
+# Reliability and security figures: chaos under load, adversarial Kafka and
+# HTTP input, privacy, fuzzing of the decoder. One command, two sizes:
 #   run.sh short   CI (deploy/local/test.sh): ~4 minutes; prints the figures
 #                  and writes them to $CARGO_TARGET_DIR/RELIABILITY-short.md
 #   run.sh long    ~30 minutes: the same with a 15-minute chaos run, a
@@ -50,6 +50,9 @@ export CMP_RELIABILITY_FIGURES="$FIGURES"
 step "adversarial Kafka input"
 cargo test -p cmp-tests --locked -- adversarial:: --test-threads 1
 
+step "adversarial HTTP (hand-written hostile requests)"
+cargo test -p cmp-tests --locked -- hostile_http:: --test-threads 1
+
 step "chaos under load ($MODE)"
 CMP_CHAOS_MODE="$MODE" cargo test -p cmp-tests --locked -- --ignored chaos:: --test-threads 1 --nocapture
 
@@ -62,7 +65,7 @@ else
 fi
 
 if [ "$MODE" = long ]; then
-  step "adversarial HTTP (schemathesis, http.sh)"
+  step "adversarial HTTP (schemathesis from the OpenAPI document, http.sh)"
   bash "$HERE/http.sh"
 fi
 

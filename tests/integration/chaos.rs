@@ -1,11 +1,13 @@
 //! Chaos under load (RELIABILITY.md): the whole pipeline (ingest members,
-//! the aggregator service) under generated traffic with re-deliveries and
-//! invalid messages, while processes are SIGKILLed at random moments and
-//! restarted, ClickHouse is stopped for a minute, the broker is restarted on
-//! its sqlite storage, and ingest members join and leave the group. At the
-//! end: the ledger holds exactly the accepted events (nothing lost, nothing
-//! twice), every refusal is in the DLQ with its code, every KPI of every
-//! campaign equals a brute-force count of what was produced, no process
+//! the aggregator service, the API with a client asking it all along) under
+//! generated traffic with re-deliveries and invalid messages, while
+//! processes are SIGKILLed at random moments and restarted, ClickHouse is
+//! stopped for a minute, the broker is restarted on its sqlite storage, and
+//! ingest members join and leave the group. At the end: the ledger holds
+//! exactly the accepted events (nothing lost, nothing twice), every refusal
+//! is in the DLQ with its code, every KPI of every campaign equals a
+//! brute-force count of what was produced, in the report engine and through
+//! the API, the API never answered anything but 200 or 503, no process
 //! crashed by itself, and no clear client id is in ClickHouse or any log.
 //!
 //! It restarts the broker (so needs `CMP_KAFKA_STORAGE=sqlite`) and stops
@@ -28,11 +30,14 @@ use cmp_tests::figures::record;
 use cmp_tests::fleet::{Fleet, Role};
 use cmp_tests::generate::spawn_generate;
 use cmp_tests::held::held;
+use cmp_tests::http::request;
 use cmp_tests::kafka::{header, read_all};
+use cmp_tests::prober::{Prober, Tally};
 use cmp_tests::rng::{self, Rng};
 use cmp_tests::services::services_sh;
+use cmp_tests::tokens::tokens_toml;
 use cmp_tests::truth::{campaign, check_report};
-use cmp_tests::{Manifest, ledger, migrated, privacy};
+use cmp_tests::{Manifest, free_addr, http_get, ledger, migrated, privacy, wait_until};
 use rdkafka::Message;
 
 const TZ: Tz = chrono_tz::America::Toronto;
@@ -40,7 +45,12 @@ const TZ: Tz = chrono_tz::America::Toronto;
 /// The generator's seed (event ids); the chaos schedule has its own.
 const GEN_SEED: u64 = 808;
 
-#[tokio::test]
+/// The API token of the run (an admin's).
+const TOKEN: &str = "chaos-admin";
+
+// Two workers: the API prober keeps asking while the run's steps block
+// (stopping a service, waiting for a process's exit).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "restarts the broker and stops ClickHouse: run by deploy/reliability/run.sh"]
 async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact() {
     let mode = Mode::from_env();
@@ -74,6 +84,19 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
             .expect("targets");
     }
 
+    let tokens_file = std::env::temp_dir().join(format!("cmp-{test}-{}.toml", std::process::id()));
+    std::fs::write(
+        &tokens_file,
+        tokens_toml(&[(TOKEN, "chaos", "admin", None)]),
+    )
+    .expect("tokens file");
+    // One address for every API instance, as behind a load balancer.
+    let api_addr = free_addr();
+    let mut api_vars = env.with("CMP_API_ADDR", &api_addr.to_string());
+    api_vars.push((
+        "CMP_API_TOKENS_FILE".into(),
+        tokens_file.display().to_string(),
+    ));
     let mut fleet = Fleet::new(
         test,
         vec![
@@ -90,11 +113,32 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
                 args: Vec::new(),
                 vars: env.with("CMP_HISTORY_INTERVAL_SECS", "5"),
             },
+            Role {
+                name: "api",
+                bin: "cmp-api",
+                args: Vec::new(),
+                vars: api_vars,
+            },
         ],
     );
     fleet.start("ingest");
     fleet.start("ingest");
     fleet.start("aggregator");
+    fleet.start("api");
+    wait_until("the API answers", Duration::from_secs(30), || async {
+        match http_get(api_addr, "/healthz").await {
+            Some((200, _)) => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    // What a campaign manager's dashboard asks, all through the run.
+    let (from, to) = (today - Span::days(35), today);
+    let performance = |id: &str| {
+        format!("/api/v1/campaigns/{id}/performance?from={from}&to={to}&by=channel&granularity=day")
+    };
+    let paths = campaigns.iter().map(|c| performance(&c.id)).collect();
+    let prober = Prober::start(api_addr, paths, TOKEN, Duration::from_millis(250));
 
     // The load: re-deliveries and invalid messages included, a share of late
     // events, few enough clients per campaign that reach is counted exactly.
@@ -269,6 +313,8 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
 
     // The processes: each ready, none crashed by itself during the run.
     let ready = all_ready(&mut fleet).await;
+    let asked = prober.finish().await;
+    record_api(&asked);
 
     let skips = log_lines(test, "the broker skipped offsets");
     let kills: u32 = fleet.kills.values().sum();
@@ -311,6 +357,13 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
     );
 
     assert!(fleet.crashes.is_empty(), "crashes: {:#?}", fleet.crashes);
+    let odd: Vec<_> = asked
+        .answered
+        .iter()
+        .filter(|(status, _)| !matches!(status, 200 | 503))
+        .collect();
+    assert!(odd.is_empty(), "the API answered {odd:?}");
+    assert_eq!(asked.no_answer, 0, "API requests left without an answer");
     assert!(kills >= mode.min_kills, "only {kills} kills");
     assert!(ready, "a process is not ready at the end");
     assert!(skips.is_empty(), "the broker skipped offsets: {skips:#?}");
@@ -329,8 +382,8 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
     for c in &campaigns {
         let q = Query {
             campaign: c.clone(),
-            from: today - Span::days(35),
-            to: today,
+            from,
+            to,
             by: Dimension::ALL.to_vec(),
             granularity: Some(Granularity::Day),
             tz: TZ,
@@ -350,8 +403,19 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
             .remove(&())
             .unwrap_or_default()
             .measures();
+        // The same totals through the API (after all its restarts).
+        let r = request(api_addr, "GET", &performance(&c.id), Some(TOKEN), None).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let served = r.json();
         for kpi in Kpi::ALL {
             assert_eq!(got.totals.value(kpi), truth.value(kpi), "{} {kpi:?}", c.id);
+            // Counts exactly; ratios to the last digits (JSON's decimal form).
+            let api = served["totals"][kpi.as_str()].as_f64();
+            let same = match (api, truth.value(kpi)) {
+                (Some(a), Some(t)) if kpi.is_ratio() => (a - t).abs() <= 1e-12 * t.abs(),
+                (a, t) => a == t,
+            };
+            assert!(same, "{} {kpi:?} through the API: {api:?}", c.id);
         }
         cells += 1 + got.groups.len() + got.series.len();
     }
@@ -394,6 +458,29 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
     record("privacy.clear_ids_found", in_tables.len() + in_logs.len());
     assert!(in_tables.is_empty(), "clear client ids in {in_tables:?}");
     assert!(in_logs.is_empty(), "clear client ids in {in_logs:?}");
+    let _ = std::fs::remove_file(&tokens_file);
+}
+
+/// The figures of what the API's client saw during the run.
+fn record_api(t: &Tally) {
+    let status = |s: u16| t.answered.get(&s).copied().unwrap_or(0);
+    let other: u64 = t
+        .answered
+        .iter()
+        .filter(|(s, _)| !matches!(s, 200 | 503))
+        .map(|(_, n)| n)
+        .sum();
+    record("api.requests", t.attempts());
+    record("api.answered_200", status(200));
+    record("api.answered_503", status(503));
+    record("api.answered_other", other);
+    record("api.unreachable", t.unreachable);
+    record("api.cut", t.cut);
+    record("api.no_answer", t.no_answer);
+    record(
+        "api.longest_gap_s",
+        format!("{:.1}", t.longest_gap.as_secs_f64()),
+    );
 }
 
 /// (messages acknowledged, messages not acknowledged) from the generator's

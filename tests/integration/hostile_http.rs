@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use cmp_api::BODY_LIMIT;
 use cmp_api::tokens::sha256_hex;
+use cmp_tests::figures::record;
 use cmp_tests::http::request;
 use cmp_tests::promql::url_encode;
 use cmp_tests::{Process, free_addr, http_get, migrated, wait_until};
@@ -209,11 +210,12 @@ async fn the_api_survives_hostile_requests() {
         assert_eq!(r.status, 201, "{}", r.body);
     }
 
-    bad_tokens(addr).await;
-    large_bodies(addr).await;
-    traversal(addr).await;
+    record("http.bad_token_requests", bad_tokens(addr).await);
+    record("http.body_requests", large_bodies(addr).await);
+    record("http.traversal_requests", traversal(addr).await);
     let sent = injections(addr).await;
-    slow_clients(addr).await;
+    record("http.injection_requests", sent);
+    record("http.slow_clients", slow_clients(addr).await);
 
     // Still healthy, still serving, still refusing.
     assert!(api.running(), "cmp-api exited");
@@ -227,8 +229,9 @@ async fn the_api_survives_hostile_requests() {
     let _ = std::fs::remove_file(&tokens_file);
 }
 
-/// Unknown, malformed, empty, long, non-ASCII and repeated tokens: 401.
-async fn bad_tokens(addr: SocketAddr) {
+/// Unknown, malformed, empty, long, non-ASCII and repeated tokens: 401;
+/// returns how many requests were sent.
+async fn bad_tokens(addr: SocketAddr) -> usize {
     let long = format!("Authorization: Bearer {}", "x".repeat(16 * 1024));
     let cases: Vec<Vec<u8>> = vec![
         b"Authorization: Bearer nope".to_vec(),
@@ -291,11 +294,12 @@ async fn bad_tokens(addr: SocketAddr) {
         "NUL in a header: {}",
         r.status
     );
+    cases.len() + 3 + 1
 }
 
 /// Bodies over the 64 KiB limit, announced or chunked: 413; malformed
-/// and hostile JSON bodies: 400 or 415.
-async fn large_bodies(addr: SocketAddr) {
+/// and hostile JSON bodies: 400 or 415; returns how many requests were sent.
+async fn large_bodies(addr: SocketAddr) -> usize {
     let path = "/api/v1/campaigns/oas-online-2026";
     let big = format!("{{\"name\": \"{}\"}}", "x".repeat(BODY_LIMIT));
     let head = format!(
@@ -391,10 +395,12 @@ async fn large_bodies(addr: SocketAddr) {
         415,
         "unsupported_media_type",
     );
+    4 + 2 * bodies.len() + 1
 }
 
-/// Path traversal, plain and encoded: a 4xx, never a file.
-async fn traversal(addr: SocketAddr) {
+/// Path traversal, plain and encoded: a 4xx, never a file; returns how
+/// many requests were sent.
+async fn traversal(addr: SocketAddr) -> usize {
     let paths = [
         "/api/v1/campaigns/..%2F..%2Fetc%2Fpasswd",
         "/api/v1/campaigns/..%2f..%2f..%2fCargo.toml",
@@ -439,6 +445,7 @@ async fn traversal(addr: SocketAddr) {
     let long = format!("/api/v1/campaigns/{}", "a".repeat(70_000));
     let r = get_with(addr, &long, &[b"Authorization: Bearer h-admin"]).await;
     assert!((400..500).contains(&r.status), "a 70 kB path: {}", r.status);
+    paths.len() + 1
 }
 
 /// Every hostile value in every path and query parameter of every route,
@@ -501,10 +508,11 @@ async fn injections(addr: SocketAddr) -> usize {
 }
 
 /// Clients that dribble a request's head: the server closes them (its
-/// header timeout) and serves everyone else meanwhile.
-async fn slow_clients(addr: SocketAddr) {
+/// header timeout) and serves everyone else meanwhile; returns how many.
+async fn slow_clients(addr: SocketAddr) -> usize {
+    const SLOW: usize = 20;
     let mut slow = Vec::new();
-    for _ in 0..20 {
+    for _ in 0..SLOW {
         let mut s = TcpStream::connect(addr).await.expect("connect");
         s.write_all(b"GET /api/v1/campaigns HTTP/1.1\r\nHost: x\r\nX-Slow: ")
             .await
@@ -540,4 +548,5 @@ async fn slow_clients(addr: SocketAddr) {
         .await;
         assert!(closed.is_ok(), "slow client {i} was never disconnected");
     }
+    SLOW
 }

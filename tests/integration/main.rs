@@ -4,6 +4,7 @@
 mod adversarial;
 mod aggregator;
 mod api;
+mod api_start;
 mod chaos;
 mod dashboard;
 mod hostile_http;

@@ -5,8 +5,8 @@
 //! fractions of the run, so every run has them all. Pure: the test executes
 //! the steps ([`crate::fleet`] for processes, `services.sh` for services).
 //!
-//! Adding a role to the rotation (the API, once it exists) is one more
-//! [`Killable`] here and one more [`crate::fleet::Role`] in the test.
+//! Adding a role to the rotation is one more [`Killable`] here and one more
+//! [`crate::fleet::Role`] in the test.
 
 use std::time::Duration;
 
@@ -60,6 +60,11 @@ impl Mode {
                 role: "aggregator",
                 gap: (Duration::from_secs(15), Duration::from_secs(35)),
                 down_for: Duration::from_secs(2),
+            },
+            Killable {
+                role: "api",
+                gap: (Duration::from_secs(15), Duration::from_secs(35)),
+                down_for: Duration::from_secs(1),
             },
         ]
     }
@@ -206,6 +211,7 @@ mod tests {
             assert!(has(Step::StopClickHouse) && has(Step::StartClickHouse));
             assert!(has(Step::RestartBroker) && has(Step::Stop("ingest")));
             assert!(has(Step::Kill("aggregator")) && has(Step::Kill("ingest")));
+            assert!(has(Step::Kill("api")));
             let short = plan(&Mode::short(), &mut Rng(seed));
             let min = Mode::short().min_kills as usize;
             assert!(

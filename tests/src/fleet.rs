@@ -1,5 +1,5 @@
 //! The pipeline's processes under chaos, as a supervisor sees them:
-//! instances grouped by role (`ingest`, `aggregator`, later `api`), started,
+//! instances grouped by role (`ingest`, `aggregator`, `api`), started,
 //! SIGKILLed, stopped with SIGTERM and added on order, and watched for exits
 //! nobody ordered. Such an exit is a crash: it is recorded (a chaos run
 //! fails on any) and the instance is restarted, as a real supervisor would,

@@ -65,9 +65,24 @@ pub async fn request(
     token: Option<&str>,
     json: Option<&str>,
 ) -> Response {
+    try_request(addr, method, path, token, json, Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `method path` as [`request`], for a server that may be down: an error
+/// says why there is no response (not reachable, no answer within `limit`).
+pub async fn try_request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    json: Option<&str>,
+    limit: Duration,
+) -> Result<Response, String> {
     let mut s = TcpStream::connect(addr)
         .await
-        .unwrap_or_else(|e| panic!("connect {addr}: {e}"));
+        .map_err(|e| format!("connect {addr}: {e}"))?;
     let mut h = head(method, addr, path, token, &[]);
     if let Some(body) = json {
         h.push_str(&format!(
@@ -77,20 +92,22 @@ pub async fn request(
     }
     h.push_str("\r\n");
     h.push_str(json.unwrap_or_default());
-    s.write_all(h.as_bytes()).await.expect("send request");
-    let mut buf = Vec::new();
-    tokio::time::timeout(Duration::from_secs(60), s.read_to_end(&mut buf))
+    s.write_all(h.as_bytes())
         .await
-        .unwrap_or_else(|_| panic!("{method} {path}: no answer in 60 s"))
-        .expect("read response");
+        .map_err(|e| format!("{method} {path}: send: {e}"))?;
+    let mut buf = Vec::new();
+    tokio::time::timeout(limit, s.read_to_end(&mut buf))
+        .await
+        .map_err(|_| format!("{method} {path}: no answer in {limit:?}"))?
+        .map_err(|e| format!("{method} {path}: read: {e}"))?;
     let text = String::from_utf8_lossy(&buf);
     let (status, headers, body) =
-        split_head(&text).unwrap_or_else(|| panic!("{method} {path}: bad response {text}"));
-    Response {
+        split_head(&text).ok_or_else(|| format!("{method} {path}: bad response {text}"))?;
+    Ok(Response {
         status,
         headers,
         body: body.to_owned(),
-    }
+    })
 }
 
 /// One Server-Sent Event.

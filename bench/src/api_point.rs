@@ -1,0 +1,106 @@
+//! The API as a visibility point: the engagement a reader of the
+//! performance route sees, summed over the demo campaigns (impressions,
+//! clicks, engagements, shares, video completes and visits: each accepted
+//! engagement event adds its `count` to exactly one of them). The probe
+//! registers the demo campaigns with a flight around today, so every
+//! generated engagement event falls inside one.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context as _, bail};
+use chrono::{Duration as Span, Utc};
+use cmp_loadgen::demo_campaigns;
+use cmp_model::{Body, Event};
+use cmp_store::{Campaign, Store};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+/// The engagement KPIs: together, the sum of the engagement events' counts.
+const ENGAGEMENT: [&str; 6] = [
+    "impressions",
+    "clicks",
+    "engagements",
+    "shares",
+    "video_completes",
+    "visits",
+];
+
+/// The performance routes of the demo campaigns, with a token.
+#[derive(Debug)]
+pub struct ApiPoint {
+    client: Client<HttpConnector, Empty<Bytes>>,
+    urls: Vec<String>,
+    campaigns: Vec<String>,
+    authorization: String,
+}
+
+impl ApiPoint {
+    /// Registers the demo campaigns (flight: 400 days ago to 30 days
+    /// ahead) and reads the API at `addr` with the bearer `token`.
+    pub async fn prepare(store: &Store, addr: SocketAddr, token: &str) -> anyhow::Result<Self> {
+        let today = Utc::now().date_naive();
+        let mut urls = Vec::new();
+        let mut campaigns = Vec::new();
+        for c in demo_campaigns() {
+            let campaign = Campaign {
+                id: c.id.clone(),
+                name_en: c.id.clone(),
+                name_fr: c.id.clone(),
+                program: c.program.clone(),
+                start_date: today - Span::days(400),
+                end_date: today + Span::days(30),
+                budget_cents: 0,
+            };
+            cmp_store::put_campaign(store, &campaign, "cmp-bench")
+                .await
+                .context("register the demo campaigns")?;
+            urls.push(format!(
+                "http://{addr}/api/v1/campaigns/{}/performance",
+                c.id
+            ));
+            campaigns.push(c.id);
+        }
+        Ok(Self {
+            client: Client::builder(TokioExecutor::new()).build_http(),
+            urls,
+            campaigns,
+            authorization: format!("Bearer {token}"),
+        })
+    }
+
+    /// How much `event` adds to [`Self::visible`].
+    pub fn weight(&self, event: &Event) -> u64 {
+        match &event.body {
+            Body::Engagement(e) if self.campaigns.contains(&e.campaign_id) => u64::from(e.count),
+            _ => 0,
+        }
+    }
+
+    /// The engagement the API reports now.
+    pub async fn visible(&self) -> anyhow::Result<u64> {
+        let mut total = 0;
+        for url in &self.urls {
+            let request = hyper::Request::get(url.as_str())
+                .header("authorization", &self.authorization)
+                .body(Empty::new())?;
+            let response = self
+                .client
+                .request(request)
+                .await
+                .context("GET performance")?;
+            let status = response.status();
+            let body = response.into_body().collect().await?.to_bytes();
+            if !status.is_success() {
+                bail!("GET {url}: {status}: {}", String::from_utf8_lossy(&body));
+            }
+            let report: serde_json::Value = serde_json::from_slice(&body)?;
+            for kpi in ENGAGEMENT {
+                total += report["totals"][kpi].as_u64().unwrap_or(0);
+            }
+        }
+        Ok(total)
+    }
+}

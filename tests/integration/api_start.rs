@@ -1,0 +1,95 @@
+//! `cmp-api` started before ClickHouse answers: it answers 503 (probes up,
+//! not ready) and serves once ClickHouse is there, instead of exiting. Found
+//! when the API joined the chaos run's kill rotation: a replacement started
+//! during a ClickHouse outage exited with status 1, which a supervisor
+//! restarts in a loop.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use cmp_tests::http::try_request;
+use cmp_tests::relay::relay_later;
+use cmp_tests::tokens::tokens_toml;
+use cmp_tests::{Process, free_addr, migrated, wait_until};
+
+#[tokio::test]
+async fn the_api_started_before_clickhouse_waits_for_it_then_serves() {
+    let test = "api_start";
+    let env = migrated(test, 1).await;
+    let clickhouse: SocketAddr = env
+        .vars
+        .iter()
+        .find(|(k, _)| k == "CMP_CLICKHOUSE_URL")
+        .and_then(|(_, url)| {
+            url.strip_prefix("http://")?
+                .trim_end_matches('/')
+                .parse()
+                .ok()
+        })
+        .expect("CMP_CLICKHOUSE_URL is http://host:port");
+    // ClickHouse, as the API sees it, comes up 8 s after the API starts.
+    let late = relay_later(clickhouse, Duration::from_secs(8));
+    let tokens_file = std::env::temp_dir().join(format!("cmp-{test}-{}.toml", std::process::id()));
+    let tokens = tokens_toml(&[("s-admin", "start", "admin", None)]);
+    std::fs::write(&tokens_file, tokens).expect("tokens file");
+    let addr = free_addr();
+    let mut vars = env.with("CMP_CLICKHOUSE_URL", &format!("http://{late}"));
+    vars.retain(|(k, _)| k != "CMP_API_ADDR" && k != "CMP_API_TOKENS_FILE");
+    vars.push(("CMP_API_ADDR".into(), addr.to_string()));
+    vars.push((
+        "CMP_API_TOKENS_FILE".into(),
+        tokens_file.display().to_string(),
+    ));
+    let mut api = Process::spawn(test, "api", "cmp-api", &[], &vars);
+
+    // Waiting: alive, not ready, answering 503 (ClickHouse unavailable).
+    wait_until("the probe server", Duration::from_secs(20), || async {
+        api.get("/healthz").await.ok_or("no answer".to_owned())
+    })
+    .await;
+    assert_eq!(api.get("/readyz").await.map(|r| r.0), Some(503));
+    let r = wait_until("the API answers", Duration::from_secs(20), || async {
+        try_request(
+            addr,
+            "GET",
+            "/api/v1/campaigns",
+            Some("s-admin"),
+            None,
+            Duration::from_secs(10),
+        )
+        .await
+    })
+    .await;
+    assert_eq!(r.status, 503, "{}", r.body);
+
+    // Then ClickHouse is there: the API serves, and is ready.
+    let r = wait_until("the API serves", Duration::from_secs(60), || async {
+        let path = "/api/v1/campaigns";
+        match try_request(
+            addr,
+            "GET",
+            path,
+            Some("s-admin"),
+            None,
+            Duration::from_secs(10),
+        )
+        .await
+        {
+            Ok(r) if r.status == 200 => Ok(r),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    assert_eq!((r.status, r.body.as_str()), (200, "[]"));
+    wait_until("ready", Duration::from_secs(30), || async {
+        match api.get("/readyz").await {
+            Some((200, _)) => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    assert!(api.running(), "cmp-api exited while waiting for ClickHouse");
+    let (status, _) = api.terminate(Duration::from_secs(15));
+    assert!(status.success(), "exit status {status:?}");
+    let _ = std::fs::remove_file(&tokens_file);
+}
