@@ -79,28 +79,41 @@ impl ApiPoint {
         }
     }
 
-    /// The engagement the API reports now.
+    /// The engagement the API reports now: every campaign asked at once,
+    /// as readers of different campaigns do.
     pub async fn visible(&self) -> anyhow::Result<u64> {
-        let mut total = 0;
+        let mut asks = tokio::task::JoinSet::new();
         for url in &self.urls {
-            let request = hyper::Request::get(url.as_str())
-                .header("authorization", &self.authorization)
-                .body(Empty::new())?;
-            let response = self
-                .client
-                .request(request)
-                .await
-                .context("GET performance")?;
-            let status = response.status();
-            let body = response.into_body().collect().await?.to_bytes();
-            if !status.is_success() {
-                bail!("GET {url}: {status}: {}", String::from_utf8_lossy(&body));
-            }
-            let report: serde_json::Value = serde_json::from_slice(&body)?;
-            for kpi in ENGAGEMENT {
-                total += report["totals"][kpi].as_u64().unwrap_or(0);
-            }
+            let (client, url) = (self.client.clone(), url.clone());
+            let authorization = self.authorization.clone();
+            asks.spawn(async move { engagement(&client, &url, &authorization).await });
+        }
+        let mut total = 0;
+        while let Some(answer) = asks.join_next().await {
+            total += answer??;
         }
         Ok(total)
     }
+}
+
+/// The engagement one performance report shows.
+async fn engagement(
+    client: &Client<HttpConnector, Empty<Bytes>>,
+    url: &str,
+    authorization: &str,
+) -> anyhow::Result<u64> {
+    let request = hyper::Request::get(url)
+        .header("authorization", authorization)
+        .body(Empty::new())?;
+    let response = client.request(request).await.context("GET performance")?;
+    let status = response.status();
+    let body = response.into_body().collect().await?.to_bytes();
+    if !status.is_success() {
+        bail!("GET {url}: {status}: {}", String::from_utf8_lossy(&body));
+    }
+    let report: serde_json::Value = serde_json::from_slice(&body)?;
+    Ok(ENGAGEMENT
+        .iter()
+        .map(|kpi| report["totals"][kpi].as_u64().unwrap_or(0))
+        .sum())
 }
