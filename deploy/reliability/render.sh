@@ -59,7 +59,9 @@ every refusal code) while, at moments drawn from seed $(f chaos.seed):
 What the API's client saw meanwhile (\`tests/src/prober.rs\`): a 503 is
 the API's answer while ClickHouse is down; "refused" and "cut" are the
 moments no instance listened (an API process killed, its replacement
-starting) or one died mid-answer.
+starting) or one died mid-answer. The longest time without a 200 spans
+a ClickHouse outage: its stop (up to 20 s), the minute it is down, its
+start.
 
 | API requests | value | required |
 |---|---|---|
