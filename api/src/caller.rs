@@ -79,11 +79,35 @@ pub fn authenticate(parts: &Parts, tokens: &Tokens) -> Option<Caller> {
     let token = match (given.next(), given.next()) {
         // Two headers are ambiguous: neither is believed.
         (Some(_), Some(_)) => return None,
-        (Some(v), None) => v.to_str().ok()?.strip_prefix("Bearer ")?.trim(),
+        (Some(v), None) => bearer(v.to_str().ok()?)?,
         (None, _) if matches!(parts.method, Method::GET | Method::HEAD) => {
             session::token(&parts.headers)?
         }
         (None, _) => return None,
     };
     tokens.authenticate(token).cloned().map(Caller)
+}
+
+/// The token of an `Authorization` value of the `Bearer` scheme, whose
+/// name is case-insensitive (RFC 7235 §2.1).
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive_and_the_token_is_not_empty() {
+        assert_eq!(bearer("Bearer t-1"), Some("t-1"));
+        assert_eq!(bearer("bearer t-1"), Some("t-1"));
+        assert_eq!(bearer("BEARER  t-1 "), Some("t-1"));
+        assert_eq!(bearer("Basic dDox"), None);
+        assert_eq!(bearer("Bearer "), None);
+        assert_eq!(bearer("Bearer"), None);
+        assert_eq!(bearer("Bearert-1"), None);
+    }
 }

@@ -26,8 +26,10 @@ use cmp_process::Shutdown;
 use cmp_store::{Campaign, Store, TableVersion};
 use tokio::sync::{OnceCell, watch};
 
-/// How often the data version is read.
-pub const POLL: Duration = Duration::from_millis(250);
+/// How often the data version is read: a look at `system.parts` (a few
+/// milliseconds), and up to one period added to what readers see of new
+/// data (BENCHMARKS.md, freshness in the API).
+pub const POLL: Duration = Duration::from_millis(100);
 /// How old judged targets the portfolio accepts.
 pub const PORTFOLIO_STALE: Duration = Duration::from_secs(60);
 /// Entries kept before those of older versions are dropped.

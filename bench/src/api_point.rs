@@ -1,9 +1,11 @@
-//! The API as a visibility point: the engagement a reader of the
-//! performance route sees, summed over the demo campaigns (impressions,
-//! clicks, engagements, shares, video completes and visits: each accepted
-//! engagement event adds its `count` to exactly one of them). The probe
-//! registers the demo campaigns with a flight around today, so every
-//! generated engagement event falls inside one.
+//! The API as a visibility point: the uptake a reader of the performance
+//! route sees, summed over the demo campaigns (uptake started, submitted
+//! and completed: each accepted uptake event attributed to a campaign adds
+//! one to exactly one of them). Engagement KPIs would not do: they sum each
+//! event's `count` (up to thousands for bulk reports), and a count that
+//! covers events in send order only when every one weighs alike (see
+//! [`crate::latency`]). The probe registers the demo campaigns with a
+//! flight around today, so every generated event falls inside one.
 
 use std::net::SocketAddr;
 
@@ -18,15 +20,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-/// The engagement KPIs: together, the sum of the engagement events' counts.
-const ENGAGEMENT: [&str; 6] = [
-    "impressions",
-    "clicks",
-    "engagements",
-    "shares",
-    "video_completes",
-    "visits",
-];
+/// The uptake KPIs: together, the uptake events attributed to the campaign.
+const UPTAKE: [&str; 3] = ["uptake_started", "uptake_submitted", "uptake_completed"];
 
 /// The performance routes of the demo campaigns, with a token.
 #[derive(Debug)]
@@ -71,22 +66,25 @@ impl ApiPoint {
         })
     }
 
-    /// How much `event` adds to [`Self::visible`].
+    /// How much `event` adds to [`Self::visible`]: 1 or 0.
     pub fn weight(&self, event: &Event) -> u64 {
         match &event.body {
-            Body::Engagement(e) if self.campaigns.contains(&e.campaign_id) => u64::from(e.count),
-            _ => 0,
+            Body::Uptake(u) => u
+                .campaign_id
+                .as_ref()
+                .map_or(0, |c| u64::from(self.campaigns.contains(c))),
+            Body::Engagement(_) => 0,
         }
     }
 
-    /// The engagement the API reports now: every campaign asked at once,
-    /// as readers of different campaigns do.
+    /// The attributed uptake the API reports now: every campaign asked at
+    /// once, as readers of different campaigns do.
     pub async fn visible(&self) -> anyhow::Result<u64> {
         let mut asks = tokio::task::JoinSet::new();
         for url in &self.urls {
             let (client, url) = (self.client.clone(), url.clone());
             let authorization = self.authorization.clone();
-            asks.spawn(async move { engagement(&client, &url, &authorization).await });
+            asks.spawn(async move { uptake(&client, &url, &authorization).await });
         }
         let mut total = 0;
         while let Some(answer) = asks.join_next().await {
@@ -96,8 +94,8 @@ impl ApiPoint {
     }
 }
 
-/// The engagement one performance report shows.
-async fn engagement(
+/// The attributed uptake one performance report shows.
+async fn uptake(
     client: &Client<HttpConnector, Empty<Bytes>>,
     url: &str,
     authorization: &str,
@@ -112,7 +110,7 @@ async fn engagement(
         bail!("GET {url}: {status}: {}", String::from_utf8_lossy(&body));
     }
     let report: serde_json::Value = serde_json::from_slice(&body)?;
-    Ok(ENGAGEMENT
+    Ok(UPTAKE
         .iter()
         .map(|kpi| report["totals"][kpi].as_u64().unwrap_or(0))
         .sum())

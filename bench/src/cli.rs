@@ -13,9 +13,9 @@ USAGE:
   cmp-bench freshness --rate R --seconds S [--point POINT] [--seed N]
       produce generated contract traffic at R msg/s for S s, poll the
       visibility point every 50 ms, print p50/p99/max from send to visible.
-      POINT: rollups (default), ledger, or api=HOST:PORT (the engagement
-      the API's performance route reports for the demo campaigns, which
-      the probe registers; bearer token in CMP_BENCH_API_TOKEN)
+      POINT: rollups (default), ledger, or api=HOST:PORT (the uptake the
+      API's performance route reports for the demo campaigns, which the
+      probe registers; bearer token in CMP_BENCH_API_TOKEN)
 
 Kafka and ClickHouse come from the CMP_* settings (CMP_KAFKA_BROKERS,
 CMP_TOPIC_*, CMP_CLICKHOUSE_URL, CMP_CLICKHOUSE_DATABASE, ...).

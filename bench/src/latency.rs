@@ -1,11 +1,12 @@
 //! From send instants and visibility samples to per-event latencies and
 //! their quantiles. Pure, so the arithmetic is tested without a broker.
 //!
-//! A visibility point only says how much is visible, not which events, so
+//! A visibility point only says how many events are visible, not which, so
 //! an accepted event (in send order) counts as visible at the first sample
 //! that shows at least the weight of every event up to it (its own
-//! included): each event weighs 1 where the point counts events, its
-//! `count` where the point sums engagement. Events of one partition become
+//! included). Every event a point counts weighs 1 in the probe's points;
+//! weights that differ would let one heavy event overtaken by others shift
+//! the latency of many. Events of one partition become
 //! visible in order; across partitions a batch may overtake an older one,
 //! which moves latency between events without changing the mean. At a
 //! steady rate the quantiles stay close; the poll period bounds the error.

@@ -17,8 +17,8 @@ pub enum Point {
     /// Events counted by the hourly rollups (filled by the materialized
     /// views inside the ledger INSERT, so as fresh as the ledger).
     Rollups,
-    /// The engagement the API at this address reports (what a reader
-    /// finally sees); its bearer token is `CMP_BENCH_API_TOKEN`.
+    /// The attributed uptake the API at this address reports (what a
+    /// reader finally sees); its bearer token is `CMP_BENCH_API_TOKEN`.
     Api(SocketAddr),
 }
 

@@ -200,7 +200,7 @@ impl Settings {
             batch_max_rows: src.ranged("CMP_BATCH_MAX_ROWS", 20_000, 1..=1_000_000)?,
             batch_max_wait: Duration::from_millis(src.ranged(
                 "CMP_BATCH_MAX_WAIT_MS",
-                1_000,
+                500,
                 1..=60_000,
             )?),
             partition_queue: src.ranged("CMP_PARTITION_QUEUE", 20_000, 1..=1_000_000)?,
@@ -304,7 +304,7 @@ mod tests {
         assert_eq!(s.metrics_addr.to_string(), "127.0.0.1:9464");
         assert_eq!(s.report_tz, chrono_tz::America::Toronto);
         assert_eq!(s.topics.dlq, "cmp.dlq.v1");
-        assert_eq!(s.batch_max_wait, Duration::from_secs(1));
+        assert_eq!(s.batch_max_wait, Duration::from_millis(500));
         assert!(s.api_tokens_file.is_none() && s.client_id_key.is_none());
         assert_eq!(s.retention_days, 400);
         assert_eq!(s.history_interval, Duration::from_secs(15 * 60));

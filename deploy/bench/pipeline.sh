@@ -211,6 +211,10 @@ for run in $(seq 1 "$RUNS"); do
   echo "  $line"
   api50+=("$(sed -n 's/.*p50 \([0-9.]*\) s.*/\1/p' <<<"$line")")
   api99+=("$(sed -n 's/.*p99 \([0-9.]*\) s.*/\1/p' <<<"$line")")
+  curl -fsS "http://$API_METRICS/metrics" | awk '
+    /^cmp_api_http_request_duration_seconds_(sum|count)\{.*performance/ { if ($1 ~ /_sum/) s += $2; else n += $2 }
+    END { if (n > 0) printf "  API performance route during the probe: %d requests, mean %.3f s\n", n, s / n }'
+
   curl -fsS "http://$METRICS/metrics" | awk '
     /^cmp_ingest_freshness_seconds_bucket/ {
       match($0, /le="[^"]+"/); le = substr($0, RSTART + 4, RLENGTH - 5); c[le] += $2; order[++n] = le

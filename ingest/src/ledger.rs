@@ -78,11 +78,13 @@ pub async fn lookup(
     Ok(found)
 }
 
-/// One INSERT of `rows`.
-pub async fn insert(store: &Store, rows: &[EventRow]) -> Result<(), StoreError> {
+/// One INSERT of the rows of every batch of `batches`.
+pub async fn insert(store: &Store, batches: &[&[EventRow]]) -> Result<(), StoreError> {
     let mut insert = store.client.insert::<EventRow>("events").await?;
-    for row in rows {
-        insert.write(row).await?;
+    for rows in batches {
+        for row in *rows {
+            insert.write(row).await?;
+        }
     }
     insert.end().await?;
     Ok(())

@@ -5,10 +5,12 @@
 //! Layout: [`consumer`] polls Kafka on its own thread and feeds one
 //! [`worker`] per partition; a worker decodes ([`cmp_model`]), decides a
 //! batch ([`batch`], [`dedup`]), sends refusals ([`dlq`]) and stores rows
-//! ([`ledger`]) before its offsets are committed.
+//! ([`ledger`], in INSERTs [`combiner`] shares among the workers) before its
+//! offsets are committed.
 
 pub mod backoff;
 pub mod batch;
+pub mod combiner;
 pub mod consumer;
 pub mod dedup;
 pub mod dlq;
@@ -29,6 +31,7 @@ use cmp_model::Limits;
 use cmp_process::{Readiness, Shutdown, serve_probes};
 use cmp_store::Store;
 
+use crate::combiner::Combiner;
 use crate::metrics::Metrics;
 use crate::outage::Outage;
 use crate::shared::Shared;
@@ -69,8 +72,14 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
     let (ch_retries, ch_outages) = metrics.dependency("clickhouse");
     let (k_retries, k_outages) = metrics.dependency("kafka");
     let (commit_tx, commit_rx) = std::sync::mpsc::channel();
+    let ledger = Combiner::start(
+        store.clone(),
+        metrics.batch_rows.clone(),
+        metrics.insert_seconds.clone(),
+    );
     let shared = Arc::new(Shared {
         store,
+        ledger,
         dlq: dlq::Dlq::new(&settings.kafka_brokers, &settings.topics.dlq)?,
         pseudo: pseudonym::Pseudonymiser::new(&key),
         metrics,

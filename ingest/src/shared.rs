@@ -5,6 +5,7 @@ use std::time::Duration;
 use cmp_model::Limits;
 use cmp_store::Store;
 
+use crate::combiner::Combiner;
 use crate::dlq::Dlq;
 use crate::metrics::Metrics;
 use crate::outage::Outage;
@@ -23,6 +24,8 @@ pub struct Commit {
 #[derive(Debug)]
 pub struct Shared {
     pub store: Store,
+    /// The ledger INSERTs, combined across partitions.
+    pub ledger: Combiner,
     pub dlq: Dlq,
     pub pseudo: Pseudonymiser,
     pub metrics: Metrics,

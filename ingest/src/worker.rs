@@ -18,6 +18,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::backoff::Backoff;
 use crate::batch::{self, Decoded, Item, Source};
+use crate::combiner::InsertError;
 use crate::dedup::{self, DedupIndex};
 use crate::ledger;
 use crate::shared::{Commit, Shared};
@@ -291,7 +292,7 @@ impl Worker {
             partition: self.partition,
         };
         let now_s = u32::try_from(Utc::now().timestamp()).unwrap_or_default();
-        let d = batch::decide(items, src, index, &ledger_times, &shared.pseudo, now_s);
+        let mut d = batch::decide(items, src, index, &ledger_times, &shared.pseudo, now_s);
 
         let mut attempt = 0;
         while !d.refused.is_empty() {
@@ -309,50 +310,43 @@ impl Worker {
         }
 
         // All of the batch's rows, until a failed INSERT leaves only those
-        // that did not arrive (part of a failed INSERT may be stored).
-        let mut retry = None;
+        // that did not arrive (part of a failed INSERT may be stored). The
+        // rows travel to the combined INSERT and back; the first trip's are
+        // the whole batch, kept for the counts.
+        let mut pending = std::mem::take(&mut d.rows);
+        let mut whole = None;
         let mut attempt = 0;
-        loop {
-            let pending = retry.as_deref().unwrap_or(d.rows.as_slice());
-            if pending.is_empty() {
-                break;
-            }
-            let started = Instant::now();
-            match ledger::insert(&shared.store, pending).await {
+        while !pending.is_empty() {
+            let (back, result) = shared.ledger.insert(pending).await;
+            let e = match result {
                 Ok(()) => {
                     shared.clickhouse.ok();
-                    shared
-                        .metrics
-                        .insert_seconds
-                        .observe(started.elapsed().as_secs_f64());
-                    shared.metrics.batch_rows.observe(pending.len() as f64);
+                    whole.get_or_insert(back);
                     break;
                 }
+                Err(InsertError::Stopped) => return Err(Abort::GaveUp),
+                Err(InsertError::Store(e)) => e,
+            };
+            shared.clickhouse.failed(&e);
+            self.backoff(attempt).await?;
+            attempt += 1;
+            let arrived =
+                ledger::stored_offsets(&shared.store, &self.topic, self.partition, first_offset)
+                    .await;
+            pending = match arrived {
+                Ok(arrived) => back
+                    .iter()
+                    .filter(|r| !arrived.contains(&(r.src_offset as i64)))
+                    .cloned()
+                    .collect(),
                 Err(e) => {
                     shared.clickhouse.failed(&e);
-                    self.backoff(attempt).await?;
-                    attempt += 1;
-                    match ledger::stored_offsets(
-                        &shared.store,
-                        &self.topic,
-                        self.partition,
-                        first_offset,
-                    )
-                    .await
-                    {
-                        Ok(arrived) => {
-                            let missing: Vec<_> = pending
-                                .iter()
-                                .filter(|r| !arrived.contains(&(r.src_offset as i64)))
-                                .cloned()
-                                .collect();
-                            retry = Some(missing);
-                        }
-                        Err(e) => shared.clickhouse.failed(&e),
-                    }
+                    back.clone()
                 }
-            }
+            };
+            whole.get_or_insert(back);
         }
+        d.rows = whole.unwrap_or_default();
         Ok((d, read, next_offset))
     }
 

@@ -1,0 +1,86 @@
+//! Ledger INSERTs of all the partition workers, combined (group commit):
+//! a worker hands its batch's rows over and waits; batches that arrive while
+//! an INSERT is running wait for it and then go together in the next one.
+//! ClickHouse gets a few large INSERTs a second (fewer parts to write
+//! through the rollups' views and to merge) instead of one per partition
+//! and flush, with no added wait when it is idle. The rows come back to their worker
+//! with the INSERT's outcome: after a failure the worker checks which of
+//! its offsets arrived (part of an INSERT may be stored) and hands over the
+//! rest again, as it did when it inserted alone.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use cmp_store::{EventRow, Store, StoreError};
+use prometheus::Histogram;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::ledger;
+
+/// Why a combined INSERT did not store a batch.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum InsertError {
+    #[error(transparent)]
+    Store(Arc<StoreError>),
+    /// Only when the process is ending (the runtime drops the tasks).
+    #[error("the ledger INSERT tasks have stopped")]
+    Stopped,
+}
+
+/// What a worker gets back: its rows and the INSERT's outcome.
+pub type Outcome = (Vec<EventRow>, Result<(), InsertError>);
+
+/// A batch's rows and where their outcome goes.
+struct Job {
+    rows: Vec<EventRow>,
+    done: oneshot::Sender<Outcome>,
+}
+
+/// The workers' side: hand rows over, get them back with the outcome.
+#[derive(Debug, Clone)]
+pub struct Combiner {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+impl Combiner {
+    /// Starts the inserting task; it ends when every `Combiner` is dropped.
+    /// Each INSERT's rows and duration go to the two histograms.
+    pub fn start(store: Store, rows: Histogram, seconds: Histogram) -> Self {
+        let (jobs, mut rx) = mpsc::unbounded_channel::<Job>();
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut jobs = vec![first];
+                while let Ok(job) = rx.try_recv() {
+                    jobs.push(job);
+                }
+                let started = Instant::now();
+                let batches: Vec<&[EventRow]> = jobs.iter().map(|j| j.rows.as_slice()).collect();
+                let result = ledger::insert(&store, &batches).await;
+                if result.is_ok() {
+                    seconds.observe(started.elapsed().as_secs_f64());
+                    rows.observe(jobs.iter().map(|j| j.rows.len()).sum::<usize>() as f64);
+                }
+                let result = result.map_err(|e| InsertError::Store(Arc::new(e)));
+                for job in jobs {
+                    // A worker that stopped waiting (revoked) needs no answer.
+                    let _ = job.done.send((job.rows, result.clone()));
+                }
+            }
+        });
+        Self { jobs }
+    }
+
+    /// INSERTs `rows` (with whatever else is waiting); returns them with
+    /// the outcome.
+    /// The rows are lost only with [`InsertError::Stopped`] after the
+    /// hand-over, when the process ends: the batch is then not committed.
+    pub async fn insert(&self, rows: Vec<EventRow>) -> Outcome {
+        let (done, outcome) = oneshot::channel();
+        if let Err(mpsc::error::SendError(job)) = self.jobs.send(Job { rows, done }) {
+            return (job.rows, Err(InsertError::Stopped));
+        }
+        outcome
+            .await
+            .unwrap_or_else(|_| (Vec::new(), Err(InsertError::Stopped)))
+    }
+}
