@@ -12,7 +12,6 @@ use std::net::SocketAddr;
 use anyhow::{Context as _, bail};
 use chrono::{Duration as Span, Utc};
 use cmp_loadgen::demo_campaigns;
-use cmp_model::{Body, Event};
 use cmp_store::{Campaign, Store};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -66,15 +65,9 @@ impl ApiPoint {
         })
     }
 
-    /// How much `event` adds to [`Self::visible`]: 1 or 0.
-    pub fn weight(&self, event: &Event) -> u64 {
-        match &event.body {
-            Body::Uptake(u) => u
-                .campaign_id
-                .as_ref()
-                .map_or(0, |c| u64::from(self.campaigns.contains(c))),
-            Body::Engagement(_) => 0,
-        }
+    /// The campaigns it sums over.
+    pub fn campaigns(&self) -> &[String] {
+        &self.campaigns
     }
 
     /// The attributed uptake the API reports now: every campaign asked at

@@ -13,9 +13,10 @@ USAGE:
   cmp-bench freshness --rate R --seconds S [--point POINT] [--seed N]
       produce generated contract traffic at R msg/s for S s, poll the
       visibility point every 50 ms, print p50/p99/max from send to visible.
-      POINT: rollups (default), ledger, or api=HOST:PORT (the uptake the
-      API's performance route reports for the demo campaigns, which the
-      probe registers; bearer token in CMP_BENCH_API_TOKEN)
+      POINT: rollups (default), ledger, uptake (the demo campaigns'
+      attributed uptake in the rollups), or api=HOST:PORT (the same uptake
+      as the API's performance route reports it; the probe registers the
+      demo campaigns; bearer token in CMP_BENCH_API_TOKEN)
 
 Kafka and ClickHouse come from the CMP_* settings (CMP_KAFKA_BROKERS,
 CMP_TOPIC_*, CMP_CLICKHOUSE_URL, CMP_CLICKHOUSE_DATABASE, ...).
@@ -92,7 +93,7 @@ fn freshness(mut args: impl Iterator<Item = String>) -> Result<FreshnessOptions,
                 point = value
                     .as_deref()
                     .and_then(Point::parse)
-                    .ok_or("--point must be rollups, ledger or api=HOST:PORT")?;
+                    .ok_or("--point must be rollups, ledger, uptake or api=HOST:PORT")?;
             }
             _ => return Err(format!("unknown flag {flag}")),
         }

@@ -46,3 +46,4 @@ pub const ATTAINMENT_HISTORY: &str = include_str!("../sql/queries/attainment_his
 pub const DATA_VERSION: &str = include_str!("../sql/queries/data_version.sql");
 pub const BENCH_VISIBLE_LEDGER: &str = include_str!("../sql/queries/bench_visible_ledger.sql");
 pub const BENCH_VISIBLE_ROLLUPS: &str = include_str!("../sql/queries/bench_visible_rollups.sql");
+pub const BENCH_VISIBLE_UPTAKE: &str = include_str!("../sql/queries/bench_visible_uptake.sql");
