@@ -22,7 +22,7 @@ use chrono::{Duration as Span, SubsecRound, Utc};
 use chrono_tz::Tz;
 use cmp_aggregator::report::{self, Query};
 use cmp_kpi::{Dimension, Granularity, Kpi, local_date};
-use cmp_loadgen::{GenConfig, demo_campaigns};
+use cmp_loadgen::GenConfig;
 use cmp_model::{Body, Topic};
 use cmp_tests::brute::brute;
 use cmp_tests::chaos::{Mode, Step, plan};
@@ -36,7 +36,7 @@ use cmp_tests::prober::{Prober, Tally};
 use cmp_tests::rng::{self, Rng};
 use cmp_tests::services::services_sh;
 use cmp_tests::tokens::tokens_toml;
-use cmp_tests::truth::{campaign, check_report};
+use cmp_tests::truth::{check_report, demo_campaigns_around};
 use cmp_tests::{Manifest, free_addr, http_get, ledger, migrated, privacy, wait_until};
 use rdkafka::Message;
 
@@ -62,17 +62,7 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
     let test = "chaos";
     let env = migrated(test, 4).await;
     let today = local_date(Utc::now(), TZ);
-    let campaigns: Vec<_> = demo_campaigns()
-        .into_iter()
-        .map(|c| {
-            campaign(
-                &c.id,
-                &c.program,
-                today - Span::days(40),
-                today + Span::days(30),
-            )
-        })
-        .collect();
+    let campaigns = demo_campaigns_around(today);
     for c in &campaigns {
         cmp_store::put_campaign(&env.store, c, "chaos")
             .await

@@ -14,12 +14,12 @@ use cmp_kpi::{
     DateRange, Dimension, Granularity, Kpi, Measures, Reach, Status, Target, Thresholds,
     bucket_start, local_date, parse_target_set,
 };
-use cmp_loadgen::{GenConfig, demo_campaigns};
+use cmp_loadgen::GenConfig;
 use cmp_store::{Campaign, EventRow, KIND_ENGAGEMENT, Store};
 use cmp_tests::brute::{brute, regenerate};
 use cmp_tests::generate::generate;
 use cmp_tests::rng::Rng;
-use cmp_tests::truth::{campaign, check_report};
+use cmp_tests::truth::{campaign, check_report, demo_campaigns_around};
 use cmp_tests::{Process, assert_accounted, kafka, ledger, migrated, wait_until};
 
 const TZ: Tz = chrono_tz::America::Toronto;
@@ -71,17 +71,7 @@ async fn performance_matches_a_brute_force_count_of_generated_traffic() {
     assert_accounted(&ingest, messages).await;
 
     let today = local_date(Utc::now(), TZ);
-    let campaigns: Vec<Campaign> = demo_campaigns()
-        .into_iter()
-        .map(|c| {
-            campaign(
-                &c.id,
-                &c.program,
-                today - Span::days(40),
-                today + Span::days(30),
-            )
-        })
-        .collect();
+    let campaigns: Vec<Campaign> = demo_campaigns_around(today);
     for c in &campaigns {
         cmp_store::put_campaign(&env.store, c, "test")
             .await

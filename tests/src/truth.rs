@@ -25,6 +25,22 @@ pub fn campaign(id: &str, program: &str, start: NaiveDate, end: NaiveDate) -> Ca
     }
 }
 
+/// The generator's demo campaigns, flying from 40 days before `today` to
+/// 30 days after it.
+pub fn demo_campaigns_around(today: NaiveDate) -> Vec<Campaign> {
+    cmp_loadgen::demo_campaigns()
+        .into_iter()
+        .map(|c| {
+            campaign(
+                &c.id,
+                &c.program,
+                today - chrono::Duration::days(40),
+                today + chrono::Duration::days(30),
+            )
+        })
+        .collect()
+}
+
 /// Compares a report with the brute force over the same request.
 pub fn check_report(got: &Report, events: &[Event], q: &Query, what: &str) {
     let range = DateRange {
