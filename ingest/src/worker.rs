@@ -317,7 +317,21 @@ impl Worker {
         let mut whole = None;
         let mut attempt = 0;
         while !pending.is_empty() {
-            let (back, result) = shared.ledger.insert(pending).await;
+            // After shutdown was asked for, wait for the combined INSERT only
+            // until the grace ends: it may be queued behind another that
+            // hangs on a stopping ClickHouse. Rows stored after that are not
+            // committed, so the next owner skips them on resume.
+            let insert = shared.ledger.insert(pending);
+            let (back, result) = match self.give_up {
+                None => insert.await,
+                Some(at) => {
+                    let at = tokio::time::Instant::from_std(at);
+                    match tokio::time::timeout_at(at, insert).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => return Err(Abort::GaveUp),
+                    }
+                }
+            };
             let e = match result {
                 Ok(()) => {
                     shared.clickhouse.ok();
