@@ -151,7 +151,9 @@ mod tests {
 
     #[test]
     fn list_matches_the_folder_in_order() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sql/migrations");
+        // The crate's folder as `cargo test` names it when it runs the test.
+        let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test");
+        let dir = std::path::Path::new(&crate_dir).join("sql/migrations");
         let mut files: Vec<String> = std::fs::read_dir(dir)
             .expect("migrations folder")
             .filter_map(|e| e.ok())

@@ -21,10 +21,11 @@ use cmp_kpi::{Dimension, FiscalYear, Granularity, Kpi, Measures, bucket_start, l
 use cmp_loadgen::{GenConfig, demo_campaigns};
 use cmp_model::Event;
 use cmp_store::{EventRow, KIND_ENGAGEMENT, KIND_UPTAKE, Store};
+use cmp_tests::api_env::ApiEnv;
 use cmp_tests::brute::{brute, dim_value, regenerate};
 use cmp_tests::generate::generate;
 use cmp_tests::http::{EventStream, request};
-use cmp_tests::{Process, free_addr, http_get, ledger, migrated, wait_until};
+use cmp_tests::{Process, free_addr, ledger, migrated, wait_until};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -581,23 +582,11 @@ fn kpis_of(events: &[Event], c: &cmp_store::Campaign, from: NaiveDate, to: Naive
 async fn the_api_binary_reports_the_pipeline_s_numbers_live() {
     let test = "api_e2e";
     let env = migrated(test, 2).await;
-    let tokens_file = std::env::temp_dir().join(format!("cmp-{test}-{}.toml", std::process::id()));
-    std::fs::write(&tokens_file, tokens_toml()).expect("tokens file");
     let ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);
-    let addr = free_addr();
-    let mut vars = env.with("CMP_API_ADDR", &addr.to_string());
-    vars.push((
-        "CMP_API_TOKENS_FILE".into(),
-        tokens_file.display().to_string(),
-    ));
-    let mut api = Process::spawn(test, "api", "cmp-api", &[], &vars);
-    wait_until("the API answers", Duration::from_secs(30), || async {
-        match http_get(addr, "/healthz").await {
-            Some((200, _)) => Ok(()),
-            other => Err(format!("{other:?}")),
-        }
-    })
-    .await;
+    let api_env = ApiEnv::new(test, &env.vars, &tokens_toml());
+    let addr = api_env.addr;
+    let mut api = Process::spawn(test, "api", "cmp-api", &[], &api_env.vars);
+    api_env.wait_until_answering().await;
 
     // Traffic over the last two days for the demo campaigns.
     let now = Utc::now().trunc_subsecs(0) - Span::minutes(1);
@@ -877,7 +866,6 @@ async fn the_api_binary_reports_the_pipeline_s_numbers_live() {
         "the stream ended"
     );
     drop(ingest);
-    let _ = std::fs::remove_file(&tokens_file);
 }
 
 #[tokio::test]

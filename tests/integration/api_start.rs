@@ -7,10 +7,11 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use cmp_tests::api_env::ApiEnv;
 use cmp_tests::http::try_request;
 use cmp_tests::relay::relay_later;
 use cmp_tests::tokens::tokens_toml;
-use cmp_tests::{Process, free_addr, migrated, wait_until};
+use cmp_tests::{Process, migrated, wait_until};
 
 #[tokio::test]
 async fn the_api_started_before_clickhouse_waits_for_it_then_serves() {
@@ -29,18 +30,13 @@ async fn the_api_started_before_clickhouse_waits_for_it_then_serves() {
         .expect("CMP_CLICKHOUSE_URL is http://host:port");
     // ClickHouse, as the API sees it, comes up 8 s after the API starts.
     let late = relay_later(clickhouse, Duration::from_secs(8));
-    let tokens_file = std::env::temp_dir().join(format!("cmp-{test}-{}.toml", std::process::id()));
-    let tokens = tokens_toml(&[("s-admin", "start", "admin", None)]);
-    std::fs::write(&tokens_file, tokens).expect("tokens file");
-    let addr = free_addr();
-    let mut vars = env.with("CMP_CLICKHOUSE_URL", &format!("http://{late}"));
-    vars.retain(|(k, _)| k != "CMP_API_ADDR" && k != "CMP_API_TOKENS_FILE");
-    vars.push(("CMP_API_ADDR".into(), addr.to_string()));
-    vars.push((
-        "CMP_API_TOKENS_FILE".into(),
-        tokens_file.display().to_string(),
-    ));
-    let mut api = Process::spawn(test, "api", "cmp-api", &[], &vars);
+    let api_env = ApiEnv::new(
+        test,
+        &env.with("CMP_CLICKHOUSE_URL", &format!("http://{late}")),
+        &tokens_toml(&[("s-admin", "start", "admin", None)]),
+    );
+    let addr = api_env.addr;
+    let mut api = Process::spawn(test, "api", "cmp-api", &[], &api_env.vars);
 
     // Waiting: alive, not ready, answering 503 (ClickHouse unavailable).
     wait_until("the probe server", Duration::from_secs(20), || async {
@@ -91,5 +87,4 @@ async fn the_api_started_before_clickhouse_waits_for_it_then_serves() {
     assert!(api.running(), "cmp-api exited while waiting for ClickHouse");
     let (status, _) = api.terminate(Duration::from_secs(15));
     assert!(status.success(), "exit status {status:?}");
-    let _ = std::fs::remove_file(&tokens_file);
 }

@@ -24,6 +24,7 @@ use cmp_aggregator::report::{self, Query};
 use cmp_kpi::{Dimension, Granularity, Kpi, local_date};
 use cmp_loadgen::GenConfig;
 use cmp_model::{Body, Topic};
+use cmp_tests::api_env::ApiEnv;
 use cmp_tests::brute::brute;
 use cmp_tests::chaos::{Mode, Step, plan};
 use cmp_tests::figures::record;
@@ -37,7 +38,7 @@ use cmp_tests::rng::{self, Rng};
 use cmp_tests::services::services_sh;
 use cmp_tests::tokens::tokens_toml;
 use cmp_tests::truth::{check_report, demo_campaigns_around};
-use cmp_tests::{Manifest, free_addr, http_get, ledger, migrated, privacy, wait_until};
+use cmp_tests::{Manifest, ledger, migrated, privacy};
 use rdkafka::Message;
 
 const TZ: Tz = chrono_tz::America::Toronto;
@@ -74,19 +75,13 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
             .expect("targets");
     }
 
-    let tokens_file = std::env::temp_dir().join(format!("cmp-{test}-{}.toml", std::process::id()));
-    std::fs::write(
-        &tokens_file,
-        tokens_toml(&[(TOKEN, "chaos", "admin", None)]),
-    )
-    .expect("tokens file");
     // One address for every API instance, as behind a load balancer.
-    let api_addr = free_addr();
-    let mut api_vars = env.with("CMP_API_ADDR", &api_addr.to_string());
-    api_vars.push((
-        "CMP_API_TOKENS_FILE".into(),
-        tokens_file.display().to_string(),
-    ));
+    let api_env = ApiEnv::new(
+        test,
+        &env.vars,
+        &tokens_toml(&[(TOKEN, "chaos", "admin", None)]),
+    );
+    let api_addr = api_env.addr;
     let mut fleet = Fleet::new(
         test,
         vec![
@@ -107,7 +102,7 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
                 name: "api",
                 bin: "cmp-api",
                 args: Vec::new(),
-                vars: api_vars,
+                vars: api_env.vars.clone(),
             },
         ],
     );
@@ -115,13 +110,7 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
     fleet.start("ingest");
     fleet.start("aggregator");
     fleet.start("api");
-    wait_until("the API answers", Duration::from_secs(30), || async {
-        match http_get(api_addr, "/healthz").await {
-            Some((200, _)) => Ok(()),
-            other => Err(format!("{other:?}")),
-        }
-    })
-    .await;
+    api_env.wait_until_answering().await;
     // What a campaign manager's dashboard asks, all through the run.
     let (from, to) = (today - Span::days(35), today);
     let performance = |id: &str| {
@@ -448,7 +437,6 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
     record("privacy.clear_ids_found", in_tables.len() + in_logs.len());
     assert!(in_tables.is_empty(), "clear client ids in {in_tables:?}");
     assert!(in_logs.is_empty(), "clear client ids in {in_logs:?}");
-    let _ = std::fs::remove_file(&tokens_file);
 }
 
 /// The figures of what the API's client saw during the run.

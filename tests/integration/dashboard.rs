@@ -19,9 +19,11 @@ use cmp_api::tokens::Tokens;
 use cmp_api::{AppState, Rules, app};
 use cmp_kpi::local_date;
 use cmp_loadgen::demo_campaigns;
+use cmp_tests::api_env::ApiEnv;
 use cmp_tests::generate::generate;
 use cmp_tests::http::request;
-use cmp_tests::{Process, bin_path, free_addr, http_get, ledger, migrated, wait_until};
+use cmp_tests::services::repo_root;
+use cmp_tests::{Process, bin_path, ledger, migrated};
 use http_body_util::BodyExt;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tower::ServiceExt;
@@ -207,29 +209,17 @@ fn log_dir(test: &str) -> PathBuf {
 #[tokio::test]
 async fn dashboard_in_headless_chromium() {
     let test = "dashboard_browser";
-    let browser = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser");
+    let browser = repo_root().join("tests/browser");
     assert!(
         browser.join("node_modules/playwright-core").exists(),
         "run `npm ci --prefix tests/browser` first (deploy/local/test.sh does)"
     );
     let env = migrated(test, 2).await;
-    let tokens_file = std::env::temp_dir().join(format!("cmp-{test}-{}.toml", std::process::id()));
-    std::fs::write(&tokens_file, tokens_toml()).expect("tokens file");
     let _ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);
-    let addr = free_addr();
-    let mut vars = env.with("CMP_API_ADDR", &addr.to_string());
-    vars.push((
-        "CMP_API_TOKENS_FILE".into(),
-        tokens_file.display().to_string(),
-    ));
-    let api = Process::spawn(test, "api", "cmp-api", &[], &vars);
-    wait_until("the API answers", Duration::from_secs(30), || async {
-        match http_get(addr, "/healthz").await {
-            Some((200, _)) => Ok(()),
-            other => Err(format!("{other:?}")),
-        }
-    })
-    .await;
+    let api_env = ApiEnv::new(test, &env.vars, &tokens_toml());
+    let addr = api_env.addr;
+    let api = Process::spawn(test, "api", "cmp-api", &[], &api_env.vars);
+    api_env.wait_until_answering().await;
 
     // The demo campaigns with targets, and two days of their traffic.
     let names = [
@@ -372,5 +362,4 @@ async fn dashboard_in_headless_chromium() {
         );
     }
     eprintln!("screenshots: {}", out.display());
-    let _ = std::fs::remove_file(&tokens_file);
 }

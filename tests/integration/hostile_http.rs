@@ -10,20 +10,20 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use cmp_api::BODY_LIMIT;
-use cmp_api::tokens::sha256_hex;
+use cmp_tests::api_env::ApiEnv;
 use cmp_tests::figures::record;
 use cmp_tests::http::request;
 use cmp_tests::promql::url_encode;
-use cmp_tests::{Process, free_addr, http_get, migrated, wait_until};
+use cmp_tests::{Process, http_get, migrated};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// Token, role and campaigns of each test token.
-const ROLES: [(&str, &str, &str); 3] = [
-    ("h-admin", "admin", ""),
-    ("h-exec", "executive", ""),
-    ("h-oas", "manager", "campaigns = [\"oas-online-2026\"]\n"),
+const ROLES: [(&str, &str, Option<&str>); 3] = [
+    ("h-admin", "admin", None),
+    ("h-exec", "executive", None),
+    ("h-oas", "manager", Some(r#"["oas-online-2026"]"#)),
 ];
 
 /// What no answer may contain: names of the store, its errors, the code.
@@ -158,38 +158,21 @@ fn assert_error(what: &str, status: u16, body: &str, want: u16, code: &str) {
     assert!(json["error"]["message"].is_string(), "{what}: {body}");
 }
 
+/// Each role's token, named after itself.
 fn tokens_toml() -> String {
-    ROLES
-        .iter()
-        .map(|(token, role, campaigns)| {
-            format!(
-                "[[token]]\nname = \"{token}\"\nsha256 = \"{}\"\nrole = \"{role}\"\n{campaigns}\n",
-                sha256_hex(token)
-            )
-        })
-        .collect()
+    cmp_tests::tokens::tokens_toml(
+        &ROLES.map(|(token, role, campaigns)| (token, token, role, campaigns)),
+    )
 }
 
 #[tokio::test]
 async fn the_api_survives_hostile_requests() {
     let test = "hostile_http";
     let env = migrated(test, 1).await;
-    let tokens_file = std::env::temp_dir().join(format!("cmp-{test}-{}.toml", std::process::id()));
-    std::fs::write(&tokens_file, tokens_toml()).expect("tokens file");
-    let addr = free_addr();
-    let mut vars = env.with("CMP_API_ADDR", &addr.to_string());
-    vars.push((
-        "CMP_API_TOKENS_FILE".into(),
-        tokens_file.display().to_string(),
-    ));
-    let mut api = Process::spawn(test, "api", "cmp-api", &[], &vars);
-    wait_until("the API answers", Duration::from_secs(30), || async {
-        match http_get(addr, "/healthz").await {
-            Some((200, _)) => Ok(()),
-            other => Err(format!("{other:?}")),
-        }
-    })
-    .await;
+    let api_env = ApiEnv::new(test, &env.vars, &tokens_toml());
+    let addr = api_env.addr;
+    let mut api = Process::spawn(test, "api", "cmp-api", &[], &api_env.vars);
+    api_env.wait_until_answering().await;
     let campaign = serde_json::json!({
         "name": {"en": "OAS online", "fr": "SV en ligne"},
         "program": "oas",
@@ -226,7 +209,6 @@ async fn the_api_survives_hostile_requests() {
     let r = request(addr, "GET", "/api/v1/campaigns", Some("h-oas"), None).await;
     assert_eq!(r.json().as_array().map(Vec::len), Some(1));
     println!("hostile_http: {sent} injection requests, every one a 4xx or harmless 2xx");
-    let _ = std::fs::remove_file(&tokens_file);
 }
 
 /// Unknown, malformed, empty, long, non-ASCII and repeated tokens: 401;

@@ -9,11 +9,14 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::{Days, Utc};
+use cmp_tests::api_env::ApiEnv;
 use cmp_tests::generate::spawn_generate;
 use cmp_tests::http::request;
-use cmp_tests::prometheus::{Prometheus, repo_root, sample};
+use cmp_tests::prometheus::{Prometheus, sample};
 use cmp_tests::promql::metric_names;
-use cmp_tests::{Manifest, Process, assert_accounted, free_addr, migrated, wait_until};
+use cmp_tests::services::repo_root;
+use cmp_tests::tokens::tokens_toml;
+use cmp_tests::{Manifest, Process, assert_accounted, migrated, wait_until};
 use serde_json::Value;
 
 /// Series Prometheus makes itself, which rules and panels may name.
@@ -43,16 +46,12 @@ async fn prometheus_scrapes_the_pipeline_and_dashboards_name_only_real_series() 
     ] {
         env.store.client.query(&sql).execute().await.expect(&sql);
     }
-    let tokens = std::env::temp_dir().join(format!("cmp-scrape-{}.tokens", std::process::id()));
-    // One admin token in the API's tokens-file format (sha256 of "scrape-test-token").
-    std::fs::write(
-        &tokens,
-        "[[token]]\nname = \"scrape\"\nsha256 = \"365882966ea14f0ac1ccf31054a664c1653c207c15b8df867079a4340f47b7a6\"\nrole = \"admin\"\n",
-    )
-    .expect("tokens file");
-    let mut api_vars = env.with("CMP_API_TOKENS_FILE", tokens.to_str().expect("utf8 path"));
-    let api_addr = free_addr();
-    api_vars.push(("CMP_API_ADDR".into(), api_addr.to_string()));
+    let api_env = ApiEnv::new(
+        test,
+        &env.vars,
+        &tokens_toml(&[("scrape-test-token", "scrape", "admin", None)]),
+    );
+    let api_addr = api_env.addr;
     let ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);
     let aggregator = Process::spawn(
         test,
@@ -61,7 +60,7 @@ async fn prometheus_scrapes_the_pipeline_and_dashboards_name_only_real_series() 
         &[],
         &env.with("CMP_HISTORY_INTERVAL_SECS", "1"),
     );
-    let api = Process::spawn(test, "api", "cmp-api", &[], &api_vars);
+    let api = Process::spawn(test, "api", "cmp-api", &[], &api_env.vars);
     let processes = [
         ("cmp-ingest", &ingest),
         ("cmp-aggregator", &aggregator),
@@ -182,7 +181,6 @@ async fn prometheus_scrapes_the_pipeline_and_dashboards_name_only_real_series() 
         uncharted.is_empty(),
         "exported but on no dashboard or rule: {uncharted:?}"
     );
-    let _ = std::fs::remove_file(tokens);
 }
 
 /// The pipeline's series, as Prometheus holds them, make sense together.

@@ -4,6 +4,7 @@
 //! project's real binaries started as child processes.
 
 pub mod accounting;
+pub mod api_env;
 pub mod brute;
 pub mod chaos;
 pub mod figures;

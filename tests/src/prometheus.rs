@@ -10,14 +10,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::promql::url_encode;
-
-/// The repository root (the tests crate's parent folder).
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("repository root")
-        .to_path_buf()
-}
+use crate::services::repo_root;
 
 /// A running Prometheus and its run directory.
 #[derive(Debug)]

@@ -2,6 +2,7 @@
 //! database and its own topics, so tests run in parallel on one broker and
 //! one ClickHouse server.
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
@@ -110,12 +111,24 @@ impl TestEnv {
     }
 }
 
+/// The repository root: the tests crate's parent folder, as `cargo test`
+/// names it when it runs the tests (a binary built in another checkout
+/// sharing the target directory keeps that checkout's path at compile
+/// time, which may be gone).
+pub fn repo_root() -> PathBuf {
+    let tests = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    Path::new(&tests)
+        .parent()
+        .expect("repository root")
+        .to_path_buf()
+}
+
 /// Runs `deploy/local/services.sh ARGS` on the services of this run
 /// (`CMP_RUN_DIR`), e.g. `["stop", "clickhouse"]`; panics if it fails.
 pub fn services_sh(args: &[&str]) {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/local/services.sh");
     let status = std::process::Command::new("bash")
-        .arg(script)
+        .arg(repo_root().join("deploy/local/services.sh"))
         .args(args)
         .status()
         .expect("run services.sh");
