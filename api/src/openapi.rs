@@ -3,7 +3,10 @@
 //! `GET /api/v1/openapi.json` (any valid token).
 
 use axum::Json;
+use cmp_kpi::{Dimension, Lang};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::{Modify, OpenApi};
 
 use crate::caller::Caller;
@@ -55,7 +58,7 @@ use crate::{pages, routes};
         PerformanceView, PortfolioRow, PortfolioView, HistoryPoint, TargetTrend, HistoryView,
         LiveView, TargetsReply, pages::sign_in::SignIn,
     )),
-    modifiers(&Bearer),
+    modifiers(&Bearer, &ValueRules),
 )]
 pub struct ApiDoc;
 
@@ -79,6 +82,50 @@ impl Modify for Bearer {
     }
 }
 
+/// The values each text parameter accepts (as `params.rs` parses them), on
+/// every operation that takes it, so that a client or a property-based
+/// tester learns them from the document instead of the descriptions.
+#[derive(Debug)]
+struct ValueRules;
+
+impl Modify for ValueRules {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        for item in doc.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post];
+            for op in operations.into_iter().flatten() {
+                for param in op.parameters.iter_mut().flatten() {
+                    if let RefOr::T(param) = param
+                        && let Some(rule) = value_rule(&param.name)
+                    {
+                        param.schema = Some(RefOr::T(rule));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The schema of a text parameter's values, for those with a rule.
+fn value_rule(name: &str) -> Option<Schema> {
+    let text = ObjectBuilder::new().schema_type(Type::String);
+    let rule = match name {
+        "lang" => text.enum_values(Some(Lang::ALL.map(Lang::as_str))),
+        "granularity" => text.enum_values(Some(["hour", "day", "week"])),
+        "format" => text.enum_values(Some(["json", "csv"])),
+        "from" | "to" => text.format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        "by" => {
+            let one = Dimension::ALL.map(Dimension::as_str).join("|");
+            text.pattern(Some(format!("^({one})(,({one}))*$")))
+        }
+        "fiscal_year" => text.pattern(Some("^[0-9]{4}(-[0-9]{2})?$")),
+        "campaign_id" => text
+            .pattern(Some("^[a-z0-9][a-z0-9_-]*$"))
+            .max_length(Some(cmp_model::rules::MAX_ID_LEN)),
+        _ => return None,
+    };
+    Some(Schema::Object(rule.build()))
+}
+
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",
     responses((status = 200, description = "The OpenAPI document", body = Object),
@@ -86,4 +133,55 @@ impl Modify for Bearer {
     security(("bearer" = [])))]
 pub async fn document(_caller: Caller) -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::Params;
+
+    /// Each value the document lists is one `params.rs` accepts.
+    #[test]
+    fn listed_values_are_accepted() {
+        for name in ["lang", "granularity", "format"] {
+            let Some(Schema::Object(rule)) = value_rule(name) else {
+                panic!("{name} has no rule")
+            };
+            let values = rule.enum_values.expect("listed values");
+            assert!(!values.is_empty(), "{name}");
+            for v in values {
+                let uri = format!("/x?{name}={}", v.as_str().expect("text"));
+                let p = Params::parse(&uri.parse().expect("uri"), &[name]).expect("parse");
+                let ok = match name {
+                    "lang" => p.lang().is_ok(),
+                    "granularity" => p.granularity().is_ok(),
+                    _ => p.format().is_ok(),
+                };
+                assert!(ok, "{uri}");
+            }
+        }
+    }
+
+    /// The operations' text parameters carry their rule: the performance
+    /// route's `by` is a pattern of the contract's dimensions.
+    #[test]
+    fn the_document_carries_the_rules() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).expect("json");
+        let params =
+            &doc["paths"]["/api/v1/campaigns/{campaign_id}/performance"]["get"]["parameters"];
+        let by = params
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .find(|p| p["name"] == "by")
+            .expect("by");
+        let pattern = by["schema"]["pattern"].as_str().expect("pattern");
+        assert!(pattern.contains("service_channel"), "{pattern}");
+        let from = params
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .find(|p| p["name"] == "from");
+        assert_eq!(from.expect("from")["schema"]["format"], "date");
+    }
 }

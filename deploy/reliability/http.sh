@@ -146,6 +146,19 @@ fi
 if grep -Eq "panicked|request failed: store error" "$RUN/api.log"; then
   say "cmp-api logged a panic or a store error:"; grep -E "panicked|store error" "$RUN/api.log" | head >&2; status=1
 fi
+# What the cases reached: the API's own count of its answers by status
+# class (valid values, from the document's rules, reach the reports; the
+# rest are refused with a 4xx naming the parameter).
+classes="$(curl -fsS "http://127.0.0.1:$MPORT/metrics" | python3 -c '
+import re, sys
+n = {}
+for line in sys.stdin:
+    m = re.match(r"cmp_api_http_requests_total\{.*status=\"(\d)\d\d\".*\} (\S+)", line)
+    if m:
+        n[m[1]] = n.get(m[1], 0) + int(float(m[2]))
+print(" ".join(f"{c}xx={n.get(c, 0)}" for c in "2345"))')"
+say "answers by status class: $classes"
+for kv in $classes; do figure "answers_${kv%%=*}" "${kv#*=}"; done
 figure routes "$ROUTES"
 figure operations "$OPS"
 figure schemathesis_cases "$total"
