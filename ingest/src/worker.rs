@@ -191,24 +191,25 @@ impl Worker {
         loop {
             let now_ms = Utc::now().timestamp_millis();
             let mut index = DedupIndex::new(now_ms, shared.dedup_horizon_hours);
-            let found = async {
-                let stored = ledger::stored_offsets(
-                    &shared.store,
-                    &self.topic,
-                    self.partition,
-                    first_offset,
-                )
+            let found = self
+                .within_grace(async {
+                    let stored = ledger::stored_offsets(
+                        &shared.store,
+                        &self.topic,
+                        self.partition,
+                        first_offset,
+                    )
+                    .await?;
+                    let keys = ledger::recent_keys(
+                        &shared.store,
+                        &self.topic,
+                        self.partition,
+                        index.floor_ms(),
+                    )
+                    .await?;
+                    Ok::<_, cmp_store::StoreError>((stored, keys))
+                })
                 .await?;
-                let keys = ledger::recent_keys(
-                    &shared.store,
-                    &self.topic,
-                    self.partition,
-                    index.floor_ms(),
-                )
-                .await?;
-                Ok::<_, cmp_store::StoreError>((stored, keys))
-            }
-            .await;
             match found {
                 Ok((stored, keys)) => {
                     shared.clickhouse.ok();
@@ -274,7 +275,8 @@ impl Worker {
             Some((ids, from, to)) => {
                 let mut attempt = 0;
                 loop {
-                    match ledger::lookup(&shared.store, &self.topic, &ids, from, to).await {
+                    let found = ledger::lookup(&shared.store, &self.topic, &ids, from, to);
+                    match self.within_grace(found).await? {
                         Ok(found) => break found,
                         Err(e) => {
                             shared.clickhouse.failed(&e);
@@ -296,7 +298,7 @@ impl Worker {
 
         let mut attempt = 0;
         while !d.refused.is_empty() {
-            match shared.dlq.send_all(&d.refused).await {
+            match self.within_grace(shared.dlq.send_all(&d.refused)).await? {
                 Ok(()) => {
                     shared.kafka.ok();
                     break;
@@ -317,21 +319,9 @@ impl Worker {
         let mut whole = None;
         let mut attempt = 0;
         while !pending.is_empty() {
-            // After shutdown was asked for, wait for the combined INSERT only
-            // until the grace ends: it may be queued behind another that
-            // hangs on a stopping ClickHouse. Rows stored after that are not
-            // committed, so the next owner skips them on resume.
-            let insert = shared.ledger.insert(pending);
-            let (back, result) = match self.give_up {
-                None => insert.await,
-                Some(at) => {
-                    let at = tokio::time::Instant::from_std(at);
-                    match tokio::time::timeout_at(at, insert).await {
-                        Ok(outcome) => outcome,
-                        Err(_) => return Err(Abort::GaveUp),
-                    }
-                }
-            };
+            // The combined INSERT may be queued behind another that hangs
+            // on a stopping ClickHouse.
+            let (back, result) = self.within_grace(shared.ledger.insert(pending)).await?;
             let e = match result {
                 Ok(()) => {
                     shared.clickhouse.ok();
@@ -344,9 +334,14 @@ impl Worker {
             shared.clickhouse.failed(&e);
             self.backoff(attempt).await?;
             attempt += 1;
-            let arrived =
-                ledger::stored_offsets(&shared.store, &self.topic, self.partition, first_offset)
-                    .await;
+            let arrived = self
+                .within_grace(ledger::stored_offsets(
+                    &shared.store,
+                    &self.topic,
+                    self.partition,
+                    first_offset,
+                ))
+                .await?;
             pending = match arrived {
                 Ok(arrived) => back
                     .iter()
@@ -393,14 +388,35 @@ impl Worker {
         }
     }
 
-    /// Waits before retry `attempt`, watching for revocation and shutdown.
-    async fn backoff(&mut self, attempt: u32) -> Result<(), Abort> {
-        if self.give_up.is_some_and(|t| Instant::now() >= t) {
-            return Err(Abort::GaveUp);
+    /// `work`, cut off when the shutdown grace ends (once shutdown was asked
+    /// for): a query, INSERT or DLQ send hanging on a stopping server must
+    /// not hold the process past its promise. Rows an abandoned INSERT
+    /// stores later are not committed, so the next owner skips them on
+    /// resume; refusals sent twice carry the same source headers.
+    async fn within_grace<T>(&self, work: impl Future<Output = T>) -> Result<T, Abort> {
+        match self.give_up {
+            None => Ok(work.await),
+            Some(at) => tokio::time::timeout_at(at.into(), work)
+                .await
+                .map_err(|_| Abort::GaveUp),
         }
-        let delay = Backoff::default().delay(attempt);
+    }
+
+    /// Waits before retry `attempt`, watching for revocation and shutdown;
+    /// after shutdown, never past the end of the grace.
+    async fn backoff(&mut self, attempt: u32) -> Result<(), Abort> {
+        let mut wake = Instant::now() + Backoff::default().delay(attempt);
+        if let Some(at) = self.give_up {
+            wake = wake.min(at);
+        }
         tokio::select! {
-            _ = tokio::time::sleep(delay) => Ok(()),
+            _ = tokio::time::sleep_until(wake.into()) => {
+                if self.give_up.is_some_and(|t| Instant::now() >= t) {
+                    Err(Abort::GaveUp)
+                } else {
+                    Ok(())
+                }
+            }
             c = self.ctl.recv() => match c {
                 Some(Control::Shutdown) => {
                     self.give_up = Some(Instant::now() + SHUTDOWN_GRACE);

@@ -104,3 +104,26 @@ async fn sigterm_while_clickhouse_stops_mid_stream_exits_within_ten_seconds() {
         "exit {status:?} after {took:?}"
     );
 }
+
+#[tokio::test]
+async fn sigterm_after_clickhouse_was_down_a_while_exits_within_ten_seconds() {
+    // Found by the long chaos run: a member asked to leave 50 s into a
+    // ClickHouse outage took 10.8 s. Its workers' retries had reached the
+    // 5 s backoff ceiling, and a retry's wait did not end with the grace.
+    let test = "ch_down_long";
+    let env = TestEnv::new(test, 4).await;
+    assert!(run(test, "cmp-aggregator", &["migrate"], &env.vars).success());
+    let mut ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);
+    let (mut producer, _) = spawn_generate(test, &env, "gen", 33, 4_000, &["--rate", "100"]);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    services(&["stop", "clickhouse"]);
+    // Every worker fails, retries, and backs off up to the ceiling.
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    let (status, took) = ingest.terminate(Duration::from_secs(20));
+    services(&["start", "clickhouse"]);
+    assert!(producer.wait_exit(Duration::from_secs(120)).await.success());
+    assert!(
+        status.success() && took < Duration::from_secs(10),
+        "exit {status:?} after {took:?}"
+    );
+}
