@@ -120,8 +120,9 @@ routes) naming no internals, and the server must keep serving.
 admin, an executive, a manager of one campaign and an unknown token, with
 the checks \`not_a_server_error\` and \`response_schema_conformance\`.
 The document states each text parameter's values (lists, patterns, date
-format), so most cases reach the reports and the rest probe the edges;
-the API's own request counter (set-up requests included) shows the split.
+format), so the generated values include valid ones, which reach the
+reports, besides invalid ones at the edges; the API's own request counter
+(set-up requests included) shows the split.
 
 | figure | value |
 |---|---|
@@ -190,6 +191,24 @@ therefore starts a new pseudonym space at a chosen instant:
 
 ## Failures found on the way, fixed with a regression test
 
+- A \`cmp-ingest\` member asked to leave (SIGTERM) 50 s into a ClickHouse
+  outage exited after 10.8 s, past its 10 s promise: its partition
+  workers' retries had reached the 5 s backoff ceiling, and a retry's wait
+  did not end with the 7 s shutdown grace (found by the long chaos run).
+  Every wait of a worker after SIGTERM (backoff, ledger queries, the
+  INSERT, DLQ sends) now ends with the grace; regression:
+  \`outage::sigterm_after_clickhouse_was_down_a_while_exits_within_ten_seconds\`
+  (10.5 s on the old code).
+- A member asked to leave while ClickHouse was stopping exited after
+  11.9 s: its batch waited for the combined ledger INSERT, queued behind
+  one hanging on the stopping server (found by the long chaos run). The
+  wait ends with the grace; guard:
+  \`outage::sigterm_while_clickhouse_stops_mid_stream_exits_within_ten_seconds\`.
+- In the harness, not the product: the chaos test found
+  \`deploy/local/services.sh\` through the folder it was compiled in, and a
+  test binary built by another checkout sharing the target directory
+  pointed at that checkout, deleted since. The tests now read the
+  repository root when they run.
 - \`cmp-api\` started while ClickHouse was unreachable exited with status 1
   (a crash loop under a supervisor; found when the API joined the chaos
   run's kill rotation: a replacement can start during the ClickHouse
