@@ -191,6 +191,14 @@ therefore starts a new pseudonym space at a chosen instant:
 
 ## Failures found on the way, fixed with a regression test
 
+- Found reading the code after the 10.8 s leave: an INSERT already in
+  flight when SIGTERM arrived, to a ClickHouse that hangs with the
+  connection open, held the process until the server answered (the
+  worker cannot see the shutdown while it waits). The process now exits
+  9 s after SIGTERM at the latest, as after a crash: nothing uncommitted
+  is lost or doubled. Regression:
+  \`outage::sigterm_while_clickhouse_hangs_mid_insert_exits_within_ten_seconds_and_loses_nothing\`
+  (a relay that freezes, \`tests/src/relay.rs\`; the old code never exits).
 - A \`cmp-ingest\` member asked to leave (SIGTERM) 50 s into a ClickHouse
   outage exited after 10.8 s, past its 10 s promise: its partition
   workers' retries had reached the 5 s backoff ceiling, and a retry's wait

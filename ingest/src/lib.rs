@@ -36,8 +36,14 @@ use crate::metrics::Metrics;
 use crate::outage::Outage;
 use crate::shared::Shared;
 
+/// How long after SIGTERM the process may take to exit (the promise is
+/// 10 s). The workers stop waiting 7 s in; this is for what they cannot
+/// see, such as a request already in flight to a server that hangs.
+const EXIT_DEADLINE: Duration = Duration::from_secs(9);
+
 /// Runs the ingest workers until `shutdown`; returns once the last batch is
-/// flushed and committed (or its grace period ran out).
+/// flushed and committed, or its grace period ran out, or at the latest
+/// [`EXIT_DEADLINE`] after `shutdown`.
 pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<()> {
     let key = settings.require_client_id_key()?;
     if settings.client_id_key.is_none() {
@@ -101,12 +107,16 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
         tokio::runtime::Handle::current(),
     )?;
     let stop = Arc::new(AtomicBool::new(false));
-    let poller = {
+    let (stopped_tx, stopped) = tokio::sync::oneshot::channel();
+    {
         let stop = Arc::clone(&stop);
         std::thread::Builder::new()
             .name("kafka-poll".into())
-            .spawn(move || consumer::poll_loop(consumer, stop))?
-    };
+            .spawn(move || {
+                consumer::poll_loop(consumer, stop);
+                let _ = stopped_tx.send(());
+            })?;
+    }
     tracing::info!(group = %settings.kafka_group, "ingest running");
     loop {
         ready.set(!shared.clickhouse.is_down() && !shared.kafka.is_down());
@@ -117,8 +127,18 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
     }
     ready.set(false);
     stop.store(true, Ordering::Relaxed);
-    tokio::task::spawn_blocking(move || poller.join())
-        .await?
-        .map_err(|_| anyhow::anyhow!("the consumer thread panicked"))?;
-    Ok(())
+    match tokio::time::timeout(EXIT_DEADLINE, stopped).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(anyhow::anyhow!("the consumer thread panicked")),
+        // Leaving now is leaving as after a crash, which loses and doubles
+        // nothing: what was not committed is read again by the partitions'
+        // next owners, who skip what the ledger already holds.
+        Err(_) => {
+            tracing::warn!(
+                seconds = EXIT_DEADLINE.as_secs(),
+                "work still in flight at the exit deadline: leaving it uncommitted for the partitions' next owners"
+            );
+            Ok(())
+        }
+    }
 }

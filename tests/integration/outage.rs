@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use cmp_tests::generate::spawn_generate;
 use cmp_tests::kafka::held_keys;
+use cmp_tests::relay::Freezer;
 use cmp_tests::services::services_sh as services;
 use cmp_tests::{Manifest, Process, TestEnv, ledger, run};
 
@@ -126,4 +127,54 @@ async fn sigterm_after_clickhouse_was_down_a_while_exits_within_ten_seconds() {
         status.success() && took < Duration::from_secs(10),
         "exit {status:?} after {took:?}"
     );
+}
+
+#[tokio::test]
+async fn sigterm_while_clickhouse_hangs_mid_insert_exits_within_ten_seconds_and_loses_nothing() {
+    // An INSERT already in flight when SIGTERM arrives, to a ClickHouse that
+    // hangs with the connection open: the worker cannot see the shutdown
+    // while it waits, so the process leaves at its exit deadline, as after
+    // a crash, and the next owner makes the totals exact.
+    let test = "ch_hangs";
+    let env = TestEnv::new(test, 4).await;
+    assert!(run(test, "cmp-aggregator", &["migrate"], &env.vars).success());
+    let clickhouse = env
+        .vars
+        .iter()
+        .find(|(k, _)| k == "CMP_CLICKHOUSE_URL")
+        .and_then(|(_, url)| {
+            url.strip_prefix("http://")?
+                .trim_end_matches('/')
+                .parse()
+                .ok()
+        })
+        .expect("CMP_CLICKHOUSE_URL is http://host:port");
+    let relay = Freezer::start(clickhouse);
+    let through = env.with("CMP_CLICKHOUSE_URL", &format!("http://{}", relay.addr));
+    let mut first = Process::spawn(test, "ingest-1", "cmp-ingest", &[], &through);
+    let (mut producer, manifest_path) =
+        spawn_generate(test, &env, "gen", 34, 10_000, &["--rate", "500"]);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    relay.set_frozen(true);
+    // Batches close every 500 ms: an INSERT is now waiting on the relay.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (status, took) = first.terminate(Duration::from_secs(20));
+    relay.set_frozen(false);
+    assert!(
+        status.success() && took < Duration::from_secs(10),
+        "exit {status:?} after {took:?}"
+    );
+
+    // The held INSERT may land now, after its sender left: it was never
+    // committed, so the next owner skips its rows on resume. The next owner
+    // joins once the group has dropped the first (tansu 0.6 hands a dead
+    // member's partitions on only to a member joining after its session
+    // expired, 10 s).
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    let _second = Process::spawn(test, "ingest-2", "cmp-ingest", &[], &env.vars);
+    assert!(producer.wait_exit(Duration::from_secs(120)).await.success());
+    let t = &env.settings.topics;
+    let held = held_keys(&env.brokers, &[&t.engagement, &t.uptake]);
+    let manifest = Manifest::read(&manifest_path).held_by_broker(&held);
+    ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(120)).await;
 }
