@@ -4,7 +4,6 @@
 //! during a ClickHouse outage exited with status 1, which a supervisor
 //! restarts in a loop.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use cmp_tests::api_env::ApiEnv;
@@ -17,17 +16,7 @@ use cmp_tests::{Process, migrated, wait_until};
 async fn the_api_started_before_clickhouse_waits_for_it_then_serves() {
     let test = "api_start";
     let env = migrated(test, 1).await;
-    let clickhouse: SocketAddr = env
-        .vars
-        .iter()
-        .find(|(k, _)| k == "CMP_CLICKHOUSE_URL")
-        .and_then(|(_, url)| {
-            url.strip_prefix("http://")?
-                .trim_end_matches('/')
-                .parse()
-                .ok()
-        })
-        .expect("CMP_CLICKHOUSE_URL is http://host:port");
+    let clickhouse = env.clickhouse_addr();
     // ClickHouse, as the API sees it, comes up 8 s after the API starts.
     let late = relay_later(clickhouse, Duration::from_secs(8));
     let api_env = ApiEnv::new(

@@ -1,6 +1,8 @@
 //! Dependencies failing under `cmp-ingest`. These tests stop shared services,
 //! so `deploy/local/test.sh` runs them alone, after the others.
 
+use std::path::PathBuf;
+use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use cmp_tests::generate::spawn_generate;
@@ -90,20 +92,19 @@ async fn sigterm_while_clickhouse_stops_mid_stream_exits_within_ten_seconds() {
     // than replaying that run; the worker bounds the wait by construction.
     let test = "ch_stopping";
     let env = TestEnv::new(test, 4).await;
-    assert!(run(test, "cmp-aggregator", &["migrate"], &env.vars).success());
-    let mut ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);
-    let (mut producer, _) = spawn_generate(test, &env, "gen", 32, 20_000, &["--rate", "2000"]);
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    let mut s = Stream::start(test, &env, 32, 20_000, "2000", &env.vars).await;
     let stopping = std::thread::spawn(|| services(&["stop", "clickhouse"]));
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let (status, took) = ingest.terminate(Duration::from_secs(20));
+    let left = s.ingest.terminate(Duration::from_secs(20));
     stopping.join().expect("stop ClickHouse");
     services(&["start", "clickhouse"]);
-    assert!(producer.wait_exit(Duration::from_secs(120)).await.success());
     assert!(
-        status.success() && took < Duration::from_secs(10),
-        "exit {status:?} after {took:?}"
+        s.producer
+            .wait_exit(Duration::from_secs(120))
+            .await
+            .success()
     );
+    assert_left_in_time(left);
 }
 
 #[tokio::test]
@@ -113,20 +114,19 @@ async fn sigterm_after_clickhouse_was_down_a_while_exits_within_ten_seconds() {
     // 5 s backoff ceiling, and a retry's wait did not end with the grace.
     let test = "ch_down_long";
     let env = TestEnv::new(test, 4).await;
-    assert!(run(test, "cmp-aggregator", &["migrate"], &env.vars).success());
-    let mut ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);
-    let (mut producer, _) = spawn_generate(test, &env, "gen", 33, 4_000, &["--rate", "100"]);
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    let mut s = Stream::start(test, &env, 33, 4_000, "100", &env.vars).await;
     services(&["stop", "clickhouse"]);
     // Every worker fails, retries, and backs off up to the ceiling.
     tokio::time::sleep(Duration::from_secs(20)).await;
-    let (status, took) = ingest.terminate(Duration::from_secs(20));
+    let left = s.ingest.terminate(Duration::from_secs(20));
     services(&["start", "clickhouse"]);
-    assert!(producer.wait_exit(Duration::from_secs(120)).await.success());
     assert!(
-        status.success() && took < Duration::from_secs(10),
-        "exit {status:?} after {took:?}"
+        s.producer
+            .wait_exit(Duration::from_secs(120))
+            .await
+            .success()
     );
+    assert_left_in_time(left);
 }
 
 #[tokio::test]
@@ -137,33 +137,15 @@ async fn sigterm_while_clickhouse_hangs_mid_insert_exits_within_ten_seconds_and_
     // a crash, and the next owner makes the totals exact.
     let test = "ch_hangs";
     let env = TestEnv::new(test, 4).await;
-    assert!(run(test, "cmp-aggregator", &["migrate"], &env.vars).success());
-    let clickhouse = env
-        .vars
-        .iter()
-        .find(|(k, _)| k == "CMP_CLICKHOUSE_URL")
-        .and_then(|(_, url)| {
-            url.strip_prefix("http://")?
-                .trim_end_matches('/')
-                .parse()
-                .ok()
-        })
-        .expect("CMP_CLICKHOUSE_URL is http://host:port");
-    let relay = Freezer::start(clickhouse);
+    let relay = Freezer::start(env.clickhouse_addr());
     let through = env.with("CMP_CLICKHOUSE_URL", &format!("http://{}", relay.addr));
-    let mut first = Process::spawn(test, "ingest-1", "cmp-ingest", &[], &through);
-    let (mut producer, manifest_path) =
-        spawn_generate(test, &env, "gen", 34, 10_000, &["--rate", "500"]);
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    let mut s = Stream::start(test, &env, 34, 10_000, "500", &through).await;
     relay.set_frozen(true);
-    // Batches close every 500 ms: an INSERT is now waiting on the relay.
+    // Batches close every 200 ms here: an INSERT is now waiting on the relay.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let (status, took) = first.terminate(Duration::from_secs(20));
+    let left = s.ingest.terminate(Duration::from_secs(20));
     relay.set_frozen(false);
-    assert!(
-        status.success() && took < Duration::from_secs(10),
-        "exit {status:?} after {took:?}"
-    );
+    assert_left_in_time(left);
 
     // The held INSERT may land now, after its sender left: it was never
     // committed, so the next owner skips its rows on resume. The next owner
@@ -172,9 +154,51 @@ async fn sigterm_while_clickhouse_hangs_mid_insert_exits_within_ten_seconds_and_
     // expired, 10 s).
     tokio::time::sleep(Duration::from_secs(11)).await;
     let _second = Process::spawn(test, "ingest-2", "cmp-ingest", &[], &env.vars);
-    assert!(producer.wait_exit(Duration::from_secs(120)).await.success());
+    assert!(
+        s.producer
+            .wait_exit(Duration::from_secs(120))
+            .await
+            .success()
+    );
     let t = &env.settings.topics;
     let held = held_keys(&env.brokers, &[&t.engagement, &t.uptake]);
-    let manifest = Manifest::read(&manifest_path).held_by_broker(&held);
+    let manifest = Manifest::read(&s.manifest).held_by_broker(&held);
     ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(120)).await;
+}
+
+/// One `cmp-ingest` (with `vars`) 5 s into a generated stream of `count`
+/// messages at `rate` per second, on the migrated database of `env`.
+struct Stream {
+    ingest: Process,
+    producer: Process,
+    manifest: PathBuf,
+}
+
+impl Stream {
+    async fn start(
+        test: &str,
+        env: &TestEnv,
+        seed: u64,
+        count: u64,
+        rate: &str,
+        vars: &[(String, String)],
+    ) -> Stream {
+        assert!(run(test, "cmp-aggregator", &["migrate"], &env.vars).success());
+        let ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], vars);
+        let (producer, manifest) = spawn_generate(test, env, "gen", seed, count, &["--rate", rate]);
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        Stream {
+            ingest,
+            producer,
+            manifest,
+        }
+    }
+}
+
+/// SIGTERM's promise: exit 0 within 10 s.
+fn assert_left_in_time((status, took): (ExitStatus, Duration)) {
+    assert!(
+        status.success() && took < Duration::from_secs(10),
+        "exit {status:?} after {took:?}"
+    );
 }

@@ -2,6 +2,7 @@
 //! database and its own topics, so tests run in parallel on one broker and
 //! one ClickHouse server.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -31,6 +32,20 @@ fn required(name: &str) -> String {
 }
 
 impl TestEnv {
+    /// The address of ClickHouse's HTTP interface the processes are given.
+    pub fn clickhouse_addr(&self) -> SocketAddr {
+        self.vars
+            .iter()
+            .find(|(k, _)| k == "CMP_CLICKHOUSE_URL")
+            .and_then(|(_, url)| {
+                url.strip_prefix("http://")?
+                    .trim_end_matches('/')
+                    .parse()
+                    .ok()
+            })
+            .expect("CMP_CLICKHOUSE_URL is http://host:port")
+    }
+
     /// A fresh database `t_<name>_<pid>_<n>` and fresh topics with `partitions` each.
     pub async fn new(name: &str, partitions: i32) -> Self {
         crate::proc::reset_logs(name);
