@@ -97,14 +97,7 @@ async fn sigterm_while_clickhouse_stops_mid_stream_exits_within_ten_seconds() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let left = s.ingest.terminate(Duration::from_secs(20));
     stopping.join().expect("stop ClickHouse");
-    services(&["start", "clickhouse"]);
-    assert!(
-        s.producer
-            .wait_exit(Duration::from_secs(120))
-            .await
-            .success()
-    );
-    assert_left_in_time(left);
+    s.end_outage(left).await;
 }
 
 #[tokio::test]
@@ -119,14 +112,7 @@ async fn sigterm_after_clickhouse_was_down_a_while_exits_within_ten_seconds() {
     // Every worker fails, retries, and backs off up to the ceiling.
     tokio::time::sleep(Duration::from_secs(20)).await;
     let left = s.ingest.terminate(Duration::from_secs(20));
-    services(&["start", "clickhouse"]);
-    assert!(
-        s.producer
-            .wait_exit(Duration::from_secs(120))
-            .await
-            .success()
-    );
-    assert_left_in_time(left);
+    s.end_outage(left).await;
 }
 
 #[tokio::test]
@@ -192,6 +178,19 @@ impl Stream {
             producer,
             manifest,
         }
+    }
+
+    /// Starts ClickHouse again, lets the producer finish, and checks how
+    /// `cmp-ingest` left during the outage.
+    async fn end_outage(mut self, left: (ExitStatus, Duration)) {
+        services(&["start", "clickhouse"]);
+        assert!(
+            self.producer
+                .wait_exit(Duration::from_secs(120))
+                .await
+                .success()
+        );
+        assert_left_in_time(left);
     }
 }
 
