@@ -1,12 +1,14 @@
 //! `cmp-ingest` against the real broker and ClickHouse: refusals to the DLQ,
 //! re-deliveries, kills, group changes and shutdown.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use cmp_tests::broker::OwnBroker;
 use cmp_tests::generate::{generate, spawn_generate};
 use cmp_tests::kafka::{header, held_keys, produce, read_all};
+use cmp_tests::relay::LostAnswer;
 use cmp_tests::{Manifest, Process, TestEnv, assert_accounted, ledger, migrated};
 use rdkafka::Message;
 use rdkafka::message::OwnedMessage;
@@ -156,6 +158,81 @@ async fn redeliveries_count_once_even_after_a_restart_and_the_first_wins() {
         campaign, "changed",
         "the changed re-delivery replaced the first"
     );
+}
+
+#[tokio::test]
+async fn an_insert_whose_answer_is_lost_is_never_stored_twice_even_when_the_check_fails() {
+    // The first INSERT reaches ClickHouse and is stored, but its answer is
+    // lost; the worker's check of what arrived then fails too. The rows
+    // must not go in again: the materialized views would count them twice
+    // at once (the ledger's ReplacingMergeTree hides its copy only after a
+    // merge).
+    let test = "lost_answer";
+    let env = migrated(test, 2).await;
+    let relay = LostAnswer::start(env.clickhouse_addr(), Duration::from_secs(3));
+    let through = env.with("CMP_CLICKHOUSE_URL", &format!("http://{}", relay.addr));
+    let ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &through);
+    let manifest = generate(test, &env, "gen", 41, 3000, &[]);
+    assert_accounted(&ingest, manifest.messages).await;
+    assert_eq!(relay.lost(), 1, "no INSERT answer was lost");
+    assert!(relay.refused() >= 1, "no check after the INSERT was refused");
+    ledger::assert_rollups_match(&env.store).await;
+    ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(30)).await;
+}
+
+#[tokio::test]
+async fn a_replaced_broker_reusing_offsets_stores_every_new_event_and_counts_the_reuse() {
+    // A topic created again, or a replacement or disaster-recovery cluster,
+    // starts its offsets again: different events arrive at coordinates the
+    // ledger already holds. They are new events, not re-deliveries.
+    let test = "reused_offsets";
+    let env = migrated(test, 2).await;
+    let mut ingest = Process::spawn(test, "ingest-1", "cmp-ingest", &[], &env.vars);
+    let first = generate(test, &env, "first", 51, 3000, &[]);
+    ledger::assert_exactly(&env.store, &first.accepted, Duration::from_secs(60)).await;
+    let (status, _) = ingest.terminate(Duration::from_secs(15));
+    assert!(status.success(), "SIGTERM exit status {status:?}");
+    let held: BTreeSet<(String, u32, u64)> = env
+        .store
+        .client
+        .query("SELECT DISTINCT src_topic, src_partition, src_offset FROM events")
+        .fetch_all()
+        .await
+        .expect("stored coordinates")
+        .into_iter()
+        .collect();
+
+    let broker = OwnBroker::start(&env, 2);
+    let replaced = env.with_broker(&broker.brokers);
+    let ingest = Process::spawn(test, "ingest-2", "cmp-ingest", &[], &replaced.vars);
+    let second = generate(test, &replaced, "second", 52, 3000, &[]);
+    assert_accounted(&ingest, second.messages).await;
+    let t = &env.settings.topics;
+    let reused = [&t.engagement, &t.uptake]
+        .into_iter()
+        .flat_map(|topic| read_all(&broker.brokers, topic))
+        .filter(|m| {
+            let coordinates = (m.topic().to_owned(), m.partition() as u32, m.offset() as u64);
+            held.contains(&coordinates)
+        })
+        .count();
+    assert!(reused > 1000, "only {reused} offsets reused: the test tests nothing");
+
+    // Two events at one place must both survive the ledger's merges.
+    env.store
+        .client
+        .query("OPTIMIZE TABLE events FINAL")
+        .execute()
+        .await
+        .expect("merge the ledger");
+    let both: BTreeSet<(String, String)> = first.accepted.union(&second.accepted).cloned().collect();
+    ledger::assert_exactly(&env.store, &both, Duration::from_secs(60)).await;
+    ledger::assert_rollups_match(&env.store).await;
+    let counted = ingest
+        .metric_sum("cmp_ingest_reused_offsets_total")
+        .await
+        .expect("metrics");
+    assert_eq!(counted as usize, reused, "reused offsets counted");
 }
 
 #[tokio::test]
