@@ -175,7 +175,10 @@ async fn an_insert_whose_answer_is_lost_is_never_stored_twice_even_when_the_chec
     let manifest = generate(test, &env, "gen", 41, 3000, &[]);
     assert_accounted(&ingest, manifest.messages).await;
     assert_eq!(relay.lost(), 1, "no INSERT answer was lost");
-    assert!(relay.refused() >= 1, "no check after the INSERT was refused");
+    assert!(
+        relay.refused() >= 1,
+        "no check after the INSERT was refused"
+    );
     ledger::assert_rollups_match(&env.store).await;
     ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(30)).await;
 }
@@ -212,11 +215,18 @@ async fn a_replaced_broker_reusing_offsets_stores_every_new_event_and_counts_the
         .into_iter()
         .flat_map(|topic| read_all(&broker.brokers, topic))
         .filter(|m| {
-            let coordinates = (m.topic().to_owned(), m.partition() as u32, m.offset() as u64);
+            let coordinates = (
+                m.topic().to_owned(),
+                m.partition() as u32,
+                m.offset() as u64,
+            );
             held.contains(&coordinates)
         })
         .count();
-    assert!(reused > 1000, "only {reused} offsets reused: the test tests nothing");
+    assert!(
+        reused > 1000,
+        "only {reused} offsets reused: the test tests nothing"
+    );
 
     // Two events at one place must both survive the ledger's merges.
     env.store
@@ -225,7 +235,8 @@ async fn a_replaced_broker_reusing_offsets_stores_every_new_event_and_counts_the
         .execute()
         .await
         .expect("merge the ledger");
-    let both: BTreeSet<(String, String)> = first.accepted.union(&second.accepted).cloned().collect();
+    let both: BTreeSet<(String, String)> =
+        first.accepted.union(&second.accepted).cloned().collect();
     ledger::assert_exactly(&env.store, &both, Duration::from_secs(60)).await;
     ledger::assert_rollups_match(&env.store).await;
     let counted = ingest
