@@ -191,38 +191,28 @@ impl Worker {
 
     /// Whether the ledger holds this message's event at its offset (stored
     /// by an earlier owner). An offset holding another event was reused:
-    /// the message is new (one that does not decode cannot be the stored
-    /// event); that is counted, and said once.
+    /// the message is new; that is counted, and said once.
     fn already_stored(&mut self, offset: i64, decoded: &Decoded) -> bool {
-        let mut here = Vec::new();
-        // Offsets only grow past the first message: what lies below is done.
-        while let Some(&(at, key)) = self.stored.first() {
-            if at > offset {
-                break;
+        let key = match decoded {
+            Decoded::Accepted(e) => Some(dedup::key(&e.event_id)),
+            _ => None,
+        };
+        match held_at(&mut self.stored, offset, key) {
+            Held::Nothing => false,
+            Held::Same => true,
+            Held::Other => {
+                self.shared
+                    .metrics
+                    .reused_offsets
+                    .with_label_values(&[self.topic.as_str()])
+                    .inc();
+                if !self.reuse_warned {
+                    self.reuse_warned = true;
+                    tracing::warn!(topic = %self.topic, partition = self.partition, offset, "a stored offset holds another event: the partition's offsets were reused (topic created again or cluster replaced); storing the new events");
+                }
+                false
             }
-            self.stored.pop_first();
-            if at == offset {
-                here.push(key);
-            }
         }
-        if here.is_empty() {
-            return false;
-        }
-        if let Decoded::Accepted(e) = decoded
-            && here.contains(&dedup::key(&e.event_id))
-        {
-            return true;
-        }
-        self.shared
-            .metrics
-            .reused_offsets
-            .with_label_values(&[self.topic.as_str()])
-            .inc();
-        if !self.reuse_warned {
-            self.reuse_warned = true;
-            tracing::warn!(topic = %self.topic, partition = self.partition, offset, "a stored offset holds another event: the partition's offsets were reused (topic created again or cluster replaced); storing the new events");
-        }
-        false
     }
 
     /// Learns from the ledger what an earlier owner of the partition stored:
@@ -494,9 +484,75 @@ impl Drop for Worker {
     }
 }
 
+/// What the ledger holds at a message's offset.
+#[derive(Debug, PartialEq, Eq)]
+enum Held {
+    Nothing,
+    /// The message's own event: it was stored before.
+    Same,
+    /// Only other events: the offset was reused.
+    Other,
+}
+
+/// What `stored` (offset, event key) holds at `offset` for a message whose
+/// event has `key` (`None`: it does not decode, so it cannot be a stored
+/// event). Drops the entries at and below `offset`: past the first message
+/// offsets only grow.
+fn held_at(stored: &mut BTreeSet<(i64, u64)>, offset: i64, key: Option<u64>) -> Held {
+    let mut held = Held::Nothing;
+    while let Some(&(at, stored_key)) = stored.first() {
+        if at > offset {
+            break;
+        }
+        stored.pop_first();
+        if at == offset && held != Held::Same {
+            held = if Some(stored_key) == key {
+                Held::Same
+            } else {
+                Held::Other
+            };
+        }
+    }
+    held
+}
+
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_offset_is_skipped_only_for_the_event_stored_there() {
+        let stored = || BTreeSet::from([(3, 30), (5, 50), (5, 51), (8, 80)]);
+        let cases = [
+            (4, Some(40), Held::Nothing),
+            (3, Some(30), Held::Same),
+            (3, Some(31), Held::Other),
+            (3, None, Held::Other),
+            (5, Some(50), Held::Same),
+            (5, Some(51), Held::Same),
+            (5, Some(52), Held::Other),
+            (9, Some(30), Held::Nothing),
+        ];
+        for (offset, key, want) in cases {
+            assert_eq!(
+                held_at(&mut stored(), offset, key),
+                want,
+                "{offset} {key:?}"
+            );
+        }
+        let mut s = stored();
+        assert_eq!(held_at(&mut s, 5, Some(51)), Held::Same);
+        assert_eq!(
+            s,
+            BTreeSet::from([(8, 80)]),
+            "what lies at or below is dropped"
+        );
     }
 }

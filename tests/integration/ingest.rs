@@ -292,8 +292,14 @@ async fn killed_at_random_moments_every_event_is_stored_exactly_once() {
     let held = held_keys(&env.brokers, &[&t.engagement, &t.uptake]);
     let manifest = Manifest::read(&manifest_path).held_by_broker(&held);
     assert_eq!(manifest.messages, count);
-    let skips = broker_skips(test);
+    let skips = log_lines(test, "the broker skipped offsets");
     assert!(skips.is_empty(), "the broker skipped offsets: {skips:#?}");
+    // Messages read again after a kill are the events the ledger holds.
+    let reused = log_lines(test, "offsets were reused");
+    assert!(
+        reused.is_empty(),
+        "re-reads taken for reused offsets: {reused:#?}"
+    );
     ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(300)).await;
     // Every refusal reached the DLQ (copies after a kill are identical by source).
     cmp_tests::wait_until(
@@ -387,17 +393,13 @@ async fn sigterm_while_clickhouse_is_unreachable_at_start_is_a_clean_stop() {
 /// Ingest counts such skips (`cmp_ingest_skipped_offsets_total`, a warning).
 const ONE_PER_BATCH: [&str; 2] = ["--batch-records", "1"];
 
-/// The "broker skipped offsets" warnings in a test's ingest logs.
-fn broker_skips(test: &str) -> Vec<String> {
+/// The lines of a test's process logs that contain `text`.
+fn log_lines(test: &str, text: &str) -> Vec<String> {
     let dir = cmp_tests::bin_path("cmp-ingest").with_file_name(format!("test-logs/{test}"));
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-        found.extend(
-            text.lines()
-                .filter(|l| l.contains("the broker skipped offsets"))
-                .map(str::to_owned),
-        );
+        let log = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        found.extend(log.lines().filter(|l| l.contains(text)).map(str::to_owned));
     }
     found
 }
