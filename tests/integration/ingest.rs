@@ -181,6 +181,11 @@ async fn an_insert_whose_answer_is_lost_is_never_stored_twice_even_when_the_chec
     );
     ledger::assert_rollups_match(&env.store).await;
     ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(30)).await;
+    eprintln!(
+        "lost answer: {} events exact, {} requests refused after the lost answer",
+        manifest.accepted.len(),
+        relay.refused()
+    );
 }
 
 #[tokio::test]
@@ -244,6 +249,11 @@ async fn a_replaced_broker_reusing_offsets_stores_every_new_event_and_counts_the
         .await
         .expect("metrics");
     assert_eq!(counted as usize, reused, "reused offsets counted");
+    eprintln!(
+        "reused offsets: {reused} counted; {} + {} events exact",
+        first.accepted.len(),
+        second.accepted.len()
+    );
 }
 
 #[tokio::test]
@@ -301,6 +311,7 @@ async fn killed_at_random_moments_every_event_is_stored_exactly_once() {
         "re-reads taken for reused offsets: {reused:#?}"
     );
     ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(300)).await;
+    ledger::assert_rollups_match(&env.store).await;
     // Every refusal reached the DLQ (copies after a kill are identical by source).
     cmp_tests::wait_until(
         "every refusal in the DLQ",
