@@ -113,6 +113,19 @@ impl TestEnv {
         }
     }
 
+    /// The same test on another broker (same database and topic names).
+    pub fn with_broker(&self, brokers: &str) -> TestEnv {
+        let vars = self.with("CMP_KAFKA_BROKERS", brokers);
+        let settings = Settings::from_source(&Source::layered(None, vars.clone()).expect("source"))
+            .expect("test settings are valid");
+        TestEnv {
+            vars,
+            settings,
+            store: self.store.clone(),
+            brokers: brokers.to_owned(),
+        }
+    }
+
     /// The variables with one more set or replaced.
     pub fn with(&self, name: &str, value: &str) -> Vec<(String, String)> {
         let mut vars: Vec<(String, String)> = self
