@@ -70,6 +70,9 @@ pub fn load_tokens(settings: &Settings) -> anyhow::Result<Tokens> {
 /// schema of another version than this build's stops it with an error.
 pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let tokens = load_tokens(&settings)?;
+    settings
+        .require_disclosure_key()
+        .context("cmp-api cannot publish client counts")?;
     let store = Store::new(&settings);
     let state = AppState::new(
         store.clone(),

@@ -1,22 +1,27 @@
 //! How KPI values and judged targets are shown: every KPI of a row as a
 //! JSON field (counts as integers, ratios as numbers, `null` when
 //! undefined or suppressed, with `"suppressed": true` on the row), and a
-//! target's result with its labels. Small cells are hidden for every role
-//! but `admin` (`cmp_aggregator::report::suppress_small_cells`); a target
-//! on a client count whose actual is small hides its actual, attainment,
-//! pace and projection, since each gives the actual back from the target.
+//! target's result with its labels. Every role but `admin` sees client
+//! counts published (`cmp_aggregator::report::publish`: small ones hidden,
+//! the others randomly rounded, ratios from the published counts); a
+//! target is judged again for them from its slice's published sums, so
+//! its actual, attainment, pace, projection and status come from the
+//! published actual, and a hidden actual hides what would reveal it (a
+//! hidden actual is judged as no actual).
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use cmp_aggregator::report::Shown;
+use cmp_aggregator::report::{Judged, Row, Shown, publish};
 use cmp_kpi::{
-    DateRange, Dimension, Evaluation, Kpi, LabelKind, Lang, Measures, Status, Target, is_small,
-    label_or_code,
+    DateRange, Dimension, Disclosure, Kpi, LabelKind, Lang, Measures, Status, Target, Thresholds,
+    evaluate, label_or_code,
 };
 use cmp_store::Campaign;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::state::Rules;
 
 /// Every KPI of one row (totals, a breakdown group, a series bucket).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -151,12 +156,48 @@ pub struct TargetResult {
     pub suppressed: bool,
 }
 
-/// The campaign's judged targets as shown to a caller.
+/// What a caller is shown of client counts, and how targets are judged.
+#[derive(Debug, Clone, Copy)]
+pub struct Audience {
+    /// `None`: exact values (admins); else the published ones.
+    pub disclosure: Option<Disclosure>,
+    pub thresholds: Thresholds,
+}
+
+impl Audience {
+    pub fn of(rules: &Rules, admin: bool) -> Audience {
+        Audience {
+            disclosure: (!admin).then_some(rules.disclosure),
+            thresholds: rules.thresholds,
+        }
+    }
+
+    /// The rounding base of the client counts shown, when they are rounded
+    /// (the responses' `rounded` field).
+    pub fn rounded(&self) -> Option<u64> {
+        self.disclosure.map(|d| d.base()).filter(|b| *b > 1)
+    }
+
+    /// One breakdown of `campaign`'s rows as shown.
+    pub fn publish(&self, campaign: &str, rows: &[Row<'_>]) -> Vec<Shown> {
+        publish(campaign, rows, self.disclosure.as_ref())
+    }
+}
+
+/// The narrowing of a target as a breakdown key.
+fn narrowing(t: &Target) -> Vec<(&'static str, &str)> {
+    Dimension::ALL
+        .iter()
+        .filter_map(|d| t.narrowing(*d).map(|v| (d.as_str(), v)))
+        .collect()
+}
+
+/// The campaign's judged targets as shown to a caller, judged on `today`.
 pub fn target_results(
     campaign: &Campaign,
-    judged: &[(Target, Evaluation)],
-    admin: bool,
-    k: u64,
+    judged: &[Judged],
+    audience: Audience,
+    today: NaiveDate,
     lang: Lang,
 ) -> Vec<TargetResult> {
     let flight = DateRange {
@@ -166,11 +207,23 @@ pub fn target_results(
     judged
         .iter()
         .enumerate()
-        .map(|(position, (t, e))| {
-            let hide =
-                !admin && t.kpi.is_client_count() && e.actual.is_some_and(|a| is_small(a, k));
-            let shown = |v: Option<f64>| if hide { None } else { v };
+        .map(|(position, j)| {
+            let t = &j.target;
             let period = t.period(flight);
+            let (e, hide) = match audience.disclosure {
+                None => (j.evaluation, false),
+                Some(_) => {
+                    let row = Row {
+                        breakdown: narrowing(t),
+                        measures: &j.sums,
+                    };
+                    let shown = audience.publish(&campaign.id, &[row]).remove(0);
+                    let actual = shown.values.get(&t.kpi).copied().flatten();
+                    let hide = shown.suppressed.contains(&t.kpi);
+                    let e = evaluate(t, actual, period, today, audience.thresholds);
+                    (e, hide)
+                }
+            };
             TargetResult {
                 position,
                 kpi: t.kpi,
@@ -194,11 +247,11 @@ pub fn target_results(
                 from: period.from,
                 to: period.to,
                 target: t.target,
-                actual: shown(e.actual),
-                attainment: shown(e.attainment),
+                actual: e.actual,
+                attainment: e.attainment,
                 expected_to_date: e.expected_to_date,
-                pace: shown(e.pace),
-                projected: shown(e.projected),
+                pace: e.pace,
+                projected: e.projected,
                 status: e.status,
                 status_label: e.status.label(lang).to_owned(),
                 suppressed: hide,

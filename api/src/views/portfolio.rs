@@ -16,7 +16,7 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::kpis::{TargetResult, campaign_name, target_results};
+use super::kpis::{Audience, TargetResult, campaign_name, target_results};
 use super::{campaign, targets};
 use crate::caller::Caller;
 use crate::csv::Csv;
@@ -44,6 +44,11 @@ pub struct PortfolioView {
     pub fiscal_year: String,
     /// The day the targets were judged on (reporting time zone).
     pub judged_on: NaiveDate,
+    /// Client-count actuals (and what is computed from them) are randomly
+    /// rounded to a multiple of this (absent: exact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 5)]
+    pub rounded: Option<u64>,
     pub rows: Vec<PortfolioRow>,
 }
 
@@ -69,7 +74,7 @@ pub async fn portfolio(
             .overlaps(&year)
         })
         .collect();
-    let admin = caller.is_admin();
+    let audience = Audience::of(&rules, caller.is_admin());
     let judged: Vec<Vec<PortfolioRow>> = stream::iter(campaigns)
         .map(|c| async move {
             let key = JudgedKey {
@@ -85,7 +90,7 @@ pub async fn portfolio(
                 )
                 .await?;
             Ok::<_, ApiError>(
-                target_results(&c, &judged, admin, rules.suppress_k, lang)
+                target_results(&c, &judged, audience, today, lang)
                     .into_iter()
                     .map(|target| PortfolioRow {
                         campaign: c.id.clone(),
@@ -103,6 +108,7 @@ pub async fn portfolio(
     Ok(PortfolioView {
         fiscal_year: fy.to_string(),
         judged_on: today,
+        rounded: audience.rounded(),
         rows,
     })
 }
