@@ -157,9 +157,14 @@ struct Point {
 }
 
 impl Published<'_> {
-    /// The target a snapshot judged: in the set in force when recorded.
+    /// The target a snapshot judged: in the set in force when recorded
+    /// (the first set for a snapshot stamped before it: clocks differ).
     fn target(&self, r: &AttainmentRecord) -> Option<&Target> {
-        let (_, set) = self.sets.iter().find(|(at, _)| *at <= r.recorded_at)?;
+        let (_, set) = self
+            .sets
+            .iter()
+            .find(|(at, _)| *at <= r.recorded_at)
+            .or_else(|| self.sets.last())?;
         set.get(usize::from(r.target_index))
             .filter(|t| t.kpi.as_str() == r.kpi)
     }
@@ -315,34 +320,63 @@ mod tests {
         }
     }
 
+    fn published(sets: Vec<(DateTime<Utc>, Vec<Target>)>) -> Published<'static> {
+        Published {
+            campaign: "c",
+            disclosure: Disclosure::new(10, 5, b"test"),
+            thresholds: Thresholds::default(),
+            sets,
+        }
+    }
+
     #[test]
-    fn records_group_per_target_and_small_cells_hide() {
+    fn records_group_per_target_small_cells_hide_and_the_rest_is_rounded() {
         let records = [
             record(0, "uptake_completed", 10, 4.0),
-            record(0, "uptake_completed", 20, 40.0),
+            record(0, "uptake_completed", 20, 43.0),
             record(1, "clicks", 10, 4.0),
+            record(2, "cost_per_uptake_cents", 10, 2500.0),
         ];
-        let t = trends(&records, false, 10, Lang::Fr);
-        assert_eq!(t.len(), 2);
+        let mut seniors = Target::new(Kpi::UptakeCompleted, 100.0);
+        seniors.segment = Some("seniors".into());
+        let set = vec![
+            seniors,
+            Target::new(Kpi::Clicks, 100.0),
+            Target::new(Kpi::CostPerUptakeCents, 100.0),
+        ];
+        let at = DateTime::<Utc>::from_timestamp(5, 0).expect("time");
+        let p = published(vec![(at, set)]);
+        let t = trends(&records, Some(&p), Lang::Fr);
+        assert_eq!(t.len(), 3);
         assert_eq!(t[0].points.len(), 2);
         assert_eq!(t[0].kpi_label, "Demandes complétées");
-        assert!(t[0].points[0].suppressed);
+        let small = &t[0].points[0];
+        assert!(small.suppressed);
         assert_eq!(
-            (
-                t[0].points[0].actual,
-                t[0].points[0].attainment,
-                t[0].points[0].pace
-            ),
+            (small.actual, small.attainment, small.pace),
             (None, None, None)
         );
-        assert_eq!(t[0].points[1].actual, Some(40.0));
+        assert_eq!(small.status, "off_track", "judged without its actual");
+        let rounded = &t[0].points[1];
+        let a = rounded.actual.expect("shown");
+        assert!(a == 40.0 || a == 45.0, "{a}");
+        assert_eq!(rounded.attainment, Some(a / 100.0));
+        let pace = rounded.pace.expect("pace");
+        assert!((pace - a / 50.0).abs() < 1e-12, "{pace}");
+        assert_eq!(rounded.status, "off_track", "pace {pace} below 0.75");
         assert_eq!(
             t[1].points[0].actual,
             Some(4.0),
             "clicks are not client counts"
         );
         assert_eq!(t[1].points[0].status_label, "À risque");
-        let admin = trends(&records, true, 10, Lang::En);
+        assert!(
+            t[2].points[0].suppressed,
+            "a ratio of client counts cannot be published from a snapshot"
+        );
+        let admin = trends(&records, None, Lang::En);
         assert_eq!(admin[0].points[0].actual, Some(4.0));
+        assert_eq!(admin[0].points[1].actual, Some(43.0));
+        assert_eq!(admin[2].points[0].actual, Some(2500.0));
     }
 }

@@ -263,7 +263,6 @@ pub fn target_results(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cmp_kpi::Thresholds;
 
     fn campaign() -> Campaign {
         Campaign {
@@ -277,43 +276,91 @@ mod tests {
         }
     }
 
+    fn judged(t: Target, sums: Measures, today: NaiveDate, flight: DateRange) -> Judged {
+        let e = evaluate(
+            &t,
+            sums.value(t.kpi),
+            t.period(flight),
+            today,
+            Thresholds::default(),
+        );
+        Judged {
+            target: t,
+            sums,
+            evaluation: e,
+        }
+    }
+
     #[test]
-    fn small_target_actuals_are_hidden_except_for_admins() {
+    fn targets_are_judged_from_published_sums_except_for_admins() {
         let c = campaign();
         let today = NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
         let flight = DateRange {
             from: c.start_date,
             to: c.end_date,
         };
-        let mut seniors = Target::new(Kpi::UptakeCompleted, 300.0);
-        seniors.region = Some("QC".into());
-        let clicks = Target::new(Kpi::Clicks, 300.0);
-        let judged: Vec<(Target, Evaluation)> = [(seniors, 4.0), (clicks, 4.0)]
-            .into_iter()
-            .map(|(t, a)| {
-                let e =
-                    cmp_kpi::evaluate(&t, Some(a), t.period(flight), today, Thresholds::default());
-                (t, e)
-            })
-            .collect();
-        let shown = target_results(&c, &judged, false, 10, Lang::Fr);
-        assert!(shown[0].suppressed);
-        assert_eq!(
-            (
-                shown[0].actual,
-                shown[0].attainment,
-                shown[0].pace,
-                shown[0].projected
-            ),
-            (None, None, None, None)
-        );
-        assert_eq!(shown[0].status_label, "Hors trajectoire");
+        let mut quebec = Target::new(Kpi::UptakeCompleted, 300.0);
+        quebec.region = Some("QC".into());
+        let mut cost = Target::new(Kpi::CostPerUptakeCents, 50_000.0);
+        cost.region = Some("QC".into());
+        let small = Measures {
+            uptake_completed: 4,
+            spend_cents: 200_000,
+            ..Measures::default()
+        };
+        let big = Measures {
+            uptake_completed: 43,
+            ..small
+        };
+        let clicks = Measures {
+            clicks: 4,
+            ..Measures::default()
+        };
+        let all = [
+            judged(quebec.clone(), small, today, flight),
+            judged(cost.clone(), small, today, flight),
+            judged(Target::new(Kpi::Clicks, 300.0), clicks, today, flight),
+            judged(quebec, big, today, flight),
+            judged(cost, big, today, flight),
+        ];
+        let rules = Rules {
+            tz: chrono_tz::America::Toronto,
+            thresholds: Thresholds::default(),
+            disclosure: Disclosure::new(10, 5, b"test"),
+        };
+        let manager = Audience::of(&rules, false);
+        assert_eq!(manager.rounded(), Some(5));
+        let shown = target_results(&c, &all, manager, today, Lang::Fr);
+        for hidden in &shown[..2] {
+            assert!(hidden.suppressed, "{hidden:?}");
+            assert_eq!(
+                (
+                    hidden.actual,
+                    hidden.attainment,
+                    hidden.pace,
+                    hidden.projected
+                ),
+                (None, None, None, None),
+                "spend ÷ cost per uptake would give the 4 back"
+            );
+            assert_eq!(hidden.status_label, "Hors trajectoire");
+        }
         assert_eq!(shown[0].kpi_label, "Demandes complétées");
         assert_eq!(shown[0].narrowing_labels["region"], "Québec");
-        assert_eq!(shown[1].actual, Some(4.0), "clicks are not client counts");
-        let admin = target_results(&c, &judged, true, 10, Lang::En);
+        assert_eq!(shown[2].actual, Some(4.0), "clicks are not client counts");
+        let count = shown[3].actual.expect("shown");
+        assert!(count == 40.0 || count == 45.0, "{count}");
+        assert_eq!(shown[3].attainment, Some(count / 300.0));
+        assert_eq!(
+            shown[4].actual,
+            Some(200_000.0 / count),
+            "the ratio of the published count"
+        );
+        let admin = target_results(&c, &all, Audience::of(&rules, true), today, Lang::En);
         assert_eq!(admin[0].actual, Some(4.0));
         assert!(!admin[0].suppressed);
+        assert_eq!(admin[1].actual, Some(50_000.0));
+        assert_eq!(admin[3].actual, Some(43.0));
         assert_eq!(admin[0].status_label, "Off track");
     }
 }
