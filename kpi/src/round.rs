@@ -215,17 +215,24 @@ mod tests {
     #[test]
     fn small_cells_stay_hidden_zero_stays_and_base_one_is_exact() {
         let d = rules();
-        let mut cells = [3.0, 0.0, 47.0, 120.0, 10.4].map(|v| Cell::new(Some(v)));
+        // Two small cells: no complementary one.
+        let mut cells = [3.0, 9.0, 0.0, 47.0, 120.0, 10.4].map(|v| Cell::new(Some(v)));
         let keys: Vec<CellKey<'_>> = (0..cells.len()).map(|_| key("c", &[])).collect();
         d.publish(&mut cells, &keys);
-        assert_eq!(cells[0].value, None);
-        assert!(cells[0].suppressed);
-        assert_eq!(cells[1].value, Some(0.0), "0 discloses nobody");
-        for c in &cells[2..] {
+        for small in &cells[..2] {
+            assert_eq!(small.value, None);
+            assert!(small.suppressed);
+        }
+        assert_eq!(cells[2].value, Some(0.0), "0 discloses nobody");
+        for c in &cells[3..] {
             let v = c.value.expect("shown");
             assert_eq!(v % 5.0, 0.0, "{v}");
         }
-        assert_eq!(cells[4].value, Some(10.0), "10.4 reads as 10, a multiple");
+        assert_eq!(cells[5].value, Some(10.0), "10.4 reads as 10, a multiple");
+        // One small cell: the next smallest is hidden, never rounded.
+        let mut cells = [3.0, 47.0, 120.0].map(|v| Cell::new(Some(v)));
+        d.publish(&mut cells, &keys[..3]);
+        assert_eq!(cells.map(|c| c.suppressed), [true, true, false]);
         let exact = Disclosure::new(10, 1, b"s");
         assert_eq!(exact.round(&key("c", &[]), 47.0), 47.0);
         assert_eq!(Disclosure::new(10, 0, b"s").base(), 1);

@@ -90,6 +90,17 @@ impl Shown {
     }
 }
 
+/// Where each row's `kpi` is shown.
+fn keys<'a>(campaign: &'a str, kpi: &'a str, rows: &'a [Row<'a>]) -> Vec<CellKey<'a>> {
+    rows.iter()
+        .map(|r| CellKey {
+            campaign,
+            kpi,
+            breakdown: &r.breakdown,
+        })
+        .collect()
+}
+
 /// The rows of one breakdown (the cells that add up to one shown total;
 /// a total alone is a breakdown of one row) of `campaign` as shown: exact
 /// for an admin (`disclosure` `None`), else published.
@@ -98,18 +109,9 @@ pub fn publish(campaign: &str, rows: &[Row<'_>], disclosure: Option<&Disclosure>
     let Some(d) = disclosure else {
         return shown;
     };
-    let keys = |kpi: &'static str| -> Vec<CellKey<'_>> {
-        rows.iter()
-            .map(|r| CellKey {
-                campaign,
-                kpi,
-                breakdown: &r.breakdown,
-            })
-            .collect()
-    };
     for kpi in Kpi::ALL.iter().copied().filter(|k| k.is_client_count()) {
         let mut cells: Vec<Cell> = shown.iter().map(|s| s.cell(kpi)).collect();
-        d.publish(&mut cells, &keys(kpi.as_str()));
+        d.publish(&mut cells, &keys(campaign, kpi.as_str(), rows));
         for (s, c) in shown.iter_mut().zip(&cells) {
             s.set(kpi, c);
         }
@@ -118,7 +120,7 @@ pub fn publish(campaign: &str, rows: &[Row<'_>], disclosure: Option<&Disclosure>
         .iter()
         .map(|r| Cell::new(Some(r.measures.program_online_completed as f64)))
         .collect();
-    d.publish(&mut online, &keys(ONLINE_COMPLETED));
+    d.publish(&mut online, &keys(campaign, ONLINE_COMPLETED, rows));
     for ((s, r), online) in shown.iter_mut().zip(rows).zip(&online) {
         let spend = Some(r.measures.spend_cents as f64);
         s.ratio(Kpi::CostPerUptakeCents, spend, Kpi::UptakeCompleted);

@@ -229,7 +229,9 @@ pub fn to_csv(view: &PortfolioView, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cmp_kpi::{Evaluation, Kpi, Status, Target, Thresholds};
+    use crate::state::Rules;
+    use cmp_aggregator::report::Judged;
+    use cmp_kpi::{Disclosure, Kpi, Measures, Status, Target, Thresholds};
     use cmp_store::Campaign;
 
     fn d(s: &str) -> NaiveDate {
@@ -250,22 +252,48 @@ mod tests {
             from: c.start_date,
             to: c.end_date,
         };
-        let judged: Vec<(Target, Evaluation)> = judged
+        let judged: Vec<Judged> = judged
             .iter()
             .map(|(kpi, goal, actual)| {
                 let mut t = Target::new(*kpi, *goal);
                 t.region = Some("QC".into());
-                let e = cmp_kpi::evaluate(
+                let n = actual.map_or(0, |a| a as u64);
+                let sums = match kpi {
+                    Kpi::Clicks => Measures {
+                        clicks: n,
+                        ..Measures::default()
+                    },
+                    Kpi::Visits => Measures {
+                        visits: n,
+                        ..Measures::default()
+                    },
+                    Kpi::UptakeCompleted => Measures {
+                        uptake_completed: n,
+                        ..Measures::default()
+                    },
+                    _ => Measures::default(),
+                };
+                let evaluation = cmp_kpi::evaluate(
                     &t,
-                    *actual,
+                    sums.value(*kpi),
                     t.period(flight),
                     d("2026-11-01"),
                     Thresholds::default(),
                 );
-                (t, e)
+                Judged {
+                    target: t,
+                    sums,
+                    evaluation,
+                }
             })
             .collect();
-        target_results(&c, &judged, false, 10, lang)
+        let rules = Rules {
+            tz: chrono_tz::America::Toronto,
+            thresholds: Thresholds::default(),
+            disclosure: Disclosure::new(10, 5, b"test"),
+        };
+        let manager = Audience::of(&rules, false);
+        target_results(&c, &judged, manager, d("2026-11-01"), lang)
             .into_iter()
             .map(|target| PortfolioRow {
                 campaign: c.id.clone(),
@@ -309,6 +337,7 @@ mod tests {
         let view = PortfolioView {
             fiscal_year: "2026-27".into(),
             judged_on: d("2026-11-01"),
+            rounded: Some(5),
             rows: rows(
                 name,
                 &[
