@@ -460,14 +460,18 @@ mod tests {
         let s = load(None, &[]).expect("valid");
         let err = s.require_disclosure_key().expect_err("missing");
         assert!(
-            err.to_string().starts_with("CMP_DISCLOSURE_KEY is required"),
+            err.to_string()
+                .starts_with("CMP_DISCLOSURE_KEY is required"),
             "{err}"
         );
         let demo = load(None, &[("CMP_DEMO", "true")]).expect("valid");
         assert!(demo.require_disclosure_key().is_ok());
         let key = "d".repeat(40);
         let s = load(None, &[("CMP_DISCLOSURE_KEY", &key)]).expect("valid");
-        assert_eq!(s.require_disclosure_key().map(|k| k.expose().len()).ok(), Some(40));
+        assert_eq!(
+            s.require_disclosure_key().map(|k| k.expose().len()).ok(),
+            Some(40)
+        );
         assert!(!format!("{s:?}").contains(&key));
         let short = load(None, &[("CMP_DISCLOSURE_KEY", "short")]).expect("valid");
         assert!(short.require_disclosure_key().is_err());

@@ -165,7 +165,11 @@ mod tests {
             assert_eq!(r % 5.0, 0.0, "{v} -> {r}");
             assert!((r - v as f64).abs() <= 4.0, "{v} -> {r}");
             assert!(r >= (v - v % 5) as f64 && r <= (v - v % 5 + 5) as f64);
-            assert_eq!(d.round(&cell, v as f64), r, "the same cell, the same answer");
+            assert_eq!(
+                d.round(&cell, v as f64),
+                r,
+                "the same cell, the same answer"
+            );
             if v % 5 == 0 {
                 assert_eq!(r, v as f64, "a multiple is exact");
             }

@@ -246,7 +246,11 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
         campaigns: demo_campaigns().into_iter().map(|c| c.id).collect(),
     };
     let last = DAYS - 1;
-    for (c, program) in setup.campaigns.iter().zip(demo_campaigns().iter().map(|c| c.program.clone())) {
+    for (c, program) in setup
+        .campaigns
+        .iter()
+        .zip(demo_campaigns().iter().map(|c| c.program.clone()))
+    {
         let body = serde_json::json!({
             "name": {"en": c, "fr": c},
             "program": program,
@@ -254,7 +258,14 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
             "end_date": (today + Span::days(20)).to_string(),
             "budget_cents": 250_000_000_u64,
         });
-        let r = request(setup.addr, "PUT", &format!("/api/v1/campaigns/{c}"), Some(ADMIN), Some(&body.to_string())).await;
+        let r = request(
+            setup.addr,
+            "PUT",
+            &format!("/api/v1/campaigns/{c}"),
+            Some(ADMIN),
+            Some(&body.to_string()),
+        )
+        .await;
         assert_eq!(r.status, 201, "{}", r.body);
     }
 
@@ -263,7 +274,11 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
     for c in &setup.campaigns {
         for d in DIMENSIONS {
             let whole = setup.performance(ADMIN, c, 0, last, d).await;
-            let g = rows(&whole, d).into_iter().skip(1).map(|(v, _)| v).collect();
+            let g = rows(&whole, d)
+                .into_iter()
+                .skip(1)
+                .map(|(v, _)| v)
+                .collect();
             groups.insert((c.clone(), d), g);
         }
     }
@@ -273,12 +288,24 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
             serde_json::json!({"kpi": COMPLETED, "target": 2000}),
             serde_json::json!({"kpi": "cost_per_uptake_cents", "target": 5000}),
         ];
-        for r in groups[&(c.clone(), "region")].iter().filter(|r| !r.is_empty()) {
+        for r in groups[&(c.clone(), "region")]
+            .iter()
+            .filter(|r| !r.is_empty())
+        {
             set.push(serde_json::json!({"kpi": COMPLETED, "target": 300, "region": r}));
-            set.push(serde_json::json!({"kpi": "cost_per_uptake_cents", "target": 5000, "region": r}));
+            set.push(
+                serde_json::json!({"kpi": "cost_per_uptake_cents", "target": 5000, "region": r}),
+            );
         }
         let body = Value::Array(set).to_string();
-        let r = request(setup.addr, "PUT", &format!("/api/v1/campaigns/{c}/targets"), Some(ADMIN), Some(&body)).await;
+        let r = request(
+            setup.addr,
+            "PUT",
+            &format!("/api/v1/campaigns/{c}/targets"),
+            Some(ADMIN),
+            Some(&body),
+        )
+        .await;
         assert!((200..300).contains(&r.status), "{}", r.body);
     }
 
@@ -327,7 +354,14 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
     }
     // Another route: the portfolio's targets.
     let fy = FiscalYear::containing(today);
-    let p = request(setup.addr, "GET", &format!("/api/v1/attainment?fiscal_year={fy}"), Some(MANAGER), None).await;
+    let p = request(
+        setup.addr,
+        "GET",
+        &format!("/api/v1/attainment?fiscal_year={fy}"),
+        Some(MANAGER),
+        None,
+    )
+    .await;
     assert_eq!(p.status, 200, "{}", p.body);
     let p = p.json();
     for row in p["rows"].as_array().expect("rows") {
@@ -336,8 +370,17 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
     }
     // And the live feed's totals (the flight so far).
     for c in &setup.campaigns {
-        let mut live = EventStream::open(setup.addr, &format!("/api/v1/campaigns/{c}/live"), MANAGER, None).await;
-        let e = live.next(Duration::from_secs(30)).await.expect("a live update");
+        let mut live = EventStream::open(
+            setup.addr,
+            &format!("/api/v1/campaigns/{c}/live"),
+            MANAGER,
+            None,
+        )
+        .await;
+        let e = live
+            .next(Duration::from_secs(30))
+            .await
+            .expect("a live update");
         let v: Value = serde_json::from_str(&e.data).expect("json");
         let t = &v["totals"];
         let total = cell(c, "", "", 0, last);
@@ -345,8 +388,10 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
             Some(n) => a.observe(&total, shown(n, base(&v), K)),
             None => a.hide(&total),
         }
-        if let (Some(s), Some(cpu)) = (t["spend_cents"].as_f64(), t["cost_per_uptake_cents"].as_f64())
-            && let Some(iv) = from_ratio(s, cpu, base(&v), K)
+        if let (Some(s), Some(cpu)) = (
+            t["spend_cents"].as_f64(),
+            t["cost_per_uptake_cents"].as_f64(),
+        ) && let Some(iv) = from_ratio(s, cpu, base(&v), K)
         {
             a.observe(&total, iv);
         }
@@ -363,13 +408,21 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
                     diff.sum(cell(c, "", "", from, to), parts);
                 }
             }
-            let lines: Vec<(&str, &str)> = std::iter::once(("", "")).chain(g.iter().map(|v| (d, v.as_str()))).collect();
+            let lines: Vec<(&str, &str)> = std::iter::once(("", ""))
+                .chain(g.iter().map(|v| (d, v.as_str())))
+                .collect();
             for (dim, v) in lines {
                 for from in 0..DAYS {
                     for to in from + 1..DAYS {
                         for x in [&mut a, &mut diff] {
-                            x.sum(cell(c, dim, v, from, to), vec![cell(c, dim, v, from, to - 1), cell(c, dim, v, to, to)]);
-                            x.sum(cell(c, dim, v, from, to), vec![cell(c, dim, v, from, from), cell(c, dim, v, from + 1, to)]);
+                            x.sum(
+                                cell(c, dim, v, from, to),
+                                vec![cell(c, dim, v, from, to - 1), cell(c, dim, v, to, to)],
+                            );
+                            x.sum(
+                                cell(c, dim, v, from, to),
+                                vec![cell(c, dim, v, from, from), cell(c, dim, v, from + 1, to)],
+                            );
                         }
                     }
                 }
@@ -381,19 +434,35 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
 
     for (name, x) in [("all", &a), ("differencing", &diff)] {
         let unsound = x.unsound(&truth);
-        assert!(unsound.is_empty(), "{name}: the attacker is wrong about {} cells, e.g. {:?}", unsound.len(), &unsound[..unsound.len().min(5)]);
+        assert!(
+            unsound.is_empty(),
+            "{name}: the attacker is wrong about {} cells, e.g. {:?}",
+            unsound.len(),
+            &unsound[..unsound.len().min(5)]
+        );
     }
     let by_differencing = diff.recovered();
-    let one_day: Vec<&CellId> = a.hidden.iter().filter(|c| c.from == c.to && !c.dimension.is_empty()).collect();
-    let small_one_day = one_day.iter().filter(|c| (1..K).contains(&truth[**c])).count();
+    let one_day: Vec<&CellId> = a
+        .hidden
+        .iter()
+        .filter(|c| c.from == c.to && !c.dimension.is_empty())
+        .collect();
+    let small_one_day = one_day
+        .iter()
+        .filter(|c| (1..K).contains(&truth[**c]))
+        .count();
     let recovered = a.recovered();
-    let recovered_one_day = recovered.iter().filter(|(c, _)| c.from == c.to && !c.dimension.is_empty()).count();
+    let recovered_one_day = recovered
+        .iter()
+        .filter(|(c, _)| c.from == c.to && !c.dimension.is_empty())
+        .count();
     // The naive guess: one shown range minus the shown range a day shorter.
     let (mut guesses, mut right) = (0, 0);
     let mut cells_guessed = BTreeSet::new();
     for c in &one_day {
         let t = truth[*c];
-        let pairs = (0..c.from).map(|s| ((s, c.to), (s, c.to - 1)))
+        let pairs = (0..c.from)
+            .map(|s| ((s, c.to), (s, c.to - 1)))
             .chain((c.to + 1..DAYS).map(|e| ((c.from, e), (c.from + 1, e))));
         for ((f1, t1), (f2, t2)) in pairs {
             let long = cell(&c.campaign, &c.dimension, &c.group, f1, t1);
@@ -414,15 +483,27 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
     record("disclosure_propagation_passes", passes);
     record("disclosure_recovered_cells", recovered.len());
     record("disclosure_recovered_one_day_cells", recovered_one_day);
-    record("disclosure_recovered_by_differencing_alone", by_differencing.len());
+    record(
+        "disclosure_recovered_by_differencing_alone",
+        by_differencing.len(),
+    );
     record(
         "disclosure_recovered_one_day_by_differencing_alone",
-        by_differencing.iter().filter(|(c, _)| c.from == c.to && !c.dimension.is_empty()).count(),
+        by_differencing
+            .iter()
+            .filter(|(c, _)| c.from == c.to && !c.dimension.is_empty())
+            .count(),
     );
     record("disclosure_naive_guesses", guesses);
     record("disclosure_naive_guesses_right", right);
-    record("disclosure_one_day_cells_some_naive_guess_right", cells_guessed.len());
-    assert!(small_one_day >= 100, "the traffic leaves too few small one-day cells: {small_one_day}");
+    record(
+        "disclosure_one_day_cells_some_naive_guess_right",
+        cells_guessed.len(),
+    );
+    assert!(
+        small_one_day >= 100,
+        "the traffic leaves too few small one-day cells: {small_one_day}"
+    );
     assert!(
         recovered.is_empty() && by_differencing.is_empty(),
         "a manager recovered {} hidden counts exactly ({} of {} hidden one-day cells), e.g. {:?}",

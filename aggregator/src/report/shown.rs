@@ -162,7 +162,11 @@ mod tests {
     #[test]
     fn one_small_cell_hides_the_next_smallest_too_and_admins_see_all() {
         let m = [completed(52), completed(3), completed(40)];
-        let rows = [region(&m[0], "ON"), region(&m[1], "PE"), region(&m[2], "QC")];
+        let rows = [
+            region(&m[0], "ON"),
+            region(&m[1], "PE"),
+            region(&m[2], "QC"),
+        ];
         let groups = publish("c", &rows, Some(&rules()));
         let done = |g: &Shown| g.values[&Kpi::UptakeCompleted];
         assert!(matches!(done(&groups[0]), Some(50.0) | Some(55.0)));

@@ -132,9 +132,7 @@ pub async fn history(
         to,
         targets: trends(shown, published.as_ref(), lang),
         truncated,
-        rounded: published
-            .map(|p| p.disclosure.base())
-            .filter(|b| *b > 1),
+        rounded: published.map(|p| p.disclosure.base()).filter(|b| *b > 1),
     })
 }
 
