@@ -73,6 +73,11 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     settings
         .require_disclosure_key()
         .context("cmp-api cannot publish client counts")?;
+    if settings.disclosure_key.is_none() {
+        tracing::warn!(
+            "CMP_DEMO: no CMP_DISCLOSURE_KEY, rounding client counts with the public demo key; never in production"
+        );
+    }
     let store = Store::new(&settings);
     let state = AppState::new(
         store.clone(),

@@ -34,7 +34,8 @@ pub struct KpiValues {
     pub visits: Option<u64>,
     /// clicks ÷ impressions; `null` without impressions.
     pub ctr: Option<f64>,
-    /// Distinct clients (an estimate, see `reach_rse`).
+    /// Distinct clients (an estimate, see `reach_rse`). Like every client
+    /// count, randomly rounded for non-admins (the response's `rounded`).
     pub reach: Option<u64>,
     /// Relative standard error of `reach`.
     pub reach_rse: Option<f64>,
@@ -42,10 +43,12 @@ pub struct KpiValues {
     pub uptake_started: Option<u64>,
     pub uptake_submitted: Option<u64>,
     pub uptake_completed: Option<u64>,
-    /// spend_cents ÷ uptake_completed; `null` without a completed uptake.
+    /// spend_cents ÷ uptake_completed (the published count for non-admins);
+    /// `null` without a completed uptake, or hidden with the count.
     pub cost_per_uptake_cents: Option<f64>,
     pub program_uptake_completed: Option<u64>,
-    /// Share of program_uptake_completed through `online`.
+    /// Share of program_uptake_completed through `online` (from published
+    /// counts for non-admins, hidden with them).
     pub program_online_share: Option<f64>,
     /// Some value of this row is hidden as a small cell.
     pub suppressed: bool,
@@ -152,7 +155,8 @@ pub struct TargetResult {
     #[schema(value_type = String, example = "on_track")]
     pub status: Status,
     pub status_label: String,
-    /// The actual is a small cell, hidden with what would reveal it.
+    /// The actual is a small cell (or a ratio of one), hidden with what
+    /// would reveal it; the status is then judged as without an actual.
     pub suppressed: bool,
 }
 
