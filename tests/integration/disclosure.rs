@@ -184,6 +184,8 @@ fn truth_of(truth: &mut BTreeMap<CellId, i64>, x: &Answer<'_>) {
 
 /// What a judged target (performance `targets`, a portfolio row) tells
 /// the attacker about the cell of its period so far (days 0..=last).
+/// What a judged target tells, and the count it shows (`None`: hidden)
+/// when it is one, for the same-number-everywhere check.
 fn learn_target(
     a: &mut Attacker,
     t: &Value,
@@ -191,20 +193,23 @@ fn learn_target(
     campaign: &str,
     last: i64,
     spend: &BTreeMap<CellId, f64>,
-) {
+) -> Option<(CellId, Option<i64>)> {
     let c = match t["region"].as_str() {
         Some(r) => cell(campaign, "region", r, 0, last),
         None => cell(campaign, "", "", 0, last),
     };
     let actual = t["actual"].as_f64();
     match t["kpi"].as_str() {
-        Some(COMPLETED) => match actual {
-            Some(v) => a.observe(&c, shown(v.round() as i64, b, K)),
-            None => {
-                a.hide(&c);
-                a.observe(&c, (1, K - 1));
+        Some(COMPLETED) => {
+            match actual {
+                Some(v) => a.observe(&c, shown(v.round() as i64, b, K)),
+                None => {
+                    a.hide(&c);
+                    a.observe(&c, (1, K - 1));
+                }
             }
-        },
+            return Some((c, actual.map(|v| v.round() as i64)));
+        }
         Some("cost_per_uptake_cents") => {
             // The actual, or the target ÷ attainment that gives it back.
             let target = t["target"].as_f64().expect("target");
@@ -217,6 +222,7 @@ fn learn_target(
         }
         _ => {}
     }
+    None
 }
 
 #[tokio::test]
@@ -316,6 +322,8 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
     let mut seen = BTreeMap::new();
     let mut truth = BTreeMap::new();
     let mut spend = BTreeMap::new();
+    // Counts other routes show, to check they show what performance does.
+    let mut elsewhere: Vec<(&str, CellId, Option<i64>)> = Vec::new();
     let mut answers = 0;
     for c in &setup.campaigns {
         for d in DIMENSIONS {
@@ -344,8 +352,19 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
                         }
                         if d == "region" {
                             for t in m["targets"].as_array().expect("targets") {
-                                learn_target(&mut a, t, base(&m), c, last, &spend);
+                                if let Some((cell, v)) =
+                                    learn_target(&mut a, t, base(&m), c, last, &spend)
+                                {
+                                    elsewhere.push(("performance targets", cell, v));
+                                }
                             }
+                        }
+                        // The same range padded with three days without data.
+                        let padded = setup.performance(MANAGER, c, -3, to, d).await;
+                        for (i, (value, row)) in rows(&padded, d).into_iter().enumerate() {
+                            let group = (i > 0).then_some(value);
+                            let v = row[COMPLETED].as_i64();
+                            elsewhere.push(("padded range", row_cell(c, d, &group, 0, to), v));
                         }
                     }
                 }
@@ -366,7 +385,9 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
     let p = p.json();
     for row in p["rows"].as_array().expect("rows") {
         let c = row["campaign"].as_str().expect("campaign").to_owned();
-        learn_target(&mut a, row, base(&p), &c, last, &spend);
+        if let Some((cell, v)) = learn_target(&mut a, row, base(&p), &c, last, &spend) {
+            elsewhere.push(("portfolio", cell, v));
+        }
     }
     // And the live feed's totals (the flight so far).
     for c in &setup.campaigns {
@@ -388,6 +409,7 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
             Some(n) => a.observe(&total, shown(n, base(&v), K)),
             None => a.hide(&total),
         }
+        elsewhere.push(("live", total.clone(), t[COMPLETED].as_i64()));
         if let (Some(s), Some(cpu)) = (
             t["spend_cents"].as_f64(),
             t["cost_per_uptake_cents"].as_f64(),
@@ -476,6 +498,19 @@ async fn a_manager_recovers_no_hidden_count_by_arithmetic() {
             }
         }
     }
+    // Every route shows the count of a cell as performance does.
+    let differ: Vec<_> = elsewhere
+        .iter()
+        .filter(|(_, c, v)| seen.get(c).copied() != *v)
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{} of {} counts differ from performance's, e.g. {:?}",
+        differ.len(),
+        elsewhere.len(),
+        &differ[..differ.len().min(5)]
+    );
+    record("disclosure_counts_checked_across_routes", elsewhere.len());
     record("disclosure_manager_answers", answers);
     record("disclosure_hidden_cells", a.hidden.len());
     record("disclosure_hidden_one_day_cells", one_day.len());
