@@ -67,6 +67,10 @@ impl TestEnv {
                 "CMP_CLIENT_ID_KEY".into(),
                 "test-key-0123456789-0123456789-0123456789".into(),
             ),
+            (
+                "CMP_DISCLOSURE_KEY".into(),
+                "test-disclosure-key-0123456789-0123456789".into(),
+            ),
             ("CMP_BATCH_MAX_WAIT_MS".into(), "200".into()),
             (
                 "CMP_PARTITION_QUEUE".into(),
