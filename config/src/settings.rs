@@ -14,6 +14,7 @@ pub(crate) const KNOWN: &[&str] = &[
     "CMP_DEMO",
     "CMP_KAFKA_BROKERS",
     "CMP_KAFKA_GROUP",
+    "CMP_KAFKA_MAX_POLL_INTERVAL_MS",
     "CMP_TOPIC_ENGAGEMENT",
     "CMP_TOPIC_UPTAKE",
     "CMP_TOPIC_DLQ",
@@ -40,6 +41,10 @@ pub(crate) const KNOWN: &[&str] = &[
     "CMP_SUPPRESS_K",
 ];
 
+/// The consumer group session timeout `cmp-ingest` sets: a member that sends
+/// no heartbeat for this long is dropped from the group.
+pub const KAFKA_SESSION_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Kafka topic names (contract defaults, each configurable).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topics {
@@ -57,6 +62,11 @@ pub struct Settings {
     pub kafka_brokers: String,
     /// Consumer group of the ingest workers; every `cmp-ingest` of one pipeline shares it.
     pub kafka_group: String,
+    /// librdkafka's `max.poll.interval.ms`: a member whose poll thread does
+    /// not poll for this long leaves the group, and it is also how long the
+    /// group waits for a member to finish a rebalance (its revocations).
+    /// At least [`KAFKA_SESSION_TIMEOUT`] (librdkafka refuses less).
+    pub kafka_max_poll_interval: Duration,
     pub topics: Topics,
     pub clickhouse_url: String,
     /// Database holding every table; an identifier, checked at load.
@@ -142,6 +152,21 @@ impl Settings {
                 "expected a comma-separated list of host:port",
             ));
         }
+        let kafka_max_poll_interval = Duration::from_millis(src.ranged(
+            "CMP_KAFKA_MAX_POLL_INTERVAL_MS",
+            300_000,
+            1..=86_400_000,
+        )?);
+        if kafka_max_poll_interval < KAFKA_SESSION_TIMEOUT {
+            return Err(ConfigError::invalid(
+                "CMP_KAFKA_MAX_POLL_INTERVAL_MS",
+                format!(
+                    "{} must be at least the consumer session timeout ({} ms): librdkafka refuses a shorter one",
+                    kafka_max_poll_interval.as_millis(),
+                    KAFKA_SESSION_TIMEOUT.as_millis()
+                ),
+            ));
+        }
         let tz_name = src.string_or("CMP_REPORT_TZ", "America/Toronto");
         let report_tz = tz_name.parse().map_err(|_| {
             ConfigError::invalid("CMP_REPORT_TZ", format!("unknown time zone {tz_name:?}"))
@@ -186,6 +211,7 @@ impl Settings {
             demo,
             kafka_brokers,
             kafka_group: non_empty(src, "CMP_KAFKA_GROUP", "cmp-ingest")?,
+            kafka_max_poll_interval,
             topics,
             clickhouse_url,
             clickhouse_database: identifier(src, "CMP_CLICKHOUSE_DATABASE", "cmp")?,
@@ -310,6 +336,19 @@ mod tests {
         assert_eq!(s.history_interval, Duration::from_secs(15 * 60));
         assert_eq!((s.pace_on_track, s.pace_at_risk), (0.90, 0.75));
         assert_eq!(s.suppress_k, 10);
+        assert_eq!(s.kafka_max_poll_interval, Duration::from_secs(300));
+    }
+
+    #[test]
+    fn max_poll_interval_is_at_least_the_session_timeout() {
+        let err = load(None, &[("CMP_KAFKA_MAX_POLL_INTERVAL_MS", "9999")]).expect_err("short");
+        let shown = err.to_string();
+        assert!(
+            shown.starts_with("CMP_KAFKA_MAX_POLL_INTERVAL_MS") && shown.contains("10000 ms"),
+            "{shown}"
+        );
+        let s = load(None, &[("CMP_KAFKA_MAX_POLL_INTERVAL_MS", "10000")]).expect("valid");
+        assert_eq!(s.kafka_max_poll_interval, KAFKA_SESSION_TIMEOUT);
     }
 
     #[test]
@@ -380,6 +419,7 @@ mod tests {
             ("CMP_PACE_ON_TRACK", "NaN"),
             ("CMP_PACE_AT_RISK", "-1"),
             ("CMP_SUPPRESS_K", "0"),
+            ("CMP_KAFKA_MAX_POLL_INTERVAL_MS", "0"),
         ];
         for (setting, value) in cases {
             let err = load(None, &[(setting, value)]).expect_err(setting);

@@ -258,7 +258,14 @@ pub fn consumer(
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
-        .set("session.timeout.ms", "10000")
+        .set(
+            "session.timeout.ms",
+            cmp_config::KAFKA_SESSION_TIMEOUT.as_millis().to_string(),
+        )
+        .set(
+            "max.poll.interval.ms",
+            settings.kafka_max_poll_interval.as_millis().to_string(),
+        )
         .set("heartbeat.interval.ms", "1000")
         .set("statistics.interval.ms", "5000")
         .set("queued.max.messages.kbytes", "16384")

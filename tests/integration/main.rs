@@ -12,5 +12,6 @@ mod ingest;
 mod migrate;
 mod outage;
 mod pipeline;
+mod rebalance;
 mod report;
 mod scrape;
