@@ -1,12 +1,13 @@
 //! The consumer thread: one librdkafka consumer in the group, polled on a
 //! dedicated thread so that rebalance callbacks may block while workers
 //! finish. Each assigned partition gets a worker task fed through a bounded
-//! queue; when a queue is full the thread waits for room (consumption stops;
-//! librdkafka keeps the group session alive in the background, and a wait
-//! past `max.poll.interval.ms` only costs a rejoin from the committed
-//! offsets). Offsets are committed here, as workers report their batches done.
+//! queue. The thread never stops polling (a member that does not poll for
+//! `max.poll.interval.ms` leaves the group while its workers still work):
+//! when a queue is full, the message that did not fit is parked and the
+//! partition paused; it resumes once the parked messages fit. Offsets are
+//! committed here, as workers report their batches done.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc as std_mpsc};
 use std::time::Duration;
@@ -20,15 +21,26 @@ use rdkafka::{ClientConfig, ClientContext, Message, Offset, Statistics, TopicPar
 use tokio::sync::{mpsc, oneshot};
 
 use crate::shared::{Commit, Shared};
-use crate::worker::{Control, Worker};
+use crate::worker::{Control, Orders, Worker};
 
 type PartitionKey = (String, i32);
+
+/// How long a poll waits for a message when no partition is paused...
+const IDLE_POLL: Duration = Duration::from_millis(100);
+/// ... and when some are, with messages waiting for room in a queue.
+const PARKED_POLL: Duration = Duration::from_millis(5);
 
 /// A running worker as the consumer thread sees it.
 struct Handle {
     tx: mpsc::Sender<OwnedMessage>,
     ctl: mpsc::UnboundedSender<Control>,
     finished: oneshot::Receiver<()>,
+    /// Closed (set) when the partition is revoked or lost: the worker then
+    /// starts no INSERT, since another member may own the partition.
+    fence: Arc<AtomicBool>,
+    /// Polled messages that did not fit the queue, oldest first; while any
+    /// wait, the partition is paused.
+    parked: VecDeque<OwnedMessage>,
 }
 
 /// The workers of the assigned partitions.
@@ -53,12 +65,17 @@ impl Router {
         let (tx, rx) = mpsc::channel(self.queue);
         let (ctl_tx, ctl_rx) = mpsc::unbounded_channel();
         let (done_tx, done_rx) = oneshot::channel();
+        let fence = Arc::new(AtomicBool::new(false));
+        let orders = Orders {
+            ctl: ctl_rx,
+            fence: Arc::clone(&fence),
+        };
         let worker = Worker::new(
             Arc::clone(&self.shared),
             key.0.clone(),
             kind,
             key.1,
-            ctl_rx,
+            orders,
             done_tx,
             committed,
         );
@@ -69,27 +86,109 @@ impl Router {
                 tx,
                 ctl: ctl_tx,
                 finished: done_rx,
+                fence,
+                parked: VecDeque::new(),
             },
         );
     }
 
-    /// Tells the workers of `keys` to stop and waits until they have.
-    fn stop(&mut self, keys: &[PartitionKey], order: Control) {
-        let stopping: Vec<Handle> = keys.iter().filter_map(|k| self.workers.remove(k)).collect();
-        for h in &stopping {
+    /// Tells the workers of `keys` to stop and waits until they have (on a
+    /// revocation, their fences closed first); returns those of `keys` that
+    /// were paused (their parked messages are dropped: uncommitted, they are
+    /// read again by the partitions' next owners).
+    fn stop(&mut self, keys: &[PartitionKey], order: Control) -> Vec<PartitionKey> {
+        let stopping: Vec<(PartitionKey, Handle)> = keys
+            .iter()
+            .filter_map(|k| self.workers.remove_entry(k))
+            .collect();
+        for (_, h) in &stopping {
+            if order == Control::Revoke {
+                h.fence.store(true, Ordering::SeqCst);
+            }
             let _ = h.ctl.send(order);
         }
-        for h in stopping {
+        let mut paused = Vec::new();
+        for (key, h) in stopping {
             // Err means the worker dropped its sender: it has finished.
             let _ = h.finished.blocking_recv();
+            if !h.parked.is_empty() {
+                paused.push(key);
+            }
+        }
+        paused
+    }
+
+    /// Hands a polled message to its partition's worker, or parks it and
+    /// pauses the partition when the worker's queue is full. A message of a
+    /// partition no longer assigned here (fetched before its revocation) is
+    /// dropped: its owner reads it from the committed offset.
+    fn deliver(&mut self, consumer: &BaseConsumer<Context>, m: OwnedMessage) {
+        let key = (m.topic().to_owned(), m.partition());
+        let Some(h) = self.workers.get_mut(&key) else {
+            return;
+        };
+        if !h.parked.is_empty() {
+            // Not expected once paused (librdkafka drops what it fetched
+            // before the pause), but kept in order if it comes.
+            h.parked.push_back(m);
+            return;
+        }
+        match h.tx.try_send(m) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(m)) => {
+                // librdkafka resumes a paused partition from the offset after
+                // the last message it returned: this one, so it is kept here.
+                h.parked.push_back(m);
+                pause_resume(consumer, &key, true);
+            }
+            // The worker is gone without being stopped (it panicked): the
+            // process stops (see `lib.rs`); this message stays uncommitted.
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
         }
     }
 
-    /// The queue of a partition's worker; `None` for a partition no longer
-    /// assigned here (a message fetched before its revocation: its owner
-    /// reads it from the committed offset).
-    fn queue(&self, key: &PartitionKey) -> Option<mpsc::Sender<OwnedMessage>> {
-        self.workers.get(key).map(|h| h.tx.clone())
+    /// Moves parked messages into queues that have room, resuming each
+    /// partition whose parked messages all fit; returns whether any wait.
+    fn unpark(&mut self, consumer: &BaseConsumer<Context>) -> bool {
+        let mut waiting = false;
+        for (key, h) in &mut self.workers {
+            if h.parked.is_empty() {
+                continue;
+            }
+            while let Some(m) = h.parked.pop_front() {
+                match h.tx.try_send(m) {
+                    Ok(()) => {}
+                    Err(mpsc::error::TrySendError::Full(m)) => {
+                        h.parked.push_front(m);
+                        break;
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => {
+                        h.parked.clear();
+                        break;
+                    }
+                }
+            }
+            if h.parked.is_empty() {
+                pause_resume(consumer, key, false);
+            } else {
+                waiting = true;
+            }
+        }
+        waiting
+    }
+}
+
+/// Pauses (`true`) or resumes one partition's fetching.
+fn pause_resume(consumer: &BaseConsumer<Context>, (topic, partition): &PartitionKey, pause: bool) {
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition(topic, *partition);
+    let done = if pause {
+        consumer.pause(&tpl)
+    } else {
+        consumer.resume(&tpl)
+    };
+    if let Err(e) = done {
+        tracing::warn!(error = %e, topic, partition, pause, "cannot pause or resume a partition");
     }
 }
 
@@ -175,7 +274,12 @@ impl ConsumerContext for Context {
                 partitions = keys.len(),
                 "partitions revoked: stopping their workers"
             );
-            self.router().stop(&keys, Control::Revoke);
+            let paused = self.router().stop(&keys, Control::Revoke);
+            // librdkafka keeps a partition paused through its unassignment:
+            // were it assigned here again, it would never be fetched.
+            for key in &paused {
+                pause_resume(consumer, key, false);
+            }
             self.commit_done(consumer, CommitMode::Sync);
             let lag = &self.router().shared.metrics.partition_lag;
             for (topic, partition) in &keys {
@@ -274,43 +378,23 @@ pub fn consumer(
     Ok(consumer)
 }
 
-/// Puts a message on its worker's queue, waiting while the queue is full. On
-/// shutdown the wait is abandoned: the message stays uncommitted, so it is
-/// read again later, and the worker can flush what it has.
-fn hand_over(queue: &mpsc::Sender<OwnedMessage>, mut m: OwnedMessage, stop: &AtomicBool) {
-    loop {
-        match queue.try_send(m) {
-            Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => return,
-            Err(mpsc::error::TrySendError::Full(back)) => {
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                m = back;
-                std::thread::sleep(Duration::from_millis(2));
-            }
-        }
-    }
-}
-
 /// Polls until `stop` is set, then stops every worker (each flushes within
 /// its grace period), commits what they finished, and leaves the group.
 pub fn poll_loop(consumer: BaseConsumer<Context>, stop: Arc<AtomicBool>) {
     let ctx = consumer.context();
     while !stop.load(Ordering::Relaxed) {
         ctx.commit_done(&consumer, CommitMode::Async);
-        match consumer.poll(Duration::from_millis(100)) {
+        // While messages are parked, come back soon to hand them over.
+        let wait = if ctx.router().unpark(&consumer) {
+            PARKED_POLL
+        } else {
+            IDLE_POLL
+        };
+        match consumer.poll(wait) {
             Some(Ok(m)) => {
                 let owned = m.detach();
                 drop(m);
-                let queue = ctx
-                    .router()
-                    .queue(&(owned.topic().to_owned(), owned.partition()));
-                // A full queue holds polling back (consumption stops while a
-                // worker cannot store). Pausing the partition instead lost the
-                // messages librdkafka had prefetched (seen in the kill test).
-                if let Some(queue) = queue {
-                    hand_over(&queue, owned, &stop);
-                }
+                ctx.router().deliver(&consumer, owned);
             }
             Some(Err(e)) => tracing::warn!(error = %e, "kafka poll error"),
             None => {}

@@ -82,11 +82,7 @@ async fn a_clickhouse_outage_longer_than_max_poll_interval_stores_nothing_twice(
 
     relay.set_frozen(true);
     let second = generate(test, &env, "second", 42, 400, &ONE_PER_BATCH);
-    let all: BTreeSet<(String, String)> = first
-        .accepted
-        .union(&second.accepted)
-        .cloned()
-        .collect();
+    let all: BTreeSet<(String, String)> = first.accepted.union(&second.accepted).cloned().collect();
     // The outage lasts three max.poll.intervals, or until every event is
     // stored although A's INSERT still hangs (its partitions moved to B).
     let down = Instant::now();
@@ -103,18 +99,14 @@ async fn a_clickhouse_outage_longer_than_max_poll_interval_stores_nothing_twice(
     relay.set_frozen(false);
 
     let want = all.len() as u64;
-    wait_until(
-        "every event stored",
-        Duration::from_secs(120),
-        || async {
-            let n = ledger::row_count(&env.store).await?;
-            if n >= want {
-                Ok(())
-            } else {
-                Err(format!("{n} of {want} rows"))
-            }
-        },
-    )
+    wait_until("every event stored", Duration::from_secs(120), || async {
+        let n = ledger::row_count(&env.store).await?;
+        if n >= want {
+            Ok(())
+        } else {
+            Err(format!("{n} of {want} rows"))
+        }
+    })
     .await;
     // A's held INSERT, if it was to land twice, has landed now.
     tokio::time::sleep(Duration::from_secs(2)).await;
