@@ -3,11 +3,11 @@
 //! finish. Each assigned partition gets a worker task fed through a bounded
 //! queue. The thread never stops polling (a member that does not poll for
 //! `max.poll.interval.ms` leaves the group while its workers still work):
-//! when a queue is full, the message that did not fit is parked and the
-//! partition paused; it resumes once the parked messages fit. Offsets are
-//! committed here, as workers report their batches done.
+//! when a queue is full, messages are held ([`crate::parking`]) and past a
+//! limit the partition is paused until they fit. Offsets are committed
+//! here, as workers report their batches done.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc as std_mpsc};
 use std::time::Duration;
@@ -20,14 +20,15 @@ use rdkafka::message::OwnedMessage;
 use rdkafka::{ClientConfig, ClientContext, Message, Offset, Statistics, TopicPartitionList};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::parking::{Handed, PARK_LIMIT, Parked};
 use crate::shared::{Commit, Shared};
 use crate::worker::{Control, Orders, Worker};
 
 type PartitionKey = (String, i32);
 
-/// How long a poll waits for a message when no partition is paused...
+/// How long a poll waits for a message when no message is held...
 const IDLE_POLL: Duration = Duration::from_millis(100);
-/// ... and when some are, with messages waiting for room in a queue.
+/// ... and when some are, waiting for room in a queue.
 const PARKED_POLL: Duration = Duration::from_millis(5);
 
 /// A running worker as the consumer thread sees it.
@@ -38,9 +39,8 @@ struct Handle {
     /// Closed (set) when the partition is revoked or lost: the worker then
     /// starts no INSERT, since another member may own the partition.
     fence: Arc<AtomicBool>,
-    /// Polled messages that did not fit the queue, oldest first; while any
-    /// wait, the partition is paused.
-    parked: VecDeque<OwnedMessage>,
+    /// Polled messages that did not fit the queue.
+    parked: Parked,
 }
 
 /// The workers of the assigned partitions.
@@ -87,14 +87,14 @@ impl Router {
                 ctl: ctl_tx,
                 finished: done_rx,
                 fence,
-                parked: VecDeque::new(),
+                parked: Parked::default(),
             },
         );
     }
 
     /// Tells the workers of `keys` to stop and waits until they have (on a
     /// revocation, their fences closed first); returns those of `keys` that
-    /// were paused (their parked messages are dropped: uncommitted, they are
+    /// were paused (their held messages are dropped: uncommitted, they are
     /// read again by the partitions' next owners).
     fn stop(&mut self, keys: &[PartitionKey], order: Control) -> Vec<PartitionKey> {
         let stopping: Vec<(PartitionKey, Handle)> = keys
@@ -111,67 +111,54 @@ impl Router {
         for (key, h) in stopping {
             // Err means the worker dropped its sender: it has finished.
             let _ = h.finished.blocking_recv();
-            if !h.parked.is_empty() {
+            if h.parked.paused {
                 paused.push(key);
             }
         }
         paused
     }
 
-    /// Hands a polled message to its partition's worker, or parks it and
-    /// pauses the partition when the worker's queue is full. A message of a
-    /// partition no longer assigned here (fetched before its revocation) is
-    /// dropped: its owner reads it from the committed offset.
+    /// Hands a polled message to its partition's worker, or holds it when
+    /// the worker's queue is full (pausing the partition past the limit). A
+    /// message of a partition no longer assigned here (fetched before its
+    /// revocation) is dropped: its owner reads it from the committed offset.
     fn deliver(&mut self, consumer: &BaseConsumer<Context>, m: OwnedMessage) {
         let key = (m.topic().to_owned(), m.partition());
         let Some(h) = self.workers.get_mut(&key) else {
             return;
         };
-        if !h.parked.is_empty() {
-            // Not expected once paused (librdkafka drops what it fetched
-            // before the pause), but kept in order if it comes.
-            h.parked.push_back(m);
-            return;
-        }
-        match h.tx.try_send(m) {
-            Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full(m)) => {
-                // librdkafka resumes a paused partition from the offset after
-                // the last message it returned: this one, so it is kept here.
-                h.parked.push_back(m);
-                pause_resume(consumer, &key, true);
+        let m = if h.parked.is_empty() {
+            match h.tx.try_send(m) {
+                Ok(()) => return,
+                Err(mpsc::error::TrySendError::Full(m)) => m,
+                // The worker is gone without being stopped (it panicked):
+                // the process stops (`lib.rs`); this stays uncommitted.
+                Err(mpsc::error::TrySendError::Closed(_)) => return,
             }
-            // The worker is gone without being stopped (it panicked): the
-            // process stops (see `lib.rs`); this message stays uncommitted.
-            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        } else {
+            m
+        };
+        if h.parked.hold(m) {
+            h.parked.paused = true;
+            pause_resume(consumer, &key, true);
         }
     }
 
-    /// Moves parked messages into queues that have room, resuming each
-    /// partition whose parked messages all fit; returns whether any wait.
+    /// Moves held messages into queues that have room, resuming each paused
+    /// partition whose messages all fit; returns whether any still wait.
     fn unpark(&mut self, consumer: &BaseConsumer<Context>) -> bool {
         let mut waiting = false;
         for (key, h) in &mut self.workers {
             if h.parked.is_empty() {
                 continue;
             }
-            while let Some(m) = h.parked.pop_front() {
-                match h.tx.try_send(m) {
-                    Ok(()) => {}
-                    Err(mpsc::error::TrySendError::Full(m)) => {
-                        h.parked.push_front(m);
-                        break;
-                    }
-                    Err(mpsc::error::TrySendError::Closed(_)) => {
-                        h.parked.clear();
-                        break;
-                    }
+            match h.parked.hand_over(&h.tx) {
+                Handed::Waiting => waiting = true,
+                Handed::Done if h.parked.paused => {
+                    h.parked.paused = false;
+                    pause_resume(consumer, key, false);
                 }
-            }
-            if h.parked.is_empty() {
-                pause_resume(consumer, key, false);
-            } else {
-                waiting = true;
+                Handed::Done => {}
             }
         }
         waiting
@@ -372,7 +359,12 @@ pub fn consumer(
         )
         .set("heartbeat.interval.ms", "1000")
         .set("statistics.interval.ms", "5000")
-        .set("queued.max.messages.kbytes", "16384")
+        // Half of a partition's prefetch bound; the other half is what the
+        // poll thread may hold for it (`parking`).
+        .set(
+            "queued.max.messages.kbytes",
+            (16_384 - PARK_LIMIT / 1024).to_string(),
+        )
         .create_with_context(context)?;
     consumer.subscribe(&[&settings.topics.engagement, &settings.topics.uptake])?;
     Ok(consumer)

@@ -17,6 +17,7 @@ pub mod dlq;
 pub mod ledger;
 pub mod metrics;
 pub mod outage;
+pub mod parking;
 pub mod pseudonym;
 pub mod shared;
 pub mod worker;
