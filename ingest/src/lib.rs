@@ -14,6 +14,8 @@ pub mod combiner;
 pub mod consumer;
 pub mod dedup;
 pub mod dlq;
+#[cfg(debug_assertions)]
+pub mod fault;
 pub mod ledger;
 pub mod metrics;
 pub mod outage;

@@ -148,6 +148,8 @@ impl Worker {
     /// Decodes one message into the batch; flushes when the batch is full.
     async fn arrive(&mut self, m: OwnedMessage) -> Result<(), Abort> {
         let offset = m.offset();
+        #[cfg(debug_assertions)]
+        crate::fault::panic_if_named(&self.topic, self.partition, offset);
         let first = self.index.is_none();
         match self.next_expected {
             // Fetched again (librdkafka re-reads around a partition's end): this

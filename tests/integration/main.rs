@@ -15,3 +15,4 @@ mod pipeline;
 mod rebalance;
 mod report;
 mod scrape;
+mod worker_panic;

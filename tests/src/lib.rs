@@ -13,6 +13,7 @@ pub mod generate;
 pub mod held;
 pub mod hostile;
 pub mod http;
+pub mod join;
 pub mod kafka;
 pub mod ledger;
 pub mod manifest;
