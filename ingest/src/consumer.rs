@@ -24,7 +24,8 @@ use crate::parking::{Handed, PARK_LIMIT, Parked};
 use crate::shared::{Commit, Shared};
 use crate::worker::{Control, Orders, Worker};
 
-type PartitionKey = (String, i32);
+/// A partition: (topic, partition number).
+pub type PartitionKey = (String, i32);
 
 /// How long a poll waits for a message when no message is held...
 const IDLE_POLL: Duration = Duration::from_millis(100);
@@ -50,6 +51,8 @@ struct Router {
     topics: HashMap<String, Topic>,
     queue: usize,
     workers: HashMap<PartitionKey, Handle>,
+    /// Where the partition of a worker that panicked is reported.
+    dead: mpsc::UnboundedSender<PartitionKey>,
 }
 
 impl Router {
@@ -79,7 +82,7 @@ impl Router {
             done_tx,
             committed,
         );
-        self.runtime.spawn(worker.run(rx));
+        self.supervise(key.clone(), self.runtime.spawn(worker.run(rx)));
         self.workers.insert(
             key,
             Handle {
@@ -90,6 +93,24 @@ impl Router {
                 parked: Parked::default(),
             },
         );
+    }
+
+    /// Watches a worker's task: a panic is logged, counted and reported, so
+    /// that the process stops instead of leaving the partition unread.
+    fn supervise(&self, key: PartitionKey, task: tokio::task::JoinHandle<()>) {
+        let dead = self.dead.clone();
+        let panics = self.shared.metrics.worker_panics.clone();
+        self.runtime.spawn(async move {
+            if task.await.is_err_and(|e| e.is_panic()) {
+                tracing::error!(
+                    topic = %key.0,
+                    partition = key.1,
+                    "a partition worker panicked: stopping the process, so that it is started again and reads the partition from its committed offset"
+                );
+                panics.inc();
+                let _ = dead.send(key);
+            }
+        });
     }
 
     /// Tells the workers of `keys` to stop and waits until they have (on a
@@ -322,11 +343,13 @@ fn committed_offsets(
     }
 }
 
-/// Builds the consumer, subscribed to both event topics.
+/// Builds the consumer, subscribed to both event topics; the partition of a
+/// worker that panics is sent to `dead`.
 pub fn consumer(
     settings: &Settings,
     shared: Arc<Shared>,
     commits: std_mpsc::Receiver<Commit>,
+    dead: mpsc::UnboundedSender<PartitionKey>,
     runtime: tokio::runtime::Handle,
 ) -> KafkaResult<BaseConsumer<Context>> {
     let topics = HashMap::from([
@@ -340,6 +363,7 @@ pub fn consumer(
             topics,
             queue: settings.partition_queue,
             workers: HashMap::new(),
+            dead,
         }),
         commits: Mutex::new(commits),
     };

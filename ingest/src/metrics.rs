@@ -28,6 +28,8 @@ pub struct Metrics {
     /// broker bug otherwise, and then events the pipeline never saw).
     pub skipped_offsets: IntCounterVec,
     pub dedup_events: IntGauge,
+    /// Partition workers that panicked (each stops the process).
+    pub worker_panics: IntCounter,
 }
 
 fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
@@ -125,8 +127,14 @@ impl Metrics {
             "Event keys held in the in-memory dedup index",
         )
         .unwrap_or_else(|e| panic!("dedup: {e}"));
+        let worker_panics = IntCounter::new(
+            "cmp_ingest_worker_panics_total",
+            "Partition workers that panicked; each stops the process with a failure status",
+        )
+        .unwrap_or_else(|e| panic!("worker_panics: {e}"));
         for m in [
             Box::new(batch_rows.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(worker_panics.clone()),
             Box::new(insert_seconds.clone()),
             Box::new(freshness_seconds.clone()),
             Box::new(partition_lag.clone()),
@@ -150,6 +158,7 @@ impl Metrics {
             outages,
             skipped_offsets,
             dedup_events,
+            worker_panics,
         }
     }
 
