@@ -15,6 +15,7 @@ pub(crate) const KNOWN: &[&str] = &[
     "CMP_KAFKA_BROKERS",
     "CMP_KAFKA_GROUP",
     "CMP_KAFKA_MAX_POLL_INTERVAL_MS",
+    "CMP_KAFKA_ASSIGNMENT",
     "CMP_TOPIC_ENGAGEMENT",
     "CMP_TOPIC_UPTAKE",
     "CMP_TOPIC_DLQ",
@@ -67,6 +68,11 @@ pub struct Settings {
     /// group waits for a member to finish a rebalance (its revocations).
     /// At least [`KAFKA_SESSION_TIMEOUT`] (librdkafka refuses less).
     pub kafka_max_poll_interval: Duration,
+    /// librdkafka's `partition.assignment.strategy`: `cooperative-sticky`
+    /// (a rebalance moves only the partitions that change owner) or an eager
+    /// `range` / `roundrobin` (every member gives up every partition). One
+    /// group cannot mix cooperative and eager members.
+    pub kafka_assignment: String,
     pub topics: Topics,
     pub clickhouse_url: String,
     /// Database holding every table; an identifier, checked at load.
@@ -167,6 +173,13 @@ impl Settings {
                 ),
             ));
         }
+        let kafka_assignment = src.string_or("CMP_KAFKA_ASSIGNMENT", "cooperative-sticky");
+        if !["cooperative-sticky", "range", "roundrobin"].contains(&kafka_assignment.as_str()) {
+            return Err(ConfigError::invalid(
+                "CMP_KAFKA_ASSIGNMENT",
+                format!("{kafka_assignment:?} is not cooperative-sticky, range or roundrobin"),
+            ));
+        }
         let tz_name = src.string_or("CMP_REPORT_TZ", "America/Toronto");
         let report_tz = tz_name.parse().map_err(|_| {
             ConfigError::invalid("CMP_REPORT_TZ", format!("unknown time zone {tz_name:?}"))
@@ -212,6 +225,7 @@ impl Settings {
             kafka_brokers,
             kafka_group: non_empty(src, "CMP_KAFKA_GROUP", "cmp-ingest")?,
             kafka_max_poll_interval,
+            kafka_assignment,
             topics,
             clickhouse_url,
             clickhouse_database: identifier(src, "CMP_CLICKHOUSE_DATABASE", "cmp")?,
@@ -337,6 +351,7 @@ mod tests {
         assert_eq!((s.pace_on_track, s.pace_at_risk), (0.90, 0.75));
         assert_eq!(s.suppress_k, 10);
         assert_eq!(s.kafka_max_poll_interval, Duration::from_secs(300));
+        assert_eq!(s.kafka_assignment, "cooperative-sticky");
     }
 
     #[test]
@@ -420,6 +435,7 @@ mod tests {
             ("CMP_PACE_AT_RISK", "-1"),
             ("CMP_SUPPRESS_K", "0"),
             ("CMP_KAFKA_MAX_POLL_INTERVAL_MS", "0"),
+            ("CMP_KAFKA_ASSIGNMENT", "sticky"),
         ];
         for (setting, value) in cases {
             let err = load(None, &[(setting, value)]).expect_err(setting);

@@ -377,6 +377,7 @@ pub fn consumer(
             "session.timeout.ms",
             cmp_config::KAFKA_SESSION_TIMEOUT.as_millis().to_string(),
         )
+        .set("partition.assignment.strategy", &settings.kafka_assignment)
         .set(
             "max.poll.interval.ms",
             settings.kafka_max_poll_interval.as_millis().to_string(),

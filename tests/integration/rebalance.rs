@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use cmp_tests::generate::generate;
+use cmp_tests::join::{self, Traffic};
 use cmp_tests::relay::Freezer;
 use cmp_tests::{Process, ledger, log_text, migrated, wait_until};
 
@@ -113,4 +114,77 @@ async fn a_clickhouse_outage_longer_than_max_poll_interval_stores_nothing_twice(
     ledger::assert_counted_once(&env.store).await;
     ledger::assert_exactly(&env.store, &all, Duration::from_secs(10)).await;
     drop((a, b));
+}
+
+#[tokio::test]
+async fn a_member_joining_restarts_only_the_partitions_it_takes() {
+    // Each restarted partition drops its worker's batch and reloads its
+    // dedup keys from the ledger: a join should cost only the partitions
+    // that move. The new owner re-reading nothing stored shows the revoked
+    // workers' finished batches were committed.
+    let test = "join_moves";
+    let env = migrated(test, 4).await;
+    let traffic = Traffic {
+        preload: 2_000,
+        stream: 8_000,
+    };
+    let join = join::join(test, &env, &env.vars, 4, traffic, &ONE_PER_BATCH).await;
+    let kept: Vec<_> = join.of("ingest-1");
+    assert!(
+        kept.is_empty(),
+        "ingest-1 restarted {} partitions it kept or gave away when ingest-2 joined: {kept:#?}",
+        kept.len()
+    );
+    assert_eq!(join.of("ingest-2").len(), 4, "ingest-2's share");
+    let re_read: u64 = join.resumed.iter().map(|r| r.already_stored).sum();
+    assert_eq!(re_read, 0, "offsets read again by the new owner: {join:#?}");
+}
+
+#[tokio::test]
+#[ignore = "a benchmark: run by deploy/bench/join.sh"]
+async fn join_cost() {
+    // BENCHMARKS.md: the cost of a member joining a running one, eager
+    // (`range`) against cooperative (`cooperative-sticky`) assignment.
+    let runs: usize = std::env::var("CMP_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let traffic = Traffic {
+        preload: 20_000,
+        stream: 16_000,
+    };
+    let mut lines = Vec::new();
+    for strategy in ["range", "cooperative-sticky"] {
+        let mut costs = Vec::new();
+        for run in 0..runs {
+            let test = format!("join_cost_{}_{run}", strategy.replace('-', "_"));
+            let env = migrated(&test, 8).await;
+            let vars = env.with("CMP_KAFKA_ASSIGNMENT", strategy);
+            let j = join::join(&test, &env, &vars, 8, traffic, &ONE_PER_BATCH).await;
+            eprintln!(
+                "{strategy} run {run}: {} partitions restarted, {} dedup keys reloaded, last resumed {:.2} s after the join",
+                j.resumed.len(),
+                j.dedup_keys(),
+                j.last_resumed_after.as_secs_f64()
+            );
+            costs.push(j);
+        }
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        lines.push(format!(
+            "{strategy}: median of {runs}: {} partitions restarted, {} dedup keys reloaded, last partition resumed {:.2} s after the join",
+            median(costs.iter().map(|j| j.resumed.len() as f64).collect()),
+            median(costs.iter().map(|j| j.dedup_keys() as f64).collect()),
+            median(costs.iter().map(|j| j.last_resumed_after.as_secs_f64()).collect()),
+        ));
+    }
+    println!(
+        "join cost: 2 x 8 partitions, {} events stored, a second member joins during a 400/s stream",
+        traffic.preload
+    );
+    for l in lines {
+        println!("{l}");
+    }
 }

@@ -70,26 +70,35 @@ impl Join {
     }
 }
 
+/// How much traffic a join scenario has.
+#[derive(Debug, Clone, Copy)]
+pub struct Traffic {
+    /// Events `ingest-1` stores before the stream starts.
+    pub preload: u64,
+    /// Events of the stream (400 a second) during which `ingest-2` joins.
+    pub stream: u64,
+}
+
 /// Runs the scenario on `env` (migrated; `partitions` per topic), both
-/// members with `vars`: `ingest-1` stores `preload` events, a stream of
-/// 400 events a second starts, `ingest-2` joins; once `ingest-2` has
-/// resumed half the partitions (and 5 s more for the rest to show), the
-/// resumes are read; then the stream ends and the ledger and rollups must
-/// be exact. `flags` are extra generator flags.
+/// members with `vars`: `ingest-1` stores the preload, the stream starts,
+/// `ingest-2` joins; once `ingest-2` has resumed half the partitions (and
+/// 5 s more for the rest to show), the resumes are read; then the stream
+/// ends and the ledger and rollups must be exact. `flags` are extra
+/// generator flags.
 pub async fn join(
     test: &str,
     env: &TestEnv,
     vars: &[(String, String)],
     partitions: usize,
-    preload: u64,
+    traffic: Traffic,
     flags: &[&str],
 ) -> Join {
     let _first = Process::spawn(test, "ingest-1", "cmp-ingest", &[], vars);
-    let loaded = generate(test, env, "preload", 61, preload, flags);
+    let loaded = generate(test, env, "preload", 61, traffic.preload, flags);
     ledger::assert_exactly(&env.store, &loaded.accepted, Duration::from_secs(300)).await;
     let mut paced = vec!["--rate", "400"];
     paced.extend_from_slice(flags);
-    let (mut stream, manifest) = spawn_generate(test, env, "stream", 62, 16_000, &paced);
+    let (mut stream, manifest) = spawn_generate(test, env, "stream", 62, traffic.stream, &paced);
     tokio::time::sleep(Duration::from_secs(2)).await;
 
     let joined = Utc::now();
