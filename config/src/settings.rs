@@ -90,7 +90,8 @@ pub struct Settings {
     pub batch_max_rows: usize,
     /// ... or when its oldest message has waited this long (bounds freshness).
     pub batch_max_wait: Duration,
-    /// Messages buffered per partition between the poll loop and its worker.
+    /// Messages queued per partition between the poll loop and its worker
+    /// (past it the poll loop holds up to 8 MiB more, then pauses the partition).
     pub partition_queue: usize,
     /// Events older than this are refused (`event_too_old`).
     pub max_event_age_days: u32,
