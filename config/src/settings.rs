@@ -14,6 +14,8 @@ pub(crate) const KNOWN: &[&str] = &[
     "CMP_DEMO",
     "CMP_KAFKA_BROKERS",
     "CMP_KAFKA_GROUP",
+    "CMP_KAFKA_MAX_POLL_INTERVAL_MS",
+    "CMP_KAFKA_ASSIGNMENT",
     "CMP_TOPIC_ENGAGEMENT",
     "CMP_TOPIC_UPTAKE",
     "CMP_TOPIC_DLQ",
@@ -46,6 +48,10 @@ pub(crate) const KNOWN: &[&str] = &[
 /// its rounding protects nothing.
 pub const DEMO_DISCLOSURE_KEY: &str = "cmp-local-demo-disclosure-key-not-for-production";
 
+/// The consumer group session timeout `cmp-ingest` sets: a member that sends
+/// no heartbeat for this long is dropped from the group.
+pub const KAFKA_SESSION_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Kafka topic names (contract defaults, each configurable).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topics {
@@ -63,6 +69,16 @@ pub struct Settings {
     pub kafka_brokers: String,
     /// Consumer group of the ingest workers; every `cmp-ingest` of one pipeline shares it.
     pub kafka_group: String,
+    /// librdkafka's `max.poll.interval.ms`: a member whose poll thread does
+    /// not poll for this long leaves the group, and it is also how long the
+    /// group waits for a member to finish a rebalance (its revocations).
+    /// At least [`KAFKA_SESSION_TIMEOUT`] (librdkafka refuses less).
+    pub kafka_max_poll_interval: Duration,
+    /// librdkafka's `partition.assignment.strategy`: `cooperative-sticky`
+    /// (a rebalance moves only the partitions that change owner) or an eager
+    /// `range` / `roundrobin` (every member gives up every partition). One
+    /// group cannot mix cooperative and eager members.
+    pub kafka_assignment: String,
     pub topics: Topics,
     pub clickhouse_url: String,
     /// Database holding every table; an identifier, checked at load.
@@ -80,7 +96,8 @@ pub struct Settings {
     pub batch_max_rows: usize,
     /// ... or when its oldest message has waited this long (bounds freshness).
     pub batch_max_wait: Duration,
-    /// Messages buffered per partition between the poll loop and its worker.
+    /// Messages queued per partition between the poll loop and its worker
+    /// (past it the poll loop holds up to 8 MiB more, then pauses the partition).
     pub partition_queue: usize,
     /// Events older than this are refused (`event_too_old`).
     pub max_event_age_days: u32,
@@ -154,6 +171,28 @@ impl Settings {
                 "expected a comma-separated list of host:port",
             ));
         }
+        let kafka_max_poll_interval = Duration::from_millis(src.ranged(
+            "CMP_KAFKA_MAX_POLL_INTERVAL_MS",
+            300_000,
+            1..=86_400_000,
+        )?);
+        if kafka_max_poll_interval < KAFKA_SESSION_TIMEOUT {
+            return Err(ConfigError::invalid(
+                "CMP_KAFKA_MAX_POLL_INTERVAL_MS",
+                format!(
+                    "{} must be at least the consumer session timeout ({} ms): librdkafka refuses a shorter one",
+                    kafka_max_poll_interval.as_millis(),
+                    KAFKA_SESSION_TIMEOUT.as_millis()
+                ),
+            ));
+        }
+        let kafka_assignment = src.string_or("CMP_KAFKA_ASSIGNMENT", "cooperative-sticky");
+        if !["cooperative-sticky", "range", "roundrobin"].contains(&kafka_assignment.as_str()) {
+            return Err(ConfigError::invalid(
+                "CMP_KAFKA_ASSIGNMENT",
+                format!("{kafka_assignment:?} is not cooperative-sticky, range or roundrobin"),
+            ));
+        }
         let tz_name = src.string_or("CMP_REPORT_TZ", "America/Toronto");
         let report_tz = tz_name.parse().map_err(|_| {
             ConfigError::invalid("CMP_REPORT_TZ", format!("unknown time zone {tz_name:?}"))
@@ -198,6 +237,8 @@ impl Settings {
             demo,
             kafka_brokers,
             kafka_group: non_empty(src, "CMP_KAFKA_GROUP", "cmp-ingest")?,
+            kafka_max_poll_interval,
+            kafka_assignment,
             topics,
             clickhouse_url,
             clickhouse_database: identifier(src, "CMP_CLICKHOUSE_DATABASE", "cmp")?,
@@ -342,6 +383,20 @@ mod tests {
         assert_eq!((s.pace_on_track, s.pace_at_risk), (0.90, 0.75));
         assert_eq!(s.suppress_k, 10);
         assert_eq!(s.rounding_base, 5);
+        assert_eq!(s.kafka_max_poll_interval, Duration::from_secs(300));
+        assert_eq!(s.kafka_assignment, "cooperative-sticky");
+    }
+
+    #[test]
+    fn max_poll_interval_is_at_least_the_session_timeout() {
+        let err = load(None, &[("CMP_KAFKA_MAX_POLL_INTERVAL_MS", "9999")]).expect_err("short");
+        let shown = err.to_string();
+        assert!(
+            shown.starts_with("CMP_KAFKA_MAX_POLL_INTERVAL_MS") && shown.contains("10000 ms"),
+            "{shown}"
+        );
+        let s = load(None, &[("CMP_KAFKA_MAX_POLL_INTERVAL_MS", "10000")]).expect("valid");
+        assert_eq!(s.kafka_max_poll_interval, KAFKA_SESSION_TIMEOUT);
     }
 
     #[test]
@@ -413,6 +468,8 @@ mod tests {
             ("CMP_PACE_AT_RISK", "-1"),
             ("CMP_SUPPRESS_K", "0"),
             ("CMP_ROUNDING_BASE", "0"),
+            ("CMP_KAFKA_MAX_POLL_INTERVAL_MS", "0"),
+            ("CMP_KAFKA_ASSIGNMENT", "sticky"),
         ];
         for (setting, value) in cases {
             let err = load(None, &[(setting, value)]).expect_err(setting);

@@ -1,10 +1,11 @@
 //! The consumer thread: one librdkafka consumer in the group, polled on a
 //! dedicated thread so that rebalance callbacks may block while workers
 //! finish. Each assigned partition gets a worker task fed through a bounded
-//! queue; when a queue is full the thread waits for room (consumption stops;
-//! librdkafka keeps the group session alive in the background, and a wait
-//! past `max.poll.interval.ms` only costs a rejoin from the committed
-//! offsets). Offsets are committed here, as workers report their batches done.
+//! queue. The thread never stops polling (a member that does not poll for
+//! `max.poll.interval.ms` leaves the group while its workers still work):
+//! when a queue is full, messages are held ([`crate::parking`]) and past a
+//! limit the partition is paused until they fit. Offsets are committed
+//! here, as workers report their batches done.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,16 +20,28 @@ use rdkafka::message::OwnedMessage;
 use rdkafka::{ClientConfig, ClientContext, Message, Offset, Statistics, TopicPartitionList};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::parking::{Handed, PARK_LIMIT, Parked};
 use crate::shared::{Commit, Shared};
-use crate::worker::{Control, Worker};
+use crate::worker::{Control, Orders, Worker};
 
-type PartitionKey = (String, i32);
+/// A partition: (topic, partition number).
+pub type PartitionKey = (String, i32);
+
+/// How long a poll waits for a message when no message is held...
+const IDLE_POLL: Duration = Duration::from_millis(100);
+/// ... and when some are, waiting for room in a queue.
+const PARKED_POLL: Duration = Duration::from_millis(5);
 
 /// A running worker as the consumer thread sees it.
 struct Handle {
     tx: mpsc::Sender<OwnedMessage>,
     ctl: mpsc::UnboundedSender<Control>,
     finished: oneshot::Receiver<()>,
+    /// Closed (set) when the partition is revoked or lost: the worker then
+    /// starts no INSERT, since another member may own the partition.
+    fence: Arc<AtomicBool>,
+    /// Polled messages that did not fit the queue.
+    parked: Parked,
 }
 
 /// The workers of the assigned partitions.
@@ -38,6 +51,8 @@ struct Router {
     topics: HashMap<String, Topic>,
     queue: usize,
     workers: HashMap<PartitionKey, Handle>,
+    /// Where the partition of a worker that panicked is reported.
+    dead: mpsc::UnboundedSender<PartitionKey>,
 }
 
 impl Router {
@@ -53,43 +68,135 @@ impl Router {
         let (tx, rx) = mpsc::channel(self.queue);
         let (ctl_tx, ctl_rx) = mpsc::unbounded_channel();
         let (done_tx, done_rx) = oneshot::channel();
+        let fence = Arc::new(AtomicBool::new(false));
+        let orders = Orders {
+            ctl: ctl_rx,
+            fence: Arc::clone(&fence),
+        };
         let worker = Worker::new(
             Arc::clone(&self.shared),
             key.0.clone(),
             kind,
             key.1,
-            ctl_rx,
+            orders,
             done_tx,
             committed,
         );
-        self.runtime.spawn(worker.run(rx));
+        self.supervise(key.clone(), self.runtime.spawn(worker.run(rx)));
         self.workers.insert(
             key,
             Handle {
                 tx,
                 ctl: ctl_tx,
                 finished: done_rx,
+                fence,
+                parked: Parked::default(),
             },
         );
     }
 
-    /// Tells the workers of `keys` to stop and waits until they have.
-    fn stop(&mut self, keys: &[PartitionKey], order: Control) {
-        let stopping: Vec<Handle> = keys.iter().filter_map(|k| self.workers.remove(k)).collect();
-        for h in &stopping {
+    /// Watches a worker's task: a panic is logged, counted and reported, so
+    /// that the process stops instead of leaving the partition unread.
+    fn supervise(&self, key: PartitionKey, task: tokio::task::JoinHandle<()>) {
+        let dead = self.dead.clone();
+        let panics = self.shared.metrics.worker_panics.clone();
+        self.runtime.spawn(async move {
+            if task.await.is_err_and(|e| e.is_panic()) {
+                tracing::error!(
+                    topic = %key.0,
+                    partition = key.1,
+                    "a partition worker panicked: stopping the process, so that it is started again and reads the partition from its committed offset"
+                );
+                panics.inc();
+                let _ = dead.send(key);
+            }
+        });
+    }
+
+    /// Tells the workers of `keys` to stop and waits until they have (on a
+    /// revocation, their fences closed first); returns those of `keys` that
+    /// were paused (their held messages are dropped: uncommitted, they are
+    /// read again by the partitions' next owners).
+    fn stop(&mut self, keys: &[PartitionKey], order: Control) -> Vec<PartitionKey> {
+        let stopping: Vec<(PartitionKey, Handle)> = keys
+            .iter()
+            .filter_map(|k| self.workers.remove_entry(k))
+            .collect();
+        for (_, h) in &stopping {
+            if order == Control::Revoke {
+                h.fence.store(true, Ordering::SeqCst);
+            }
             let _ = h.ctl.send(order);
         }
-        for h in stopping {
+        let mut paused = Vec::new();
+        for (key, h) in stopping {
             // Err means the worker dropped its sender: it has finished.
             let _ = h.finished.blocking_recv();
+            if h.parked.paused {
+                paused.push(key);
+            }
+        }
+        paused
+    }
+
+    /// Hands a polled message to its partition's worker, or holds it when
+    /// the worker's queue is full (pausing the partition past the limit). A
+    /// message of a partition no longer assigned here (fetched before its
+    /// revocation) is dropped: its owner reads it from the committed offset.
+    fn deliver(&mut self, consumer: &BaseConsumer<Context>, m: OwnedMessage) {
+        let key = (m.topic().to_owned(), m.partition());
+        let Some(h) = self.workers.get_mut(&key) else {
+            return;
+        };
+        let m = if h.parked.is_empty() {
+            match h.tx.try_send(m) {
+                Ok(()) => return,
+                Err(mpsc::error::TrySendError::Full(m)) => m,
+                // The worker is gone without being stopped (it panicked):
+                // the process stops (`lib.rs`); this stays uncommitted.
+                Err(mpsc::error::TrySendError::Closed(_)) => return,
+            }
+        } else {
+            m
+        };
+        if h.parked.hold(m) {
+            h.parked.paused = true;
+            pause_resume(consumer, &key, true);
         }
     }
 
-    /// The queue of a partition's worker; `None` for a partition no longer
-    /// assigned here (a message fetched before its revocation: its owner
-    /// reads it from the committed offset).
-    fn queue(&self, key: &PartitionKey) -> Option<mpsc::Sender<OwnedMessage>> {
-        self.workers.get(key).map(|h| h.tx.clone())
+    /// Moves held messages into queues that have room, resuming each paused
+    /// partition whose messages all fit; returns whether any still wait.
+    fn unpark(&mut self, consumer: &BaseConsumer<Context>) -> bool {
+        let mut waiting = false;
+        for (key, h) in &mut self.workers {
+            if h.parked.is_empty() {
+                continue;
+            }
+            match h.parked.hand_over(&h.tx) {
+                Handed::Waiting => waiting = true,
+                Handed::Done if h.parked.paused => {
+                    h.parked.paused = false;
+                    pause_resume(consumer, key, false);
+                }
+                Handed::Done => {}
+            }
+        }
+        waiting
+    }
+}
+
+/// Pauses (`true`) or resumes one partition's fetching.
+fn pause_resume(consumer: &BaseConsumer<Context>, (topic, partition): &PartitionKey, pause: bool) {
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition(topic, *partition);
+    let done = if pause {
+        consumer.pause(&tpl)
+    } else {
+        consumer.resume(&tpl)
+    };
+    if let Err(e) = done {
+        tracing::warn!(error = %e, topic, partition, pause, "cannot pause or resume a partition");
     }
 }
 
@@ -175,7 +282,12 @@ impl ConsumerContext for Context {
                 partitions = keys.len(),
                 "partitions revoked: stopping their workers"
             );
-            self.router().stop(&keys, Control::Revoke);
+            let paused = self.router().stop(&keys, Control::Revoke);
+            // librdkafka keeps a partition paused through its unassignment:
+            // were it assigned here again, it would never be fetched.
+            for key in &paused {
+                pause_resume(consumer, key, false);
+            }
             self.commit_done(consumer, CommitMode::Sync);
             let lag = &self.router().shared.metrics.partition_lag;
             for (topic, partition) in &keys {
@@ -231,11 +343,13 @@ fn committed_offsets(
     }
 }
 
-/// Builds the consumer, subscribed to both event topics.
+/// Builds the consumer, subscribed to both event topics; the partition of a
+/// worker that panics is sent to `dead`.
 pub fn consumer(
     settings: &Settings,
     shared: Arc<Shared>,
     commits: std_mpsc::Receiver<Commit>,
+    dead: mpsc::UnboundedSender<PartitionKey>,
     runtime: tokio::runtime::Handle,
 ) -> KafkaResult<BaseConsumer<Context>> {
     let topics = HashMap::from([
@@ -249,6 +363,7 @@ pub fn consumer(
             topics,
             queue: settings.partition_queue,
             workers: HashMap::new(),
+            dead,
         }),
         commits: Mutex::new(commits),
     };
@@ -258,31 +373,26 @@ pub fn consumer(
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
-        .set("session.timeout.ms", "10000")
+        .set(
+            "session.timeout.ms",
+            cmp_config::KAFKA_SESSION_TIMEOUT.as_millis().to_string(),
+        )
+        .set("partition.assignment.strategy", &settings.kafka_assignment)
+        .set(
+            "max.poll.interval.ms",
+            settings.kafka_max_poll_interval.as_millis().to_string(),
+        )
         .set("heartbeat.interval.ms", "1000")
         .set("statistics.interval.ms", "5000")
-        .set("queued.max.messages.kbytes", "16384")
+        // Half of a partition's prefetch bound; the other half is what the
+        // poll thread may hold for it (`parking`).
+        .set(
+            "queued.max.messages.kbytes",
+            (16_384 - PARK_LIMIT / 1024).to_string(),
+        )
         .create_with_context(context)?;
     consumer.subscribe(&[&settings.topics.engagement, &settings.topics.uptake])?;
     Ok(consumer)
-}
-
-/// Puts a message on its worker's queue, waiting while the queue is full. On
-/// shutdown the wait is abandoned: the message stays uncommitted, so it is
-/// read again later, and the worker can flush what it has.
-fn hand_over(queue: &mpsc::Sender<OwnedMessage>, mut m: OwnedMessage, stop: &AtomicBool) {
-    loop {
-        match queue.try_send(m) {
-            Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => return,
-            Err(mpsc::error::TrySendError::Full(back)) => {
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                m = back;
-                std::thread::sleep(Duration::from_millis(2));
-            }
-        }
-    }
 }
 
 /// Polls until `stop` is set, then stops every worker (each flushes within
@@ -291,19 +401,17 @@ pub fn poll_loop(consumer: BaseConsumer<Context>, stop: Arc<AtomicBool>) {
     let ctx = consumer.context();
     while !stop.load(Ordering::Relaxed) {
         ctx.commit_done(&consumer, CommitMode::Async);
-        match consumer.poll(Duration::from_millis(100)) {
+        // While messages are parked, come back soon to hand them over.
+        let wait = if ctx.router().unpark(&consumer) {
+            PARKED_POLL
+        } else {
+            IDLE_POLL
+        };
+        match consumer.poll(wait) {
             Some(Ok(m)) => {
                 let owned = m.detach();
                 drop(m);
-                let queue = ctx
-                    .router()
-                    .queue(&(owned.topic().to_owned(), owned.partition()));
-                // A full queue holds polling back (consumption stops while a
-                // worker cannot store). Pausing the partition instead lost the
-                // messages librdkafka had prefetched (seen in the kill test).
-                if let Some(queue) = queue {
-                    hand_over(&queue, owned, &stop);
-                }
+                ctx.router().deliver(&consumer, owned);
             }
             Some(Err(e)) => tracing::warn!(error = %e, "kafka poll error"),
             None => {}

@@ -14,9 +14,12 @@ pub mod combiner;
 pub mod consumer;
 pub mod dedup;
 pub mod dlq;
+#[cfg(debug_assertions)]
+pub mod fault;
 pub mod ledger;
 pub mod metrics;
 pub mod outage;
+pub mod parking;
 pub mod pseudonym;
 pub mod shared;
 pub mod worker;
@@ -78,6 +81,7 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
     let (ch_retries, ch_outages) = metrics.dependency("clickhouse");
     let (k_retries, k_outages) = metrics.dependency("kafka");
     let (commit_tx, commit_rx) = std::sync::mpsc::channel();
+    let (dead_tx, mut dead_rx) = tokio::sync::mpsc::unbounded_channel();
     let ledger = Combiner::start(
         store.clone(),
         metrics.batch_rows.clone(),
@@ -104,6 +108,7 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
         &settings,
         Arc::clone(&shared),
         commit_rx,
+        dead_tx,
         tokio::runtime::Handle::current(),
     )?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -118,15 +123,34 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
             })?;
     }
     tracing::info!(group = %settings.kafka_group, "ingest running");
+    // A worker that panicked leaves its partition unread: the process then
+    // stops as on SIGTERM (the other workers flush and commit) and fails,
+    // so that its supervisor starts it again.
+    let mut dead = None;
     loop {
         ready.set(!shared.clickhouse.is_down() && !shared.kafka.is_down());
         tokio::select! {
             _ = shutdown.wait() => break,
+            Some(partition) = dead_rx.recv() => {
+                dead = Some(partition);
+                break;
+            }
             _ = tokio::time::sleep(Duration::from_millis(500)) => {}
         }
     }
     ready.set(false);
     stop.store(true, Ordering::Relaxed);
+    let stopped = stop_consumer(stopped).await;
+    match dead {
+        Some((topic, partition)) => Err(anyhow::anyhow!(
+            "the worker of partition {partition} of {topic} panicked"
+        )),
+        None => stopped,
+    }
+}
+
+/// Waits for the consumer thread to stop, at most [`EXIT_DEADLINE`].
+async fn stop_consumer(stopped: tokio::sync::oneshot::Receiver<()>) -> anyhow::Result<()> {
     match tokio::time::timeout(EXIT_DEADLINE, stopped).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(_)) => Err(anyhow::anyhow!("the consumer thread panicked")),

@@ -32,6 +32,8 @@ pub struct Metrics {
     /// or disaster-recovery cluster). The messages are new and stored.
     pub reused_offsets: IntCounterVec,
     pub dedup_events: IntGauge,
+    /// Partition workers that panicked (each stops the process).
+    pub worker_panics: IntCounter,
 }
 
 fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
@@ -135,8 +137,14 @@ impl Metrics {
             "Event keys held in the in-memory dedup index",
         )
         .unwrap_or_else(|e| panic!("dedup: {e}"));
+        let worker_panics = IntCounter::new(
+            "cmp_ingest_worker_panics_total",
+            "Partition workers that panicked; each stops the process with a failure status",
+        )
+        .unwrap_or_else(|e| panic!("worker_panics: {e}"));
         for m in [
             Box::new(batch_rows.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(worker_panics.clone()),
             Box::new(insert_seconds.clone()),
             Box::new(freshness_seconds.clone()),
             Box::new(partition_lag.clone()),
@@ -161,6 +169,7 @@ impl Metrics {
             skipped_offsets,
             reused_offsets,
             dedup_events,
+            worker_panics,
         }
     }
 

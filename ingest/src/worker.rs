@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -35,6 +36,14 @@ pub enum Control {
     Shutdown,
 }
 
+/// What the consumer thread gives a worker to steer it: orders, and the
+/// fence it closes when the partition is revoked or lost.
+#[derive(Debug)]
+pub struct Orders {
+    pub ctl: mpsc::UnboundedReceiver<Control>,
+    pub fence: Arc<AtomicBool>,
+}
+
 /// Why a flush or resume did not finish.
 #[derive(Debug)]
 enum Abort {
@@ -49,6 +58,9 @@ pub struct Worker {
     kind: Topic,
     partition: i32,
     ctl: mpsc::UnboundedReceiver<Control>,
+    /// Closed once the partition was revoked or lost: another member may own
+    /// it and have resumed from the ledger, so no INSERT starts after it.
+    fence: Arc<AtomicBool>,
     /// Dropped when the worker ends: the consumer thread waits on its receiver.
     _finished: oneshot::Sender<()>,
     /// Built from the ledger before the first message is judged.
@@ -86,7 +98,7 @@ impl Worker {
         topic: String,
         kind: Topic,
         partition: i32,
-        ctl: mpsc::UnboundedReceiver<Control>,
+        orders: Orders,
         finished: oneshot::Sender<()>,
         committed: Option<i64>,
     ) -> Self {
@@ -95,7 +107,8 @@ impl Worker {
             topic,
             kind,
             partition,
-            ctl,
+            ctl: orders.ctl,
+            fence: orders.fence,
             _finished: finished,
             index: None,
             stored: BTreeSet::new(),
@@ -141,6 +154,8 @@ impl Worker {
     /// Decodes one message into the batch; flushes when the batch is full.
     async fn arrive(&mut self, m: OwnedMessage) -> Result<(), Abort> {
         let offset = m.offset();
+        #[cfg(debug_assertions)]
+        crate::fault::panic_if_named(&self.topic, self.partition, offset);
         let first = self.index.is_none();
         match self.next_expected {
             // Fetched again (librdkafka re-reads around a partition's end): this
@@ -353,6 +368,9 @@ impl Worker {
         let mut whole = None;
         let mut attempt = 0;
         while !pending.is_empty() {
+            if self.fence.load(Ordering::SeqCst) {
+                return Err(Abort::Revoked);
+            }
             // The combined INSERT may be queued behind another that hangs
             // on a stopping ClickHouse.
             let (back, result) = self.within_grace(shared.ledger.insert(pending)).await?;

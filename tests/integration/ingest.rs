@@ -402,7 +402,7 @@ async fn sigterm_while_clickhouse_is_unreachable_at_start_is_a_clean_stop() {
 /// what a consumer behind its producer has, so these tests would measure the
 /// broker's loss, not ours; with one record per batch every offset starts one.
 /// Ingest counts such skips (`cmp_ingest_skipped_offsets_total`, a warning).
-const ONE_PER_BATCH: [&str; 2] = ["--batch-records", "1"];
+pub(crate) const ONE_PER_BATCH: [&str; 2] = ["--batch-records", "1"];
 
 /// The lines of a test's process logs that contain `text`.
 fn log_lines(test: &str, text: &str) -> Vec<String> {

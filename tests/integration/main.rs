@@ -13,5 +13,7 @@ mod ingest;
 mod migrate;
 mod outage;
 mod pipeline;
+mod rebalance;
 mod report;
 mod scrape;
+mod worker_panic;

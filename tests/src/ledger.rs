@@ -103,3 +103,52 @@ pub async fn assert_rollups_match(store: &Store) {
         );
     }
 }
+
+/// How many times the ledger's rows were counted: rows, distinct events
+/// (source coordinates and id), and events the rollups count (both kinds). A row stored
+/// twice shows as more rows than coordinates until a merge hides it; in the
+/// rollups, whose views count every INSERT, it stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    pub rows: u64,
+    pub coordinates: u64,
+    pub rolled_up: u64,
+}
+
+/// Reads [`Counted`] (without `FINAL`: a doubled row is what it looks for).
+pub async fn counted(store: &Store) -> Result<Counted, String> {
+    let (rows, coordinates) = store
+        .client
+        .query(
+            "SELECT count(), uniqExact(src_topic, src_partition, src_offset, event_id) FROM events",
+        )
+        .fetch_one::<(u64, u64)>()
+        .await
+        .map_err(|e| e.to_string())?;
+    let rolled_up = store
+        .client
+        .query(
+            "SELECT (SELECT countMerge(events) FROM engagement_hourly) \
+             + (SELECT countMerge(events) FROM uptake_hourly)",
+        )
+        .fetch_one::<u64>()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Counted {
+        rows,
+        coordinates,
+        rolled_up,
+    })
+}
+
+/// Asserts every stored row was counted once, in the ledger and the rollups.
+pub async fn assert_counted_once(store: &Store) {
+    let c = counted(store).await.expect("count the ledger and rollups");
+    assert!(
+        c.rows == c.coordinates && c.rolled_up == c.coordinates,
+        "stored more than once: the ledger holds {} rows of {} distinct coordinates, the rollups count {} events",
+        c.rows,
+        c.coordinates,
+        c.rolled_up
+    );
+}

@@ -15,6 +15,7 @@ pub mod generate;
 pub mod held;
 pub mod hostile;
 pub mod http;
+pub mod join;
 pub mod kafka;
 pub mod ledger;
 pub mod manifest;
@@ -31,5 +32,5 @@ pub mod truth;
 
 pub use accounting::{assert_accounted, migrated};
 pub use manifest::Manifest;
-pub use proc::{Process, bin_path, free_addr, http_get, metric_sum, run};
+pub use proc::{Process, bin_path, free_addr, http_get, log_text, metric_sum, run};
 pub use services::{TestEnv, wait_until};

@@ -44,6 +44,12 @@ pub fn reset_logs(test: &str) {
     let _ = std::fs::remove_dir_all(log_dir(test));
 }
 
+/// What the process `name` of `test` has logged so far (empty before its
+/// first line).
+pub fn log_text(test: &str, name: &str) -> String {
+    std::fs::read_to_string(log_dir(test).join(format!("{name}.log"))).unwrap_or_default()
+}
+
 fn log_file(test: &str, name: &str) -> std::fs::File {
     let dir = log_dir(test);
     std::fs::create_dir_all(&dir).expect("create log dir");
