@@ -12,5 +12,6 @@ mod ingest;
 mod migrate;
 mod outage;
 mod pipeline;
+mod registry;
 mod report;
 mod scrape;
