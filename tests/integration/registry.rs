@@ -111,8 +111,8 @@ async fn concurrent_puts_from_two_api_processes_read_back_whole() {
         for task in tasks {
             if let Some((c, t)) = task.await.expect("task") {
                 assert_eq!(c.status, 200, "{}", c.body);
-                // 404 until the first target set is stored.
-                let t = (t.status == 200).then(|| t.json());
+                // An empty set, never changed, until the first one is stored.
+                let t = Some(t.json()).filter(|t| !t["changed_at"].is_null());
                 judge(&mut tally, &c.json(), t.as_ref());
             }
         }
@@ -137,13 +137,22 @@ async fn concurrent_puts_from_two_api_processes_read_back_whole() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let after = [current(apis[0].0).await, current(apis[1].0).await];
     let [campaigns, target_sets] = &tally;
+    let mut tied = Vec::new();
+    for table in ["campaigns", "target_sets"] {
+        let sql = format!(
+            "SELECT toUInt64(count()) FROM (SELECT changed_at FROM {table} GROUP BY changed_at HAVING count() > 1)"
+        );
+        let q = env.store.client.query(&sql);
+        tied.push(q.fetch_one::<u64>().await.expect("tied stamps"));
+    }
     println!(
-        "campaign reads {} (mixed {}), target set reads {} (mixed {}); current before the merge {before:?}, after {after:?}",
+        "campaign reads {} (mixed {}), target set reads {} (mixed {}); seconds shared by several versions: {tied:?}; current before the merge {before:?}, after {after:?}",
         campaigns.reads,
         campaigns.mixed.len(),
         target_sets.reads,
         target_sets.mixed.len()
     );
+    assert!(tied.iter().all(|&n| n > 0), "no two writes raced: {tied:?}");
     assert!(
         campaigns.mixed.is_empty(),
         "{} of {} campaign reads mixed the fields of several bodies, e.g. {:?}",
