@@ -1,8 +1,9 @@
 //! Ingest's conversation with the `events` ledger: which offsets of a
 //! partition are already stored, the recent keys to rebuild the dedup index,
 //! the lookup of ids the index cannot judge, and the INSERT itself.
-//! Every call here is safe to redo: reads are reads, and an INSERT is only
-//! retried for the rows the ledger does not already hold.
+//! Every call here is safe to redo: reads are reads (abandoned at the
+//! store's timeout), and an INSERT is only retried for the rows the ledger
+//! does not already hold (never abandoned: see `combiner.rs`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -22,14 +23,13 @@ pub async fn stored_offsets(
     partition: i32,
     from: i64,
 ) -> Result<BTreeSet<i64>, StoreError> {
-    let offsets = store
+    let q = store
         .client
         .query(sql::STORED_OFFSETS)
         .bind(topic)
         .bind(partition)
-        .bind(from.max(0))
-        .fetch_all::<u64>()
-        .await?;
+        .bind(from.max(0));
+    let offsets = store.timed(q.fetch_all::<u64>()).await?;
     Ok(offsets
         .into_iter()
         .filter_map(|o| i64::try_from(o).ok())
@@ -43,14 +43,13 @@ pub async fn recent_keys(
     partition: i32,
     since_ms: i64,
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    let rows = store
+    let q = store
         .client
         .query(sql::DEDUP_KEYS_SINCE)
         .bind(topic)
         .bind(partition)
-        .bind(since_ms.div_euclid(1000).max(0))
-        .fetch_all::<KeyTime>()
-        .await?;
+        .bind(since_ms.div_euclid(1000).max(0));
+    let rows = store.timed(q.fetch_all::<KeyTime>()).await?;
     Ok(rows.into_iter().map(|r| (r.event_id, r.event_ms)).collect())
 }
 
@@ -62,15 +61,14 @@ pub async fn lookup(
     from_ms: i64,
     to_ms: i64,
 ) -> Result<HashMap<String, Vec<i64>>, StoreError> {
-    let rows = store
+    let q = store
         .client
         .query(sql::DEDUP_LOOKUP)
         .bind(topic)
         .bind(ids)
         .bind(from_ms.div_euclid(1000).max(0))
-        .bind(to_ms.div_euclid(1000) + 1)
-        .fetch_all::<KeyTime>()
-        .await?;
+        .bind(to_ms.div_euclid(1000) + 1);
+    let rows = store.timed(q.fetch_all::<KeyTime>()).await?;
     let mut found: HashMap<String, Vec<i64>> = HashMap::new();
     for r in rows {
         found.entry(r.event_id).or_default().push(r.event_ms);

@@ -46,7 +46,11 @@ fn targets(i: usize) -> String {
 
 /// Which body a campaign read is, if it is one of them whole.
 fn campaign_body_of(v: &Value) -> Option<usize> {
-    let i: usize = v["name"]["en"].as_str()?.strip_prefix("en-")?.parse().ok()?;
+    let i: usize = v["name"]["en"]
+        .as_str()?
+        .strip_prefix("en-")?
+        .parse()
+        .ok()?;
     let sent: Value = serde_json::from_str(&campaign(i)).ok()?;
     let same = ["name", "program", "start_date", "end_date", "budget_cents"]
         .iter()
@@ -119,7 +123,9 @@ async fn concurrent_puts_from_two_api_processes_read_back_whole() {
     }
     // Settled: both processes read one current version, and a merge keeps it.
     let current = |addr| async move {
-        let c = request(addr, "GET", CAMPAIGN, Some("t-a"), None).await.json();
+        let c = request(addr, "GET", CAMPAIGN, Some("t-a"), None)
+            .await
+            .json();
         let path = format!("{CAMPAIGN}/targets");
         let t = request(addr, "GET", &path, Some("t-a"), None).await.json();
         (campaign_body_of(&c), targets_body_of(&t))

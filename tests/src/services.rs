@@ -182,8 +182,8 @@ pub struct Hung {
 impl Hung {
     /// Stops the ClickHouse server of this run (`$CMP_RUN_DIR/clickhouse.pid`).
     pub fn start() -> Hung {
-        let run = std::env::var_os("CMP_RUN_DIR")
-            .map_or_else(|| repo_root().join(".run"), PathBuf::from);
+        let run =
+            std::env::var_os("CMP_RUN_DIR").map_or_else(|| repo_root().join(".run"), PathBuf::from);
         let pid = std::fs::read_to_string(run.join("clickhouse.pid"))
             .expect("the ClickHouse pid file of this run")
             .trim()
