@@ -15,3 +15,4 @@ mod pipeline;
 mod registry;
 mod report;
 mod scrape;
+mod tls;
