@@ -10,10 +10,11 @@
 # Usage: services.sh start|stop [--purge]|status|env [clickhouse|kafka|prometheus]...
 # Everything lives in $CMP_RUN_DIR (default <repo>/.run): data, logs, pids and
 # env.sh, which `start` writes and `env` prints (CMP_KAFKA_BROKERS,
-# CMP_CLICKHOUSE_URL, CMP_PROM_URL, the ports, CMP_RUN_DIR). Ports come from
-# CMP_CH_HTTP_PORT, CMP_CH_HTTPS_PORT, CMP_CH_TCP_PORT, CMP_KAFKA_PORT,
-# CMP_PROM_PORT, else from the
-# last env.sh if still free, else any free port. `start` returns once every
+# CMP_CLICKHOUSE_URL, CMP_CLICKHOUSE_HTTPS_URL and the CA that signed its
+# certificate CMP_CLICKHOUSE_CA_FILE, CMP_PROM_URL, the ports, CMP_RUN_DIR).
+# Ports come from CMP_CH_HTTP_PORT, CMP_CH_HTTPS_PORT, CMP_CH_TCP_PORT,
+# CMP_KAFKA_PORT, CMP_PROM_PORT, else from the last env.sh if still free, else
+# any free port. `start` returns once every
 # service answers (CMP_START_TIMEOUT seconds, default 60). Topics: CMP_PARTITIONS
 # (default 4) partitions each of CMP_TOPIC_ENGAGEMENT, CMP_TOPIC_UPTAKE, CMP_TOPIC_DLQ.
 # `stop` keeps the data; `stop --purge` deletes it. Install first: install.sh.
