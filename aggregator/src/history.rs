@@ -143,7 +143,8 @@ pub async fn snapshot(
             continue;
         }
         let judged = evaluate_targets(store, &campaign, &targets, today, tz, thresholds).await?;
-        let (targets, evaluations): (Vec<Target>, Vec<Evaluation>) = judged.into_iter().unzip();
+        let (targets, evaluations): (Vec<Target>, Vec<Evaluation>) =
+            judged.into_iter().map(|j| (j.target, j.evaluation)).unzip();
         all.extend(rows(
             &campaign.id,
             &targets,

@@ -70,6 +70,14 @@ pub fn load_tokens(settings: &Settings) -> anyhow::Result<Tokens> {
 /// schema of another version than this build's stops it with an error.
 pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let tokens = load_tokens(&settings)?;
+    settings
+        .require_disclosure_key()
+        .context("cmp-api cannot publish client counts")?;
+    if settings.disclosure_key.is_none() {
+        tracing::warn!(
+            "CMP_DEMO: no CMP_DISCLOSURE_KEY, rounding client counts with the public demo key; never in production"
+        );
+    }
     let store = Store::new(&settings);
     let state = AppState::new(
         store.clone(),

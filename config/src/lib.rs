@@ -11,5 +11,5 @@ mod source;
 
 pub use error::ConfigError;
 pub use secret::Secret;
-pub use settings::{Compression, LogFormat, Settings, Topics};
+pub use settings::{Compression, DEMO_DISCLOSURE_KEY, LogFormat, Settings, Topics};
 pub use source::Source;

@@ -41,7 +41,13 @@ pub(crate) const KNOWN: &[&str] = &[
     "CMP_PACE_ON_TRACK",
     "CMP_PACE_AT_RISK",
     "CMP_SUPPRESS_K",
+    "CMP_DISCLOSURE_KEY",
+    "CMP_ROUNDING_BASE",
 ];
+
+/// The disclosure key of the local demo (`CMP_DEMO=true`): public, so
+/// its rounding protects nothing.
+pub const DEMO_DISCLOSURE_KEY: &str = "cmp-local-demo-disclosure-key-not-for-production";
 
 /// Kafka topic names (contract defaults, each configurable).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +115,12 @@ pub struct Settings {
     pub pace_at_risk: f64,
     /// Cells counting fewer than this many clients are suppressed in reports.
     pub suppress_k: u32,
+    /// Secret keying the random rounding of client counts non-admins see
+    /// (docs/privacy.md); the API refuses to start without it (but in demo mode).
+    pub disclosure_key: Option<Secret>,
+    /// Client counts non-admins see are randomly rounded to a multiple of
+    /// this (1: exact); 0 is refused.
+    pub rounding_base: u32,
 }
 
 /// How the ClickHouse client compresses what it sends and receives.
@@ -255,6 +267,8 @@ impl Settings {
             pace_on_track,
             pace_at_risk,
             suppress_k: src.ranged("CMP_SUPPRESS_K", 10, 1..=1_000)?,
+            disclosure_key: src.raw("CMP_DISCLOSURE_KEY").map(Secret::new),
+            rounding_base: src.ranged("CMP_ROUNDING_BASE", 5, 1..=1_000)?,
         })
     }
 
@@ -270,6 +284,23 @@ impl Settings {
             (None, false) => Err(ConfigError::Missing {
                 setting: "CMP_CLIENT_ID_KEY".into(),
                 why: "ingest pseudonymises client_id with it (set CMP_DEMO=true only for the local demo)".into(),
+            }),
+        }
+    }
+
+    /// The key of the API's random rounding; in demo mode a fixed, publicly
+    /// known demo key.
+    pub fn require_disclosure_key(&self) -> Result<Secret, ConfigError> {
+        match (&self.disclosure_key, self.demo) {
+            (Some(k), _) if k.expose().len() < 32 => Err(ConfigError::invalid(
+                "CMP_DISCLOSURE_KEY",
+                "must be at least 32 characters",
+            )),
+            (Some(k), _) => Ok(k.clone()),
+            (None, true) => Ok(Secret::new(DEMO_DISCLOSURE_KEY)),
+            (None, false) => Err(ConfigError::Missing {
+                setting: "CMP_DISCLOSURE_KEY".into(),
+                why: "the API keys the random rounding of the client counts non-admins see with it (set CMP_DEMO=true only for the local demo)".into(),
             }),
         }
     }
@@ -356,6 +387,7 @@ mod tests {
         assert_eq!(s.clickhouse_timeout, Duration::from_secs(30));
         assert_eq!(s.clickhouse_maintenance_timeout, Duration::from_secs(3_600));
         assert_eq!(s.clickhouse_compression, Compression::Lz4);
+        assert_eq!(s.rounding_base, 5);
     }
 
     #[test]
@@ -430,6 +462,7 @@ mod tests {
             ("CMP_CLICKHOUSE_TIMEOUT_SECS", "3601"),
             ("CMP_CLICKHOUSE_MAINTENANCE_TIMEOUT_SECS", "0"),
             ("CMP_CLICKHOUSE_COMPRESSION", "zstd"),
+            ("CMP_ROUNDING_BASE", "0"),
         ];
         for (setting, value) in cases {
             let err = load(None, &[(setting, value)]).expect_err(setting);
@@ -470,5 +503,27 @@ mod tests {
         );
         let short = load(None, &[("CMP_CLIENT_ID_KEY", "short")]).expect("valid");
         assert!(short.require_client_id_key().is_err());
+    }
+
+    #[test]
+    fn the_disclosure_key_is_required_outside_demo_and_never_printed() {
+        let s = load(None, &[]).expect("valid");
+        let err = s.require_disclosure_key().expect_err("missing");
+        assert!(
+            err.to_string()
+                .starts_with("CMP_DISCLOSURE_KEY is required"),
+            "{err}"
+        );
+        let demo = load(None, &[("CMP_DEMO", "true")]).expect("valid");
+        assert!(demo.require_disclosure_key().is_ok());
+        let key = "d".repeat(40);
+        let s = load(None, &[("CMP_DISCLOSURE_KEY", &key)]).expect("valid");
+        assert_eq!(
+            s.require_disclosure_key().map(|k| k.expose().len()).ok(),
+            Some(40)
+        );
+        assert!(!format!("{s:?}").contains(&key));
+        let short = load(None, &[("CMP_DISCLOSURE_KEY", "short")]).expect("valid");
+        assert!(short.require_disclosure_key().is_err());
     }
 }

@@ -30,6 +30,8 @@ TOKEN="bench-admin-token"
 printf '[[token]]\nname = "bench"\nsha256 = "%s"\nrole = "admin"\n' \
   "$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)" > "$CMP_RUN_DIR/tokens.toml"
 export CMP_API_TOKENS_FILE="$CMP_RUN_DIR/tokens.toml"
+CMP_DISCLOSURE_KEY="$(/usr/bin/python3 -c 'import secrets; print(secrets.token_hex(32))')"
+export CMP_DISCLOSURE_KEY
 export CMP_API_ADDR="127.0.0.1:$(free_port)" CMP_METRICS_ADDR="127.0.0.1:$(free_port)"
 API="http://$CMP_API_ADDR"
 "$CARGO_TARGET_DIR/release/cmp-api" >"$CMP_RUN_DIR/api.log" 2>&1 &

@@ -88,7 +88,7 @@ PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); 
 MPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 URL="http://127.0.0.1:$PORT"
 CMP_API_ADDR="127.0.0.1:$PORT" CMP_METRICS_ADDR="127.0.0.1:$MPORT" \
-  CMP_API_TOKENS_FILE="$RUN/tokens.toml" RUST_LOG=info \
+  CMP_API_TOKENS_FILE="$RUN/tokens.toml" CMP_DISCLOSURE_KEY="$(token)$(token)" RUST_LOG=info \
   "$BIN/cmp-api" >"$RUN/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 60); do

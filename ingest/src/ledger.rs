@@ -1,14 +1,22 @@
-//! Ingest's conversation with the `events` ledger: which offsets of a
+//! Ingest's conversation with the `events` ledger: which events of a
 //! partition are already stored, the recent keys to rebuild the dedup index,
 //! the lookup of ids the index cannot judge, and the INSERT itself.
 //! Every call here is safe to redo: reads are reads (abandoned at the
 //! store's timeout), and an INSERT is only retried for the rows the ledger
-//! does not already hold (never abandoned: see `combiner.rs`).
+//! is known not to hold (never abandoned: see `combiner.rs`).
 
 use std::collections::{BTreeSet, HashMap};
 
 use cmp_store::{EventRow, Store, StoreError, sql};
 use serde::Deserialize;
+
+use crate::dedup;
+
+#[derive(Debug, clickhouse::Row, Deserialize)]
+struct OffsetId {
+    src_offset: u64,
+    event_id: String,
+}
 
 #[derive(Debug, clickhouse::Row, Deserialize)]
 struct KeyTime {
@@ -16,23 +24,26 @@ struct KeyTime {
     event_ms: i64,
 }
 
-/// Offsets of `topic`/`partition` at or past `from` already in the ledger.
+/// The events of `topic`/`partition` at or past `from` already in the
+/// ledger, as (offset, [`dedup::key`] of the event id): an event is its
+/// coordinates and its id, since offsets can be reused (one offset then
+/// holds two events).
 pub async fn stored_offsets(
     store: &Store,
     topic: &str,
     partition: i32,
     from: i64,
-) -> Result<BTreeSet<i64>, StoreError> {
+) -> Result<BTreeSet<(i64, u64)>, StoreError> {
     let q = store
         .client
         .query(sql::STORED_OFFSETS)
         .bind(topic)
         .bind(partition)
         .bind(from.max(0));
-    let offsets = store.timed(q.fetch_all::<u64>()).await?;
-    Ok(offsets
+    let stored = store.timed(q.fetch_all::<OffsetId>()).await?;
+    Ok(stored
         .into_iter()
-        .filter_map(|o| i64::try_from(o).ok())
+        .filter_map(|s| Some((i64::try_from(s.src_offset).ok()?, dedup::key(&s.event_id))))
         .collect())
 }
 

@@ -27,6 +27,10 @@ pub struct Metrics {
     /// than expected (legitimate on compacted or transactional topics; a
     /// broker bug otherwise, and then events the pipeline never saw).
     pub skipped_offsets: IntCounterVec,
+    /// Messages at offsets where the ledger holds another event: the
+    /// partition's offsets started again (topic created again, a replacement
+    /// or disaster-recovery cluster). The messages are new and stored.
+    pub reused_offsets: IntCounterVec,
     pub dedup_events: IntGauge,
 }
 
@@ -83,6 +87,12 @@ impl Metrics {
             r,
             "cmp_ingest_skipped_offsets_total",
             "Offsets the broker passed over (the next record of a partition came later than expected)",
+            &["topic"],
+        );
+        let reused_offsets = counter(
+            r,
+            "cmp_ingest_reused_offsets_total",
+            "Messages at offsets where the ledger holds another event (offsets reused: topic created again, cluster replaced)",
             &["topic"],
         );
         let batch_rows = Histogram::with_opts(
@@ -149,12 +159,13 @@ impl Metrics {
             retries,
             outages,
             skipped_offsets,
+            reused_offsets,
             dedup_events,
         }
     }
 
     /// Creates the series of each source topic at zero (every refusal code,
-    /// the freshness histogram, skipped offsets), so that a counter's first increase shows in
+    /// the freshness histogram, skipped and reused offsets), so that a counter's first increase shows in
     /// `rate()` and `increase()` (a series born at 1 shows none) and the
     /// dashboards find every series from the start.
     pub fn init_topics(&self, topics: &[&str]) {
@@ -167,6 +178,7 @@ impl Metrics {
             }
             self.freshness_seconds.with_label_values(&[topic]);
             self.skipped_offsets.with_label_values(&[topic]);
+            self.reused_offsets.with_label_values(&[topic]);
         }
     }
 

@@ -53,8 +53,13 @@ pub struct Worker {
     _finished: oneshot::Sender<()>,
     /// Built from the ledger before the first message is judged.
     index: Option<DedupIndex>,
-    /// Offsets already in the ledger at or past the first offset read (resume).
-    stored: BTreeSet<i64>,
+    /// Events already in the ledger at or past the first offset read
+    /// (resume), as (offset, dedup key of the event id); emptied as the
+    /// offsets go by.
+    stored: BTreeSet<(i64, u64)>,
+    /// Whether this worker has warned that the partition's offsets were
+    /// reused (once per assignment; the metric counts every message).
+    reuse_warned: bool,
     items: Vec<Item>,
     /// When the oldest message of the current batch arrived.
     opened: Option<Instant>,
@@ -94,6 +99,7 @@ impl Worker {
             _finished: finished,
             index: None,
             stored: BTreeSet::new(),
+            reuse_warned: false,
             items: Vec::new(),
             opened: None,
             give_up: None,
@@ -158,10 +164,8 @@ impl Worker {
         if first {
             self.resume(offset).await?;
         }
-        let decoded = if self.stored.remove(&offset) {
-            Decoded::AlreadyStored
-        } else {
-            let payload = m.payload().unwrap_or_default();
+        let payload = m.payload().unwrap_or_default();
+        let mut decoded =
             match cmp_model::decode(payload, self.kind, Utc::now(), &self.shared.limits) {
                 Ok(event) => Decoded::Accepted(Box::new(event)),
                 Err(refusal) => Decoded::Refused {
@@ -169,8 +173,10 @@ impl Worker {
                     key: m.key().map(<[u8]>::to_vec),
                     payload: m.payload().map(<[u8]>::to_vec),
                 },
-            }
-        };
+            };
+        if self.already_stored(offset, &decoded) {
+            decoded = Decoded::AlreadyStored;
+        }
         self.items.push(Item {
             offset,
             timestamp_ms: m.timestamp().to_millis(),
@@ -183,8 +189,34 @@ impl Worker {
         Ok(())
     }
 
+    /// Whether the ledger holds this message's event at its offset (stored
+    /// by an earlier owner). An offset holding another event was reused:
+    /// the message is new; that is counted, and said once.
+    fn already_stored(&mut self, offset: i64, decoded: &Decoded) -> bool {
+        let key = match decoded {
+            Decoded::Accepted(e) => Some(dedup::key(&e.event_id)),
+            _ => None,
+        };
+        match held_at(&mut self.stored, offset, key) {
+            Held::Nothing => false,
+            Held::Same => true,
+            Held::Other => {
+                self.shared
+                    .metrics
+                    .reused_offsets
+                    .with_label_values(&[self.topic.as_str()])
+                    .inc();
+                if !self.reuse_warned {
+                    self.reuse_warned = true;
+                    tracing::warn!(topic = %self.topic, partition = self.partition, offset, "a stored offset holds another event: the partition's offsets were reused (topic created again or cluster replaced); storing the new events");
+                }
+                false
+            }
+        }
+    }
+
     /// Learns from the ledger what an earlier owner of the partition stored:
-    /// the offsets to skip and the recent keys of the dedup index.
+    /// the events to skip and the recent keys of the dedup index.
     async fn resume(&mut self, first_offset: i64) -> Result<(), Abort> {
         let shared = Arc::clone(&self.shared);
         let mut attempt = 0;
@@ -312,7 +344,9 @@ impl Worker {
         }
 
         // All of the batch's rows, until a failed INSERT leaves only those
-        // that did not arrive (part of a failed INSERT may be stored). The
+        // the ledger is known not to hold: part of a failed INSERT may be
+        // stored, or all of it with its answer lost, and a row INSERTed
+        // twice would be counted twice at once by the rollups' views. The
         // rows travel to the combined INSERT and back; the first trip's are
         // the whole batch, kept for the counts.
         let mut pending = std::mem::take(&mut d.rows);
@@ -335,28 +369,42 @@ impl Worker {
             self.backoff(attempt).await?;
             attempt += 1;
             let arrived = self
-                .within_grace(ledger::stored_offsets(
-                    &shared.store,
-                    &self.topic,
-                    self.partition,
-                    first_offset,
-                ))
+                .stored_since(shared, first_offset, &mut attempt)
                 .await?;
-            pending = match arrived {
-                Ok(arrived) => back
-                    .iter()
-                    .filter(|r| !arrived.contains(&(r.src_offset as i64)))
-                    .cloned()
-                    .collect(),
-                Err(e) => {
-                    shared.clickhouse.failed(&e);
-                    back.clone()
-                }
-            };
+            pending = back
+                .iter()
+                .filter(|r| !arrived.contains(&(r.src_offset as i64, dedup::key(&r.event_id))))
+                .cloned()
+                .collect();
             whole.get_or_insert(back);
         }
         d.rows = whole.unwrap_or_default();
         Ok((d, read, next_offset))
+    }
+
+    /// The partition's events in the ledger from `from` on, asked until
+    /// ClickHouse answers (with backoff, continuing `attempt`; within the
+    /// grace once shutdown was asked for).
+    async fn stored_since(
+        &mut self,
+        shared: &Shared,
+        from: i64,
+        attempt: &mut u32,
+    ) -> Result<BTreeSet<(i64, u64)>, Abort> {
+        loop {
+            let found = ledger::stored_offsets(&shared.store, &self.topic, self.partition, from);
+            match self.within_grace(found).await? {
+                Ok(found) => {
+                    shared.clickhouse.ok();
+                    return Ok(found);
+                }
+                Err(e) => {
+                    shared.clickhouse.failed(&e);
+                    self.backoff(*attempt).await?;
+                    *attempt += 1;
+                }
+            }
+        }
     }
 
     /// Counts a stored batch and adds its keys to the dedup index.
@@ -436,9 +484,75 @@ impl Drop for Worker {
     }
 }
 
+/// What the ledger holds at a message's offset.
+#[derive(Debug, PartialEq, Eq)]
+enum Held {
+    Nothing,
+    /// The message's own event: it was stored before.
+    Same,
+    /// Only other events: the offset was reused.
+    Other,
+}
+
+/// What `stored` (offset, event key) holds at `offset` for a message whose
+/// event has `key` (`None`: it does not decode, so it cannot be a stored
+/// event). Drops the entries at and below `offset`: past the first message
+/// offsets only grow.
+fn held_at(stored: &mut BTreeSet<(i64, u64)>, offset: i64, key: Option<u64>) -> Held {
+    let mut held = Held::Nothing;
+    while let Some(&(at, stored_key)) = stored.first() {
+        if at > offset {
+            break;
+        }
+        stored.pop_first();
+        if at == offset && held != Held::Same {
+            held = if Some(stored_key) == key {
+                Held::Same
+            } else {
+                Held::Other
+            };
+        }
+    }
+    held
+}
+
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_offset_is_skipped_only_for_the_event_stored_there() {
+        let stored = || BTreeSet::from([(3, 30), (5, 50), (5, 51), (8, 80)]);
+        let cases = [
+            (4, Some(40), Held::Nothing),
+            (3, Some(30), Held::Same),
+            (3, Some(31), Held::Other),
+            (3, None, Held::Other),
+            (5, Some(50), Held::Same),
+            (5, Some(51), Held::Same),
+            (5, Some(52), Held::Other),
+            (9, Some(30), Held::Nothing),
+        ];
+        for (offset, key, want) in cases {
+            assert_eq!(
+                held_at(&mut stored(), offset, key),
+                want,
+                "{offset} {key:?}"
+            );
+        }
+        let mut s = stored();
+        assert_eq!(held_at(&mut s, 5, Some(51)), Held::Same);
+        assert_eq!(
+            s,
+            BTreeSet::from([(8, 80)]),
+            "what lies at or below is dropped"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! fifteen KPIs and how they derive from a rollup's sums, federal fiscal
 //! years and reporting-time-zone buckets, targets and their validation,
 //! evaluation against a target (attainment, pace, projection, status),
-//! small-cell suppression and the bilingual labels of contract/LABELS.md.
+//! small-cell suppression, random rounding and the bilingual labels of contract/LABELS.md.
 //! No I/O and no clock: "today" and "now" are always parameters, so every
 //! rule is a table-driven test away.
 
@@ -13,6 +13,7 @@ mod kpi;
 mod labels;
 mod measures;
 pub mod period;
+mod round;
 mod status;
 mod suppress;
 mod target;
@@ -27,6 +28,7 @@ pub use period::{
     DateRange, FiscalQuarter, FiscalYear, Granularity, Quarter, bucket_start, local_date,
     local_day_bounds_utc, next_bucket_start, quarter_of,
 };
+pub use round::{CellKey, DEFAULT_BASE, Disclosure};
 pub use status::Status;
 pub use suppress::{Cell, DEFAULT_K, is_small, suppress};
 pub use target::{Target, parse_target_set};

@@ -1,7 +1,10 @@
 //! The versioned schema: ordered migrations, applied once each and recorded
 //! in `schema_migrations`. Every statement is idempotent (`IF NOT EXISTS`),
 //! so a migration interrupted between running and recording is simply run
-//! again.
+//! again. A migration that is not (0005 copies and renames the ledger) has
+//! a guard: a query that says whether it still has work to do; where it has
+//! none (done already, or a cluster whose schema has it), it is only
+//! recorded.
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -14,14 +17,20 @@ pub struct Migration {
     pub version: u32,
     pub name: &'static str,
     pub sql: &'static str,
+    /// A query answering a count: the statements run only if it is not 0.
+    pub only_if: Option<&'static str>,
 }
 
 macro_rules! migration {
     ($version:literal, $name:literal) => {
+        migration!($version, $name, None)
+    };
+    ($version:literal, $name:literal, $only_if:expr) => {
         Migration {
             version: $version,
             name: $name,
             sql: include_str!(concat!("../sql/migrations/", $name, ".sql")),
+            only_if: $only_if,
         }
     };
 }
@@ -32,6 +41,12 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_events"),
     migration!(3, "0003_rollups"),
     migration!(4, "0004_registry"),
+    migration!(
+        5,
+        "0005_events_keyed_by_event",
+        Some(sql::MIGRATION_0005_NEEDED)
+    ),
+    migration!(6, "0006_rollup_views_on_keyed_events"),
 ];
 
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]
@@ -55,6 +70,17 @@ impl Migration {
             })
             .map(|s| s.trim().trim_end_matches(';').to_owned())
             .filter(|s| !s.is_empty())
+    }
+
+    /// Whether the statements have work to do (their guard says so).
+    async fn needed(&self, store: &Store) -> Result<bool, StoreError> {
+        match self.only_if {
+            None => Ok(true),
+            Some(query) => Ok(store
+                .timed(store.client.query(query).fetch_one::<u64>())
+                .await?
+                > 0),
+        }
     }
 }
 
@@ -88,10 +114,12 @@ pub async fn migrate(store: &Store) -> Result<Vec<u32>, StoreError> {
     let done = applied(store).await?;
     let mut now_applied = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
-        for statement in m.statements() {
-            store
-                .timed(store.client.query(&statement).execute())
-                .await?;
+        if m.needed(store).await? {
+            for statement in m.statements() {
+                store
+                    .timed(store.client.query(&statement).execute())
+                    .await?;
+            }
         }
         let applied = Applied {
             version: m.version,
@@ -190,6 +218,7 @@ mod tests {
         let m = Migration {
             version: 9,
             name: "x",
+            only_if: None,
             sql: "-- a comment; with semicolon\nCREATE TABLE a (x UInt8) ENGINE = Memory;\nCREATE TABLE b\n(y UInt8) ENGINE = Memory;\n",
         };
         let s: Vec<String> = m.statements().collect();

@@ -374,7 +374,13 @@ async fn the_router_serves_campaigns_targets_reports_by_role() {
     let perf = format!("{oas}/performance?by=segment&lang=fr");
     let (status, p) = json(s, Method::GET, &perf, "t-exec", None).await;
     assert_eq!(status, StatusCode::OK, "{p}");
-    assert_eq!(p["totals"]["uptake_completed"], 34);
+    // Non-admins see client counts randomly rounded to a multiple of 5.
+    assert_eq!(p["rounded"], 5);
+    let completed = p["totals"]["uptake_completed"].as_u64();
+    assert!(
+        matches!(completed, Some(30 | 35)),
+        "34 rounded: {completed:?}"
+    );
     assert_eq!(p["totals"]["clicks"], 60);
     assert_eq!(p["totals"]["reach"], 20);
     assert_eq!(p["totals"]["reach_rse"], REACH_RSE);
@@ -386,13 +392,23 @@ async fn the_router_serves_campaigns_targets_reports_by_role() {
         assert_eq!(g["suppressed"], true, "{g}");
         assert_eq!(
             g["suppressed_kpis"],
-            serde_json::json!(["uptake_completed", "program_uptake_completed"])
+            serde_json::json!([
+                "uptake_completed",
+                "cost_per_uptake_cents",
+                "program_uptake_completed",
+                "program_online_share"
+            ]),
+            "a ratio of a hidden count is hidden with it"
         );
     }
     assert_eq!(groups[1]["clicks"], 60, "clicks are not client counts");
     assert_eq!(p["targets"][0]["actual"], Value::Null);
     assert_eq!(p["targets"][0]["suppressed"], true);
-    assert_eq!(p["targets"][2]["actual"], 34.0);
+    let actual = p["targets"][2]["actual"].as_f64();
+    assert!(
+        actual == completed.map(|c| c as f64),
+        "the target's actual is the total as published: {actual:?}"
+    );
     // French labels.
     assert_eq!(p["campaign_name"], fr_name);
     assert_eq!(p["kpi_labels"]["uptake_completed"], "Demandes complétées");
@@ -407,7 +423,10 @@ async fn the_router_serves_campaigns_targets_reports_by_role() {
         .map(|g| &g["uptake_completed"])
         .collect();
     assert_eq!(counts, [&Value::from(4), &Value::from(30)]);
+    assert_eq!(admin["totals"]["uptake_completed"], 34);
+    assert_eq!(admin["rounded"], Value::Null, "admins see exact values");
     assert_eq!(admin["targets"][0]["actual"], 4.0);
+    assert_eq!(admin["targets"][2]["actual"], 34.0);
     let (_, series) = json(
         s,
         Method::GET,
@@ -869,7 +888,7 @@ async fn the_api_binary_reports_the_pipeline_s_numbers_live() {
 }
 
 #[tokio::test]
-async fn the_api_refuses_to_start_without_valid_tokens() {
+async fn the_api_refuses_to_start_without_valid_tokens_or_a_disclosure_key() {
     let test = "api_tokens";
     let env = migrated(test, 1).await;
     let log = || {
@@ -888,15 +907,33 @@ async fn the_api_refuses_to_start_without_valid_tokens() {
     std::fs::write(&bad, tokens_toml().replace("\"executive\"", "\"boss\"")).expect("write");
     let vars = env.with("CMP_API_TOKENS_FILE", &bad.display().to_string());
     assert!(!cmp_tests::run(test, "cmp-api", &[], &vars).success());
-    let _ = std::fs::remove_file(&bad);
     assert!(
         log().contains("token 2 (\"adm-office\"): `role` must be manager, executive or admin"),
         "{}",
         log()
     );
-    // The local demo: no file, the public demo token.
+    // Valid tokens, but no disclosure key (or a rounding base of 0).
+    std::fs::write(&bad, tokens_toml()).expect("write");
+    let without_key = |vars: Vec<(String, String)>| -> Vec<(String, String)> {
+        vars.into_iter()
+            .filter(|(k, _)| k != "CMP_DISCLOSURE_KEY")
+            .collect()
+    };
+    let vars = without_key(env.with("CMP_API_TOKENS_FILE", &bad.display().to_string()));
+    assert!(!cmp_tests::run(test, "cmp-api", &[], &vars).success());
+    assert!(
+        log().contains("CMP_DISCLOSURE_KEY is required"),
+        "{}",
+        log()
+    );
+    let mut vars = env.with("CMP_ROUNDING_BASE", "0");
+    vars.push(("CMP_API_TOKENS_FILE".into(), bad.display().to_string()));
+    assert!(!cmp_tests::run(test, "cmp-api", &[], &vars).success());
+    assert!(log().contains("CMP_ROUNDING_BASE"), "{}", log());
+    let _ = std::fs::remove_file(&bad);
+    // The local demo: no file and no disclosure key, the public demo token.
     let addr = free_addr();
-    let mut vars = env.with("CMP_DEMO", "true");
+    let mut vars = without_key(env.with("CMP_DEMO", "true"));
     vars.push(("CMP_API_ADDR".into(), addr.to_string()));
     let _api = Process::spawn(test, "demo-api", "cmp-api", &[], &vars);
     let r = wait_until("the demo API answers", Duration::from_secs(30), || async {

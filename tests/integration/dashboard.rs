@@ -143,6 +143,17 @@ async fn dashboard_pages_show_each_role_its_campaigns() {
     assert!(
         manager.contains("<html lang=\"fr\">") && manager.contains("Sécurité de la vieillesse")
     );
+    // Non-admins are told that counts are rounded; admins see exact ones.
+    assert!(
+        manager.contains("arrondis au hasard à un multiple de 5"),
+        "{manager}"
+    );
+    assert!(!admin.contains("randomly rounded"), "{admin}");
+    let (_, english) = page(&state, "/dashboard?lang=en", "t-oas").await;
+    assert!(
+        english.contains("randomly rounded to a multiple of 5"),
+        "{english}"
+    );
     assert_eq!(
         page(&state, "/dashboard/campaigns/ei-digital-2026", "t-oas")
             .await

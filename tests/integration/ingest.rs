@@ -1,12 +1,14 @@
 //! `cmp-ingest` against the real broker and ClickHouse: refusals to the DLQ,
 //! re-deliveries, kills, group changes and shutdown.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use cmp_tests::broker::OwnBroker;
 use cmp_tests::generate::{generate, spawn_generate};
 use cmp_tests::kafka::{header, held_keys, produce, read_all};
+use cmp_tests::relay::LostAnswer;
 use cmp_tests::{Manifest, Process, TestEnv, assert_accounted, ledger, migrated};
 use rdkafka::Message;
 use rdkafka::message::OwnedMessage;
@@ -159,6 +161,102 @@ async fn redeliveries_count_once_even_after_a_restart_and_the_first_wins() {
 }
 
 #[tokio::test]
+async fn an_insert_whose_answer_is_lost_is_never_stored_twice_even_when_the_check_fails() {
+    // The first INSERT reaches ClickHouse and is stored, but its answer is
+    // lost; the worker's check of what arrived then fails too. The rows
+    // must not go in again: the materialized views would count them twice
+    // at once (the ledger's ReplacingMergeTree hides its copy only after a
+    // merge).
+    let test = "lost_answer";
+    let env = migrated(test, 2).await;
+    let relay = LostAnswer::start(env.clickhouse_addr(), Duration::from_secs(3));
+    let through = env.with("CMP_CLICKHOUSE_URL", &format!("http://{}", relay.addr));
+    let ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &through);
+    let manifest = generate(test, &env, "gen", 41, 3000, &[]);
+    assert_accounted(&ingest, manifest.messages).await;
+    assert_eq!(relay.lost(), 1, "no INSERT answer was lost");
+    assert!(
+        relay.refused() >= 1,
+        "no check after the INSERT was refused"
+    );
+    ledger::assert_rollups_match(&env.store).await;
+    ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(30)).await;
+    eprintln!(
+        "lost answer: {} events exact, {} requests refused after the lost answer",
+        manifest.accepted.len(),
+        relay.refused()
+    );
+}
+
+#[tokio::test]
+async fn a_replaced_broker_reusing_offsets_stores_every_new_event_and_counts_the_reuse() {
+    // A topic created again, or a replacement or disaster-recovery cluster,
+    // starts its offsets again: different events arrive at coordinates the
+    // ledger already holds. They are new events, not re-deliveries.
+    let test = "reused_offsets";
+    let env = migrated(test, 2).await;
+    let mut ingest = Process::spawn(test, "ingest-1", "cmp-ingest", &[], &env.vars);
+    let first = generate(test, &env, "first", 51, 3000, &[]);
+    ledger::assert_exactly(&env.store, &first.accepted, Duration::from_secs(60)).await;
+    let (status, _) = ingest.terminate(Duration::from_secs(15));
+    assert!(status.success(), "SIGTERM exit status {status:?}");
+    let held: BTreeSet<(String, u32, u64)> = env
+        .store
+        .client
+        .query("SELECT DISTINCT src_topic, src_partition, src_offset FROM events")
+        .fetch_all()
+        .await
+        .expect("stored coordinates")
+        .into_iter()
+        .collect();
+
+    let broker = OwnBroker::start(&env, 2);
+    let replaced = env.with_broker(&broker.brokers);
+    let ingest = Process::spawn(test, "ingest-2", "cmp-ingest", &[], &replaced.vars);
+    let second = generate(test, &replaced, "second", 52, 3000, &[]);
+    assert_accounted(&ingest, second.messages).await;
+    let t = &env.settings.topics;
+    let reused = [&t.engagement, &t.uptake]
+        .into_iter()
+        .flat_map(|topic| read_all(&broker.brokers, topic))
+        .filter(|m| {
+            let coordinates = (
+                m.topic().to_owned(),
+                m.partition() as u32,
+                m.offset() as u64,
+            );
+            held.contains(&coordinates)
+        })
+        .count();
+    assert!(
+        reused > 1000,
+        "only {reused} offsets reused: the test tests nothing"
+    );
+
+    // Two events at one place must both survive the ledger's merges.
+    env.store
+        .client
+        .query("OPTIMIZE TABLE events FINAL")
+        .execute()
+        .await
+        .expect("merge the ledger");
+    let both: BTreeSet<(String, String)> =
+        first.accepted.union(&second.accepted).cloned().collect();
+    ledger::assert_exactly(&env.store, &both, Duration::from_secs(60)).await;
+    ledger::assert_rollups_match(&env.store).await;
+    let counted = ingest
+        .metric_sum("cmp_ingest_reused_offsets_total")
+        .await
+        .expect("metrics");
+    assert_eq!(counted as usize, reused, "reused offsets counted");
+    eprintln!(
+        "reused offsets: {reused} counted; {} + {} events exact",
+        first.accepted.len(),
+        second.accepted.len()
+    );
+}
+
+#[tokio::test]
 async fn killed_at_random_moments_every_event_is_stored_exactly_once() {
     let test = "kill";
     let env = migrated(test, 4).await;
@@ -204,9 +302,16 @@ async fn killed_at_random_moments_every_event_is_stored_exactly_once() {
     let held = held_keys(&env.brokers, &[&t.engagement, &t.uptake]);
     let manifest = Manifest::read(&manifest_path).held_by_broker(&held);
     assert_eq!(manifest.messages, count);
-    let skips = broker_skips(test);
+    let skips = log_lines(test, "the broker skipped offsets");
     assert!(skips.is_empty(), "the broker skipped offsets: {skips:#?}");
+    // Messages read again after a kill are the events the ledger holds.
+    let reused = log_lines(test, "offsets were reused");
+    assert!(
+        reused.is_empty(),
+        "re-reads taken for reused offsets: {reused:#?}"
+    );
     ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(300)).await;
+    ledger::assert_rollups_match(&env.store).await;
     // Every refusal reached the DLQ (copies after a kill are identical by source).
     cmp_tests::wait_until(
         "every refusal in the DLQ",
@@ -299,17 +404,13 @@ async fn sigterm_while_clickhouse_is_unreachable_at_start_is_a_clean_stop() {
 /// Ingest counts such skips (`cmp_ingest_skipped_offsets_total`, a warning).
 const ONE_PER_BATCH: [&str; 2] = ["--batch-records", "1"];
 
-/// The "broker skipped offsets" warnings in a test's ingest logs.
-fn broker_skips(test: &str) -> Vec<String> {
+/// The lines of a test's process logs that contain `text`.
+fn log_lines(test: &str, text: &str) -> Vec<String> {
     let dir = cmp_tests::bin_path("cmp-ingest").with_file_name(format!("test-logs/{test}"));
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-        found.extend(
-            text.lines()
-                .filter(|l| l.contains("the broker skipped offsets"))
-                .map(str::to_owned),
-        );
+        let log = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        found.extend(log.lines().filter(|l| l.contains(text)).map(str::to_owned));
     }
     found
 }

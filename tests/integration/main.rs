@@ -7,6 +7,7 @@ mod api;
 mod api_start;
 mod chaos;
 mod dashboard;
+mod disclosure;
 mod hostile_http;
 mod ingest;
 mod migrate;

@@ -115,3 +115,140 @@ async fn processes_refuse_an_older_schema() {
         "log does not say to migrate: {log}"
     );
 }
+
+#[tokio::test]
+async fn rekeying_the_ledger_keeps_every_row_and_the_rollups_and_then_two_events_at_one_offset() {
+    // A ledger at version 4 (keyed by coordinates alone) with rows the views
+    // rolled up, and a partial copy left by an interrupted run of 0005.
+    let env = TestEnv::new("rekey", 1).await;
+    env.store.create_database().await.expect("create database");
+    for m in &MIGRATIONS[..4] {
+        for statement in m.statements() {
+            env.store
+                .client
+                .query(&statement)
+                .execute()
+                .await
+                .expect("old migration");
+        }
+        env.store
+            .client
+            .query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, now())")
+            .bind(m.version)
+            .bind(m.name)
+            .execute()
+            .await
+            .expect("record");
+    }
+    let rows: Vec<EventRow> = (0..3).map(|i| row("t", i, &format!("e-{i}"))).collect();
+    insert(&env, &rows).await;
+    env.store
+        .client
+        .query("CREATE TABLE events_0005 AS events")
+        .execute()
+        .await
+        .expect("a partial copy");
+    let mut partial = env
+        .store
+        .client
+        .insert::<EventRow>("events_0005")
+        .await
+        .expect("insert");
+    partial.write(&row("t", 9, "junk")).await.expect("write");
+    partial.end().await.expect("end");
+
+    let applied = cmp_store::migrate(&env.store).await.expect("migrate");
+    assert_eq!(applied, vec![5, 6]);
+    assert_eq!(ledger(&env, "events").await, rows, "the ledger after 0005");
+    assert_eq!(
+        ledger(&env, "events_before_0005").await,
+        rows,
+        "the old ledger"
+    );
+    assert_eq!(rolled_up(&env).await, 3, "the rollups after 0005");
+
+    // Another event at the first one's coordinates: both stay, both counted.
+    let reused = row("t", 0, "other");
+    insert(&env, std::slice::from_ref(&reused)).await;
+    env.store
+        .client
+        .query("OPTIMIZE TABLE events FINAL")
+        .execute()
+        .await
+        .expect("merge");
+    let mut want = rows.clone();
+    want.insert(1, reused);
+    assert_eq!(ledger(&env, "events").await, want, "after a merge");
+    assert_eq!(
+        rolled_up(&env).await,
+        4,
+        "the views feed from the new ledger"
+    );
+
+    let again = cmp_store::migrate(&env.store).await.expect("migrate again");
+    assert!(again.is_empty(), "second run applied {again:?}");
+    cmp_store::check_schema(&env.store)
+        .await
+        .expect("schema current");
+}
+
+/// An engagement event of now at `topic`/0/`offset`.
+fn row(topic: &str, offset: u64, id: &str) -> EventRow {
+    EventRow {
+        src_topic: topic.into(),
+        src_partition: 0,
+        src_offset: offset,
+        kind: cmp_store::KIND_ENGAGEMENT,
+        event_id: id.into(),
+        event_time: 1_762_184_520,
+        event_ms: 1_762_184_520_000,
+        campaign_id: "c".into(),
+        channel: "web".into(),
+        action: "click".into(),
+        count: 1,
+        cost_cents: 0,
+        program: String::new(),
+        service_channel: "".into(),
+        stage: "".into(),
+        segment: "unspecified".into(),
+        region: "MB".into(),
+        language: "en".into(),
+        client_hash: String::new(),
+        ingested_at: 1_762_184_600,
+    }
+}
+
+async fn insert(env: &TestEnv, rows: &[EventRow]) {
+    let mut insert = env
+        .store
+        .client
+        .insert::<EventRow>("events")
+        .await
+        .expect("insert");
+    for r in rows {
+        insert.write(r).await.expect("write");
+    }
+    insert.end().await.expect("end");
+}
+
+/// Every row of a ledger table, by coordinates and id.
+async fn ledger(env: &TestEnv, table: &str) -> Vec<EventRow> {
+    env.store
+        .client
+        .query(&format!(
+            "SELECT ?fields FROM {table} ORDER BY src_topic, src_partition, src_offset, event_id"
+        ))
+        .fetch_all()
+        .await
+        .expect("select")
+}
+
+/// Events in the engagement rollup.
+async fn rolled_up(env: &TestEnv) -> u64 {
+    env.store
+        .client
+        .query("SELECT countMerge(events) FROM engagement_hourly")
+        .fetch_one()
+        .await
+        .expect("rollup")
+}

@@ -161,7 +161,8 @@ async fn performance_matches_a_brute_force_count_of_generated_traffic() {
         from: c.start_date,
         to: c.end_date,
     };
-    for (target, evaluation) in &judged {
+    for j in &judged {
+        let (target, evaluation) = (&j.target, &j.evaluation);
         let period = target.period(flight);
         let so_far = DateRange {
             from: period.from,
@@ -388,7 +389,7 @@ async fn a_campaign_without_events_reports_zeros_and_judges_its_targets() {
         .expect("evaluate");
     let statuses: Vec<(Kpi, Status, Option<f64>)> = judged
         .iter()
-        .map(|(t, e)| (t.kpi, e.status, e.actual))
+        .map(|j| (j.target.kpi, j.evaluation.status, j.evaluation.actual))
         .collect();
     assert_eq!(
         statuses,

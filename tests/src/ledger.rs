@@ -72,3 +72,34 @@ pub async fn assert_exactly(
         rows - keys.len()
     );
 }
+
+/// Asserts that each rollup counts exactly the ledger's distinct events of
+/// its kind (an event is its source coordinates and id): rows the
+/// materialized views saw twice show as more events in the rollup.
+pub async fn assert_rollups_match(store: &Store) {
+    for (kind, rollup) in [
+        ("engagement", "engagement_hourly"),
+        ("uptake", "uptake_hourly"),
+    ] {
+        let distinct: u64 = store
+            .client
+            .query(
+                "SELECT count() FROM (SELECT DISTINCT src_topic, src_partition, src_offset, event_id \
+                 FROM events WHERE kind = ?)",
+            )
+            .bind(kind)
+            .fetch_one()
+            .await
+            .expect("distinct ledger events");
+        let rolled: u64 = store
+            .client
+            .query(&format!("SELECT countMerge(events) FROM {rollup}"))
+            .fetch_one()
+            .await
+            .expect("rollup events");
+        assert_eq!(
+            rolled, distinct,
+            "{rollup} counts {rolled} events, the ledger holds {distinct} distinct {kind} events"
+        );
+    }
+}

@@ -5,6 +5,8 @@
 
 pub mod accounting;
 pub mod api_env;
+pub mod attacker;
+pub mod broker;
 pub mod brute;
 pub mod chaos;
 pub mod figures;

@@ -67,6 +67,10 @@ impl TestEnv {
                 "CMP_CLIENT_ID_KEY".into(),
                 "test-key-0123456789-0123456789-0123456789".into(),
             ),
+            (
+                "CMP_DISCLOSURE_KEY".into(),
+                "test-disclosure-key-0123456789-0123456789".into(),
+            ),
             ("CMP_BATCH_MAX_WAIT_MS".into(), "200".into()),
             (
                 "CMP_PARTITION_QUEUE".into(),
@@ -110,6 +114,19 @@ impl TestEnv {
             .expect("create topics");
         for r in results {
             r.expect("topic created");
+        }
+    }
+
+    /// The same test on another broker (same database and topic names).
+    pub fn with_broker(&self, brokers: &str) -> TestEnv {
+        let vars = self.with("CMP_KAFKA_BROKERS", brokers);
+        let settings = Settings::from_source(&Source::layered(None, vars.clone()).expect("source"))
+            .expect("test settings are valid");
+        TestEnv {
+            vars,
+            settings,
+            store: self.store.clone(),
+            brokers: brokers.to_owned(),
         }
     }
 

@@ -39,9 +39,9 @@ use chrono_tz::Tz;
 use cmp_kpi::{DateRange, Dimension, Granularity, Measures};
 use cmp_store::{Campaign, Store, StoreError};
 
-pub use shown::{Shown, suppress_small_cells};
+pub use shown::{Row, Shown, publish};
 pub use slice::Slice;
-pub use targets::{actual, evaluate_targets};
+pub use targets::{Judged, actual, evaluate_targets, sums};
 
 use buckets::{Bucketing, Buckets, instant};
 use fetch::{Need, Span, cells, zero};

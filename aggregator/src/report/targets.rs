@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use cmp_kpi::{DateRange, Evaluation, Target, Thresholds, evaluate};
+use cmp_kpi::{DateRange, Evaluation, Measures, Target, Thresholds, evaluate};
 use cmp_store::{Campaign, Store, StoreError};
 use futures_util::future::try_join_all;
 
@@ -24,8 +24,23 @@ pub async fn actual(
     period: DateRange,
     tz: Tz,
 ) -> Result<Option<f64>, StoreError> {
+    Ok(sums(store, campaign, target, period, tz)
+        .await?
+        .value(target.kpi))
+}
+
+/// The sums of the target's slice over `period` that its KPI needs (the
+/// others 0): what the actual is computed from, and what the API publishes
+/// a non-admin's actual from.
+pub async fn sums(
+    store: &Store,
+    campaign: &Campaign,
+    target: &Target,
+    period: DateRange,
+    tz: Tz,
+) -> Result<Measures, StoreError> {
     if period.is_empty() {
-        return Ok(zero().value(target.kpi));
+        return Ok(zero());
     }
     let (start, end) = period.utc_bounds(tz);
     let slice = Slice::of_target(target);
@@ -38,8 +53,15 @@ pub async fn actual(
         tz,
     };
     let found = cells(store, campaign, &span, Need::of(target.kpi)).await?;
-    let measures = found.cells.into_values().next().unwrap_or_else(zero);
-    Ok(measures.value(target.kpi))
+    Ok(found.cells.into_values().next().unwrap_or_else(zero))
+}
+
+/// A target judged on a day, with the sums of its slice so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    pub target: Target,
+    pub sums: Measures,
+    pub evaluation: Evaluation,
 }
 
 /// Every target judged on `today` (in the reporting time zone): its
@@ -54,7 +76,7 @@ pub async fn evaluate_targets(
     today: NaiveDate,
     tz: Tz,
     thresholds: Thresholds,
-) -> Result<Vec<(Target, Evaluation)>, StoreError> {
+) -> Result<Vec<Judged>, StoreError> {
     let flight = DateRange {
         from: campaign.start_date,
         to: campaign.end_date,
@@ -66,11 +88,12 @@ pub async fn evaluate_targets(
             from: period.from,
             to: period.to.min(today),
         };
-        let value = actual(store, campaign, target, so_far, tz).await?;
-        Ok((
-            target.clone(),
-            evaluate(target, value, period, today, thresholds),
-        ))
+        let sums = sums(store, campaign, target, so_far, tz).await?;
+        Ok(Judged {
+            target: target.clone(),
+            sums,
+            evaluation: evaluate(target, sums.value(target.kpi), period, today, thresholds),
+        })
     }))
     .await
 }

@@ -4,7 +4,7 @@
 
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use cmp_kpi::Lang;
+use cmp_kpi::{Disclosure, Lang};
 use maud::html;
 
 use super::layout::{Nav, Shell, page};
@@ -30,7 +30,7 @@ pub struct Failure {
     pub lang: Lang,
     pub uri: Uri,
     pub viewer: Option<Caller>,
-    pub suppress_k: u64,
+    pub disclosure: Disclosure,
 }
 
 impl IntoResponse for PageError {
@@ -59,7 +59,7 @@ impl IntoResponse for PageError {
             title: t("error_title", lang),
             viewer: this.viewer.as_ref(),
             nav: Nav::None,
-            suppress_k: this.suppress_k,
+            disclosure: this.disclosure,
         };
         let body = html! {
             p.error { (message) }

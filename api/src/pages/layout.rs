@@ -5,7 +5,7 @@
 //! status icons, drawn once per page and used by each status badge.
 
 use axum::http::Uri;
-use cmp_kpi::Lang;
+use cmp_kpi::{Disclosure, Lang};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::assets;
@@ -32,8 +32,8 @@ pub struct Shell<'a> {
     /// The signed-in viewer (none on the sign-in page).
     pub viewer: Option<&'a Caller>,
     pub nav: Nav,
-    /// Client counts below this are suppressed (said in the footer).
-    pub suppress_k: u64,
+    /// What non-admins see of client counts (said in the footer).
+    pub disclosure: Disclosure,
 }
 
 /// A whole page around `main`.
@@ -82,7 +82,10 @@ pub fn page(s: &Shell, main: Markup) -> Markup {
                     (main)
                 }
                 footer.site {
-                    p { (fill("small_cells", lang, &[&s.suppress_k.to_string()])) }
+                    p { (fill("small_cells", lang, &[&s.disclosure.k().to_string()])) }
+                    @if s.viewer.is_some_and(|c| !c.is_admin()) && s.disclosure.base() > 1 {
+                        p { (fill("rounded_counts", lang, &[&s.disclosure.base().to_string()])) }
+                    }
                 }
                 (ICONS)
             }

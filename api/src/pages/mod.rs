@@ -33,7 +33,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use cmp_kpi::Lang;
+use cmp_kpi::{Disclosure, Lang};
 use maud::Markup;
 
 use crate::caller::{self, Caller};
@@ -134,7 +134,7 @@ pub struct Ctx {
     pub lang: Lang,
     pub uri: Uri,
     pub params: Params,
-    pub suppress_k: u64,
+    pub disclosure: Disclosure,
 }
 
 impl Ctx {
@@ -158,14 +158,14 @@ impl Ctx {
                 lang,
                 uri,
                 params,
-                suppress_k: state.rules.suppress_k,
+                disclosure: state.rules.disclosure,
             }),
             Err(error) => Err(Failure {
                 error,
                 lang,
                 uri,
                 viewer: Some(caller),
-                suppress_k: state.rules.suppress_k,
+                disclosure: state.rules.disclosure,
             }
             .into()),
         }
@@ -178,7 +178,7 @@ impl Ctx {
             lang: self.lang,
             uri: self.uri.clone(),
             viewer: Some(self.caller.clone()),
-            suppress_k: self.suppress_k,
+            disclosure: self.disclosure,
         }
         .into()
     }
@@ -191,7 +191,7 @@ impl Ctx {
             title,
             viewer: Some(&self.caller),
             nav,
-            suppress_k: self.suppress_k,
+            disclosure: self.disclosure,
         }
     }
 }

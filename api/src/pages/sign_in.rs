@@ -42,7 +42,7 @@ fn form_page(state: &AppState, uri: &Uri, lang: Lang, next: &str, refused: bool)
         title: t("sign_in", lang),
         viewer: None,
         nav: Nav::None,
-        suppress_k: state.rules.suppress_k,
+        disclosure: state.rules.disclosure,
     };
     let body = html! {
         form.signin method="post" action="/dashboard/sign-in" {
@@ -86,7 +86,7 @@ fn bad(state: &AppState, uri: &Uri, lang: Lang, error: ApiError) -> Response {
         lang,
         uri: uri.clone(),
         viewer: None,
-        suppress_k: state.rules.suppress_k,
+        disclosure: state.rules.disclosure,
     })
     .into_response()
 }

@@ -26,6 +26,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::params::Params;
 use crate::state::AppState;
 use crate::views::campaign;
+use crate::views::kpis::Audience;
 use crate::views::live::{LiveView, Snapshot, event_id, render};
 
 /// Interval of keep-alive comments.
@@ -52,8 +53,7 @@ struct Client {
     rx: watch::Receiver<Option<Arc<Snapshot>>>,
     /// The id of what the client has (from `Last-Event-ID`, then sent).
     last: Option<String>,
-    admin: bool,
-    k: u64,
+    audience: Audience,
     lang: Lang,
     shutdown: Shutdown,
     _open: Open,
@@ -66,7 +66,7 @@ impl Client {
         loop {
             let now = self.rx.borrow_and_update().clone();
             if let Some(snapshot) = now {
-                let view = render(&snapshot, self.admin, self.k, self.lang);
+                let view = render(&snapshot, self.audience, self.lang);
                 match serde_json::to_string(&view) {
                     Ok(json) => {
                         let id = event_id(&json);
@@ -111,8 +111,7 @@ pub async fn get(
             .get("last-event-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-        admin: caller.is_admin(),
-        k: state.rules.suppress_k,
+        audience: Audience::of(&state.rules, caller.is_admin()),
         lang,
         shutdown: state.shutdown.clone(),
         _open: Open::new(state.metrics.live_clients.clone()),

@@ -7,7 +7,7 @@ use cmp_kpi::{Lang, Status};
 use cmp_store::Campaign;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
-use super::kpis::{TargetResult, target_results};
+use super::kpis::{Audience, TargetResult, target_results};
 use super::{campaign, targets};
 use crate::caller::Caller;
 use crate::error::ApiError;
@@ -50,11 +50,11 @@ pub async fn headlines(
     let store = &state.store;
     let rules = state.rules;
     let today = rules.today();
-    let admin = caller.is_admin();
+    let audience = Audience::of(&rules, caller.is_admin());
     stream::iter(campaign::list(store, caller).await?)
         .map(|c| async move {
             let judged = targets::judge(store, rules, &c, today).await?;
-            let targets = target_results(&c, &judged, admin, rules.suppress_k, lang);
+            let targets = target_results(&c, &judged, audience, today, lang);
             Ok::<_, ApiError>(Headline {
                 campaign: c,
                 targets,

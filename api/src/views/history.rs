@@ -1,16 +1,24 @@
 //! A campaign's recorded attainment over time (the aggregator's
 //! `attainment_history` snapshots), per target, for the ADM's trend view.
-//! Small actuals of client-count KPIs are hidden for non-admins, with the
-//! attainment and pace that would reveal them.
+//! The snapshots hold exact values; non-admins see them published as on
+//! every other route (docs/privacy.md): a client-count actual is hidden
+//! when small, else randomly rounded in the cell of the target's narrowing
+//! (the target set in force when it was recorded), with its attainment,
+//! pace and status judged again from the rounded actual. A snapshot keeps
+//! no sums, so a ratio built on client counts (`cost_per_uptake_cents`,
+//! `program_online_share`) cannot be computed from published counts: it
+//! is hidden. A hidden actual is judged as no actual.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use cmp_kpi::{DateRange, Kpi, Lang, Status, is_small};
+use cmp_kpi::{
+    CellKey, DateRange, Dimension, Disclosure, Kpi, Lang, Status, Target, Thresholds, is_small,
+};
 use cmp_store::{AttainmentQuery, AttainmentRecord};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::campaign;
 use super::kpis::kpi_label;
+use super::{campaign, targets};
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -66,6 +74,11 @@ pub struct HistoryView {
     pub targets: Vec<TargetTrend>,
     /// More snapshots matched than one response carries: narrow the span.
     pub truncated: bool,
+    /// Client-count actuals are randomly rounded to a multiple of this
+    /// (absent: exact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 5)]
+    pub rounded: Option<u64>,
 }
 
 /// The recorded attainment of a campaign's targets over the span.
@@ -99,34 +112,174 @@ pub async fn history(
     .await?;
     let truncated = records.len() as u64 > MAX_POINTS;
     let shown = &records[..records.len().min(MAX_POINTS as usize)];
+    let published = if caller.is_admin() {
+        None
+    } else {
+        let versions = cmp_store::target_history(&state.store, id).await?;
+        Some(Published {
+            campaign: id,
+            disclosure: state.rules.disclosure,
+            thresholds: state.rules.thresholds,
+            sets: versions
+                .iter()
+                .map(|v| (v.changed_at, targets::stored(id, &v.targets)))
+                .collect(),
+        })
+    };
     Ok(HistoryView {
         campaign: id.to_owned(),
         from,
         to,
-        targets: trends(shown, caller.is_admin(), state.rules.suppress_k, lang),
+        targets: trends(shown, published.as_ref(), lang),
         truncated,
+        rounded: published.map(|p| p.disclosure.base()).filter(|b| *b > 1),
     })
 }
 
-/// Records (ordered by position, then time) grouped per position.
-fn trends(records: &[AttainmentRecord], admin: bool, k: u64, lang: Lang) -> Vec<TargetTrend> {
+/// How a non-admin is shown the snapshots of one campaign.
+struct Published<'a> {
+    campaign: &'a str,
+    disclosure: Disclosure,
+    thresholds: Thresholds,
+    /// Every version of the target set, newest first.
+    sets: Vec<(DateTime<Utc>, Vec<Target>)>,
+}
+
+/// A snapshot's numbers as shown.
+struct Point {
+    actual: Option<f64>,
+    attainment: Option<f64>,
+    pace: Option<f64>,
+    status: String,
+    hidden: bool,
+}
+
+impl Published<'_> {
+    /// The target a snapshot judged: in the set in force when recorded
+    /// (the first set for a snapshot stamped before it: clocks differ).
+    fn target(&self, r: &AttainmentRecord) -> Option<&Target> {
+        let (_, set) = self
+            .sets
+            .iter()
+            .find(|(at, _)| *at <= r.recorded_at)
+            .or_else(|| self.sets.last())?;
+        set.get(usize::from(r.target_index))
+            .filter(|t| t.kpi.as_str() == r.kpi)
+    }
+
+    fn point(&self, r: &AttainmentRecord, kpi: Option<Kpi>) -> Point {
+        let exact = Point {
+            actual: r.actual,
+            attainment: r.attainment,
+            pace: r.pace,
+            status: r.status.clone(),
+            hidden: false,
+        };
+        let Some(kpi) = kpi else {
+            return exact;
+        };
+        let on_counts = matches!(kpi, Kpi::CostPerUptakeCents | Kpi::ProgramOnlineShare);
+        if !kpi.is_client_count() && !on_counts {
+            return exact;
+        }
+        let Some(a) = r.actual else {
+            return exact;
+        };
+        let target = self.target(r);
+        let k = self.disclosure.k();
+        if on_counts || is_small(a, k) || target.is_none() {
+            return Point {
+                actual: None,
+                attainment: None,
+                pace: None,
+                status: judged_without_actual(&r.status),
+                hidden: true,
+            };
+        }
+        let breakdown: Vec<(&str, &str)> = target
+            .map(|t| {
+                Dimension::ALL
+                    .iter()
+                    .filter_map(|d| t.narrowing(*d).map(|v| (d.as_str(), v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let cell = CellKey {
+            campaign: self.campaign,
+            kpi: kpi.as_str(),
+            breakdown: &breakdown,
+        };
+        let rounded = self.disclosure.round(&cell, a);
+        let attainment = (r.target != 0.0).then(|| rounded / r.target);
+        let pace = r.pace.map(|p| if a > 0.0 { p * rounded / a } else { p });
+        let status = match Status::parse(&r.status) {
+            Ok(Status::Met | Status::NotMet) => {
+                if attainment.is_some_and(|x| x >= 1.0) {
+                    Status::Met
+                } else {
+                    Status::NotMet
+                }
+            }
+            Ok(Status::OnTrack | Status::AtRisk | Status::OffTrack) => match pace {
+                Some(p) if p >= self.thresholds.on_track => Status::OnTrack,
+                Some(p) if p >= self.thresholds.at_risk => Status::AtRisk,
+                _ => Status::OffTrack,
+            },
+            Ok(s) => s,
+            Err(_) => return exact,
+        };
+        Point {
+            actual: Some(rounded),
+            attainment,
+            pace,
+            status: status.as_str().to_owned(),
+            hidden: false,
+        }
+    }
+}
+
+/// The status of a snapshot judged without its (hidden) actual: a running
+/// target off track, a finished one not met, one not started as it was.
+fn judged_without_actual(status: &str) -> String {
+    match Status::parse(status) {
+        Ok(Status::Met | Status::NotMet) => Status::NotMet.as_str().to_owned(),
+        Ok(Status::OnTrack | Status::AtRisk | Status::OffTrack) => {
+            Status::OffTrack.as_str().to_owned()
+        }
+        _ => status.to_owned(),
+    }
+}
+
+/// Records (ordered by position, then time) grouped per position; exact
+/// for admins (`published` `None`).
+fn trends(
+    records: &[AttainmentRecord],
+    published: Option<&Published<'_>>,
+    lang: Lang,
+) -> Vec<TargetTrend> {
     let mut out: Vec<TargetTrend> = Vec::new();
     for r in records {
         let kpi = Kpi::parse(&r.kpi).ok();
-        let hide = !admin
-            && kpi.is_some_and(Kpi::is_client_count)
-            && r.actual.is_some_and(|a| is_small(a, k));
-        let shown = |v: Option<f64>| if hide { None } else { v };
+        let shown = match published {
+            Some(p) => p.point(r, kpi),
+            None => Point {
+                actual: r.actual,
+                attainment: r.attainment,
+                pace: r.pace,
+                status: r.status.clone(),
+                hidden: false,
+            },
+        };
         let point = HistoryPoint {
             recorded_at: r.recorded_at,
             end_of_day: r.end_of_day,
-            actual: shown(r.actual),
-            attainment: shown(r.attainment),
-            pace: shown(r.pace),
-            status: r.status.clone(),
-            status_label: Status::parse(&r.status)
-                .map_or_else(|_| r.status.clone(), |s| s.label(lang).to_owned()),
-            suppressed: hide,
+            actual: shown.actual,
+            attainment: shown.attainment,
+            pace: shown.pace,
+            status_label: Status::parse(&shown.status)
+                .map_or_else(|_| shown.status.clone(), |s| s.label(lang).to_owned()),
+            status: shown.status,
+            suppressed: shown.hidden,
         };
         match out.last_mut() {
             Some(t) if t.position == r.target_index => {
@@ -165,34 +318,70 @@ mod tests {
         }
     }
 
+    fn published(sets: Vec<(DateTime<Utc>, Vec<Target>)>) -> Published<'static> {
+        Published {
+            campaign: "c",
+            disclosure: Disclosure::new(10, 5, b"test"),
+            thresholds: Thresholds::default(),
+            sets,
+        }
+    }
+
     #[test]
-    fn records_group_per_target_and_small_cells_hide() {
+    fn records_group_per_target_small_cells_hide_and_the_rest_is_rounded() {
         let records = [
             record(0, "uptake_completed", 10, 4.0),
-            record(0, "uptake_completed", 20, 40.0),
+            record(0, "uptake_completed", 20, 43.0),
             record(1, "clicks", 10, 4.0),
+            record(2, "cost_per_uptake_cents", 10, 2500.0),
         ];
-        let t = trends(&records, false, 10, Lang::Fr);
-        assert_eq!(t.len(), 2);
+        let mut seniors = Target::new(Kpi::UptakeCompleted, 100.0);
+        seniors.segment = Some("seniors".into());
+        let set = vec![
+            seniors,
+            Target::new(Kpi::Clicks, 100.0),
+            Target::new(Kpi::CostPerUptakeCents, 100.0),
+        ];
+        let at = DateTime::<Utc>::from_timestamp(5, 0).expect("time");
+        let p = published(vec![(at, set)]);
+        let t = trends(&records, Some(&p), Lang::Fr);
+        assert_eq!(t.len(), 3);
         assert_eq!(t[0].points.len(), 2);
         assert_eq!(t[0].kpi_label, "Demandes complétées");
-        assert!(t[0].points[0].suppressed);
+        let small = &t[0].points[0];
+        assert!(small.suppressed);
         assert_eq!(
-            (
-                t[0].points[0].actual,
-                t[0].points[0].attainment,
-                t[0].points[0].pace
-            ),
+            (small.actual, small.attainment, small.pace),
             (None, None, None)
         );
-        assert_eq!(t[0].points[1].actual, Some(40.0));
+        assert_eq!(small.status, "off_track", "judged without its actual");
+        let rounded = &t[0].points[1];
+        let a = rounded.actual.expect("shown");
+        assert!(a == 40.0 || a == 45.0, "{a}");
+        assert_eq!(rounded.attainment, Some(a / 100.0));
+        let pace = rounded.pace.expect("pace");
+        assert!((pace - a / 50.0).abs() < 1e-12, "{pace}");
+        let want = if pace >= 0.9 {
+            "on_track"
+        } else if pace >= 0.75 {
+            "at_risk"
+        } else {
+            "off_track"
+        };
+        assert_eq!(rounded.status, want, "judged again at pace {pace}");
         assert_eq!(
             t[1].points[0].actual,
             Some(4.0),
             "clicks are not client counts"
         );
         assert_eq!(t[1].points[0].status_label, "À risque");
-        let admin = trends(&records, true, 10, Lang::En);
+        assert!(
+            t[2].points[0].suppressed,
+            "a ratio of client counts cannot be published from a snapshot"
+        );
+        let admin = trends(&records, None, Lang::En);
         assert_eq!(admin[0].points[0].actual, Some(4.0));
+        assert_eq!(admin[0].points[1].actual, Some(43.0));
+        assert_eq!(admin[2].points[0].actual, Some(2500.0));
     }
 }

@@ -1,22 +1,27 @@
 //! How KPI values and judged targets are shown: every KPI of a row as a
 //! JSON field (counts as integers, ratios as numbers, `null` when
 //! undefined or suppressed, with `"suppressed": true` on the row), and a
-//! target's result with its labels. Small cells are hidden for every role
-//! but `admin` (`cmp_aggregator::report::suppress_small_cells`); a target
-//! on a client count whose actual is small hides its actual, attainment,
-//! pace and projection, since each gives the actual back from the target.
+//! target's result with its labels. Every role but `admin` sees client
+//! counts published (`cmp_aggregator::report::publish`: small ones hidden,
+//! the others randomly rounded, ratios from the published counts); a
+//! target is judged again for them from its slice's published sums, so
+//! its actual, attainment, pace, projection and status come from the
+//! published actual, and a hidden actual hides what would reveal it (a
+//! hidden actual is judged as no actual).
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use cmp_aggregator::report::Shown;
+use cmp_aggregator::report::{Judged, Row, Shown, publish};
 use cmp_kpi::{
-    DateRange, Dimension, Evaluation, Kpi, LabelKind, Lang, Measures, Status, Target, is_small,
-    label_or_code,
+    DateRange, Dimension, Disclosure, Kpi, LabelKind, Lang, Measures, Status, Target, Thresholds,
+    evaluate, label_or_code,
 };
 use cmp_store::Campaign;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::state::Rules;
 
 /// Every KPI of one row (totals, a breakdown group, a series bucket).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -29,7 +34,8 @@ pub struct KpiValues {
     pub visits: Option<u64>,
     /// clicks ÷ impressions; `null` without impressions.
     pub ctr: Option<f64>,
-    /// Distinct clients (an estimate, see `reach_rse`).
+    /// Distinct clients (an estimate, see `reach_rse`). Like every client
+    /// count, randomly rounded for non-admins (the response's `rounded`).
     pub reach: Option<u64>,
     /// Relative standard error of `reach`.
     pub reach_rse: Option<f64>,
@@ -37,10 +43,12 @@ pub struct KpiValues {
     pub uptake_started: Option<u64>,
     pub uptake_submitted: Option<u64>,
     pub uptake_completed: Option<u64>,
-    /// spend_cents ÷ uptake_completed; `null` without a completed uptake.
+    /// spend_cents ÷ uptake_completed (the published count for non-admins);
+    /// `null` without a completed uptake, or hidden with the count.
     pub cost_per_uptake_cents: Option<f64>,
     pub program_uptake_completed: Option<u64>,
-    /// Share of program_uptake_completed through `online`.
+    /// Share of program_uptake_completed through `online` (from published
+    /// counts for non-admins, hidden with them).
     pub program_online_share: Option<f64>,
     /// Some value of this row is hidden as a small cell.
     pub suppressed: bool,
@@ -147,16 +155,53 @@ pub struct TargetResult {
     #[schema(value_type = String, example = "on_track")]
     pub status: Status,
     pub status_label: String,
-    /// The actual is a small cell, hidden with what would reveal it.
+    /// The actual is a small cell (or a ratio of one), hidden with what
+    /// would reveal it; the status is then judged as without an actual.
     pub suppressed: bool,
 }
 
-/// The campaign's judged targets as shown to a caller.
+/// What a caller is shown of client counts, and how targets are judged.
+#[derive(Debug, Clone, Copy)]
+pub struct Audience {
+    /// `None`: exact values (admins); else the published ones.
+    pub disclosure: Option<Disclosure>,
+    pub thresholds: Thresholds,
+}
+
+impl Audience {
+    pub fn of(rules: &Rules, admin: bool) -> Audience {
+        Audience {
+            disclosure: (!admin).then_some(rules.disclosure),
+            thresholds: rules.thresholds,
+        }
+    }
+
+    /// The rounding base of the client counts shown, when they are rounded
+    /// (the responses' `rounded` field).
+    pub fn rounded(&self) -> Option<u64> {
+        self.disclosure.map(|d| d.base()).filter(|b| *b > 1)
+    }
+
+    /// One breakdown of `campaign`'s rows as shown.
+    pub fn publish(&self, campaign: &str, rows: &[Row<'_>]) -> Vec<Shown> {
+        publish(campaign, rows, self.disclosure.as_ref())
+    }
+}
+
+/// The narrowing of a target as a breakdown key.
+fn narrowing(t: &Target) -> Vec<(&'static str, &str)> {
+    Dimension::ALL
+        .iter()
+        .filter_map(|d| t.narrowing(*d).map(|v| (d.as_str(), v)))
+        .collect()
+}
+
+/// The campaign's judged targets as shown to a caller, judged on `today`.
 pub fn target_results(
     campaign: &Campaign,
-    judged: &[(Target, Evaluation)],
-    admin: bool,
-    k: u64,
+    judged: &[Judged],
+    audience: Audience,
+    today: NaiveDate,
     lang: Lang,
 ) -> Vec<TargetResult> {
     let flight = DateRange {
@@ -166,11 +211,23 @@ pub fn target_results(
     judged
         .iter()
         .enumerate()
-        .map(|(position, (t, e))| {
-            let hide =
-                !admin && t.kpi.is_client_count() && e.actual.is_some_and(|a| is_small(a, k));
-            let shown = |v: Option<f64>| if hide { None } else { v };
+        .map(|(position, j)| {
+            let t = &j.target;
             let period = t.period(flight);
+            let (e, hide) = match audience.disclosure {
+                None => (j.evaluation, false),
+                Some(_) => {
+                    let row = Row {
+                        breakdown: narrowing(t),
+                        measures: &j.sums,
+                    };
+                    let shown = audience.publish(&campaign.id, &[row]).remove(0);
+                    let actual = shown.values.get(&t.kpi).copied().flatten();
+                    let hide = shown.suppressed.contains(&t.kpi);
+                    let e = evaluate(t, actual, period, today, audience.thresholds);
+                    (e, hide)
+                }
+            };
             TargetResult {
                 position,
                 kpi: t.kpi,
@@ -194,11 +251,11 @@ pub fn target_results(
                 from: period.from,
                 to: period.to,
                 target: t.target,
-                actual: shown(e.actual),
-                attainment: shown(e.attainment),
+                actual: e.actual,
+                attainment: e.attainment,
                 expected_to_date: e.expected_to_date,
-                pace: shown(e.pace),
-                projected: shown(e.projected),
+                pace: e.pace,
+                projected: e.projected,
                 status: e.status,
                 status_label: e.status.label(lang).to_owned(),
                 suppressed: hide,
@@ -210,7 +267,6 @@ pub fn target_results(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cmp_kpi::Thresholds;
 
     fn campaign() -> Campaign {
         Campaign {
@@ -224,43 +280,91 @@ mod tests {
         }
     }
 
+    fn judged(t: Target, sums: Measures, today: NaiveDate, flight: DateRange) -> Judged {
+        let e = evaluate(
+            &t,
+            sums.value(t.kpi),
+            t.period(flight),
+            today,
+            Thresholds::default(),
+        );
+        Judged {
+            target: t,
+            sums,
+            evaluation: e,
+        }
+    }
+
     #[test]
-    fn small_target_actuals_are_hidden_except_for_admins() {
+    fn targets_are_judged_from_published_sums_except_for_admins() {
         let c = campaign();
         let today = NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
         let flight = DateRange {
             from: c.start_date,
             to: c.end_date,
         };
-        let mut seniors = Target::new(Kpi::UptakeCompleted, 300.0);
-        seniors.region = Some("QC".into());
-        let clicks = Target::new(Kpi::Clicks, 300.0);
-        let judged: Vec<(Target, Evaluation)> = [(seniors, 4.0), (clicks, 4.0)]
-            .into_iter()
-            .map(|(t, a)| {
-                let e =
-                    cmp_kpi::evaluate(&t, Some(a), t.period(flight), today, Thresholds::default());
-                (t, e)
-            })
-            .collect();
-        let shown = target_results(&c, &judged, false, 10, Lang::Fr);
-        assert!(shown[0].suppressed);
-        assert_eq!(
-            (
-                shown[0].actual,
-                shown[0].attainment,
-                shown[0].pace,
-                shown[0].projected
-            ),
-            (None, None, None, None)
-        );
-        assert_eq!(shown[0].status_label, "Hors trajectoire");
+        let mut quebec = Target::new(Kpi::UptakeCompleted, 300.0);
+        quebec.region = Some("QC".into());
+        let mut cost = Target::new(Kpi::CostPerUptakeCents, 50_000.0);
+        cost.region = Some("QC".into());
+        let small = Measures {
+            uptake_completed: 4,
+            spend_cents: 200_000,
+            ..Measures::default()
+        };
+        let big = Measures {
+            uptake_completed: 43,
+            ..small
+        };
+        let clicks = Measures {
+            clicks: 4,
+            ..Measures::default()
+        };
+        let all = [
+            judged(quebec.clone(), small, today, flight),
+            judged(cost.clone(), small, today, flight),
+            judged(Target::new(Kpi::Clicks, 300.0), clicks, today, flight),
+            judged(quebec, big, today, flight),
+            judged(cost, big, today, flight),
+        ];
+        let rules = Rules {
+            tz: chrono_tz::America::Toronto,
+            thresholds: Thresholds::default(),
+            disclosure: Disclosure::new(10, 5, b"test"),
+        };
+        let manager = Audience::of(&rules, false);
+        assert_eq!(manager.rounded(), Some(5));
+        let shown = target_results(&c, &all, manager, today, Lang::Fr);
+        for hidden in &shown[..2] {
+            assert!(hidden.suppressed, "{hidden:?}");
+            assert_eq!(
+                (
+                    hidden.actual,
+                    hidden.attainment,
+                    hidden.pace,
+                    hidden.projected
+                ),
+                (None, None, None, None),
+                "spend ÷ cost per uptake would give the 4 back"
+            );
+            assert_eq!(hidden.status_label, "Hors trajectoire");
+        }
         assert_eq!(shown[0].kpi_label, "Demandes complétées");
         assert_eq!(shown[0].narrowing_labels["region"], "Québec");
-        assert_eq!(shown[1].actual, Some(4.0), "clicks are not client counts");
-        let admin = target_results(&c, &judged, true, 10, Lang::En);
+        assert_eq!(shown[2].actual, Some(4.0), "clicks are not client counts");
+        let count = shown[3].actual.expect("shown");
+        assert!(count == 40.0 || count == 45.0, "{count}");
+        assert_eq!(shown[3].attainment, Some(count / 300.0));
+        assert_eq!(
+            shown[4].actual,
+            Some(200_000.0 / count),
+            "the ratio of the published count"
+        );
+        let admin = target_results(&c, &all, Audience::of(&rules, true), today, Lang::En);
         assert_eq!(admin[0].actual, Some(4.0));
         assert!(!admin[0].suppressed);
+        assert_eq!(admin[1].actual, Some(50_000.0));
+        assert_eq!(admin[3].actual, Some(43.0));
         assert_eq!(admin[0].status_label, "Off track");
     }
 }

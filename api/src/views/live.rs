@@ -1,20 +1,20 @@
 //! The live feed of one campaign: its totals over the flight so far and
 //! its targets judged today. [`snapshot`] reads them (the [`crate::hub`]
 //! does, every 2 s, once per watched campaign, whatever the number of
-//! clients); [`render`] shows a snapshot to one caller (suppression by
-//! role, labels by language), and [`event_id`] names what was shown, so a
+//! clients); [`render`] shows a snapshot to one caller (client counts
+//! exact or published by role, labels by language), and [`event_id`] names what was shown, so a
 //! client reconnecting with `Last-Event-ID` is sent nothing until the
 //! numbers change.
 
-use chrono::{DateTime, Utc};
-use cmp_aggregator::report::{self, Query, Shown, suppress_small_cells};
-use cmp_kpi::{Evaluation, Lang, Measures, Target};
+use chrono::{DateTime, NaiveDate, Utc};
+use cmp_aggregator::report::{self, Judged, Query, Row};
+use cmp_kpi::{Lang, Measures};
 use cmp_store::{Campaign, Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use super::kpis::{KpiValues, TargetResult, campaign_name, target_results};
+use super::kpis::{Audience, KpiValues, TargetResult, campaign_name, target_results};
 use super::performance::{PerformanceRequest, range};
 use super::targets;
 use crate::state::Rules;
@@ -25,7 +25,9 @@ pub struct Snapshot {
     pub campaign: Campaign,
     pub totals: Measures,
     pub as_of: Option<DateTime<Utc>>,
-    pub judged: Vec<(Target, Evaluation)>,
+    /// The day the targets were judged on.
+    pub today: NaiveDate,
+    pub judged: Vec<Judged>,
 }
 
 /// One live update.
@@ -35,6 +37,11 @@ pub struct LiveView {
     pub campaign_name: String,
     /// The start of the newest hour of data included.
     pub as_of: Option<DateTime<Utc>>,
+    /// Client counts are randomly rounded to a multiple of this (absent:
+    /// exact), as in the performance report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 5)]
+    pub rounded: Option<u64>,
     /// Every KPI over the flight so far.
     pub totals: KpiValues,
     pub targets: Vec<TargetResult>,
@@ -70,20 +77,23 @@ pub async fn snapshot(
         campaign,
         totals: r.totals,
         as_of: r.as_of,
+        today,
         judged,
     }))
 }
 
 /// A snapshot as one caller sees it.
-pub fn render(s: &Snapshot, admin: bool, k: u64, lang: Lang) -> LiveView {
-    let mut totals = Shown::of(&s.totals);
-    suppress_small_cells(&mut totals, &mut [], k, admin);
+pub fn render(s: &Snapshot, audience: Audience, lang: Lang) -> LiveView {
+    let totals = audience
+        .publish(&s.campaign.id, &[Row::total(&s.totals)])
+        .remove(0);
     LiveView {
         campaign: s.campaign.id.clone(),
         campaign_name: campaign_name(&s.campaign, lang).to_owned(),
         as_of: s.as_of,
+        rounded: audience.rounded(),
         totals: KpiValues::of(&totals, &s.totals),
-        targets: target_results(&s.campaign, &s.judged, admin, k, lang),
+        targets: target_results(&s.campaign, &s.judged, audience, s.today, lang),
     }
 }
 

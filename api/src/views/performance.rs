@@ -1,21 +1,22 @@
 //! A campaign's performance (contract/API.md, "Performance of one
 //! campaign"): totals, breakdown groups, an optional series, and every
-//! target judged, from the report engine, with small cells hidden for
-//! non-admins. Totals, each breakdown and the series are each suppressed
+//! target judged, from the report engine, with client counts published
+//! for non-admins (small cells hidden, the others randomly rounded, see
+//! `kpis.rs`). Totals, each breakdown and the series are each published
 //! as one breakdown, so no hidden cell can be worked out from its total.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use cmp_aggregator::report::{self, Query, Shown, suppress_small_cells};
+use cmp_aggregator::report::{self, Query, Row};
 use cmp_kpi::{DateRange, Dimension, Granularity, Lang, label_or_code};
 use cmp_store::Campaign;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::kpis::{
-    KpiValues, TargetResult, campaign_name, dimension_kind, kpi_labels, target_results,
+    Audience, KpiValues, TargetResult, campaign_name, dimension_kind, kpi_labels, target_results,
 };
 use super::{campaign, targets};
 use crate::caller::Caller;
@@ -67,6 +68,12 @@ pub struct PerformanceView {
     pub to: NaiveDate,
     /// The start of the newest hour of data included (`null`: none).
     pub as_of: Option<DateTime<Utc>>,
+    /// The client counts shown (and the ratios and targets computed from
+    /// them) are randomly rounded to a multiple of this (docs/privacy.md);
+    /// absent when exact (admins).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 5)]
+    pub rounded: Option<u64>,
     /// Every KPI's name in the requested language, by code.
     pub kpi_labels: BTreeMap<String, String>,
     pub totals: KpiValues,
@@ -164,19 +171,23 @@ pub async fn performance(
             targets::judge(store, rules, &c, today)
         ),
     )?;
-    let admin = caller.is_admin();
-    let k = rules.suppress_k;
-    let mut totals = Shown::of(&r.totals);
-    let mut groups: Vec<Shown> = r.groups.iter().map(|g| Shown::of(&g.measures)).collect();
-    suppress_small_cells(&mut totals, &mut groups, k, admin);
-    let mut points: Vec<Shown> = r.series.iter().map(|p| Shown::of(&p.measures)).collect();
-    suppress_small_cells(&mut Shown::of(&r.totals), &mut points, k, admin);
+    let audience = Audience::of(&rules, caller.is_admin());
+    let totals = audience.publish(&c.id, &[Row::total(&r.totals)]).remove(0);
+    let group_rows: Vec<Row<'_>> = r
+        .groups
+        .iter()
+        .map(|g| Row::group(&g.key, &g.measures))
+        .collect();
+    let groups = audience.publish(&c.id, &group_rows);
+    let point_rows: Vec<Row<'_>> = r.series.iter().map(|p| Row::total(&p.measures)).collect();
+    let points = audience.publish(&c.id, &point_rows);
     Ok(PerformanceView {
         campaign: c.id.clone(),
         campaign_name: campaign_name(&c, lang).to_owned(),
         from: range.from,
         to: range.to,
         as_of: r.as_of,
+        rounded: audience.rounded(),
         kpi_labels: kpi_labels(lang),
         totals: KpiValues::of(&totals, &r.totals),
         groups: r
@@ -214,7 +225,7 @@ pub async fn performance(
                 })
                 .collect()
         }),
-        targets: target_results(&c, &judged, admin, k, lang),
+        targets: target_results(&c, &judged, audience, today, lang),
     })
 }
 

@@ -16,7 +16,7 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::kpis::{TargetResult, campaign_name, target_results};
+use super::kpis::{Audience, TargetResult, campaign_name, target_results};
 use super::{campaign, targets};
 use crate::caller::Caller;
 use crate::csv::Csv;
@@ -44,6 +44,11 @@ pub struct PortfolioView {
     pub fiscal_year: String,
     /// The day the targets were judged on (reporting time zone).
     pub judged_on: NaiveDate,
+    /// Client-count actuals (and what is computed from them) are randomly
+    /// rounded to a multiple of this (absent: exact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 5)]
+    pub rounded: Option<u64>,
     pub rows: Vec<PortfolioRow>,
 }
 
@@ -69,7 +74,7 @@ pub async fn portfolio(
             .overlaps(&year)
         })
         .collect();
-    let admin = caller.is_admin();
+    let audience = Audience::of(&rules, caller.is_admin());
     let judged: Vec<Vec<PortfolioRow>> = stream::iter(campaigns)
         .map(|c| async move {
             let key = JudgedKey {
@@ -85,7 +90,7 @@ pub async fn portfolio(
                 )
                 .await?;
             Ok::<_, ApiError>(
-                target_results(&c, &judged, admin, rules.suppress_k, lang)
+                target_results(&c, &judged, audience, today, lang)
                     .into_iter()
                     .map(|target| PortfolioRow {
                         campaign: c.id.clone(),
@@ -103,6 +108,7 @@ pub async fn portfolio(
     Ok(PortfolioView {
         fiscal_year: fy.to_string(),
         judged_on: today,
+        rounded: audience.rounded(),
         rows,
     })
 }
@@ -223,7 +229,9 @@ pub fn to_csv(view: &PortfolioView, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cmp_kpi::{Evaluation, Kpi, Status, Target, Thresholds};
+    use crate::state::Rules;
+    use cmp_aggregator::report::Judged;
+    use cmp_kpi::{Disclosure, Kpi, Measures, Status, Target, Thresholds};
     use cmp_store::Campaign;
 
     fn d(s: &str) -> NaiveDate {
@@ -244,22 +252,48 @@ mod tests {
             from: c.start_date,
             to: c.end_date,
         };
-        let judged: Vec<(Target, Evaluation)> = judged
+        let judged: Vec<Judged> = judged
             .iter()
             .map(|(kpi, goal, actual)| {
                 let mut t = Target::new(*kpi, *goal);
                 t.region = Some("QC".into());
-                let e = cmp_kpi::evaluate(
+                let n = actual.map_or(0, |a| a as u64);
+                let sums = match kpi {
+                    Kpi::Clicks => Measures {
+                        clicks: n,
+                        ..Measures::default()
+                    },
+                    Kpi::Visits => Measures {
+                        visits: n,
+                        ..Measures::default()
+                    },
+                    Kpi::UptakeCompleted => Measures {
+                        uptake_completed: n,
+                        ..Measures::default()
+                    },
+                    _ => Measures::default(),
+                };
+                let evaluation = cmp_kpi::evaluate(
                     &t,
-                    *actual,
+                    sums.value(*kpi),
                     t.period(flight),
                     d("2026-11-01"),
                     Thresholds::default(),
                 );
-                (t, e)
+                Judged {
+                    target: t,
+                    sums,
+                    evaluation,
+                }
             })
             .collect();
-        target_results(&c, &judged, false, 10, lang)
+        let rules = Rules {
+            tz: chrono_tz::America::Toronto,
+            thresholds: Thresholds::default(),
+            disclosure: Disclosure::new(10, 5, b"test"),
+        };
+        let manager = Audience::of(&rules, false);
+        target_results(&c, &judged, manager, d("2026-11-01"), lang)
             .into_iter()
             .map(|target| PortfolioRow {
                 campaign: c.id.clone(),
@@ -303,6 +337,7 @@ mod tests {
         let view = PortfolioView {
             fiscal_year: "2026-27".into(),
             judged_on: d("2026-11-01"),
+            rounded: Some(5),
             rows: rows(
                 name,
                 &[

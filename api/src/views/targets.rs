@@ -4,8 +4,8 @@
 //! portfolio and the live feed all judge through [`judge`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use cmp_aggregator::report::evaluate_targets;
-use cmp_kpi::{Evaluation, Lang, Target, parse_target_set};
+use cmp_aggregator::report::{Judged, evaluate_targets};
+use cmp_kpi::{Lang, Target, parse_target_set};
 use cmp_store::{Campaign, Store, StoreError, TargetSetVersion};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -113,7 +113,7 @@ fn version_view(id: &str, v: &TargetSetVersion, lang: Lang) -> TargetSetView {
 
 /// A stored set, parsed (it was validated when stored; one that no longer
 /// parses is logged and read as empty rather than failing every report).
-fn stored(id: &str, json: &str) -> Vec<Target> {
+pub fn stored(id: &str, json: &str) -> Vec<Target> {
     parse_target_set(json).unwrap_or_else(|e| {
         tracing::warn!(campaign = id, error = %e, "stored target set does not parse: read as empty");
         Vec::new()
@@ -226,7 +226,7 @@ pub async fn judge(
     rules: Rules,
     campaign: &Campaign,
     today: NaiveDate,
-) -> Result<Vec<(Target, Evaluation)>, StoreError> {
+) -> Result<Vec<Judged>, StoreError> {
     let targets = current_targets(store, &campaign.id).await?;
     if targets.is_empty() {
         return Ok(Vec::new());

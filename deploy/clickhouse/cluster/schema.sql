@@ -65,7 +65,9 @@ PARTITION BY toYYYYMM(recorded_at)
 ORDER BY (campaign_id, target_index, recorded_at);
 
 -- The ledger, sharded by Kafka partition: rows of partition p (of either
--- topic) live on shard p mod <shards> (README.md, "Sharding key").
+-- topic) live on shard p mod <shards> (README.md, "Sharding key"). Keyed by
+-- coordinates and event id, as migration 0005 keys the single-node ledger:
+-- reused offsets keep both events.
 
 CREATE TABLE IF NOT EXISTS cmp.events_local ON CLUSTER '{cluster}'
 (
@@ -92,7 +94,7 @@ CREATE TABLE IF NOT EXISTS cmp.events_local ON CLUSTER '{cluster}'
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
 PARTITION BY toYYYYMM(event_time)
-ORDER BY (src_topic, src_partition, src_offset);
+ORDER BY (src_topic, src_partition, src_offset, event_id);
 
 CREATE TABLE IF NOT EXISTS cmp.events ON CLUSTER '{cluster}' AS cmp.events_local
 ENGINE = Distributed('{cluster}', cmp, events_local, src_partition);

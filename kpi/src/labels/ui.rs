@@ -70,6 +70,7 @@ pub(super) const UI: &[(&str, &str, &str)] = &[
     ("no_rows", "No target in this fiscal year.", "Aucune cible pour cet exercice financier."),
     ("portfolio_caption", "Every target of fiscal year {}, riskiest first", "Toutes les cibles de l'exercice financier {}, les plus à risque d'abord"),
     ("small_cells", "Counts of fewer than {} people are suppressed to protect privacy.", "Les nombres de moins de {} personnes sont supprimés pour protéger la vie privée."),
+    ("rounded_counts", "The other counts of people are randomly rounded to a multiple of {}, and the ratios and targets computed from them.", "Les autres nombres de personnes sont arrondis au hasard à un multiple de {}, comme les ratios et les cibles calculés à partir d'eux."),
     ("indicator", "Indicator", "Indicateur"),
     ("not_available", "n/a", "s.o."),
     ("value", "Value", "Valeur"),
