@@ -84,15 +84,18 @@ pub async fn write(store: &Store, rows: &[HistoryRow]) -> Result<(), StoreError>
     if rows.is_empty() {
         return Ok(());
     }
-    let mut insert = store
-        .client
-        .insert::<HistoryRow>("attainment_history")
-        .await?;
-    for row in rows {
-        insert.write(row).await?;
-    }
-    insert.end().await?;
-    Ok(())
+    store
+        .timed(async {
+            let mut insert = store
+                .client
+                .insert::<HistoryRow>("attainment_history")
+                .await?;
+            for row in rows {
+                insert.write(row).await?;
+            }
+            insert.end().await
+        })
+        .await
 }
 
 /// What one snapshot did.

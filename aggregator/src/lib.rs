@@ -7,8 +7,10 @@
 //! The service ([`run`]) ticks every few seconds: readiness is "ClickHouse
 //! answers"; the rollup lag gauge is refreshed; the tasks [`schedule`] says
 //! are due run (history snapshots, the day-end snapshot, daily retention and
-//! rollup drift check). A ClickHouse outage only costs warnings and a
-//! not-ready probe: the loop keeps going and the tasks are retried.
+//! rollup drift check). A ClickHouse outage (refused connections, or a
+//! server that hangs: every call has a timeout) only costs warnings and a
+//! not-ready probe: the loop keeps going and the tasks are retried;
+//! readiness is followed while a task runs too.
 
 pub mod history;
 pub mod metrics;
@@ -57,8 +59,7 @@ pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> an
     let mut schedule = Schedule::new(Utc::now(), settings.report_tz, settings.history_interval);
     let tick = TICK.min(settings.history_interval);
     loop {
-        let up = cmp_store::ping(&store, Duration::from_secs(2)).await;
-        ready.set(up);
+        let up = follow_readiness(&store, &ready).await;
         if up {
             let turn = async {
                 if let Err(e) = refresh_lag(&store, &metrics).await {
@@ -72,9 +73,18 @@ pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> an
                     }
                 }
             };
+            // Readiness follows ClickHouse while a task runs too (a call
+            // to a hung server waits up to its timeout).
+            let watch = async {
+                loop {
+                    tokio::time::sleep(tick).await;
+                    follow_readiness(&store, &ready).await;
+                }
+            };
             tokio::select! {
                 _ = shutdown.wait() => break,
                 _ = turn => {}
+                _ = watch => {}
             }
         }
         tokio::select! {
@@ -85,6 +95,18 @@ pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> an
     ready.set(false);
     tracing::info!("aggregator stopped");
     Ok(())
+}
+
+/// Sets readiness to "ClickHouse answers" and logs each change; returns it.
+async fn follow_readiness(store: &Store, ready: &Readiness) -> bool {
+    let up = cmp_store::ping(store, Duration::from_secs(2)).await;
+    match (ready.get(), up) {
+        (true, false) => tracing::error!("ClickHouse does not answer: not ready"),
+        (false, true) => tracing::info!("ClickHouse answers: ready"),
+        _ => {}
+    }
+    ready.set(up);
+    up
 }
 
 fn task_name(task: Task) -> &'static str {
@@ -148,11 +170,8 @@ async fn run_task(
 
 /// Sets the rollup lag gauge from the newest hour in the rollups.
 async fn refresh_lag(store: &Store, metrics: &Metrics) -> Result<(), StoreError> {
-    let newest = store
-        .client
-        .query(cmp_store::sql::ROLLUP_NEWEST_HOUR)
-        .fetch_one::<u32>()
-        .await?;
+    let q = store.client.query(cmp_store::sql::ROLLUP_NEWEST_HOUR);
+    let newest = store.timed(q.fetch_one::<u32>()).await?;
     let lag = if newest == 0 {
         f64::NAN
     } else {

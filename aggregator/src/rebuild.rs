@@ -249,14 +249,13 @@ pub async fn months(store: &Store, request: &Request) -> Result<Vec<u32>, StoreE
         return Ok(months_between(request.from, request.to));
     };
     let (start, end) = request.bounds();
-    Ok(store
+    let q = store
         .client
         .query(sql::REBUILD_CAMPAIGN_MONTHS)
         .bind(campaign)
         .bind(start)
-        .bind(end)
-        .fetch_all::<u32>()
-        .await?)
+        .bind(end);
+    store.timed(q.fetch_all::<u32>()).await
 }
 
 /// Rebuilds every month of both rollups the request touches, in order;
@@ -266,6 +265,7 @@ pub async fn rebuild(
     request: &Request,
     metrics: &Metrics,
 ) -> Result<Vec<Rebuilt>, RebuildError> {
+    let store = &store.for_maintenance();
     let mut done = Vec::new();
     for month in months(store, request).await? {
         for rollup in Rollup::ALL {
@@ -282,7 +282,7 @@ pub async fn rebuild_month(
     month: u32,
     metrics: &Metrics,
 ) -> Result<Rebuilt, RebuildError> {
-    let result = rebuild_month_inner(store, rollup, month).await;
+    let result = rebuild_month_inner(&store.for_maintenance(), rollup, month).await;
     let label = if result.is_ok() { "ok" } else { "error" };
     metrics.rebuild_runs.with_label_values(&[label]).inc();
     result
@@ -297,12 +297,11 @@ async fn rebuild_month_inner(
     for attempt in 1..=MAX_ATTEMPTS {
         let staging = staging_name(rollup, month, attempt);
         let swapped = swap(store, rollup, month, &staging).await;
-        let dropped = store
+        let drop = store
             .client
             .query(sql::REBUILD_DROP_STAGING)
-            .bind(Identifier(&staging))
-            .execute()
-            .await;
+            .bind(Identifier(&staging));
+        let dropped = store.timed(drop.execute()).await;
         if let Err(e) = dropped {
             tracing::warn!(table = %staging, error = %e, "could not drop a rebuild staging table");
         }
@@ -352,33 +351,25 @@ fn staging_name(rollup: Rollup, month: u32, attempt: u32) -> String {
 /// the rows swapped in.
 async fn swap(store: &Store, rollup: Rollup, month: u32, staging: &str) -> Result<u64, StoreError> {
     let c = &store.client;
-    c.query(rollup.staging_sql())
+    let create = c.query(rollup.staging_sql()).bind(Identifier(staging));
+    store.timed(create.execute()).await?;
+    let fill = c
+        .query(rollup.fill_sql())
         .bind(Identifier(staging))
-        .execute()
-        .await?;
-    c.query(rollup.fill_sql())
-        .bind(Identifier(staging))
-        .bind(month)
-        .execute()
-        .await?;
-    let rows = c
-        .query(sql::REBUILD_STAGING_ROWS)
-        .bind(Identifier(staging))
-        .fetch_one::<u64>()
-        .await?;
-    if rows == 0 {
+        .bind(month);
+    store.timed(fill.execute()).await?;
+    let count = c.query(sql::REBUILD_STAGING_ROWS).bind(Identifier(staging));
+    let rows = store.timed(count.fetch_one::<u64>()).await?;
+    let replace = if rows == 0 {
         c.query(sql::REBUILD_CLEAR_MONTH)
             .bind(Identifier(rollup.table()))
             .bind(month)
-            .execute()
-            .await?;
     } else {
         c.query(rollup.swap_sql())
             .bind(month)
             .bind(Identifier(staging))
-            .execute()
-            .await?;
-    }
+    };
+    store.timed(replace.execute()).await?;
     Ok(rows)
 }
 
@@ -397,13 +388,12 @@ pub async fn verify(store: &Store, rollup: Rollup, month: u32) -> Result<Counts,
         if check > 0 {
             tokio::time::sleep(VERIFY_PAUSE).await;
         }
-        counts = store
+        let q = store
             .client
             .query(rollup.verify_sql())
             .bind(month)
-            .bind(month)
-            .fetch_one::<Counts>()
-            .await?;
+            .bind(month);
+        counts = store.timed(q.fetch_one::<Counts>()).await?;
         if counts.rolled_up == counts.stored {
             break;
         }
@@ -418,6 +408,7 @@ pub async fn repair_drift(
     months: &[u32],
     metrics: &Metrics,
 ) -> Result<Vec<Rebuilt>, RebuildError> {
+    let store = &store.for_maintenance();
     let mut repaired = Vec::new();
     for &month in months {
         for rollup in Rollup::ALL {

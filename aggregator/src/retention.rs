@@ -26,24 +26,20 @@ pub async fn expired_months(
     today: NaiveDate,
     days: u32,
 ) -> Result<Vec<u32>, StoreError> {
-    Ok(store
+    let q = store
         .client
         .query(sql::RETENTION_OLD_MONTHS)
-        .bind(first_kept_month(today, days))
-        .fetch_all::<u32>()
-        .await?)
+        .bind(first_kept_month(today, days));
+    store.timed(q.fetch_all::<u32>()).await
 }
 
 /// Drops every expired month of the ledger; returns the months dropped.
 pub async fn run(store: &Store, today: NaiveDate, days: u32) -> Result<Vec<u32>, StoreError> {
+    let store = &store.for_maintenance();
     let mut dropped = Vec::new();
     for month in expired_months(store, today, days).await? {
-        store
-            .client
-            .query(sql::RETENTION_DROP_MONTH)
-            .bind(month)
-            .execute()
-            .await?;
+        let q = store.client.query(sql::RETENTION_DROP_MONTH).bind(month);
+        store.timed(q.execute()).await?;
         tracing::info!(month, "retention: dropped a month of the ledger");
         dropped.push(month);
     }

@@ -111,10 +111,17 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Keeps the probe server's readiness at "ClickHouse answers".
+/// Keeps the probe server's readiness at "ClickHouse answers", logging
+/// each change.
 async fn follow_readiness(store: Store, ready: Readiness, mut shutdown: Shutdown) {
     loop {
-        ready.set(cmp_store::ping(&store, Duration::from_secs(2)).await);
+        let up = cmp_store::ping(&store, Duration::from_secs(2)).await;
+        match (ready.get(), up) {
+            (true, false) => tracing::error!("ClickHouse does not answer: not ready"),
+            (false, true) => tracing::info!("ClickHouse answers: ready"),
+            _ => {}
+        }
+        ready.set(up);
         tokio::select! {
             () = shutdown.wait() => return,
             () = tokio::time::sleep(Duration::from_secs(5)) => {}

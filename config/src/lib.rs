@@ -11,5 +11,7 @@ mod source;
 
 pub use error::ConfigError;
 pub use secret::Secret;
-pub use settings::{DEMO_DISCLOSURE_KEY, KAFKA_SESSION_TIMEOUT, LogFormat, Settings, Topics};
+pub use settings::{
+    Compression, DEMO_DISCLOSURE_KEY, KAFKA_SESSION_TIMEOUT, LogFormat, Settings, Topics,
+};
 pub use source::Source;

@@ -23,6 +23,9 @@ pub(crate) const KNOWN: &[&str] = &[
     "CMP_CLICKHOUSE_DATABASE",
     "CMP_CLICKHOUSE_USER",
     "CMP_CLICKHOUSE_PASSWORD",
+    "CMP_CLICKHOUSE_TIMEOUT_SECS",
+    "CMP_CLICKHOUSE_MAINTENANCE_TIMEOUT_SECS",
+    "CMP_CLICKHOUSE_COMPRESSION",
     "CMP_API_ADDR",
     "CMP_METRICS_ADDR",
     "CMP_REPORT_TZ",
@@ -85,6 +88,16 @@ pub struct Settings {
     pub clickhouse_database: String,
     pub clickhouse_user: String,
     pub clickhouse_password: Option<Secret>,
+    /// The longest one call to ClickHouse may take (a query, a poll, an
+    /// INSERT): a server that has not answered by then is down, as one that
+    /// refuses connections is. Queries carry it as `max_execution_time`, so
+    /// the server also stops a query its client gave up on.
+    pub clickhouse_timeout: Duration,
+    /// The same for maintenance, which may run long on a large ledger: the
+    /// migrations, rollup rebuilds and retention.
+    pub clickhouse_maintenance_timeout: Duration,
+    /// LZ4 on the wire (INSERT bodies and query results), or none.
+    pub clickhouse_compression: Compression,
     pub api_addr: SocketAddr,
     pub metrics_addr: SocketAddr,
     /// Time zone of days, weeks and fiscal years in reports.
@@ -127,6 +140,14 @@ pub struct Settings {
     pub rounding_base: u32,
 }
 
+/// How the ClickHouse client compresses what it sends and receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// ClickHouse's LZ4 framing (checksummed blocks), both ways.
+    Lz4,
+    None,
+}
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -164,6 +185,17 @@ impl Settings {
                 "must start with http:// or https://",
             ));
         }
+        let clickhouse_compression =
+            match src.string_or("CMP_CLICKHOUSE_COMPRESSION", "lz4").as_str() {
+                "lz4" => Compression::Lz4,
+                "none" => Compression::None,
+                other => {
+                    return Err(ConfigError::invalid(
+                        "CMP_CLICKHOUSE_COMPRESSION",
+                        format!("{other:?} is not `lz4` or `none`"),
+                    ));
+                }
+            };
         let kafka_brokers = src.string_or("CMP_KAFKA_BROKERS", "127.0.0.1:9092");
         if kafka_brokers.split(',').any(|b| !b.trim().contains(':')) {
             return Err(ConfigError::invalid(
@@ -244,6 +276,17 @@ impl Settings {
             clickhouse_database: identifier(src, "CMP_CLICKHOUSE_DATABASE", "cmp")?,
             clickhouse_user: src.string_or("CMP_CLICKHOUSE_USER", "default"),
             clickhouse_password: src.raw("CMP_CLICKHOUSE_PASSWORD").map(Secret::new),
+            clickhouse_timeout: Duration::from_secs(src.ranged(
+                "CMP_CLICKHOUSE_TIMEOUT_SECS",
+                30,
+                1..=3_600,
+            )?),
+            clickhouse_maintenance_timeout: Duration::from_secs(src.ranged(
+                "CMP_CLICKHOUSE_MAINTENANCE_TIMEOUT_SECS",
+                3_600,
+                1..=86_400,
+            )?),
+            clickhouse_compression,
             api_addr: src.parse_or("CMP_API_ADDR", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             metrics_addr: src
                 .parse_or("CMP_METRICS_ADDR", SocketAddr::from(([127, 0, 0, 1], 9464)))?,
@@ -382,6 +425,9 @@ mod tests {
         assert_eq!(s.history_interval, Duration::from_secs(15 * 60));
         assert_eq!((s.pace_on_track, s.pace_at_risk), (0.90, 0.75));
         assert_eq!(s.suppress_k, 10);
+        assert_eq!(s.clickhouse_timeout, Duration::from_secs(30));
+        assert_eq!(s.clickhouse_maintenance_timeout, Duration::from_secs(3_600));
+        assert_eq!(s.clickhouse_compression, Compression::Lz4);
         assert_eq!(s.rounding_base, 5);
         assert_eq!(s.kafka_max_poll_interval, Duration::from_secs(300));
         assert_eq!(s.kafka_assignment, "cooperative-sticky");
@@ -467,6 +513,10 @@ mod tests {
             ("CMP_PACE_ON_TRACK", "NaN"),
             ("CMP_PACE_AT_RISK", "-1"),
             ("CMP_SUPPRESS_K", "0"),
+            ("CMP_CLICKHOUSE_TIMEOUT_SECS", "0"),
+            ("CMP_CLICKHOUSE_TIMEOUT_SECS", "3601"),
+            ("CMP_CLICKHOUSE_MAINTENANCE_TIMEOUT_SECS", "0"),
+            ("CMP_CLICKHOUSE_COMPRESSION", "zstd"),
             ("CMP_ROUNDING_BASE", "0"),
             ("CMP_KAFKA_MAX_POLL_INTERVAL_MS", "0"),
             ("CMP_KAFKA_ASSIGNMENT", "sticky"),

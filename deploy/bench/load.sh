@@ -8,7 +8,7 @@
 # Needs: REPO, CARGO_TARGET_DIR with a release cmp-aggregator. Defines q SQL.
 EVENTS="${EVENTS:-10000000}"
 export CMP_RUN_DIR; CMP_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cmp-bench.XXXXXX")"
-unset CMP_CH_HTTP_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
+unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
 trap 'bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1; rm -rf "$CMP_RUN_DIR"' EXIT
 bash "$REPO/deploy/local/services.sh" start clickhouse
 # shellcheck disable=SC1091

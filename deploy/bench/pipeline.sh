@@ -53,7 +53,7 @@ fi
 
 # Two run folders: ours (ClickHouse + tansu) and the alternative's ClickHouse.
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/cmp-bench.XXXXXX")"
-unset CMP_CH_HTTP_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
+unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
 cleanup() {
   [[ -n ${pid:-} ]] && kill -TERM "$pid" 2>/dev/null
   [[ -n ${api_pid:-} ]] && kill -TERM "$api_pid" 2>/dev/null
@@ -72,7 +72,7 @@ XML
 CMP_RUN_DIR="$RUN/alt" CMP_CH_ENV="LD_LIBRARY_PATH=$RDKAFKA" \
   bash "$REPO/deploy/local/services.sh" start clickhouse
 ALT_TCP="$(sed -n "s/^export CMP_CH_TCP_PORT='\(.*\)'/\1/p" "$RUN/alt/env.sh")"
-unset CMP_CH_HTTP_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
+unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
 CMP_RUN_DIR="$RUN/ours" CMP_KAFKA_STORAGE=memory \
   bash "$REPO/deploy/local/services.sh" start clickhouse kafka
 # shellcheck disable=SC1091

@@ -10,9 +10,11 @@
 # Usage: services.sh start|stop [--purge]|status|env [clickhouse|kafka|prometheus]...
 # Everything lives in $CMP_RUN_DIR (default <repo>/.run): data, logs, pids and
 # env.sh, which `start` writes and `env` prints (CMP_KAFKA_BROKERS,
-# CMP_CLICKHOUSE_URL, CMP_PROM_URL, the ports, CMP_RUN_DIR). Ports come from
-# CMP_CH_HTTP_PORT, CMP_CH_TCP_PORT, CMP_KAFKA_PORT, CMP_PROM_PORT, else from the
-# last env.sh if still free, else any free port. `start` returns once every
+# CMP_CLICKHOUSE_URL, CMP_CLICKHOUSE_HTTPS_URL and the CA that signed its
+# certificate CMP_CLICKHOUSE_CA_FILE, CMP_PROM_URL, the ports, CMP_RUN_DIR).
+# Ports come from CMP_CH_HTTP_PORT, CMP_CH_HTTPS_PORT, CMP_CH_TCP_PORT,
+# CMP_KAFKA_PORT, CMP_PROM_PORT, else from the last env.sh if still free, else
+# any free port. `start` returns once every
 # service answers (CMP_START_TIMEOUT seconds, default 60). Topics: CMP_PARTITIONS
 # (default 4) partitions each of CMP_TOPIC_ENGAGEMENT, CMP_TOPIC_UPTAKE, CMP_TOPIC_DLQ.
 # `stop` keeps the data; `stop --purge` deletes it. Install first: install.sh.
@@ -91,6 +93,9 @@ write_env() {
     local kv
     for kv in "CMP_RUN_DIR=$RUN" \
       "CMP_CH_HTTP_PORT=$CMP_CH_HTTP_PORT" "CMP_CH_TCP_PORT=$CMP_CH_TCP_PORT" \
+      "CMP_CH_HTTPS_PORT=$CMP_CH_HTTPS_PORT" \
+      "CMP_CLICKHOUSE_HTTPS_URL=https://127.0.0.1:$CMP_CH_HTTPS_PORT" \
+      "CMP_CLICKHOUSE_CA_FILE=$RUN/clickhouse/ca.pem" \
       "CMP_KAFKA_PORT=$CMP_KAFKA_PORT" "CMP_PROM_PORT=$CMP_PROM_PORT" \
       "CMP_CLICKHOUSE_URL=http://127.0.0.1:$CMP_CH_HTTP_PORT" \
       "CMP_KAFKA_BROKERS=127.0.0.1:$CMP_KAFKA_PORT" \
@@ -180,11 +185,27 @@ stop_services() {
 
 ch_ok() { [[ "$(curl -fsS -m 2 "http://127.0.0.1:$CMP_CH_HTTP_PORT/?query=SELECT%201")" == 1 ]]; }
 
+# The https port's certificate, signed by a private CA of this run (the TLS
+# test trusts it through SSL_CERT_FILE=$CMP_CLICKHOUSE_CA_FILE): ca.pem,
+# cert.pem and key.pem in $1.
+make_certificate() {
+  local dir=$1
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=cmp-test-ca \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 \
+    -keyout "$dir/key.pem" -out "$dir/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n' >"$dir/server.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+    -CAcreateserial -days 3650 -extfile "$dir/server.ext" -out "$dir/cert.pem" 2>/dev/null
+}
+
 start_clickhouse() {
   local dir="$RUN/clickhouse"
   mkdir -p "$dir/log"
   if ! running clickhouse; then
+    [[ -f $dir/cert.pem ]] || make_certificate "$dir"
     sed -e "s#@CH_DIR@#$dir#g" -e "s#@HTTP_PORT@#$CMP_CH_HTTP_PORT#g" \
+      -e "s#@HTTPS_PORT@#$CMP_CH_HTTPS_PORT#g" \
       -e "s#@TCP_PORT@#$CMP_CH_TCP_PORT#g" "$HERE/clickhouse/config.xml" >"$dir/config.xml"
     cp "$HERE/clickhouse/users.xml" "$dir/users.xml"
     # shellcheck disable=SC2086 # CMP_CH_ENV is a list of words
@@ -192,7 +213,7 @@ start_clickhouse() {
       env ${CMP_CH_ENV:-} clickhouse-server --config-file="$dir/config.xml"
   fi
   wait_until clickhouse "$dir/log/stdout.log $dir/log/clickhouse-server.err.log" ch_ok
-  log "clickhouse ready: http://127.0.0.1:$CMP_CH_HTTP_PORT (tcp $CMP_CH_TCP_PORT)"
+  log "clickhouse ready: http://127.0.0.1:$CMP_CH_HTTP_PORT (https $CMP_CH_HTTPS_PORT, tcp $CMP_CH_TCP_PORT)"
 }
 
 # `tansu topic list` is a metadata request; it prints the topics as JSON.
@@ -284,6 +305,7 @@ flock 9
 case "$cmd" in
   start)
     resolve_port CMP_CH_HTTP_PORT clickhouse
+    resolve_port CMP_CH_HTTPS_PORT clickhouse
     resolve_port CMP_CH_TCP_PORT clickhouse
     resolve_port CMP_KAFKA_PORT kafka
     resolve_port CMP_PROM_PORT prometheus

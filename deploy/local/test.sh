@@ -47,7 +47,7 @@ export CMP_KAFKA_STORAGE="${CMP_KAFKA_STORAGE:-memory}"  # tests need speed, not
 CMP_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cmp-test.XXXXXX")"
 export CMP_RUN_DIR
 # Every service gets a free port: never one a developer's demo holds.
-unset CMP_CH_HTTP_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
+unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
 cleanup() { bash "$HERE/services.sh" stop --purge >/dev/null 2>&1 || true; rm -rf "$CMP_RUN_DIR"; }
 trap cleanup EXIT
 bash "$HERE/services.sh" start

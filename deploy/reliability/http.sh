@@ -55,7 +55,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-unset CMP_CH_HTTP_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
+unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
 CMP_RUN_DIR="$RUN" bash "$REPO/deploy/local/services.sh" start clickhouse >&2
 # shellcheck disable=SC1091
 source "$RUN/env.sh"

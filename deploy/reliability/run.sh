@@ -34,7 +34,7 @@ cargo build --workspace --bins --locked
 cargo test -p cmp-tests --locked --no-run
 
 step "start services of our own (broker on sqlite storage)"
-unset CMP_CH_HTTP_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
+unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
 export CMP_KAFKA_STORAGE=sqlite
 CMP_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cmp-reliability.XXXXXX")"
 export CMP_RUN_DIR

@@ -7,7 +7,18 @@
 //! with the INSERT's outcome: after a failure the worker checks which of
 //! its offsets arrived (part of an INSERT may be stored) and hands over the
 //! rest again, as it did when it inserted alone.
+//!
+//! An INSERT is the one call to ClickHouse that is never abandoned at the
+//! store's timeout: a request the server has received may still be stored
+//! after its client gave up (a hung server resumes and reads it), and a
+//! retry checked against the ledger before then would store its rows twice.
+//! So past the timeout the server is reported down ([`Outage::unanswered`]:
+//! logged, counted, not ready) and the INSERT is still waited for; its
+//! outcome, when it comes, decides what is retried. What bounds the wait is
+//! the process: after SIGTERM it leaves at its exit deadline, as after a
+//! crash, and the next owner resumes from the ledger.
 
+use std::pin::pin;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -16,6 +27,7 @@ use prometheus::Histogram;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::ledger;
+use crate::outage::Outage;
 
 /// Why a combined INSERT did not store a batch.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -42,10 +54,36 @@ pub struct Combiner {
     jobs: mpsc::UnboundedSender<Job>,
 }
 
+/// One combined INSERT, waited for until its outcome is known; past the
+/// store's timeout the server is reported down meanwhile.
+async fn insert(
+    store: &Store,
+    batches: &[&[EventRow]],
+    clickhouse: &Outage,
+) -> Result<(), StoreError> {
+    let mut insert = pin!(ledger::insert(store, batches));
+    match tokio::time::timeout(store.timeout(), insert.as_mut()).await {
+        Ok(result) => result,
+        Err(_) => {
+            let waited = store.timeout().as_secs();
+            clickhouse.unanswered(&format!(
+                "an INSERT has not been answered in {waited} s; still waiting for its outcome"
+            ));
+            insert.await
+        }
+    }
+}
+
 impl Combiner {
     /// Starts the inserting task; it ends when every `Combiner` is dropped.
-    /// Each INSERT's rows and duration go to the two histograms.
-    pub fn start(store: Store, rows: Histogram, seconds: Histogram) -> Self {
+    /// Each INSERT's rows and duration go to the two histograms; an INSERT
+    /// unanswered past the store's timeout starts an outage of `clickhouse`.
+    pub fn start(
+        store: Store,
+        rows: Histogram,
+        seconds: Histogram,
+        clickhouse: Arc<Outage>,
+    ) -> Self {
         let (jobs, mut rx) = mpsc::unbounded_channel::<Job>();
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
@@ -55,7 +93,7 @@ impl Combiner {
                 }
                 let started = Instant::now();
                 let batches: Vec<&[EventRow]> = jobs.iter().map(|j| j.rows.as_slice()).collect();
-                let result = ledger::insert(&store, &batches).await;
+                let result = insert(&store, &batches, &clickhouse).await;
                 if result.is_ok() {
                     seconds.observe(started.elapsed().as_secs_f64());
                     rows.observe(jobs.iter().map(|j| j.rows.len()).sum::<usize>() as f64);

@@ -1,8 +1,9 @@
 //! Ingest's conversation with the `events` ledger: which events of a
 //! partition are already stored, the recent keys to rebuild the dedup index,
 //! the lookup of ids the index cannot judge, and the INSERT itself.
-//! Every call here is safe to redo: reads are reads, and an INSERT is only
-//! retried for the rows the ledger is known not to hold.
+//! Every call here is safe to redo: reads are reads (abandoned at the
+//! store's timeout), and an INSERT is only retried for the rows the ledger
+//! is known not to hold (never abandoned: see `combiner.rs`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -33,14 +34,13 @@ pub async fn stored_offsets(
     partition: i32,
     from: i64,
 ) -> Result<BTreeSet<(i64, u64)>, StoreError> {
-    let stored = store
+    let q = store
         .client
         .query(sql::STORED_OFFSETS)
         .bind(topic)
         .bind(partition)
-        .bind(from.max(0))
-        .fetch_all::<OffsetId>()
-        .await?;
+        .bind(from.max(0));
+    let stored = store.timed(q.fetch_all::<OffsetId>()).await?;
     Ok(stored
         .into_iter()
         .filter_map(|s| Some((i64::try_from(s.src_offset).ok()?, dedup::key(&s.event_id))))
@@ -54,14 +54,13 @@ pub async fn recent_keys(
     partition: i32,
     since_ms: i64,
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    let rows = store
+    let q = store
         .client
         .query(sql::DEDUP_KEYS_SINCE)
         .bind(topic)
         .bind(partition)
-        .bind(since_ms.div_euclid(1000).max(0))
-        .fetch_all::<KeyTime>()
-        .await?;
+        .bind(since_ms.div_euclid(1000).max(0));
+    let rows = store.timed(q.fetch_all::<KeyTime>()).await?;
     Ok(rows.into_iter().map(|r| (r.event_id, r.event_ms)).collect())
 }
 
@@ -73,15 +72,14 @@ pub async fn lookup(
     from_ms: i64,
     to_ms: i64,
 ) -> Result<HashMap<String, Vec<i64>>, StoreError> {
-    let rows = store
+    let q = store
         .client
         .query(sql::DEDUP_LOOKUP)
         .bind(topic)
         .bind(ids)
         .bind(from_ms.div_euclid(1000).max(0))
-        .bind(to_ms.div_euclid(1000) + 1)
-        .fetch_all::<KeyTime>()
-        .await?;
+        .bind(to_ms.div_euclid(1000) + 1);
+    let rows = store.timed(q.fetch_all::<KeyTime>()).await?;
     let mut found: HashMap<String, Vec<i64>> = HashMap::new();
     for r in rows {
         found.entry(r.event_id).or_default().push(r.event_ms);

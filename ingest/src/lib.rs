@@ -82,10 +82,12 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
     let (k_retries, k_outages) = metrics.dependency("kafka");
     let (commit_tx, commit_rx) = std::sync::mpsc::channel();
     let (dead_tx, mut dead_rx) = tokio::sync::mpsc::unbounded_channel();
+    let clickhouse = Arc::new(Outage::new("clickhouse", ch_retries, ch_outages));
     let ledger = Combiner::start(
         store.clone(),
         metrics.batch_rows.clone(),
         metrics.insert_seconds.clone(),
+        Arc::clone(&clickhouse),
     );
     let shared = Arc::new(Shared {
         store,
@@ -93,7 +95,7 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
         dlq: dlq::Dlq::new(&settings.kafka_brokers, &settings.topics.dlq)?,
         pseudo: pseudonym::Pseudonymiser::new(&key),
         metrics,
-        clickhouse: Outage::new("clickhouse", ch_retries, ch_outages),
+        clickhouse,
         kafka: Outage::new("kafka", k_retries, k_outages),
         limits: Limits {
             max_age: chrono::Duration::days(i64::from(settings.max_event_age_days)),

@@ -31,6 +31,18 @@ impl Outage {
     /// A call failed and will be retried.
     pub fn failed(&self, error: &dyn std::fmt::Display) {
         self.retries.inc();
+        self.begin(error);
+    }
+
+    /// A call has not been answered within its timeout and is still waited
+    /// for (an INSERT, whose outcome decides what is retried): the server
+    /// is down as if it had refused the call, but nothing is retried yet.
+    pub fn unanswered(&self, what: &dyn std::fmt::Display) {
+        self.begin(what);
+    }
+
+    /// Starts an outage unless one is under way (one error line, counted).
+    fn begin(&self, error: &dyn std::fmt::Display) {
         let mut since = self.since.lock().unwrap_or_else(|p| p.into_inner());
         if since.is_none() {
             *since = Some(Instant::now());

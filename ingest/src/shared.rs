@@ -1,5 +1,6 @@
 //! What every partition worker of the process shares.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use cmp_model::Limits;
@@ -29,7 +30,8 @@ pub struct Shared {
     pub dlq: Dlq,
     pub pseudo: Pseudonymiser,
     pub metrics: Metrics,
-    pub clickhouse: Outage,
+    /// Shared with the combiner, which reports an INSERT left unanswered.
+    pub clickhouse: Arc<Outage>,
     pub kafka: Outage,
     pub limits: Limits,
     pub batch_max_rows: usize,

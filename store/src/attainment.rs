@@ -63,7 +63,7 @@ pub async fn attainment_history(
     q: &AttainmentQuery,
 ) -> Result<Vec<AttainmentRecord>, StoreError> {
     let target = q.target.map_or(-1, i32::from);
-    let rows = store
+    let query = store
         .client
         .query(sql::ATTAINMENT_HISTORY)
         .bind(campaign_id)
@@ -72,9 +72,8 @@ pub async fn attainment_history(
         .bind(u8::from(q.end_of_day_only))
         .bind(target)
         .bind(target)
-        .bind(q.limit)
-        .fetch_all::<Row>()
-        .await?;
+        .bind(q.limit);
+    let rows = store.timed(query.fetch_all::<Row>()).await?;
     Ok(rows
         .into_iter()
         .map(|r| AttainmentRecord {

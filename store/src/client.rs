@@ -1,8 +1,11 @@
-//! The ClickHouse client as the processes use it.
+//! The ClickHouse client as the processes use it, and the time limit of
+//! every call: a server that stops answering (hung, or a network that
+//! drops packets) fails the call like one that refuses connections, so it
+//! is logged, counted and reported not-ready the same way.
 
 use std::time::Duration;
 
-use cmp_config::Settings;
+use cmp_config::{Compression, Settings};
 
 use crate::StoreError;
 
@@ -15,6 +18,11 @@ pub struct Store {
     server: clickhouse::Client,
     /// The database name (a checked identifier, see `cmp_config`).
     pub database: String,
+    /// How long one call may take (`CMP_CLICKHOUSE_TIMEOUT_SECS`); queries
+    /// also carry it as `max_execution_time`.
+    timeout: Duration,
+    /// The same for maintenance (`CMP_CLICKHOUSE_MAINTENANCE_TIMEOUT_SECS`).
+    maintenance_timeout: Duration,
 }
 
 impl Store {
@@ -26,6 +34,10 @@ impl Store {
         let mut server = clickhouse::Client::default()
             .with_url(&settings.clickhouse_url)
             .with_user(&settings.clickhouse_user)
+            .with_compression(match settings.clickhouse_compression {
+                Compression::Lz4 => clickhouse::Compression::Lz4,
+                Compression::None => clickhouse::Compression::None,
+            })
             .with_validation(false);
         if let Some(pw) = &settings.clickhouse_password {
             server = server.with_password(pw.expose());
@@ -34,23 +46,60 @@ impl Store {
             client: server.clone().with_database(&settings.clickhouse_database),
             server,
             database: settings.clickhouse_database.clone(),
+            timeout: settings.clickhouse_timeout,
+            maintenance_timeout: settings.clickhouse_maintenance_timeout,
+        }
+        .limited(settings.clickhouse_timeout)
+    }
+
+    /// This store with `timeout` for every call, sent as the server's
+    /// `max_execution_time` too (whole seconds, at least one).
+    fn limited(mut self, timeout: Duration) -> Self {
+        let seconds = timeout.as_secs().max(1).to_string();
+        self.client = self.client.with_setting("max_execution_time", &seconds);
+        self.server = self.server.with_setting("max_execution_time", seconds);
+        self.timeout = timeout;
+        self
+    }
+
+    /// This store for maintenance (migrations, rebuilds, retention), whose
+    /// statements may run long on a large ledger.
+    pub fn for_maintenance(&self) -> Self {
+        self.clone().limited(self.maintenance_timeout)
+    }
+
+    /// How long one call may take before it fails as [`Store::timed`] does.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Runs one call to ClickHouse (a query, or an INSERT's writes and end)
+    /// within the timeout; past it the call is dropped and fails as
+    /// `TimedOut`, a transient error like a refused connection. Only for
+    /// calls that are safe to abandon: a query, or an INSERT whose rows
+    /// nobody counts on being stored once (see `cmp-ingest`'s combiner for
+    /// the ledger's).
+    pub async fn timed<T>(
+        &self,
+        call: impl Future<Output = clickhouse::error::Result<T>>,
+    ) -> Result<T, StoreError> {
+        // On the heap: a query's future is large, and a report nests
+        // several (a debug build's worker stack overflowed without this).
+        match tokio::time::timeout(self.timeout, Box::pin(call)).await {
+            Ok(result) => Ok(result?),
+            Err(_) => Err(StoreError::ClickHouse(clickhouse::error::Error::TimedOut)),
         }
     }
 
     /// Creates the database if it does not exist (the name is a checked identifier).
     pub async fn create_database(&self) -> Result<(), StoreError> {
         let sql = format!("CREATE DATABASE IF NOT EXISTS {}", self.database);
-        self.server.query(&sql).execute().await?;
-        Ok(())
+        self.timed(self.server.query(&sql).execute()).await
     }
 }
 
 /// Whether ClickHouse answers `SELECT 1` within `timeout`.
 pub async fn ping(store: &Store, timeout: Duration) -> bool {
     let q = store.server.query(crate::sql::PING).fetch_one::<u8>();
-    matches!(tokio_timeout(timeout, q).await, Some(Ok(1)))
-}
-
-async fn tokio_timeout<F: std::future::Future>(d: Duration, f: F) -> Option<F::Output> {
-    tokio::time::timeout(d, f).await.ok()
+    matches!(tokio::time::timeout(timeout, q).await, Ok(Ok(1)))
 }

@@ -76,7 +76,10 @@ impl Migration {
     async fn needed(&self, store: &Store) -> Result<bool, StoreError> {
         match self.only_if {
             None => Ok(true),
-            Some(query) => Ok(store.client.query(query).fetch_one::<u64>().await? > 0),
+            Some(query) => Ok(store
+                .timed(store.client.query(query).fetch_one::<u64>())
+                .await?
+                > 0),
         }
     }
 }
@@ -84,40 +87,52 @@ impl Migration {
 /// Versions already applied, ascending.
 async fn applied(store: &Store) -> Result<Vec<u32>, StoreError> {
     let exists = store
-        .client
-        .query(sql::MIGRATIONS_TABLE_EXISTS)
-        .fetch_one::<u8>()
+        .timed(
+            store
+                .client
+                .query(sql::MIGRATIONS_TABLE_EXISTS)
+                .fetch_one::<u8>(),
+        )
         .await?;
     if exists == 0 {
         return Ok(Vec::new());
     }
-    Ok(store
-        .client
-        .query(sql::MIGRATIONS_APPLIED)
-        .fetch_all::<u32>()
-        .await?)
+    store
+        .timed(
+            store
+                .client
+                .query(sql::MIGRATIONS_APPLIED)
+                .fetch_all::<u32>(),
+        )
+        .await
 }
 
 /// Applies every migration not yet recorded; returns the versions applied now.
 pub async fn migrate(store: &Store) -> Result<Vec<u32>, StoreError> {
+    let store = &store.for_maintenance();
     store.create_database().await?;
     let done = applied(store).await?;
     let mut now_applied = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
         if m.needed(store).await? {
             for statement in m.statements() {
-                store.client.query(&statement).execute().await?;
+                store
+                    .timed(store.client.query(&statement).execute())
+                    .await?;
             }
         }
-        let mut insert = store.client.insert::<Applied>("schema_migrations").await?;
-        insert
-            .write(&Applied {
-                version: m.version,
-                name: m.name.to_owned(),
-                applied_at: u32::try_from(Utc::now().timestamp()).unwrap_or(u32::MAX),
+        let applied = Applied {
+            version: m.version,
+            name: m.name.to_owned(),
+            applied_at: u32::try_from(Utc::now().timestamp()).unwrap_or(u32::MAX),
+        };
+        store
+            .timed(async {
+                let mut insert = store.client.insert::<Applied>("schema_migrations").await?;
+                insert.write(&applied).await?;
+                insert.end().await
             })
             .await?;
-        insert.end().await?;
         tracing::info!(version = m.version, name = m.name, "migration applied");
         now_applied.push(m.version);
     }

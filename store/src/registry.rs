@@ -2,14 +2,20 @@
 //! every change is a new row saying who made it and when, and the current
 //! version of a campaign (or of its target set) is its newest row.
 //!
-//! `changed_at` is a `DateTime` (whole seconds) and the 18.16 server cannot
-//! add a column idempotently (`ADD COLUMN IF NOT EXISTS` is newer), so
-//! versions are kept in order by the writer instead: a new version is
-//! stamped `max(now, newest + 1 s)`, so two versions of one campaign never
-//! share a second and "newest" is always `max(changed_at)`. Under a burst
-//! of changes the stamp runs a few seconds ahead of the clock, which no
-//! reader can tell from a real time. (Two writers changing the *same*
-//! campaign in the same second could still tie; the API is one process.)
+//! `changed_at` is a `DateTime` (whole seconds). A writer stamps a new
+//! version `max(now, newest + 1 s)`, so the versions one writer makes one
+//! after the other never share a second (under a burst the stamp runs a few
+//! seconds ahead of the clock, which no reader can tell from a real time).
+//! Writers that change the *same* campaign at once (two API replicas, or
+//! concurrent requests to one) read the same newest stamp and may write
+//! the same one. A version is therefore always read whole, as one row: the
+//! current campaign is one `argMax` of the tuple of its fields, and its key
+//! is `changed_at` followed by the row's own fields, so a tie in
+//! `changed_at` is broken by the content, the same way for every reader
+//! and before and after a merge of the table's parts (per-column `argMax`
+//! could pair the fields of two tied versions). Target sets are ordered the
+//! same way (`registry_target_sets.sql`). Of two versions written at once,
+//! neither came "last"; which one is current is decided by the tie-break.
 //!
 //! Dates cross the wire as RowBinary `Date` (days since 1970-01-01, `u16`)
 //! and times as `DateTime` (seconds, `u32`); both are converted here, at
@@ -150,27 +156,37 @@ pub async fn put_campaign(
         changed_at: 0,
     };
     let newest = store
-        .client
-        .query(sql::REGISTRY_CAMPAIGN_NEWEST)
-        .bind(&campaign.id)
-        .fetch_one::<u32>()
+        .timed(
+            store
+                .client
+                .query(sql::REGISTRY_CAMPAIGN_NEWEST)
+                .bind(&campaign.id)
+                .fetch_one::<u32>(),
+        )
         .await?;
     let row = CampaignRow {
         changed_at: next_stamp(newest),
         ..row
     };
-    let mut insert = store.client.insert::<CampaignRow>("campaigns").await?;
-    insert.write(&row).await?;
-    insert.end().await?;
-    Ok(())
+    // Safe to abandon at the timeout: a version stored twice reads as one.
+    store
+        .timed(async {
+            let mut insert = store.client.insert::<CampaignRow>("campaigns").await?;
+            insert.write(&row).await?;
+            insert.end().await
+        })
+        .await
 }
 
 /// The current version of every campaign, by id.
 pub async fn campaigns(store: &Store) -> Result<Vec<Campaign>, StoreError> {
     let rows = store
-        .client
-        .query(sql::REGISTRY_CAMPAIGNS)
-        .fetch_all::<CurrentRow>()
+        .timed(
+            store
+                .client
+                .query(sql::REGISTRY_CAMPAIGNS)
+                .fetch_all::<CurrentRow>(),
+        )
         .await?;
     Ok(rows.into_iter().map(Campaign::from).collect())
 }
@@ -178,10 +194,13 @@ pub async fn campaigns(store: &Store) -> Result<Vec<Campaign>, StoreError> {
 /// The current version of one campaign, `None` if it was never created.
 pub async fn campaign(store: &Store, id: &str) -> Result<Option<Campaign>, StoreError> {
     let row = store
-        .client
-        .query(sql::REGISTRY_CAMPAIGN)
-        .bind(id)
-        .fetch_optional::<CurrentRow>()
+        .timed(
+            store
+                .client
+                .query(sql::REGISTRY_CAMPAIGN)
+                .bind(id)
+                .fetch_optional::<CurrentRow>(),
+        )
         .await?;
     Ok(row.map(Campaign::from))
 }
@@ -195,10 +214,13 @@ pub async fn put_targets(
     changed_by: &str,
 ) -> Result<(), StoreError> {
     let newest = store
-        .client
-        .query(sql::REGISTRY_TARGET_SET_NEWEST)
-        .bind(campaign_id)
-        .fetch_one::<u32>()
+        .timed(
+            store
+                .client
+                .query(sql::REGISTRY_TARGET_SET_NEWEST)
+                .bind(campaign_id)
+                .fetch_one::<u32>(),
+        )
         .await?;
     let row = TargetSetRow {
         campaign_id: campaign_id.to_owned(),
@@ -206,10 +228,15 @@ pub async fn put_targets(
         changed_by: changed_by.to_owned(),
         changed_at: next_stamp(newest),
     };
-    let mut insert = store.client.insert::<TargetSetRow>("target_sets").await?;
-    insert.write(&row).await?;
-    insert.end().await?;
-    Ok(())
+    // Safe to abandon at the timeout: a version stored twice reads as one
+    // (its history shows it twice).
+    store
+        .timed(async {
+            let mut insert = store.client.insert::<TargetSetRow>("target_sets").await?;
+            insert.write(&row).await?;
+            insert.end().await
+        })
+        .await
 }
 
 /// The current target set of a campaign, `None` if none was ever stored.
@@ -234,11 +261,14 @@ async fn versions(
     limit: u64,
 ) -> Result<Vec<TargetSetVersion>, StoreError> {
     let rows = store
-        .client
-        .query(sql::REGISTRY_TARGET_SETS)
-        .bind(campaign_id)
-        .bind(limit)
-        .fetch_all::<TargetSetVersionRow>()
+        .timed(
+            store
+                .client
+                .query(sql::REGISTRY_TARGET_SETS)
+                .bind(campaign_id)
+                .bind(limit)
+                .fetch_all::<TargetSetVersionRow>(),
+        )
         .await?;
     Ok(rows
         .into_iter()

@@ -19,10 +19,13 @@ pub struct TableVersion {
 
 /// The signature of the report tables now.
 pub async fn data_version(store: &Store) -> Result<Vec<TableVersion>, StoreError> {
-    Ok(store
-        .client
-        .query(sql::DATA_VERSION)
-        .bind(store.database.as_str())
-        .fetch_all::<TableVersion>()
-        .await?)
+    store
+        .timed(
+            store
+                .client
+                .query(sql::DATA_VERSION)
+                .bind(store.database.as_str())
+                .fetch_all::<TableVersion>(),
+        )
+        .await
 }

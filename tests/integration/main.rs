@@ -14,6 +14,8 @@ mod migrate;
 mod outage;
 mod pipeline;
 mod rebalance;
+mod registry;
 mod report;
 mod scrape;
+mod tls;
 mod worker_panic;

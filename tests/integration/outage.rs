@@ -1,6 +1,8 @@
 //! Dependencies failing under `cmp-ingest`. These tests stop shared services,
 //! so `deploy/local/test.sh` runs them alone, after the others.
 
+mod hung;
+
 use std::path::PathBuf;
 use std::process::ExitStatus;
 use std::time::{Duration, Instant};

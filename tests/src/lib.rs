@@ -33,4 +33,4 @@ pub mod truth;
 pub use accounting::{assert_accounted, migrated};
 pub use manifest::Manifest;
 pub use proc::{Process, bin_path, free_addr, http_get, log_text, metric_sum, run};
-pub use services::{TestEnv, wait_until};
+pub use services::{Hung, TestEnv, wait_until};

@@ -99,6 +99,7 @@ fn services(run_dir: &Path) -> Command {
         // free ports, never those of the services the tests share
         .env_remove("CMP_PROM_PORT")
         .env_remove("CMP_CH_HTTP_PORT")
+        .env_remove("CMP_CH_HTTPS_PORT")
         .env_remove("CMP_CH_TCP_PORT")
         .env_remove("CMP_KAFKA_PORT");
     c

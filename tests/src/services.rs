@@ -187,3 +187,39 @@ where
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// ClickHouse hung: its server process stopped (SIGSTOP) with every
+/// connection open, as a server that stops answering; resumed (SIGCONT)
+/// when this is dropped, so a failing test never leaves it stopped.
+#[derive(Debug)]
+pub struct Hung {
+    pid: String,
+}
+
+impl Hung {
+    /// Stops the ClickHouse server of this run (`$CMP_RUN_DIR/clickhouse.pid`).
+    pub fn start() -> Hung {
+        let run =
+            std::env::var_os("CMP_RUN_DIR").map_or_else(|| repo_root().join(".run"), PathBuf::from);
+        let pid = std::fs::read_to_string(run.join("clickhouse.pid"))
+            .expect("the ClickHouse pid file of this run")
+            .trim()
+            .to_owned();
+        signal(&pid, "STOP");
+        Hung { pid }
+    }
+}
+
+impl Drop for Hung {
+    fn drop(&mut self) {
+        signal(&self.pid, "CONT");
+    }
+}
+
+fn signal(pid: &str, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{name}"), pid])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{name} {pid} failed");
+}

@@ -163,23 +163,19 @@ async fn engagement(
     c: &Campaign,
     span: &Span<'_>,
 ) -> Result<Vec<EngagementRow>, StoreError> {
-    Ok(query(
+    let q = query(
         store,
         sql::REPORT_ENGAGEMENT,
         Table::Engagement,
         &c.id,
         span,
-    )
-    .fetch_all()
-    .await?)
+    );
+    store.timed(q.fetch_all()).await
 }
 
 async fn reach(store: &Store, c: &Campaign, span: &Span<'_>) -> Result<Vec<ReachRow>, StoreError> {
-    Ok(
-        query(store, sql::REPORT_REACH, Table::Engagement, &c.id, span)
-            .fetch_all()
-            .await?,
-    )
+    let q = query(store, sql::REPORT_REACH, Table::Engagement, &c.id, span);
+    store.timed(q.fetch_all()).await
 }
 
 async fn uptake(
@@ -187,9 +183,8 @@ async fn uptake(
     c: &Campaign,
     span: &Span<'_>,
 ) -> Result<Vec<UptakeRow>, StoreError> {
-    Ok(query(store, sql::REPORT_UPTAKE, Table::Uptake, &c.id, span)
-        .fetch_all()
-        .await?)
+    let q = query(store, sql::REPORT_UPTAKE, Table::Uptake, &c.id, span);
+    store.timed(q.fetch_all()).await
 }
 
 async fn program(
@@ -197,11 +192,8 @@ async fn program(
     c: &Campaign,
     span: &Span<'_>,
 ) -> Result<Vec<ProgramRow>, StoreError> {
-    Ok(
-        query(store, sql::REPORT_PROGRAM, Table::Uptake, &c.program, span)
-            .fetch_all()
-            .await?,
-    )
+    let q = query(store, sql::REPORT_PROGRAM, Table::Uptake, &c.program, span);
+    store.timed(q.fetch_all()).await
 }
 
 /// Runs `f` only when `needed`; no rows otherwise.

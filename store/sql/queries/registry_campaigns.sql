@@ -1,14 +1,24 @@
 -- params:
--- The current version of every campaign: the values of its newest row.
--- Versions of one campaign never share a second (see registry.rs).
+-- The current version of every campaign: its whole newest row, ties
+-- between versions of the same second broken by the row's own fields
+-- (as registry_campaign.sql).
 SELECT
     campaign_id,
-    argMax(name_en, changed_at) AS cur_name_en,
-    argMax(name_fr, changed_at) AS cur_name_fr,
-    argMax(program, changed_at) AS cur_program,
-    argMax(start_date, changed_at) AS cur_start_date,
-    argMax(end_date, changed_at) AS cur_end_date,
-    argMax(budget_cents, changed_at) AS cur_budget_cents
-FROM campaigns
-GROUP BY campaign_id
+    tupleElement(cur, 1) AS cur_name_en,
+    tupleElement(cur, 2) AS cur_name_fr,
+    tupleElement(cur, 3) AS cur_program,
+    tupleElement(cur, 4) AS cur_start_date,
+    tupleElement(cur, 5) AS cur_end_date,
+    tupleElement(cur, 6) AS cur_budget_cents
+FROM
+(
+    SELECT
+        campaign_id,
+        argMax(
+            tuple(name_en, name_fr, program, start_date, end_date, budget_cents),
+            tuple(changed_at, name_en, name_fr, program, start_date, end_date, budget_cents, changed_by)
+        ) AS cur
+    FROM campaigns
+    GROUP BY campaign_id
+)
 ORDER BY campaign_id
