@@ -189,6 +189,33 @@ therefore starts a new pseudonym space at a chosen instant:
    month written under it). On a suspected key leak, rotate at once, skip
    step 1's boundary, and destroy the old key immediately.
 
+## Holes a review found, each closed with a test that failed first
+
+A review of the exactly-once and privacy promises (issue 13) found the
+paths below. Each has an end-to-end test against the real broker and
+ClickHouse (in CI) that failed on the code before its fix.
+
+| hole | test | before the fix | after |
+|---|---|---|---|
+| Blind re-INSERT: an INSERT whose answer was lost, then a failed check, re-INSERTed the whole batch | \`ingest::an_insert_whose_answer_is_lost_is_never_stored_twice_even_when_the_check_fails\` (relay \`LostAnswer\`) | \`uptake_hourly counts 1057 events, the ledger holds 705 distinct uptake events\` | 2,777 events exact, rollups = ledger; the check is retried until it answers |
+| Two owners after an outage longer than \`max.poll.interval.ms\` | \`rebalance::a_clickhouse_outage_longer_than_max_poll_interval_stores_nothing_twice\` (relay holds one member's INSERT for 3 poll intervals) | the member left the group, the other stored everything, the held INSERT landed: \`the ledger holds 727 rows of 553 distinct coordinates, the rollups count 727 events\` | 553 = 553 = 553: the poll thread never stops polling (parks, then pauses), a fence before every INSERT |
+| Offsets reused (broker replaced, topics created again) | \`ingest::a_replaced_broker_reusing_offsets_stores_every_new_event_and_counts_the_reuse\` | \`3033 of 5567 rows\`: the new events at old offsets were skipped as stored | every event stored (2,772 + 2,795), 2,734 reuses counted, alert \`CmpIngestOffsetsReused\`; the ledger is keyed by coordinates and event id (migration 0005) |
+| A dead worker stalls its partition unseen | \`worker_panic::a_worker_panic_stops_the_process_and_its_next_start_stores_everything_once\` (debug-only hook \`CMP_TEST_PANIC_AT\`) | still running 60 s later, \`/readyz\` 200, 0 of the partition's 209 later messages stored | exits with status 1 about 1 s after the panic (others flush and commit); the next start stores all 552 once |
+| Every rebalance restarted every partition (eager) | \`rebalance::a_member_joining_restarts_only_the_partitions_it_takes\` | \`ingest-1 restarted 4 partitions it kept or gave away when ingest-2 joined\` | cooperative-sticky: only the 4 moved partitions restart (join cost in BENCHMARKS.md) |
+| A suppressed count came back through a ratio, and by differencing two answers | \`disclosure::a_manager_recovers_no_hidden_count_by_arithmetic\` (a sound interval-reasoning attacker with a manager's token: ratios, ranges one day apart, totals against groups, routes against each other) | \`a manager recovered 1404 hidden counts exactly (426 of 432 hidden one-day cells)\` | 0 recovered; ratios come from published counts, every client count a non-admin sees is rounded to a multiple of 5 by a keyed coin (docs/privacy.md) |
+| A newcomer's \`cargo test\` at the root failed | \`deploy/local/test.sh\`'s unit step is that command | 32 end-to-end tests panicked "CMP_KAFKA_BROKERS is not set", exit 101 | passes: the end-to-end crate is not a default member |
+| Concurrent registry writes could mix fields of two versions | \`registry::concurrent_puts_from_two_api_processes_read_back_whole\` (two cmp-api processes, 8 rounds of 24 concurrent PUTs of distinct bodies) | not real as stated: 0 of 96 reads mixed in 4 runs (per-column \`argMax\` keeps the first of tied rows in every column alike); but which tied version was current was undefined: the current campaign changed from body 176 to body 188 at a merge, with no write | one \`argMax\` over the whole row, ties broken by content: 0 mixed, the same current version before and after a merge, in both processes |
+| A hung ClickHouse (SIGSTOP) was not an outage | \`outage::hung::clickhouse_hung_under_load_is_an_outage_for_ingest_api_and_aggregator\` | \`timed out after 60s waiting for ingest /readyz 503; last state: Some((200, "ready\\n"))\` | ingest, API and aggregator not ready 6.9–7.1 s into the hang, logged and counted; exact after SIGCONT |
+| A report query the API gave up on ran on in ClickHouse | \`outage::hung::a_report_query_the_api_gave_up_on_stops_in_clickhouse\` (4 M rollup rows) | the API answered 503 after 30.0 s, the query still ran 2 s after the server resumed (33.1 s) | 503 after 2.01 s (\`CMP_CLICKHOUSE_TIMEOUT_SECS\` in the test), the query gone 0.11–0.17 s after the server resumed (\`max_execution_time\`) |
+| An \`https://\` ClickHouse URL was accepted, then failed at run time | \`tls::the_processes_talk_to_clickhouse_over_https\` (services.sh serves https with a private CA) | \`invalid URL, scheme is not http; … consider enabling native-tls or rustls-tls feature\` | migrate, PUT and GET over https; refused without trusting the CA; INSERTs LZ4-compressed (\`CMP_CLICKHOUSE_COMPRESSION\`) |
+
+What still does not hold, by design (ARCHITECTURE.md, "Consumer thread
+and rebalances"): an INSERT already sent when the group stops waiting for
+its member (a member frozen, or cut off from the broker but not from
+ClickHouse, for longer than the session timeout) can land after the new
+owner resumed; and the random rounding of docs/privacy.md narrows, but
+cannot close, what an attacker combining many overlapping answers learns.
+
 ## Failures found on the way, fixed with a regression test
 
 - Found reading the code after the 10.8 s leave: an INSERT already in
