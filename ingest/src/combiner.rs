@@ -17,9 +17,14 @@
 //! outcome, when it comes, decides what is retried. What bounds the wait is
 //! the process: after SIGTERM it leaves at its exit deadline, as after a
 //! crash, and the next owner resumes from the ledger.
+//!
+//! A batch waiting for the next INSERT is left out of it when its worker's
+//! partition was revoked or lost meanwhile (its fence is closed) or its
+//! worker stopped waiting: the partition's next owner stores those rows.
 
 use std::pin::pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use cmp_store::{EventRow, Store, StoreError};
@@ -37,6 +42,9 @@ pub enum InsertError {
     /// Only when the process is ending (the runtime drops the tasks).
     #[error("the ledger INSERT tasks have stopped")]
     Stopped,
+    /// The worker's partition was revoked or lost before its rows went in.
+    #[error("the partition was revoked before its rows were INSERTed")]
+    Revoked,
 }
 
 /// What a worker gets back: its rows and the INSERT's outcome.
@@ -46,6 +54,16 @@ pub type Outcome = (Vec<EventRow>, Result<(), InsertError>);
 struct Job {
     rows: Vec<EventRow>,
     done: oneshot::Sender<Outcome>,
+    /// Closed by the consumer thread when the partition is revoked or lost.
+    fence: Arc<AtomicBool>,
+}
+
+impl Job {
+    /// Whether the rows may still go in: the partition is still this
+    /// worker's and the worker still waits for the outcome.
+    fn owned(&self) -> bool {
+        !self.fence.load(Ordering::SeqCst) && !self.done.is_closed()
+    }
 }
 
 /// The workers' side: hand rows over, get them back with the outcome.
@@ -91,6 +109,13 @@ impl Combiner {
                 while let Ok(job) = rx.try_recv() {
                     jobs.push(job);
                 }
+                let (jobs, fenced): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(Job::owned);
+                for job in fenced {
+                    let _ = job.done.send((job.rows, Err(InsertError::Revoked)));
+                }
+                if jobs.is_empty() {
+                    continue;
+                }
                 let started = Instant::now();
                 let batches: Vec<&[EventRow]> = jobs.iter().map(|j| j.rows.as_slice()).collect();
                 let result = insert(&store, &batches, &clickhouse).await;
@@ -108,17 +133,61 @@ impl Combiner {
         Self { jobs }
     }
 
-    /// INSERTs `rows` (with whatever else is waiting); returns them with
-    /// the outcome.
+    /// INSERTs `rows` (with whatever else is waiting) unless `fence` is
+    /// closed before they go in; returns them with the outcome.
     /// The rows are lost only with [`InsertError::Stopped`] after the
     /// hand-over, when the process ends: the batch is then not committed.
-    pub async fn insert(&self, rows: Vec<EventRow>) -> Outcome {
+    pub async fn insert(&self, rows: Vec<EventRow>, fence: &Arc<AtomicBool>) -> Outcome {
         let (done, outcome) = oneshot::channel();
-        if let Err(mpsc::error::SendError(job)) = self.jobs.send(Job { rows, done }) {
+        let job = Job {
+            rows,
+            done,
+            fence: Arc::clone(fence),
+        };
+        if let Err(mpsc::error::SendError(job)) = self.jobs.send(job) {
             return (job.rows, Err(InsertError::Stopped));
         }
         outcome
             .await
             .unwrap_or_else(|_| (Vec::new(), Err(InsertError::Stopped)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::Metrics;
+
+    /// A combiner whose ClickHouse refuses connections: an INSERT it tries
+    /// fails with a store error, so a `Revoked` answer shows it did not try.
+    fn unreachable() -> Combiner {
+        let vars = [(
+            "CMP_CLICKHOUSE_URL".to_owned(),
+            "http://127.0.0.1:1".to_owned(),
+        )];
+        let settings = cmp_config::Settings::from_source(
+            &cmp_config::Source::layered(None, vars).expect("source"),
+        )
+        .expect("settings");
+        let metrics = Metrics::new();
+        let (retries, outages) = metrics.dependency("clickhouse");
+        Combiner::start(
+            Store::new(&settings),
+            metrics.batch_rows.clone(),
+            metrics.insert_seconds.clone(),
+            Arc::new(Outage::new("clickhouse", retries, outages)),
+        )
+    }
+
+    #[tokio::test]
+    async fn rows_of_a_revoked_partition_never_go_in() {
+        let combiner = unreachable();
+        let fenced = Arc::new(AtomicBool::new(true));
+        let (_, outcome) = combiner.insert(Vec::new(), &fenced).await;
+        assert!(matches!(outcome, Err(InsertError::Revoked)), "{outcome:?}");
+
+        let open = Arc::new(AtomicBool::new(false));
+        let (_, outcome) = combiner.insert(Vec::new(), &open).await;
+        assert!(!matches!(outcome, Err(InsertError::Revoked)), "{outcome:?}");
     }
 }

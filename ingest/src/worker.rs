@@ -373,7 +373,9 @@ impl Worker {
             }
             // The combined INSERT may be queued behind another that hangs
             // on a stopping ClickHouse.
-            let (back, result) = self.within_grace(shared.ledger.insert(pending)).await?;
+            let (back, result) = self
+                .within_grace(shared.ledger.insert(pending, &self.fence))
+                .await?;
             let e = match result {
                 Ok(()) => {
                     shared.clickhouse.ok();
@@ -381,6 +383,7 @@ impl Worker {
                     break;
                 }
                 Err(InsertError::Stopped) => return Err(Abort::GaveUp),
+                Err(InsertError::Revoked) => return Err(Abort::Revoked),
                 Err(InsertError::Store(e)) => e,
             };
             shared.clickhouse.failed(&e);
