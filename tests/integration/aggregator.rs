@@ -292,18 +292,6 @@ fn event(kind: i8, n: u64, event_time: u32, campaign: &str) -> EventRow {
     }
 }
 
-async fn insert(store: &Store, rows: &[EventRow]) {
-    let mut insert = store
-        .client
-        .insert::<EventRow>("events")
-        .await
-        .expect("insert");
-    for r in rows {
-        insert.write(r).await.expect("write");
-    }
-    insert.end().await.expect("end");
-}
-
 async fn months_with(store: &Store, sql: &str) -> Vec<u32> {
     store.client.query(sql).fetch_all::<u32>().await.expect(sql)
 }
@@ -330,7 +318,7 @@ async fn retention_drops_only_whole_old_months_and_keeps_rollups() {
             ]
         })
         .collect();
-    insert(&env.store, &rows).await;
+    ledger::insert_rows(&env.store, &rows).await;
     let rollup_months = "SELECT DISTINCT toYYYYMM(hour) AS m FROM engagement_hourly ORDER BY m";
     let ledger_months = "SELECT DISTINCT toYYYYMM(event_time) AS m FROM events ORDER BY m";
     let before = months_with(&env.store, ledger_months).await;
@@ -387,7 +375,7 @@ async fn the_service_records_history_and_exports_attainment_and_lag() {
             )
         })
         .collect();
-    insert(&env.store, &rows).await;
+    ledger::insert_rows(&env.store, &rows).await;
 
     let mut service = Process::spawn(
         test,

@@ -20,7 +20,7 @@ use cmp_api::{AppState, Rules, app};
 use cmp_kpi::{Dimension, FiscalYear, Granularity, Kpi, Measures, bucket_start, local_date};
 use cmp_loadgen::{GenConfig, demo_campaigns};
 use cmp_model::Event;
-use cmp_store::{EventRow, KIND_ENGAGEMENT, KIND_UPTAKE, Store};
+use cmp_store::{EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
 use cmp_tests::api_env::ApiEnv;
 use cmp_tests::brute::{brute, dim_value, regenerate};
 use cmp_tests::generate::generate;
@@ -156,18 +156,6 @@ fn row(i: u64, kind: i8, campaign: &str, segment: &str) -> EventRow {
         },
         ingested_at: at,
     }
-}
-
-async fn insert(store: &Store, rows: &[EventRow]) {
-    let mut insert = store
-        .client
-        .insert::<EventRow>("events")
-        .await
-        .expect("insert");
-    for r in rows {
-        insert.write(r).await.expect("write");
-    }
-    insert.end().await.expect("end");
 }
 
 #[tokio::test]
@@ -368,7 +356,7 @@ async fn the_router_serves_campaigns_targets_reports_by_role() {
         .collect();
     rows.extend((4..34).map(|i| row(i, KIND_UPTAKE, "oas-online-2026", "youth")));
     rows.extend((34..54).map(|i| row(i, KIND_ENGAGEMENT, "oas-online-2026", "youth")));
-    insert(&env.store, &rows).await;
+    ledger::insert_rows(&env.store, &rows).await;
 
     // Small cells: hidden for all but admins, with the complementary cell.
     let perf = format!("{oas}/performance?by=segment&lang=fr");

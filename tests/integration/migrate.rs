@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use cmp_store::{EventRow, MIGRATIONS};
+use cmp_tests::ledger::insert_rows;
 use cmp_tests::{Process, TestEnv, run};
 
 #[tokio::test]
@@ -54,14 +55,7 @@ async fn the_event_row_type_matches_the_table() {
         client_hash: "ab".repeat(32),
         ingested_at: 1_762_184_600,
     };
-    let mut insert = env
-        .store
-        .client
-        .insert::<EventRow>("events")
-        .await
-        .expect("insert");
-    insert.write(&row).await.expect("write");
-    insert.end().await.expect("end");
+    insert_rows(&env.store, std::slice::from_ref(&row)).await;
     let back: Vec<EventRow> = env
         .store
         .client
@@ -141,7 +135,7 @@ async fn rekeying_the_ledger_keeps_every_row_and_the_rollups_and_then_two_events
             .expect("record");
     }
     let rows: Vec<EventRow> = (0..3).map(|i| row("t", i, &format!("e-{i}"))).collect();
-    insert(&env, &rows).await;
+    insert_rows(&env.store, &rows).await;
     env.store
         .client
         .query("CREATE TABLE events_0005 AS events")
@@ -169,7 +163,7 @@ async fn rekeying_the_ledger_keeps_every_row_and_the_rollups_and_then_two_events
 
     // Another event at the first one's coordinates: both stay, both counted.
     let reused = row("t", 0, "other");
-    insert(&env, std::slice::from_ref(&reused)).await;
+    insert_rows(&env.store, std::slice::from_ref(&reused)).await;
     env.store
         .client
         .query("OPTIMIZE TABLE events FINAL")
@@ -216,19 +210,6 @@ fn row(topic: &str, offset: u64, id: &str) -> EventRow {
         client_hash: String::new(),
         ingested_at: 1_762_184_600,
     }
-}
-
-async fn insert(env: &TestEnv, rows: &[EventRow]) {
-    let mut insert = env
-        .store
-        .client
-        .insert::<EventRow>("events")
-        .await
-        .expect("insert");
-    for r in rows {
-        insert.write(r).await.expect("write");
-    }
-    insert.end().await.expect("end");
 }
 
 /// Every row of a ledger table, by coordinates and id.

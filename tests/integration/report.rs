@@ -15,7 +15,7 @@ use cmp_kpi::{
     bucket_start, local_date, parse_target_set,
 };
 use cmp_loadgen::GenConfig;
-use cmp_store::{Campaign, EventRow, KIND_ENGAGEMENT, Store};
+use cmp_store::{Campaign, EventRow, KIND_ENGAGEMENT};
 use cmp_tests::brute::{brute, regenerate};
 use cmp_tests::generate::generate;
 use cmp_tests::rng::Rng;
@@ -428,20 +428,6 @@ async fn a_campaign_without_events_reports_zeros_and_judges_its_targets() {
     );
 }
 
-/// Inserts engagement rows straight into the ledger (the materialized
-/// views fill the rollups as ingest's INSERTs do).
-async fn insert_rows(store: &Store, rows: &[EventRow]) {
-    let mut insert = store
-        .client
-        .insert::<EventRow>("events")
-        .await
-        .expect("insert");
-    for row in rows {
-        insert.write(row).await.expect("write");
-    }
-    insert.end().await.expect("end");
-}
-
 #[tokio::test]
 async fn reach_of_a_hundred_thousand_clients_is_within_its_stated_error() {
     let test = "rep_reach";
@@ -489,7 +475,7 @@ async fn reach_of_a_hundred_thousand_clients_is_within_its_stated_error() {
         })
         .collect();
     for chunk in rows.chunks(25_000) {
-        insert_rows(&env.store, chunk).await;
+        ledger::insert_rows(&env.store, chunk).await;
     }
     let q = Query {
         campaign: c.clone(),

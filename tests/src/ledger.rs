@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use cmp_store::Store;
+use cmp_store::{EventRow, Store};
 use serde::Deserialize;
 
 #[derive(Debug, clickhouse::Row, Deserialize)]
@@ -151,4 +151,18 @@ pub async fn assert_counted_once(store: &Store) {
         c.coordinates,
         c.rolled_up
     );
+}
+
+/// Inserts rows straight into the ledger, as one INSERT (the materialized
+/// views fill the rollups as they do for ingest's INSERTs).
+pub async fn insert_rows(store: &Store, rows: &[EventRow]) {
+    let mut insert = store
+        .client
+        .insert::<EventRow>("events")
+        .await
+        .expect("insert");
+    for row in rows {
+        insert.write(row).await.expect("write");
+    }
+    insert.end().await.expect("end");
 }
