@@ -505,8 +505,16 @@ async fn the_router_serves_campaigns_targets_reports_by_role() {
         "header and three records: {csv}"
     );
 
-    // Attainment history: recorded snapshots, small ones hidden.
-    let now = Utc::now().trunc_subsecs(0);
+    // Attainment history: recorded snapshots, small ones hidden. A snapshot
+    // judged the target set in force when it was recorded, and PUTs within
+    // one second stamp their sets up to a few seconds ahead: the newest
+    // snapshot is recorded no earlier than the current set.
+    let (_, current) = json(s, Method::GET, &format!("{oas}/targets"), "t-admin", None).await;
+    let current: DateTime<Utc> = current["changed_at"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .expect("the current target set's changed_at");
+    let now = Utc::now().max(current).trunc_subsecs(0) + Span::seconds(1);
     let history_rows: Vec<HistoryRow> = [(2, false, 3.0), (1, false, 4.0), (0, true, 40.0)]
         .iter()
         .map(|&(hours, eod, actual)| HistoryRow {
