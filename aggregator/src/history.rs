@@ -1,7 +1,7 @@
 //! The attainment history: every `CMP_HISTORY_INTERVAL_MIN` minutes, and
 //! once when a reporting day (`CMP_REPORT_TZ`) ends, the service evaluates
 //! each campaign's current target set (the report engine's
-//! [`crate::report::evaluate_targets`], the same numbers the API shows) and
+//! [`cmp_report::evaluate_targets`], the same numbers the API shows) and
 //! appends one `attainment_history` row per target: actual, attainment,
 //! pace, status. Day-end rows carry `end_of_day = 1` and judge the day that
 //! ended. The periodic pass also refreshes the `cmp_aggregator_attainment`
@@ -11,11 +11,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cmp_kpi::{Evaluation, Target, Thresholds};
+use cmp_report::evaluate_targets;
 use cmp_store::{Store, StoreError};
 use serde::Serialize;
 
 use crate::metrics::{Metrics, TargetLabels};
-use crate::report::evaluate_targets;
 
 /// A row of `attainment_history` (migration 0004), field for field.
 #[derive(Debug, Clone, PartialEq, clickhouse::Row, Serialize)]

@@ -1,8 +1,8 @@
 //! The aggregator: it owns the rollups derived from the `events` ledger (kept
 //! live by ClickHouse materialized views, rebuilt on demand from the ledger:
-//! [`rebuild`]), the KPI engine the API calls ([`report`]), the attainment
-//! history ([`history`]), the business metrics ([`metrics`]) and retention
-//! ([`retention`]).
+//! [`rebuild`]), the attainment history ([`history`], judged by the KPI
+//! engine of `cmp_report`, the one the API calls), the business metrics
+//! ([`metrics`]) and retention ([`retention`]).
 //!
 //! The service ([`run`]) ticks every few seconds: readiness is "ClickHouse
 //! answers"; the rollup lag gauge is refreshed; the tasks [`schedule`] says
@@ -15,7 +15,6 @@
 pub mod history;
 pub mod metrics;
 pub mod rebuild;
-pub mod report;
 pub mod retention;
 pub mod schedule;
 

@@ -20,9 +20,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use cmp_aggregator::report::Report;
 use cmp_kpi::{Dimension, Granularity};
 use cmp_process::Shutdown;
+use cmp_report::Report;
 use cmp_store::{Campaign, Store, TableVersion};
 use tokio::sync::{OnceCell, watch};
 
@@ -53,7 +53,7 @@ pub struct JudgedKey {
     pub today: NaiveDate,
 }
 
-pub type Judged = Vec<cmp_aggregator::report::Judged>;
+pub type Judged = Vec<cmp_report::Judged>;
 
 /// The data version: the tables' parts and this process's registry writes.
 #[derive(Debug, Clone, PartialEq, Eq)]

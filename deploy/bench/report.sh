@@ -12,7 +12,8 @@ CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
 
 bash "$REPO/deploy/local/install.sh"
-cargo build --release --locked -p cmp-aggregator --bins --examples
+cargo build --release --locked -p cmp-aggregator --bins
+cargo build --release --locked -p cmp-report --examples
 # shellcheck source=deploy/bench/load.sh
 source "$HERE/load.sh"
 for c in camp-0 camp-17 camp-42; do

@@ -20,10 +20,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, SubsecRound, Utc};
 use chrono_tz::Tz;
-use cmp_aggregator::report::{self, Query};
 use cmp_kpi::{Dimension, Granularity, Kpi, local_date};
 use cmp_loadgen::GenConfig;
 use cmp_model::{Body, Topic};
+use cmp_report::Query;
 use cmp_tests::api_env::ApiEnv;
 use cmp_tests::brute::brute;
 use cmp_tests::chaos::{Mode, Step, plan};
@@ -367,7 +367,7 @@ async fn chaos_under_load_loses_nothing_doubles_nothing_and_every_kpi_is_exact()
             granularity: Some(Granularity::Day),
             tz: TZ,
         };
-        let got = report::performance(&env.store, &q)
+        let got = cmp_report::performance(&env.store, &q)
             .await
             .expect("performance");
         check_report(&got, &events, &q, &format!("chaos {}", c.id));

@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Duration as Span, SubsecRound, Utc};
 use chrono_tz::Tz;
-use cmp_aggregator::report::{self, Query, REACH_RSE};
 use cmp_kpi::{
     DateRange, Dimension, Granularity, Kpi, Measures, Reach, Status, Target, Thresholds,
     bucket_start, local_date, parse_target_set,
 };
 use cmp_loadgen::GenConfig;
+use cmp_report::{Query, REACH_RSE};
 use cmp_store::{Campaign, EventRow, KIND_ENGAGEMENT};
 use cmp_tests::brute::{brute, regenerate};
 use cmp_tests::generate::generate;
@@ -110,7 +110,7 @@ async fn performance_matches_a_brute_force_count_of_generated_traffic() {
             granularity,
             tz,
         };
-        let got = report::performance(&env.store, &q)
+        let got = cmp_report::performance(&env.store, &q)
             .await
             .expect("performance");
         check_report(&got, &events, &q, &format!("round {round} {q:?}"));
@@ -126,7 +126,7 @@ async fn performance_matches_a_brute_force_count_of_generated_traffic() {
             granularity: Some(Granularity::Day),
             tz: TZ,
         };
-        let got = report::performance(&env.store, &q)
+        let got = cmp_report::performance(&env.store, &q)
             .await
             .expect("performance");
         assert!(got.totals.impressions > 0 && got.totals.program_uptake_completed > 0);
@@ -153,7 +153,7 @@ async fn performance_matches_a_brute_force_count_of_generated_traffic() {
     )
     .expect("targets");
     let judged =
-        report::evaluate_targets(&env.store, c, &targets, today, TZ, Thresholds::default())
+        cmp_report::evaluate_targets(&env.store, c, &targets, today, TZ, Thresholds::default())
             .await
             .expect("evaluate");
     assert_eq!(judged.len(), targets.len());
@@ -168,7 +168,7 @@ async fn performance_matches_a_brute_force_count_of_generated_traffic() {
             from: period.from,
             to: period.to.min(today),
         };
-        let only = report::Slice::of_target(target).narrowing;
+        let only = cmp_report::Slice::of_target(target).narrowing;
         let tally = brute(&events, c, so_far.utc_bounds(TZ), &only, |_| ())
             .remove(&())
             .unwrap_or_default();
@@ -243,7 +243,7 @@ async fn late_events_count_in_the_hour_they_happened() {
             granularity: Some(granularity),
             tz: TZ,
         };
-        let r = report::performance(&env.store, &q)
+        let r = cmp_report::performance(&env.store, &q)
             .await
             .expect("performance");
         assert_eq!(r.totals.clicks, 2 + 3 + 4);
@@ -284,7 +284,7 @@ async fn late_events_count_in_the_hour_they_happened() {
         granularity: None,
         tz: TZ,
     };
-    let r = report::performance(&env.store, &q)
+    let r = cmp_report::performance(&env.store, &q)
         .await
         .expect("performance");
     assert_eq!(r.totals.clicks, 3);
@@ -369,7 +369,9 @@ async fn a_campaign_without_events_reports_zeros_and_judges_its_targets() {
         granularity: Some(Granularity::Day),
         tz: TZ,
     };
-    let r = report::performance(store, &q).await.expect("performance");
+    let r = cmp_report::performance(store, &q)
+        .await
+        .expect("performance");
     let zero = Measures {
         reach: Some(Reach {
             estimate: 0.0,
@@ -384,9 +386,10 @@ async fn a_campaign_without_events_reports_zeros_and_judges_its_targets() {
     assert!(r.series.iter().all(|p| p.measures == zero));
 
     let targets = parse_target_set(&current.targets).expect("valid set");
-    let judged = report::evaluate_targets(store, &c, &targets, today, TZ, Thresholds::default())
-        .await
-        .expect("evaluate");
+    let judged =
+        cmp_report::evaluate_targets(store, &c, &targets, today, TZ, Thresholds::default())
+            .await
+            .expect("evaluate");
     let statuses: Vec<(Kpi, Status, Option<f64>)> = judged
         .iter()
         .map(|j| (j.target.kpi, j.evaluation.status, j.evaluation.actual))
@@ -409,7 +412,7 @@ async fn a_campaign_without_events_reports_zeros_and_judges_its_targets() {
         ..q
     };
     assert_eq!(
-        report::performance(store, &empty)
+        cmp_report::performance(store, &empty)
             .await
             .expect("empty")
             .totals,
@@ -421,7 +424,7 @@ async fn a_campaign_without_events_reports_zeros_and_judges_its_targets() {
         to: today - Span::days(1),
     };
     assert_eq!(
-        report::actual(store, &c, &t, none, TZ)
+        cmp_report::actual(store, &c, &t, none, TZ)
             .await
             .expect("actual"),
         Some(0.0)
@@ -485,7 +488,7 @@ async fn reach_of_a_hundred_thousand_clients_is_within_its_stated_error() {
         granularity: Some(Granularity::Day),
         tz: TZ,
     };
-    let r = report::performance(&env.store, &q)
+    let r = cmp_report::performance(&env.store, &q)
         .await
         .expect("performance");
     assert_eq!(r.totals.impressions, clients);

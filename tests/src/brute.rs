@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
-use cmp_aggregator::report::REACH_RSE;
 use cmp_kpi::{Dimension, Measures, Reach};
 use cmp_loadgen::{Expect, GenConfig, Generator};
 use cmp_model::{Action, Body, Event, Limits, ServiceChannel, Stage, decode};
+use cmp_report::REACH_RSE;
 use cmp_store::Campaign;
 
 /// A cell's sums and the clients reached in it.

@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use cmp_aggregator::report::{Query, Report};
 use cmp_kpi::{DateRange, bucket_start};
 use cmp_model::Event;
+use cmp_report::{Query, Report};
 use cmp_store::Campaign;
 
 use crate::brute::{assert_measures, brute, dim_value};

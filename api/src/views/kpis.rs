@@ -2,7 +2,7 @@
 //! JSON field (counts as integers, ratios as numbers, `null` when
 //! undefined or suppressed, with `"suppressed": true` on the row), and a
 //! target's result with its labels. Every role but `admin` sees client
-//! counts published (`cmp_aggregator::report::publish`: small ones hidden,
+//! counts published (`cmp_report::publish`: small ones hidden,
 //! the others randomly rounded, ratios from the published counts); a
 //! target is judged again for them from its slice's published sums, so
 //! its actual, attainment, pace, projection and status come from the
@@ -12,11 +12,11 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use cmp_aggregator::report::{Judged, Row, Shown, publish};
 use cmp_kpi::{
     DateRange, Dimension, Disclosure, Kpi, LabelKind, Lang, Measures, Status, Target, Thresholds,
     evaluate, label_or_code,
 };
+use cmp_report::{Judged, Row, Shown, publish};
 use cmp_store::Campaign;
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -7,8 +7,8 @@
 //! numbers change.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use cmp_aggregator::report::{self, Judged, Query, Row};
 use cmp_kpi::{Lang, Measures};
+use cmp_report::{Judged, Query, Row};
 use cmp_store::{Campaign, Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -70,7 +70,7 @@ pub async fn snapshot(
         tz: rules.tz,
     };
     let (r, judged) = tokio::try_join!(
-        report::performance(store, &query),
+        cmp_report::performance(store, &query),
         targets::judge(store, rules, &campaign, today),
     )?;
     Ok(Some(Snapshot {

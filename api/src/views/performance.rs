@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use cmp_aggregator::report::{self, Query, Row};
 use cmp_kpi::{DateRange, Dimension, Granularity, Lang, label_or_code};
+use cmp_report::{Query, Row};
 use cmp_store::Campaign;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -164,7 +164,7 @@ pub async fn performance(
     };
     let memo = &state.memo;
     let (r, judged) = tokio::try_join!(
-        memo.report(report_key, report::performance(store, &query)),
+        memo.report(report_key, cmp_report::performance(store, &query)),
         memo.judged(
             judged_key,
             Duration::ZERO,

@@ -230,8 +230,8 @@ pub fn to_csv(view: &PortfolioView, lang: Lang) -> String {
 mod tests {
     use super::*;
     use crate::state::Rules;
-    use cmp_aggregator::report::Judged;
     use cmp_kpi::{Disclosure, Kpi, Measures, Status, Target, Thresholds};
+    use cmp_report::Judged;
     use cmp_store::Campaign;
 
     fn d(s: &str) -> NaiveDate {

@@ -4,8 +4,8 @@
 //! portfolio and the live feed all judge through [`judge`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use cmp_aggregator::report::{Judged, evaluate_targets};
 use cmp_kpi::{Lang, Target, parse_target_set};
+use cmp_report::{Judged, evaluate_targets};
 use cmp_store::{Campaign, Store, StoreError, TargetSetVersion};
 use serde::Serialize;
 use utoipa::ToSchema;

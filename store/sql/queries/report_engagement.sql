@@ -2,11 +2,11 @@
 -- Engagement sums of one campaign over the UTC instants [from, to), by
 -- time bucket, breakdown key and action. The key span between the key and
 -- end markers is rebuilt at run time from a whitelist
--- (aggregator/src/report/slice.rs): the breakdown columns in Dimension
+-- (report/src/slice.rs): the breakdown columns in Dimension
 -- order, with '' for service_channel, which engagement lacks. Each
 -- narrowing is a pair of the same bound value: '' = no narrowing.
 -- Buckets: the span between the bucket and end markers is rebuilt at run
--- time from a whitelist (aggregator/src/report/buckets.rs): toUInt32(0)
+-- time from a whitelist (report/src/buckets.rs): toUInt32(0)
 -- for one bucket over the whole range, else the first instant of the hour,
 -- day or week holding the row's hour in the reporting time zone `tz`
 -- (bound), as UTC seconds. This file is one instance of it.

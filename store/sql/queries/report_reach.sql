@@ -3,7 +3,7 @@
 -- merged over the slice), by time bucket and breakdown key. Same key span
 -- and narrowing pairs as report_engagement.sql.
 -- Buckets: the span between the bucket and end markers is rebuilt at run
--- time from a whitelist (aggregator/src/report/buckets.rs): toUInt32(0)
+-- time from a whitelist (report/src/buckets.rs): toUInt32(0)
 -- for one bucket over the whole range, else the first instant of the hour,
 -- day or week holding the row's hour in the reporting time zone `tz`
 -- (bound), as UTC seconds. This file is one instance of it.

@@ -3,14 +3,14 @@
 //! the configured database holds (`deploy/bench/report.sh` fills it with
 //! 10 M events over 50 campaigns). Prints p50/p99 of REPS calls.
 //!
-//! `cargo run --release -p cmp-aggregator --example report_timing -- CAMPAIGN REPS`
+//! `cargo run --release -p cmp-report --example report_timing -- CAMPAIGN REPS`
 
 use std::time::Instant;
 
 use anyhow::Context;
-use cmp_aggregator::report::{Query, performance};
 use cmp_config::Settings;
 use cmp_kpi::{Dimension, Granularity};
+use cmp_report::{Query, performance};
 use cmp_store::Store;
 
 #[tokio::main]

@@ -1,8 +1,9 @@
-//! The KPI engine the API calls: a campaign's KPIs over a date range in the
-//! reporting time zone, broken down by dimensions and by time bucket, read
-//! from the hourly rollups (`engagement_hourly`, `uptake_hourly`), and its
-//! targets judged against them. The rules of each KPI are `cmp_kpi`'s; this
-//! module only sums rollup rows into [`Measures`].
+//! The KPI engine the API and the aggregator call: a campaign's KPIs over
+//! a date range in the reporting time zone, broken down by dimensions and
+//! by time bucket, read from the hourly rollups (`engagement_hourly`,
+//! `uptake_hourly`), and its targets judged against them. The rules of
+//! each KPI are `cmp_kpi`'s; this crate only sums rollup rows into
+//! [`Measures`].
 //!
 //! - **Engagement** KPIs are the rollup's `count` summed by action, spend
 //!   its `cost_cents`; **reach** is the rollup's uniqCombined sketches
