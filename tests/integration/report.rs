@@ -1,4 +1,4 @@
-//! The KPI engine (`cmp_aggregator::report`) against the real pipeline:
+//! The KPI engine (`cmp_report`) against the real pipeline:
 //! generated traffic through the broker and `cmp-ingest` into the ledger
 //! and the rollups, every KPI compared with a brute-force count of the very
 //! messages the generator produced; late events in their hour; a campaign
