@@ -5,14 +5,15 @@
 //! token in the dashboard's session cookie ([`crate::session`]); nothing
 //! else may, so a cookie never authorizes a change.
 
-use axum::extract::FromRequestParts;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::Method;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use crate::error::ApiError;
 use crate::session;
-use crate::state::AppState;
 use crate::tokens::{Principal, Tokens};
 
 /// An authenticated caller.
@@ -64,11 +65,17 @@ impl Caller {
     }
 }
 
-impl FromRequestParts<AppState> for Caller {
+/// From any state that hands out the tokens (`FromRef`), so this module
+/// needs nothing of the handlers' state.
+impl<S> FromRequestParts<S> for Caller
+where
+    S: Send + Sync,
+    Arc<Tokens>: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        authenticate(parts, &state.tokens).ok_or(ApiError::Unauthorized)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        authenticate(parts, &Arc::<Tokens>::from_ref(state)).ok_or(ApiError::Unauthorized)
     }
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 use cmp_store::Store;
 use tokio::sync::watch;
 
-use crate::state::Rules;
+use crate::rules::Rules;
 use crate::views::live::{Snapshot, snapshot};
 
 /// How often a watched campaign is read.

@@ -23,8 +23,10 @@ pub mod openapi;
 pub mod pages;
 pub mod params;
 pub mod routes;
+pub mod rules;
 pub mod serve;
 pub mod session;
+pub mod sources;
 pub mod state;
 pub mod tokens;
 pub mod views;
@@ -37,7 +39,8 @@ use cmp_config::Settings;
 use cmp_process::{Readiness, Shutdown, serve_probes};
 use cmp_store::Store;
 
-pub use state::{AppState, Rules};
+pub use rules::Rules;
+pub use state::AppState;
 pub use tokens::Tokens;
 
 /// Largest request body accepted (a campaign or a target set is far smaller).
@@ -98,7 +101,7 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on CMP_API_ADDR {}", settings.api_addr))?;
     tracing::info!(addr = %listener.local_addr()?, "api listening");
-    let memo = state.memo.clone();
+    let memo = state.sources.memo.clone();
     let server = tokio::spawn(serve::serve(listener, app(state), shutdown.clone()));
     let mut stop = shutdown.clone();
     let schema = cmp_store::wait_for_schema(&store, async move { stop.wait().await });

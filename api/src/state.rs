@@ -1,73 +1,29 @@
-//! What every handler shares: the store, the reporting rules taken from
-//! configuration, the tokens, the metrics, the live hub and the shutdown
-//! signal (live streams end with it, so a graceful shutdown completes).
+//! What every handler shares: the data the views read (store, reporting
+//! rules, kept reports), the tokens, the metrics, the live hub and the
+//! shutdown signal (live streams end with it, so a graceful shutdown
+//! completes).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{NaiveDate, Utc};
-use chrono_tz::Tz;
-use cmp_config::Settings;
-use cmp_kpi::{Disclosure, Thresholds};
+use axum::extract::FromRef;
 use cmp_process::Shutdown;
 use cmp_store::Store;
 
 use crate::hub::Hub;
 use crate::memo::Memo;
 use crate::metrics::Metrics;
+use crate::rules::Rules;
+use crate::sources::Sources;
 use crate::tokens::Tokens;
-
-/// The reporting rules of configuration.
-#[derive(Debug, Clone, Copy)]
-pub struct Rules {
-    /// Days, weeks and fiscal years are counted here (`CMP_REPORT_TZ`).
-    pub tz: Tz,
-    /// Pace thresholds (`CMP_PACE_ON_TRACK`, `CMP_PACE_AT_RISK`).
-    pub thresholds: Thresholds,
-    /// What non-admins see of client counts (docs/privacy.md): suppressed
-    /// below `CMP_SUPPRESS_K`, randomly rounded to `CMP_ROUNDING_BASE`,
-    /// keyed by `CMP_DISCLOSURE_KEY`.
-    pub disclosure: Disclosure,
-}
-
-impl Rules {
-    /// The rules of `settings`. `cmp_api::run` first refuses to start
-    /// without `CMP_DISCLOSURE_KEY` (`Settings::require_disclosure_key`);
-    /// here a missing key reads as the demo's public one.
-    pub fn from_settings(settings: &Settings) -> Rules {
-        let key = settings
-            .disclosure_key
-            .as_ref()
-            .map_or(cmp_config::DEMO_DISCLOSURE_KEY, |k| k.expose());
-        Rules {
-            tz: settings.report_tz,
-            // Checked at load (0 < at_risk ≤ on_track); the defaults otherwise.
-            thresholds: Thresholds::new(settings.pace_on_track, settings.pace_at_risk)
-                .unwrap_or_default(),
-            disclosure: Disclosure::new(
-                u64::from(settings.suppress_k),
-                u64::from(settings.rounding_base),
-                key.as_bytes(),
-            ),
-        }
-    }
-
-    /// Today in the reporting time zone.
-    pub fn today(&self) -> NaiveDate {
-        cmp_kpi::local_date(Utc::now(), self.tz)
-    }
-}
 
 /// The handlers' state (cheap to clone).
 #[derive(Clone, Debug)]
 pub struct AppState {
-    pub store: Store,
-    pub rules: Rules,
+    pub sources: Sources,
     pub tokens: Arc<Tokens>,
     pub metrics: Metrics,
     pub hub: Hub,
-    /// Reports computed at the current data version.
-    pub memo: Memo,
     pub shutdown: Shutdown,
     /// Longest time a request may take before a `503 timeout`.
     pub request_timeout: Duration,
@@ -75,16 +31,24 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, rules: Rules, tokens: Tokens, shutdown: Shutdown) -> AppState {
-        let metrics = Metrics::new();
         AppState {
             hub: Hub::new(store.clone(), rules),
-            memo: Memo::default(),
-            store,
-            rules,
+            sources: Sources {
+                store,
+                rules,
+                memo: Memo::default(),
+            },
             tokens: Arc::new(tokens),
-            metrics,
+            metrics: Metrics::new(),
             shutdown,
             request_timeout: Duration::from_secs(30),
         }
+    }
+}
+
+/// The tokens, for the [`crate::caller::Caller`] extractor.
+impl FromRef<AppState> for Arc<Tokens> {
+    fn from_ref(state: &AppState) -> Arc<Tokens> {
+        state.tokens.clone()
     }
 }

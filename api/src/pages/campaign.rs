@@ -110,8 +110,8 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
     };
     let caller = &ctx.caller;
     let lang = ctx.lang;
-    let campaign = campaigns::find(&state.store, caller, id).await?;
-    let today = state.rules.today();
+    let campaign = campaigns::find(&state.sources.store, caller, id).await?;
+    let today = state.sources.rules.today();
     let span = performance::range(&campaign, &PerformanceRequest::default(), today)?;
     let g = granularity(span.days());
     let by = |d: Dimension| PerformanceRequest {
@@ -138,7 +138,7 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         report(state, caller, id, &segment, lang),
         report(state, caller, id, &channel, lang),
         report(state, caller, id, &service, lang),
-        history::history(state, caller, id, &trends, lang).boxed(),
+        history::history(&state.sources, caller, id, &trends, lang).boxed(),
     )?;
     Ok(Data {
         campaign,
@@ -149,7 +149,7 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         by_service,
         history,
         series_kpi,
-        tz: state.rules.tz,
+        tz: state.sources.rules.tz,
         today,
     })
 }
@@ -164,7 +164,7 @@ fn report<'a>(
     req: &'a PerformanceRequest,
     lang: Lang,
 ) -> BoxFuture<'a, Result<PerformanceView, ApiError>> {
-    performance::performance(state, caller, id, req, lang).boxed()
+    performance::performance(&state.sources, caller, id, req, lang).boxed()
 }
 
 /// The page's body.

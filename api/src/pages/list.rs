@@ -30,7 +30,7 @@ pub async fn get(
 ) -> Result<Response, PageError> {
     let ctx = Ctx::new(caller, &state, uri, &[])?;
     // Boxed: judging every campaign makes a large future.
-    let list = Box::pin(headlines(&state, &ctx.caller, ctx.lang))
+    let list = Box::pin(headlines(&state.sources, &ctx.caller, ctx.lang))
         .await
         .map_err(|e| ctx.fail(e))?;
     let title = t("campaigns", ctx.lang);

@@ -158,14 +158,14 @@ impl Ctx {
                 lang,
                 uri,
                 params,
-                disclosure: state.rules.disclosure,
+                disclosure: state.sources.rules.disclosure,
             }),
             Err(error) => Err(Failure {
                 error,
                 lang,
                 uri,
                 viewer: Some(caller),
-                disclosure: state.rules.disclosure,
+                disclosure: state.sources.rules.disclosure,
             }
             .into()),
         }

@@ -70,13 +70,13 @@ pub async fn get(
 }
 
 async fn read(state: &AppState, ctx: &Ctx) -> Result<Data, ApiError> {
-    let today = state.rules.today();
+    let today = state.sources.rules.today();
     let current = FiscalYear::containing(today);
     let fy = match ctx.params.get("fiscal_year") {
         Some(_) => ctx.params.fiscal_year()?,
         None => current,
     };
-    let view = portfolio(state, &ctx.caller, fy, ctx.lang).await?;
+    let view = portfolio(&state.sources, &ctx.caller, fy, ctx.lang).await?;
     let mut ids: Vec<String> = view.rows.iter().map(|r| r.campaign.clone()).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -89,7 +89,7 @@ async fn read(state: &AppState, ctx: &Ctx) -> Result<Data, ApiError> {
     let (caller, lang, req) = (&ctx.caller, ctx.lang, &req);
     let history: BTreeMap<String, HistoryView> = stream::iter(ids)
         .map(|id: String| async move {
-            let h = history::history(state, caller, &id, req, lang).await?;
+            let h = history::history(&state.sources, caller, &id, req, lang).await?;
             Ok::<_, ApiError>((id, h))
         })
         .buffer_unordered(CONCURRENCY)
@@ -108,7 +108,7 @@ async fn read(state: &AppState, ctx: &Ctx) -> Result<Data, ApiError> {
         view,
         history,
         years,
-        tz: state.rules.tz,
+        tz: state.sources.rules.tz,
         today,
     })
 }

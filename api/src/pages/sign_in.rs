@@ -42,7 +42,7 @@ fn form_page(state: &AppState, uri: &Uri, lang: Lang, next: &str, refused: bool)
         title: t("sign_in", lang),
         viewer: None,
         nav: Nav::None,
-        disclosure: state.rules.disclosure,
+        disclosure: state.sources.rules.disclosure,
     };
     let body = html! {
         form.signin method="post" action="/dashboard/sign-in" {
@@ -86,7 +86,7 @@ fn bad(state: &AppState, uri: &Uri, lang: Lang, error: ApiError) -> Response {
         lang,
         uri: uri.clone(),
         viewer: None,
-        disclosure: state.rules.disclosure,
+        disclosure: state.sources.rules.disclosure,
     })
     .into_response()
 }

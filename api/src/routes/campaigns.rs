@@ -24,7 +24,7 @@ pub async fn list(
     uri: Uri,
 ) -> Result<Json<Vec<CampaignView>>, ApiError> {
     let lang = Params::parse(&uri, &["lang"])?.lang()?;
-    let all = campaign::list(&state.store, &caller).await?;
+    let all = campaign::list(&state.sources.store, &caller).await?;
     Ok(Json(
         all.iter().map(|c| CampaignView::of(c, lang)).collect(),
     ))
@@ -45,7 +45,7 @@ pub async fn get(
     uri: Uri,
 ) -> Result<Json<CampaignView>, ApiError> {
     let lang = Params::parse(&uri, &["lang"])?.lang()?;
-    let c = campaign::find(&state.store, &caller, &id).await?;
+    let c = campaign::find(&state.sources.store, &caller, &id).await?;
     Ok(Json(CampaignView::of(&c, lang)))
 }
 
@@ -69,8 +69,8 @@ pub async fn put(
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<CampaignView>), ApiError> {
     let lang = Params::parse(&uri, &["lang"])?.lang()?;
-    let (created, c) = campaign::put(&state.store, &caller, &id, &body).await?;
-    state.memo.wrote();
+    let (created, c) = campaign::put(&state.sources.store, &caller, &id, &body).await?;
+    state.sources.memo.wrote();
     let status = if created {
         StatusCode::CREATED
     } else {

@@ -40,6 +40,6 @@ pub async fn get(
     };
     let lang = p.lang()?;
     Ok(Json(
-        history::history(&state, &caller, &id, &req, lang).await?,
+        history::history(&state.sources, &caller, &id, &req, lang).await?,
     ))
 }

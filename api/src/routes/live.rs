@@ -104,14 +104,14 @@ pub async fn get(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let lang = Params::parse(&uri, &["lang"])?.lang()?;
-    campaign::find(&state.store, &caller, &id).await?;
+    campaign::find(&state.sources.store, &caller, &id).await?;
     let client = Client {
         rx: state.hub.subscribe(&id),
         last: headers
             .get("last-event-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-        audience: Audience::of(&state.rules, caller.is_admin()),
+        audience: Audience::of(&state.sources.rules, caller.is_admin()),
         lang,
         shutdown: state.shutdown.clone(),
         _open: Open::new(state.metrics.live_clients.clone()),

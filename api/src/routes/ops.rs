@@ -19,7 +19,7 @@ pub async fn healthz() -> &'static str {
         (status = 200, description = "ClickHouse answers", body = String, content_type = "text/plain"),
         (status = 503, description = "ClickHouse is unreachable", body = String, content_type = "text/plain")))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if cmp_store::ping(&state.store, Duration::from_secs(2)).await {
+    if cmp_store::ping(&state.sources.store, Duration::from_secs(2)).await {
         (StatusCode::OK, "ready\n")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "clickhouse unreachable\n")

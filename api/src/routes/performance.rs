@@ -39,6 +39,6 @@ pub async fn get(
     };
     let lang = p.lang()?;
     Ok(Json(
-        performance::performance(&state, &caller, &id, &req, lang).await?,
+        performance::performance(&state.sources, &caller, &id, &req, lang).await?,
     ))
 }

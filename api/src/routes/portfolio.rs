@@ -34,7 +34,7 @@ pub async fn get(
     let fy = p.fiscal_year()?;
     let format = p.format()?;
     let lang = p.lang()?;
-    let view = portfolio::portfolio(&state, &caller, fy, lang).await?;
+    let view = portfolio::portfolio(&state.sources, &caller, fy, lang).await?;
     Ok(match format {
         Format::Json => Json(view).into_response(),
         Format::Csv => {

@@ -32,9 +32,9 @@ pub async fn get(
     let p = Params::parse(&uri, &["history", "lang"])?;
     let lang = p.lang()?;
     Ok(Json(if p.flag("history")? {
-        TargetsReply::History(targets::history(&state.store, &caller, &id, lang).await?)
+        TargetsReply::History(targets::history(&state.sources.store, &caller, &id, lang).await?)
     } else {
-        TargetsReply::Current(targets::current(&state.store, &caller, &id, lang).await?)
+        TargetsReply::Current(targets::current(&state.sources.store, &caller, &id, lang).await?)
     })
     .into_response())
 }
@@ -58,7 +58,7 @@ pub async fn put(
     JsonBody(body): JsonBody,
 ) -> Result<Json<TargetSetView>, ApiError> {
     let lang = Params::parse(&uri, &["lang"])?.lang()?;
-    let set = targets::put(&state.store, &caller, &id, &body, lang).await?;
-    state.memo.wrote();
+    let set = targets::put(&state.sources.store, &caller, &id, &body, lang).await?;
+    state.sources.memo.wrote();
     Ok(Json(set))
 }

@@ -11,7 +11,7 @@ use super::kpis::{Audience, TargetResult, target_results};
 use super::{campaign, targets};
 use crate::caller::Caller;
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::sources::Sources;
 
 /// Campaigns judged at once.
 const CONCURRENCY: usize = 4;
@@ -43,12 +43,12 @@ impl Headline {
 
 /// The campaigns the caller may read, by id, each with its judged targets.
 pub async fn headlines(
-    state: &AppState,
+    sources: &Sources,
     caller: &Caller,
     lang: Lang,
 ) -> Result<Vec<Headline>, ApiError> {
-    let store = &state.store;
-    let rules = state.rules;
+    let store = &sources.store;
+    let rules = sources.rules;
     let today = rules.today();
     let audience = Audience::of(&rules, caller.is_admin());
     stream::iter(campaign::list(store, caller).await?)

@@ -21,7 +21,7 @@ use super::kpis::kpi_label;
 use super::{campaign, targets};
 use crate::caller::Caller;
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::sources::Sources;
 
 /// Most snapshots one response carries (then `truncated`).
 pub const MAX_POINTS: u64 = 50_000;
@@ -83,7 +83,7 @@ pub struct HistoryView {
 
 /// The recorded attainment of a campaign's targets over the span.
 pub async fn history(
-    state: &AppState,
+    sources: &Sources,
     caller: &Caller,
     id: &str,
     req: &HistoryRequest,
@@ -92,14 +92,14 @@ pub async fn history(
     if let (Some(from), Some(to)) = (req.from, req.to) {
         DateRange::new(from, to)?;
     }
-    campaign::find(&state.store, caller, id).await?;
-    let today = state.rules.today();
+    campaign::find(&sources.store, caller, id).await?;
+    let today = sources.rules.today();
     let to = req.to.unwrap_or(today);
     let from = req.from.unwrap_or(to - Duration::days(DEFAULT_DAYS - 1));
     let range = DateRange::new(from, to)?;
-    let (start, end) = range.utc_bounds(state.rules.tz);
+    let (start, end) = range.utc_bounds(sources.rules.tz);
     let records = cmp_store::attainment_history(
-        &state.store,
+        &sources.store,
         id,
         &AttainmentQuery {
             start,
@@ -115,11 +115,11 @@ pub async fn history(
     let published = if caller.is_admin() {
         None
     } else {
-        let versions = cmp_store::target_history(&state.store, id).await?;
+        let versions = cmp_store::target_history(&sources.store, id).await?;
         Some(Published {
             campaign: id,
-            disclosure: state.rules.disclosure,
-            thresholds: state.rules.thresholds,
+            disclosure: sources.rules.disclosure,
+            thresholds: sources.rules.thresholds,
             sets: versions
                 .iter()
                 .map(|v| (v.changed_at, targets::stored(id, &v.targets)))

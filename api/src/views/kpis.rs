@@ -21,7 +21,7 @@ use cmp_store::Campaign;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::state::Rules;
+use crate::rules::Rules;
 
 /// Every KPI of one row (totals, a breakdown group, a series bucket).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]

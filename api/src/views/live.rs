@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use super::kpis::{Audience, KpiValues, TargetResult, campaign_name, target_results};
 use super::performance::{PerformanceRequest, range};
 use super::targets;
-use crate::state::Rules;
+use crate::rules::Rules;
 
 /// What the hub reads for a campaign.
 #[derive(Debug, Clone, PartialEq)]

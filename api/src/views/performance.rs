@@ -22,7 +22,7 @@ use super::{campaign, targets};
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::memo::{JudgedKey, ReportKey};
-use crate::state::AppState;
+use crate::sources::Sources;
 
 /// Most buckets a series may have (about 13 months of hours).
 pub const MAX_BUCKETS: i64 = 10_000;
@@ -126,14 +126,14 @@ fn checked(
 
 /// The campaign's performance as the caller may see it.
 pub async fn performance(
-    state: &AppState,
+    sources: &Sources,
     caller: &Caller,
     id: &str,
     req: &PerformanceRequest,
     lang: Lang,
 ) -> Result<PerformanceView, ApiError> {
-    let store = &state.store;
-    let rules = state.rules;
+    let store = &sources.store;
+    let rules = sources.rules;
     if let (Some(from), Some(to)) = (req.from, req.to) {
         checked(from, to, req.granularity)?;
     }
@@ -162,7 +162,7 @@ pub async fn performance(
         campaign: c.clone(),
         today,
     };
-    let memo = &state.memo;
+    let memo = &sources.memo;
     let (r, judged) = tokio::try_join!(
         memo.report(report_key, cmp_report::performance(store, &query)),
         memo.judged(

@@ -22,7 +22,7 @@ use crate::caller::Caller;
 use crate::csv::Csv;
 use crate::error::ApiError;
 use crate::memo::{JudgedKey, PORTFOLIO_STALE};
-use crate::state::AppState;
+use crate::sources::Sources;
 
 /// Campaigns judged at once.
 const CONCURRENCY: usize = 4;
@@ -54,13 +54,13 @@ pub struct PortfolioView {
 
 /// The portfolio of `fy` as the caller may see it.
 pub async fn portfolio(
-    state: &AppState,
+    sources: &Sources,
     caller: &Caller,
     fy: FiscalYear,
     lang: Lang,
 ) -> Result<PortfolioView, ApiError> {
-    let store = &state.store;
-    let rules = state.rules;
+    let store = &sources.store;
+    let rules = sources.rules;
     let today = rules.today();
     let year = fy.range();
     let campaigns: Vec<_> = campaign::list(store, caller)
@@ -81,7 +81,7 @@ pub async fn portfolio(
                 campaign: c.clone(),
                 today,
             };
-            let judged = state
+            let judged = sources
                 .memo
                 .judged(
                     key,
@@ -229,7 +229,7 @@ pub fn to_csv(view: &PortfolioView, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::Rules;
+    use crate::rules::Rules;
     use cmp_kpi::{Disclosure, Kpi, Measures, Status, Target, Thresholds};
     use cmp_report::Judged;
     use cmp_store::Campaign;

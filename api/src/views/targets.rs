@@ -14,7 +14,7 @@ use super::campaign;
 use super::kpis::kpi_label;
 use crate::caller::Caller;
 use crate::error::ApiError;
-use crate::state::Rules;
+use crate::rules::Rules;
 
 /// Most targets one set may hold.
 pub const MAX_TARGETS: usize = 200;
