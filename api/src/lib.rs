@@ -6,7 +6,9 @@
 //! the metrics on `CMP_METRICS_ADDR`.
 //!
 //! Layout: [`views`] holds the data of each resource as typed views (what
-//! the dashboard pages will reuse), [`routes`] the handlers that only
+//! the dashboard pages will reuse), read from [`sources`] (the store,
+//! the [`rules`] of configuration, the kept reports) and never from the
+//! handlers' [`state`]; [`routes`] the handlers that only
 //! translate HTTP, [`error`] the one error type, [`tokens`] and
 //! [`caller`] authentication and rights, [`params`] the strict query
 //! parameters, [`hub`] the shared pollers of the live feed; [`pages`] the
