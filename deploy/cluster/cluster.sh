@@ -131,13 +131,23 @@ EOF
 }
 
 # The `cmp` profile's settings of cmp-profile.xml, on the `default` profile
-# (the local nodes' only user).
+# (the local nodes' only user). A server older than 21 (18.16) has no
+# insert_quorum_parallel: one quorum INSERT per table at a time, the others
+# fail (code 286), so there the INSERT returns once one replica of each shard
+# has the block and the other replica fetches it (insert_quorum 0).
 profile_config() {
+  local major
+  major="$(clickhouse-client --version | grep -o '[0-9][0-9]*\.' | head -n 1)"
   echo '<?xml version="1.0"?>'
   echo "<!-- Written by deploy/cluster/cluster.sh from deploy/clickhouse/cluster/users.d/cmp-profile.xml. -->"
   echo "<yandex><profiles><default>"
   sed -n '/<profiles>/,/<\/profiles>/p' "$REPO/deploy/clickhouse/cluster/users.d/cmp-profile.xml" |
-    grep -v -e '<profiles>' -e '</profiles>' -e '<cmp>' -e '</cmp>'
+    grep -v -e '<profiles>' -e '</profiles>' -e '<cmp>' -e '</cmp>' |
+    if ((${major%.} < 21)); then
+      sed -e '/insert_quorum_parallel/d' -e 's#<insert_quorum>.*</insert_quorum>#<insert_quorum>0</insert_quorum>#'
+    else
+      cat
+    fi
   echo "</default></profiles></yandex>"
 }
 
@@ -164,10 +174,11 @@ wait_node() {
 
 # --- schema ----------------------------------------------------------------------
 
-# schema.sql for this cluster and database, through node s1r1.
+# schema.sql for the database, through node s1r1 (18.16 expands '{cluster}'
+# and the other macros itself).
 apply_schema() {
   local sql
-  sql="$(sed -e "s/'{cluster}'/'$CLUSTER'/g" -e "s/\bcmp\./$DATABASE./g" \
+  sql="$(sed -e "s/\bcmp\./$DATABASE./g" \
     -e "s/, cmp, /, $DATABASE, /g" -e "s/DATABASE IF NOT EXISTS cmp /DATABASE IF NOT EXISTS $DATABASE /" \
     "$REPO/deploy/clickhouse/cluster/schema.sql")"
   clickhouse-client --host 127.0.0.1 --port "$(port s1r1 TCP_PORT)" --multiquery <<<"$sql" >/dev/null ||
