@@ -221,6 +221,7 @@ case "$cmd" in
     for n in "${NODES[@]}"; do launch_node "$n"; done
     for n in "${NODES[@]}"; do wait_node "$n"; done
     apply_schema
+    log "cluster $CLUSTER ready in ${SECONDS}s; source $RUN/env.sh"
     ;;
   schema)
     load_env
