@@ -7,11 +7,13 @@
 # each node with deploy/local/clickhouse/*.xml plus a config.d naming the
 # cluster, ZooKeeper and its own macros, and the profile settings of
 # deploy/clickhouse/cluster/users.d/cmp-profile.xml on its `default` user.
-# Usage: cluster.sh start|stop [--purge]|status|env|schema|smoke
+# Usage: cluster.sh start|stop [--purge]|status|env|schema|smoke|compare
 #   start   starts what is not running, waits until every node answers, then
 #           applies deploy/clickhouse/cluster/schema.sql (`schema`)
 #   schema  applies schema.sql through node s1r1 (idempotent: IF NOT EXISTS)
 #   smoke   deploy/cluster/smoke.sh: replication, rollups, dedup (needs start)
+#   compare deploy/cluster/compare.sh: the pipeline on the cluster against one
+#           server, same events (needs start and the binaries)
 # Everything lives in $CMP_CLUSTER_RUN_DIR (default <repo>/.run-cluster): data,
 # logs, pids and env.sh, which `start` writes and `env` prints (the nodes'
 # URLs, CMP_CLICKHOUSE_URL = node s1r1, CMP_CLUSTER_NAME, CMP_CLUSTER_ZK_PORT).
@@ -227,9 +229,10 @@ case "$cmd" in
     load_env
     apply_schema
     ;;
-  smoke)
+  smoke | compare)
     load_env
-    exec bash "$HERE/smoke.sh"
+    exec 9>&-
+    exec bash "$HERE/$cmd.sh"
     ;;
   stop)
     # the nodes first: they would retry ZooKeeper while stopping
@@ -262,5 +265,5 @@ case "$cmd" in
     load_env
     cat "$RUN/env.sh"
     ;;
-  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,22p' "$0" >&2; exit 2 ;;
 esac
