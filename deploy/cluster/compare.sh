@@ -17,6 +17,9 @@
 #      same rows;
 #   4. two cmp-api, one per store, the run's campaigns registered in both:
 #      every campaign's /performance report is the same JSON on both.
+# CMP_COMPARE_FAULT=kill-replica: during round 2 (paced, 400 messages/s),
+# replica 2 of shard 1 is SIGKILLed, and restarted (`cluster.sh start`) once
+# the round is sent; the checks then wait for it to catch up.
 # Binaries from CMP_BIN_DIR (default ${CARGO_TARGET_DIR:-<repo>/target}/debug).
 # Exits 1 at the first difference, naming it.
 set -euo pipefail
@@ -83,14 +86,16 @@ start() {
 q() { curl -fsS -m 30 "$1" --data-binary "$2" || die "query failed on $1: $2"; }
 TOPICS="src_topic IN ('$CMP_TOPIC_ENGAGEMENT', '$CMP_TOPIC_UPTAKE')"
 
-# produce N SEED: a round of generated traffic; adds its accepted events to ACCEPTED.
-ACCEPTED=0
+# produce N SEED [FLAG...]: a round of generated traffic, its manifest in $WORK.
 produce() {
-  local args=(--count "$1" --seed "$2" --manifest "$WORK/manifest-$2.tsv") c
+  local n=$1 seed=$2 c
+  shift 2
+  local args=(--count "$n" --seed "$seed" --manifest "$WORK/manifest-$seed.tsv" "$@")
   for c in "${CAMPAIGNS[@]}"; do args+=(--campaign "$c"); done
   "$BIN/cmp-loadgen" "${args[@]}" >>"$WORK/loadgen.log" 2>&1 || die "cmp-loadgen (see $WORK/loadgen.log)"
-  ACCEPTED=$((ACCEPTED + $(cut -f3 "$WORK/manifest-$2.tsv" | grep -c '^accept ')))
 }
+# Accepted events of every round so far (the generator's manifests).
+accepted() { cat "$WORK"/manifest-*.tsv | cut -f3 | grep -c '^accept '; }
 
 # drained URL: waits (120 s) until the ledger at URL holds ACCEPTED rows.
 drained() {
@@ -105,6 +110,7 @@ drained() {
 
 t0=$SECONDS
 produce $((COUNT / 2)) 1
+ACCEPTED="$(accepted)"
 start ingest-single env CMP_CLICKHOUSE_URL="$SINGLE_URL" CMP_KAFKA_GROUP="single-$TAG" \
   CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-ingest"
 for m in 1 2; do
@@ -115,10 +121,54 @@ drained "$SINGLE_URL"
 drained "$CLUSTER_URL"
 log "round 1: $ACCEPTED events in both ledgers; stopping cluster ingest member 2"
 kill -TERM "$(cat "$WORK/ingest-cluster-2.pid")"
-produce $((COUNT - COUNT / 2)) 2
+case "${CMP_COMPARE_FAULT:-}" in
+  "") produce $((COUNT - COUNT / 2)) 2 ;;
+  kill-replica) # SIGKILL replica 2 of shard 1 mid-stream, restart it once the round is sent
+    produce $((COUNT - COUNT / 2)) 2 --rate 400 &
+    loadgen=$!
+    sleep 2
+    kill -KILL "$(cat "$CMP_CLUSTER_RUN_DIR/s1r2.pid")"
+    log "round 2: s1r2 killed (SIGKILL) mid-stream"
+    wait "$loadgen" || die "round 2's cmp-loadgen"
+    sleep 2
+    bash "$HERE/cluster.sh" start 2>>"$WORK/restart.log" || { cat "$WORK/restart.log" >&2; die "restart s1r2"; }
+    restarted=$SECONDS
+    log "round 2: s1r2 restarted"
+    # What a reader sees meanwhile: the Distributed count, 20 times, through
+    # s2r1 (each read picks one replica per shard at random).
+    reads=()
+    for ((i = 0; i < 20; i++)); do
+      reads+=("$(q "${NODES[2]}" "SELECT count() FROM $DB.events WHERE $TOPICS")")
+      sleep 0.25
+    done
+    log "reads while s1r2 catches up (want $(accepted)): $(printf '%s\n' "${reads[@]}" | sort -n | uniq -c | tr -s ' \n' ' ')"
+    ;;
+  *) die "CMP_COMPARE_FAULT is kill-replica or empty, not $CMP_COMPARE_FAULT" ;;
+esac
+ACCEPTED="$(accepted)"
 drained "$SINGLE_URL"
 drained "$CLUSTER_URL"
 log "round 2: $ACCEPTED events in both ledgers ($((SECONDS - t0)) s)"
+
+# same_rows A B: waits (120 s) until nodes A and B hold the same rows of the run.
+same_rows() {
+  local a=$1 b=$2 ra rb i
+  for ((i = 0; i < 240; i++)); do
+    ra="$(q "${NODES[$a]}" "SELECT count() FROM $DB.events_local WHERE $TOPICS")"
+    rb="$(q "${NODES[$b]}" "SELECT count() FROM $DB.events_local WHERE $TOPICS")"
+    [[ $ra == "$rb" ]] && { log "shard of ${NODES[$a]}: $ra rows on both replicas"; return 0; }
+    sleep 0.5
+  done
+  die "replicas ${NODES[$a]} and ${NODES[$b]} hold $ra and $rb rows"
+}
+same_rows 0 1
+same_rows 2 3
+if [[ -n ${restarted:-} ]]; then
+  log "s1r2 caught up within $((SECONDS - restarted)) s of its restart"
+  # what the surviving ingest member went through (its warnings, by message)
+  grep -E ' (WARN|ERROR) ' "$WORK/ingest-cluster-1.log" | sed -E 's/^[^ ]+ +//; s/ [a-z_]+=.*//' |
+    sort | uniq -c | sed 's/^/compare.sh: ingest member 1: /' >&2 || true
+fi
 
 # Exactly once on the cluster (a merge could hide a doubled row: no FINAL,
 # and the rollups count every INSERT their views saw).
@@ -134,13 +184,6 @@ for store in "$CLUSTER_URL" "$SINGLE_URL"; do
   got="$(q "$store" "SELECT (SELECT countMerge(events) FROM $DB.engagement_hourly WHERE campaign_id IN ($c))
     + (SELECT countMerge(events) FROM $DB.uptake_hourly WHERE campaign_id IN ($c))")"
   [[ $got == "$ledger" ]] || die "rollups at $store count $got events of the run's campaigns, the ledger $ledger"
-done
-for pair in "0 1" "2 3"; do
-  read -r a b <<<"$pair"
-  ra="$(q "${NODES[$a]}" "SELECT count() FROM $DB.events_local WHERE $TOPICS")"
-  rb="$(q "${NODES[$b]}" "SELECT count() FROM $DB.events_local WHERE $TOPICS")"
-  [[ $ra == "$rb" ]] || die "replicas ${NODES[$a]} and ${NODES[$b]} hold $ra and $rb rows"
-  log "shard of ${NODES[$a]}: $ra rows on both replicas"
 done
 log "cluster: $ACCEPTED accepted events stored once, counted once by the rollups"
 
