@@ -17,9 +17,11 @@
 #      same rows;
 #   4. two cmp-api, one per store, the run's campaigns registered in both:
 #      every campaign's /performance report is the same JSON on both.
-# CMP_COMPARE_FAULT=kill-replica: during round 2 (paced, 400 messages/s),
-# replica 2 of shard 1 is SIGKILLed, and restarted (`cluster.sh start`) once
-# the round is sent; the checks then wait for it to catch up.
+# CMP_COMPARE_FAULT: during round 2 (paced, 400 messages/s), SIGKILL
+#   kill-replica    replica 2 of shard 1, restarted after 3 s
+#   kill-shard      both replicas of shard 2, restarted after 30 s
+#   kill-zookeeper  ZooKeeper, restarted after 30 s
+# (`cluster.sh start` restarts them); the checks then wait for the replicas.
 # Binaries from CMP_BIN_DIR (default ${CARGO_TARGET_DIR:-<repo>/target}/debug).
 # Exits 1 at the first difference, naming it.
 set -euo pipefail
@@ -121,34 +123,44 @@ drained "$SINGLE_URL"
 drained "$CLUSTER_URL"
 log "round 1: $ACCEPTED events in both ledgers; stopping cluster ingest member 2"
 kill -TERM "$(cat "$WORK/ingest-cluster-2.pid")"
+# The fault of CMP_COMPARE_FAULT: the processes SIGKILLed, and for how long
+# they stay down.
 case "${CMP_COMPARE_FAULT:-}" in
-  "") produce $((COUNT - COUNT / 2)) 2 ;;
-  kill-replica) # SIGKILL replica 2 of shard 1 mid-stream, restart it once the round is sent
-    produce $((COUNT - COUNT / 2)) 2 --rate 400 &
-    loadgen=$!
-    sleep 2
-    kill -KILL "$(cat "$CMP_CLUSTER_RUN_DIR/s1r2.pid")"
-    log "round 2: s1r2 killed (SIGKILL) mid-stream"
-    wait "$loadgen" || die "round 2's cmp-loadgen"
-    sleep 2
-    bash "$HERE/cluster.sh" start 2>>"$WORK/restart.log" || { cat "$WORK/restart.log" >&2; die "restart s1r2"; }
-    restarted=$SECONDS
-    log "round 2: s1r2 restarted"
-    # What a reader sees meanwhile: the Distributed count, 20 times, through
-    # s2r1 (each read picks one replica per shard at random).
-    reads=()
-    for ((i = 0; i < 20; i++)); do
-      reads+=("$(q "${NODES[2]}" "SELECT count() FROM $DB.events WHERE $TOPICS")")
-      sleep 0.25
-    done
-    log "reads while s1r2 catches up (want $(accepted)): $(printf '%s\n' "${reads[@]}" | sort -n | uniq -c | tr -s ' \n' ' ')"
-    ;;
-  *) die "CMP_COMPARE_FAULT is kill-replica or empty, not $CMP_COMPARE_FAULT" ;;
+  "") victims=() down=0 ;;
+  kill-replica) victims=(s1r2) down=3 ;;
+  kill-shard) victims=(s2r1 s2r2) down=30 ;;
+  kill-zookeeper) victims=(zookeeper) down=30 ;;
+  *) die "CMP_COMPARE_FAULT is kill-replica, kill-shard, kill-zookeeper or empty, not $CMP_COMPARE_FAULT" ;;
 esac
+if [[ ${#victims[@]} -eq 0 ]]; then
+  produce $((COUNT - COUNT / 2)) 2
+else # mid-stream: round 2 paced at 400 messages/s
+  produce $((COUNT - COUNT / 2)) 2 --rate 400 &
+  loadgen=$!
+  sleep 2
+  for v in "${victims[@]}"; do kill -KILL "$(cat "$CMP_CLUSTER_RUN_DIR/$v.pid")"; done
+  killed=$SECONDS
+  log "round 2: ${victims[*]} killed (SIGKILL) mid-stream, down for ${down} s"
+  wait "$loadgen" || die "round 2's cmp-loadgen"
+  sleep $((down - (SECONDS - killed) > 0 ? down - (SECONDS - killed) : 0))
+  bash "$HERE/cluster.sh" start 2>>"$WORK/restart.log" || { cat "$WORK/restart.log" >&2; die "restart ${victims[*]}"; }
+  restarted=$SECONDS
+  log "round 2: ${victims[*]} restarted after $((restarted - killed)) s"
+fi
 ACCEPTED="$(accepted)"
 drained "$SINGLE_URL"
 drained "$CLUSTER_URL"
 log "round 2: $ACCEPTED events in both ledgers ($((SECONDS - t0)) s)"
+if [[ -n ${restarted:-} ]]; then
+  # What a reader sees once the ledger is complete: the Distributed count, 20
+  # times, through s1r1 (each read picks one replica per shard at random).
+  reads=()
+  for ((i = 0; i < 20; i++)); do
+    reads+=("$(q "${NODES[0]}" "SELECT count() FROM $DB.events WHERE $TOPICS")")
+    sleep 0.25
+  done
+  log "reads (want $(accepted)): $(printf '%s\n' "${reads[@]}" | sort -n | uniq -c | tr -s ' \n' ' ')"
+fi
 
 # same_rows A B: waits (120 s) until nodes A and B hold the same rows of the run.
 same_rows() {
@@ -164,7 +176,7 @@ same_rows() {
 same_rows 0 1
 same_rows 2 3
 if [[ -n ${restarted:-} ]]; then
-  log "s1r2 caught up within $((SECONDS - restarted)) s of its restart"
+  log "replicas equal within $((SECONDS - restarted)) s of the restart"
   # what the surviving ingest member went through (its warnings, by message)
   grep -E ' (WARN|ERROR) ' "$WORK/ingest-cluster-1.log" | sed -E 's/^[^ ]+ +//; s/ [a-z_]+=.*//' |
     sort | uniq -c | sed 's/^/compare.sh: ingest member 1: /' >&2 || true
