@@ -154,6 +154,12 @@ profile_config() {
 }
 
 ch_ok() { [[ "$(curl -fsS -m 2 "http://127.0.0.1:$(port "$1" HTTP_PORT)/?query=SELECT%201")" == 1 ]]; }
+# Node $1 reaches ZooKeeper (after a ZooKeeper restart a node's first request
+# can fail on its expired session; it then opens a new one).
+ch_zk_ok() {
+  curl -fsS -m 5 "http://127.0.0.1:$(port "$1" HTTP_PORT)/" \
+    --data-binary "SELECT count() FROM system.zookeeper WHERE path = '/'"
+}
 
 launch_node() {
   local n=$1 dir="$RUN/$1"
@@ -171,6 +177,7 @@ launch_node() {
 wait_node() {
   local n=$1 dir="$RUN/$1"
   wait_until "$n" "$dir/log/stdout.log $dir/log/clickhouse-server.err.log" ch_ok "$n"
+  wait_until "$n" "$dir/log/clickhouse-server.err.log" ch_zk_ok "$n"
   log "$n ready: http://127.0.0.1:$(port "$n" HTTP_PORT) (tcp $(port "$n" TCP_PORT), interserver $(port "$n" INTERSERVER_PORT))"
 }
 
@@ -183,8 +190,15 @@ apply_schema() {
   sql="$(sed -e "s/\bcmp\./$DATABASE./g" \
     -e "s/, cmp, /, $DATABASE, /g" -e "s/DATABASE IF NOT EXISTS cmp /DATABASE IF NOT EXISTS $DATABASE /" \
     "$REPO/deploy/clickhouse/cluster/schema.sql")"
-  clickhouse-client --host 127.0.0.1 --port "$(port s1r1 TCP_PORT)" --multiquery <<<"$sql" >/dev/null ||
-    die "schema.sql failed (above)"
+  # Retried: right after a ZooKeeper restart the DDL can still meet the
+  # node's expired session (Coordination::Exception: Session expired) once.
+  local i
+  for ((i = 1; ; i++)); do
+    clickhouse-client --host 127.0.0.1 --port "$(port s1r1 TCP_PORT)" --multiquery <<<"$sql" >/dev/null && break
+    ((i < 5)) || die "schema.sql failed (above)"
+    log "schema.sql failed (attempt $i of 5); retrying in 2 s"
+    sleep 2
+  done
   log "schema applied: database $DATABASE on cluster $CLUSTER"
 }
 

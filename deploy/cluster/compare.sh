@@ -195,7 +195,17 @@ for store in "$CLUSTER_URL" "$SINGLE_URL"; do
     WHERE $TOPICS AND campaign_id IN ($c)")"
   got="$(q "$store" "SELECT (SELECT countMerge(events) FROM $DB.engagement_hourly WHERE campaign_id IN ($c))
     + (SELECT countMerge(events) FROM $DB.uptake_hourly WHERE campaign_id IN ($c))")"
-  [[ $got == "$ledger" ]] || die "rollups at $store count $got events of the run's campaigns, the ledger $ledger"
+  if [[ $got != "$ledger" ]]; then
+    for n in "${NODES[@]}"; do # where: each node's own ledger rows and rollups
+      [[ $store == "$CLUSTER_URL" ]] || break
+      log "node $n: ledger, rollups = $(q "$n" "SELECT
+        (SELECT uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events_local
+         WHERE $TOPICS AND campaign_id IN ($c)),
+        (SELECT countMerge(events) FROM $DB.engagement_hourly_local WHERE campaign_id IN ($c))
+        + (SELECT countMerge(events) FROM $DB.uptake_hourly_local WHERE campaign_id IN ($c))" | tr '\t' ' ')"
+    done
+    die "rollups at $store count $got events of the run's campaigns, the ledger $ledger"
+  fi
 done
 log "cluster: $ACCEPTED accepted events stored once, counted once by the rollups"
 
