@@ -21,7 +21,10 @@
 #   kill-replica    replica 2 of shard 1, restarted after 3 s
 #   kill-shard      both replicas of shard 2, restarted after 30 s
 #   kill-zookeeper  ZooKeeper, restarted after 30 s
-# (`cluster.sh start` restarts them); the checks then wait for the replicas.
+#   kill-ingest     the cluster's ingest member (whatever INSERT it had under
+#                   way), a new member started after 11 s (tansu 0.6 hands a
+#                   dead member's partitions on only once its 10 s session expired)
+# (`cluster.sh start` restarts servers); the checks then wait for the replicas.
 # Binaries from CMP_BIN_DIR (default ${CARGO_TARGET_DIR:-<repo>/target}/debug).
 # Exits 1 at the first difference, naming it.
 set -euo pipefail
@@ -54,9 +57,13 @@ cleanup() {
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   CMP_RUN_DIR="$WORK/services" bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1 || true
   curl -fsS -m 60 "$CLUSTER_URL" --data-binary "DROP DATABASE IF EXISTS $DB ON CLUSTER $CMP_CLUSTER_NAME" >/dev/null || true
+  if [[ $1 -ne 0 ]]; then # the processes' logs and manifests, for a look
+    mkdir -p "$WORK.failed" && cp "$WORK"/*.log "$WORK"/*.tsv "$WORK.failed/" 2>/dev/null || true
+    log "logs kept in $WORK.failed"
+  fi
   rm -rf "$WORK"
 }
-trap cleanup EXIT
+trap 'cleanup $?' EXIT
 
 export CMP_TOPIC_ENGAGEMENT="cmp.engagement.$TAG" CMP_TOPIC_UPTAKE="cmp.uptake.$TAG"
 export CMP_TOPIC_DLQ="cmp.dlq.$TAG" CMP_DEMO=true
@@ -130,7 +137,8 @@ case "${CMP_COMPARE_FAULT:-}" in
   kill-replica) victims=(s1r2) down=3 ;;
   kill-shard) victims=(s2r1 s2r2) down=30 ;;
   kill-zookeeper) victims=(zookeeper) down=30 ;;
-  *) die "CMP_COMPARE_FAULT is kill-replica, kill-shard, kill-zookeeper or empty, not $CMP_COMPARE_FAULT" ;;
+  kill-ingest) victims=(ingest-cluster-1) down=11 ;;
+  *) die "CMP_COMPARE_FAULT is kill-replica, kill-shard, kill-zookeeper, kill-ingest or empty, not $CMP_COMPARE_FAULT" ;;
 esac
 if [[ ${#victims[@]} -eq 0 ]]; then
   produce $((COUNT - COUNT / 2)) 2
@@ -138,12 +146,19 @@ else # mid-stream: round 2 paced at 400 messages/s
   produce $((COUNT - COUNT / 2)) 2 --rate 400 &
   loadgen=$!
   sleep 2
-  for v in "${victims[@]}"; do kill -KILL "$(cat "$CMP_CLUSTER_RUN_DIR/$v.pid")"; done
+  for v in "${victims[@]}"; do
+    if [[ $v == ingest-* ]]; then kill -KILL "$(cat "$WORK/$v.pid")"; else kill -KILL "$(cat "$CMP_CLUSTER_RUN_DIR/$v.pid")"; fi
+  done
   killed=$SECONDS
   log "round 2: ${victims[*]} killed (SIGKILL) mid-stream, down for ${down} s"
   wait "$loadgen" || die "round 2's cmp-loadgen"
   sleep $((down - (SECONDS - killed) > 0 ? down - (SECONDS - killed) : 0))
-  bash "$HERE/cluster.sh" start 2>>"$WORK/restart.log" || { cat "$WORK/restart.log" >&2; die "restart ${victims[*]}"; }
+  if [[ ${victims[0]} == ingest-* ]]; then # a new member takes over its partitions
+    start ingest-cluster-3 env CMP_CLICKHOUSE_URL="$CLUSTER_URL" CMP_KAFKA_GROUP="cluster-$TAG" \
+      CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-ingest"
+  else
+    bash "$HERE/cluster.sh" start 2>>"$WORK/restart.log" || { cat "$WORK/restart.log" >&2; die "restart ${victims[*]}"; }
+  fi
   restarted=$SECONDS
   log "round 2: ${victims[*]} restarted after $((restarted - killed)) s"
 fi
@@ -178,8 +193,8 @@ same_rows 2 3
 if [[ -n ${restarted:-} ]]; then
   log "replicas equal within $((SECONDS - restarted)) s of the restart"
   # what the surviving ingest member went through (its warnings, by message)
-  grep -E ' (WARN|ERROR) ' "$WORK/ingest-cluster-1.log" | sed -E 's/^[^ ]+ +//; s/ [a-z_]+=.*//' |
-    sort | uniq -c | sed 's/^/compare.sh: ingest member 1: /' >&2 || true
+  grep -hE ' (WARN|ERROR) ' "$WORK"/ingest-cluster-[13].log | sed -E 's/^[^ ]+ +//; s/ [a-z_]+=.*//' |
+    sort | uniq -c | sed 's/^/compare.sh: cluster ingest: /' >&2 || true
 fi
 
 # Exactly once on the cluster (a merge could hide a doubled row: no FINAL,
