@@ -3,7 +3,8 @@
 # checker need, skipping everything already present, so it is fast when
 # nothing is missing:
 #   - Debian packages: clickhouse-server clickhouse-client prometheus
-#     python3-venv curl (their system services are never started), chromium
+#     python3-venv curl, zookeeper (deploy/cluster/cluster.sh; their system
+#     services are never started), chromium
 #     (the dashboard's browser tests), and nodejs and npm when no node is on
 #     PATH (the browser tests' driver, tests/browser);
 #   - the tansu Kafka-protocol broker, built with cargo into
@@ -16,7 +17,7 @@ set -euo pipefail
 
 TANSU_VERSION=0.6.0
 # build-essential, pkg-config, zlib1g-dev: librdkafka is built from source by rdkafka-sys.
-APT_PACKAGES=(clickhouse-server clickhouse-client prometheus python3-venv curl build-essential pkg-config zlib1g-dev chromium)
+APT_PACKAGES=(clickhouse-server clickhouse-client prometheus python3-venv curl zookeeper build-essential pkg-config zlib1g-dev chromium)
 # The machine's own Node.js (with npm) is used when there is one.
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
 CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
@@ -28,7 +29,7 @@ for arg in "$@"; do
   case "$arg" in
     --with-chdb) with_chdb=1 ;;
     --chdb-only) with_chdb=1 chdb_only=1 ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done

@@ -1,4 +1,4 @@
--- The pipeline's schema on a replicated, sharded ClickHouse cluster (24.x or
+-- The pipeline's schema on a replicated, sharded ClickHouse cluster (18.16 or
 -- newer, ClickHouse Keeper or ZooKeeper, macros {cluster} {shard} {replica}
 -- on every node: see config.d/cluster.xml). Apply once, before
 -- `cmp-aggregator migrate`, with the database name the pipeline uses:

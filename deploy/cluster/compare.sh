@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# The pipeline on the local cluster against one server, on the same events
+# (run as `cluster.sh compare` once the cluster is started):
+#   1. a Kafka and a single-node ClickHouse of its own (deploy/local/services.sh,
+#      in a temporary run dir, removed at the end), and on the cluster a
+#      database of this run (`cluster.sh schema`, then `cmp-aggregator
+#      migrate`; dropped at the end), so the check can run again on the same
+#      cluster and program-wide figures see only this run's events;
+#   2. cmp-loadgen produces CMP_COMPARE_COUNT messages (default 4000) in two
+#      rounds; one cmp-ingest fills the single node, two cmp-ingest members
+#      (one consumer group) fill the cluster through node s1r1; the second
+#      member is stopped (TERM) between the rounds, so the first takes over
+#      its partitions and resumes them from the cluster's ledger;
+#   3. on the cluster: the ledger holds each accepted event of the generator's
+#      manifest once (rows = distinct coordinates = accepted) and the
+#      Distributed rollups count each once; both replicas of a shard hold the
+#      same rows;
+#   4. two cmp-api, one per store, the run's campaigns registered in both:
+#      every campaign's /performance report is the same JSON on both.
+# CMP_COMPARE_FAULT: during round 2 (paced, 400 messages/s), SIGKILL
+#   kill-replica    replica 2 of shard 1, restarted after 3 s
+#   kill-shard      both replicas of shard 2, restarted after 30 s
+#   kill-zookeeper  ZooKeeper, restarted after 30 s
+#   kill-ingest     the cluster's ingest member (whatever INSERT it had under
+#                   way), a new member started after 11 s (tansu 0.6 hands a
+#                   dead member's partitions on only once its 10 s session expired)
+# (`cluster.sh start` restarts servers); the checks then wait for the replicas.
+# Binaries from CMP_BIN_DIR (default ${CARGO_TARGET_DIR:-<repo>/target}/debug).
+# Exits 1 at the first difference, naming it.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+: "${CMP_CLUSTER_URLS:?source the cluster env.sh (cluster.sh env)}"
+BIN="${CMP_BIN_DIR:-${CARGO_TARGET_DIR:-$REPO/target}/debug}"
+COUNT="${CMP_COMPARE_COUNT:-4000}"
+read -ra NODES <<<"$CMP_CLUSTER_URLS"
+CLUSTER_URL="${NODES[0]}"
+TAG="c$(date +%s)"
+export CMP_CLICKHOUSE_DATABASE="cmp_$TAG"
+DB=$CMP_CLICKHOUSE_DATABASE
+WORK="$(mktemp -d /tmp/cmp-cluster-compare.XXXX)"
+PIDS=()
+
+die() { echo "compare.sh: FAILED: $*" >&2; exit 1; }
+# free_port
+# shellcheck source=deploy/local/lib.sh
+source "$REPO/deploy/local/lib.sh"
+log() { echo "compare.sh: $*" >&2; }
+for b in cmp-loadgen cmp-ingest cmp-api cmp-aggregator; do
+  [[ -x $BIN/$b ]] || die "no $BIN/$b (cargo build --bins, or set CMP_BIN_DIR)"
+done
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  CMP_RUN_DIR="$WORK/services" bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1 || true
+  curl -fsS -m 60 "$CLUSTER_URL" --data-binary "DROP DATABASE IF EXISTS $DB ON CLUSTER $CMP_CLUSTER_NAME" >/dev/null || true
+  if [[ $1 -ne 0 ]]; then # the processes' logs and manifests, for a look
+    mkdir -p "$WORK.failed" && cp "$WORK"/*.log "$WORK"/*.tsv "$WORK.failed/" 2>/dev/null || true
+    log "logs kept in $WORK.failed"
+  fi
+  rm -rf "$WORK"
+}
+trap 'cleanup $?' EXIT
+
+export CMP_TOPIC_ENGAGEMENT="cmp.engagement.$TAG" CMP_TOPIC_UPTAKE="cmp.uptake.$TAG"
+export CMP_TOPIC_DLQ="cmp.dlq.$TAG" CMP_DEMO=true
+CAMPAIGNS=("$TAG-oas=oas" "$TAG-ei=ei" "$TAG-passport=passport")
+
+# Kafka and the single node.
+unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
+CMP_RUN_DIR="$WORK/services" CMP_KAFKA_STORAGE=memory \
+  bash "$REPO/deploy/local/services.sh" start clickhouse kafka 2>"$WORK/services.log" ||
+  { cat "$WORK/services.log" >&2; die "services.sh start"; }
+SINGLE_URL="$(sed -n "s/^export CMP_CLICKHOUSE_URL='\(.*\)'/\1/p" "$WORK/services/env.sh")"
+export CMP_KAFKA_BROKERS
+CMP_KAFKA_BROKERS="$(sed -n "s/^export CMP_KAFKA_BROKERS='\(.*\)'/\1/p" "$WORK/services/env.sh")"
+CMP_CLICKHOUSE_URL="$SINGLE_URL" "$BIN/cmp-aggregator" migrate >"$WORK/migrate.log" 2>&1 ||
+  { cat "$WORK/migrate.log" >&2; die "migrate on the single node"; }
+bash "$HERE/cluster.sh" schema 2>>"$WORK/migrate.log" || { cat "$WORK/migrate.log" >&2; die "cluster.sh schema"; }
+CMP_CLICKHOUSE_URL="$CLUSTER_URL" "$BIN/cmp-aggregator" migrate >>"$WORK/migrate.log" 2>&1 ||
+  { cat "$WORK/migrate.log" >&2; die "migrate on the cluster"; }
+
+# start NAME CMD...: runs CMD in the background, output to $WORK/NAME.log.
+start() {
+  local name=$1
+  shift
+  "$@" >"$WORK/$name.log" 2>&1 &
+  PIDS+=("$!")
+  echo "$!" >"$WORK/$name.pid"
+}
+
+q() { curl -fsS -m 30 "$1" --data-binary "$2" || die "query failed on $1: $2"; }
+TOPICS="src_topic IN ('$CMP_TOPIC_ENGAGEMENT', '$CMP_TOPIC_UPTAKE')"
+
+# produce N SEED [FLAG...]: a round of generated traffic, its manifest in $WORK.
+produce() {
+  local n=$1 seed=$2 c
+  shift 2
+  local args=(--count "$n" --seed "$seed" --manifest "$WORK/manifest-$seed.tsv" "$@")
+  for c in "${CAMPAIGNS[@]}"; do args+=(--campaign "$c"); done
+  "$BIN/cmp-loadgen" "${args[@]}" >>"$WORK/loadgen.log" 2>&1 || die "cmp-loadgen (see $WORK/loadgen.log)"
+}
+# Accepted events of every round so far (the generator's manifests).
+accepted() { cat "$WORK"/manifest-*.tsv | cut -f3 | grep -c '^accept '; }
+
+# drained URL: waits (120 s) until the ledger at URL holds ACCEPTED rows.
+drained() {
+  local url=$1 got i
+  for ((i = 0; i < 240; i++)); do
+    got="$(q "$url" "SELECT count() FROM $DB.events WHERE $TOPICS")"
+    ((got >= ACCEPTED)) && return 0
+    sleep 0.5
+  done
+  die "the ledger at $url holds $got rows, want $ACCEPTED"
+}
+
+t0=$SECONDS
+produce $((COUNT / 2)) 1
+ACCEPTED="$(accepted)"
+start ingest-single env CMP_CLICKHOUSE_URL="$SINGLE_URL" CMP_KAFKA_GROUP="single-$TAG" \
+  CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-ingest"
+for m in 1 2; do
+  start "ingest-cluster-$m" env CMP_CLICKHOUSE_URL="$CLUSTER_URL" CMP_KAFKA_GROUP="cluster-$TAG" \
+    CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-ingest"
+done
+drained "$SINGLE_URL"
+drained "$CLUSTER_URL"
+log "round 1: $ACCEPTED events in both ledgers; stopping cluster ingest member 2"
+kill -TERM "$(cat "$WORK/ingest-cluster-2.pid")"
+# The fault of CMP_COMPARE_FAULT: the processes SIGKILLed, and for how long
+# they stay down.
+case "${CMP_COMPARE_FAULT:-}" in
+  "") victims=() down=0 ;;
+  kill-replica) victims=(s1r2) down=3 ;;
+  kill-shard) victims=(s2r1 s2r2) down=30 ;;
+  kill-zookeeper) victims=(zookeeper) down=30 ;;
+  kill-ingest) victims=(ingest-cluster-1) down=11 ;;
+  *) die "CMP_COMPARE_FAULT is kill-replica, kill-shard, kill-zookeeper, kill-ingest or empty, not $CMP_COMPARE_FAULT" ;;
+esac
+if [[ ${#victims[@]} -eq 0 ]]; then
+  produce $((COUNT - COUNT / 2)) 2
+else # mid-stream: round 2 paced at 400 messages/s
+  produce $((COUNT - COUNT / 2)) 2 --rate 400 &
+  loadgen=$!
+  sleep 2
+  for v in "${victims[@]}"; do
+    if [[ $v == ingest-* ]]; then kill -KILL "$(cat "$WORK/$v.pid")"; else kill -KILL "$(cat "$CMP_CLUSTER_RUN_DIR/$v.pid")"; fi
+  done
+  killed=$SECONDS
+  log "round 2: ${victims[*]} killed (SIGKILL) mid-stream, down for ${down} s"
+  wait "$loadgen" || die "round 2's cmp-loadgen"
+  sleep $((down - (SECONDS - killed) > 0 ? down - (SECONDS - killed) : 0))
+  if [[ ${victims[0]} == ingest-* ]]; then # a new member takes over its partitions
+    start ingest-cluster-3 env CMP_CLICKHOUSE_URL="$CLUSTER_URL" CMP_KAFKA_GROUP="cluster-$TAG" \
+      CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-ingest"
+  else
+    bash "$HERE/cluster.sh" start 2>>"$WORK/restart.log" || { cat "$WORK/restart.log" >&2; die "restart ${victims[*]}"; }
+  fi
+  restarted=$SECONDS
+  log "round 2: ${victims[*]} restarted after $((restarted - killed)) s"
+fi
+ACCEPTED="$(accepted)"
+drained "$SINGLE_URL"
+drained "$CLUSTER_URL"
+log "round 2: $ACCEPTED events in both ledgers ($((SECONDS - t0)) s)"
+if [[ -n ${restarted:-} ]]; then
+  # What a reader sees once the ledger is complete: the Distributed count, 20
+  # times, through s1r1 (each read picks one replica per shard at random).
+  reads=()
+  for ((i = 0; i < 20; i++)); do
+    reads+=("$(q "${NODES[0]}" "SELECT count() FROM $DB.events WHERE $TOPICS")")
+    sleep 0.25
+  done
+  log "reads (want $(accepted)): $(printf '%s\n' "${reads[@]}" | sort -n | uniq -c | tr -s ' \n' ' ')"
+fi
+
+# same_rows A B: waits (120 s) until nodes A and B hold the same rows of the run.
+same_rows() {
+  local a=$1 b=$2 ra rb i
+  for ((i = 0; i < 240; i++)); do
+    ra="$(q "${NODES[$a]}" "SELECT count() FROM $DB.events_local WHERE $TOPICS")"
+    rb="$(q "${NODES[$b]}" "SELECT count() FROM $DB.events_local WHERE $TOPICS")"
+    [[ $ra == "$rb" ]] && { log "shard of ${NODES[$a]}: $ra rows on both replicas"; return 0; }
+    sleep 0.5
+  done
+  die "replicas ${NODES[$a]} and ${NODES[$b]} hold $ra and $rb rows"
+}
+same_rows 0 1
+same_rows 2 3
+if [[ -n ${restarted:-} ]]; then
+  log "replicas equal within $((SECONDS - restarted)) s of the restart"
+  # what the surviving ingest member went through (its warnings, by message)
+  grep -hE ' (WARN|ERROR) ' "$WORK"/ingest-cluster-[13].log | sed -E 's/^[^ ]+ +//; s/ [a-z_]+=.*//' |
+    sort | uniq -c | sed 's/^/compare.sh: cluster ingest: /' >&2 || true
+fi
+
+# Exactly once on the cluster (a merge could hide a doubled row: no FINAL,
+# and the rollups count every INSERT their views saw).
+want=$'\t'
+got="$(q "$CLUSTER_URL" "SELECT count(), uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events WHERE $TOPICS")"
+[[ $got == "$ACCEPTED$want$ACCEPTED" ]] || die "cluster ledger: rows, distinct = $got, want $ACCEPTED each"
+# The rollups have no source coordinates: compare them with the ledger on the
+# run's campaigns (uptake events without a campaign are left out of both).
+c="'${CAMPAIGNS[0]%%=*}', '${CAMPAIGNS[1]%%=*}', '${CAMPAIGNS[2]%%=*}'"
+for store in "$CLUSTER_URL" "$SINGLE_URL"; do
+  ledger="$(q "$store" "SELECT uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events
+    WHERE $TOPICS AND campaign_id IN ($c)")"
+  got="$(q "$store" "SELECT (SELECT countMerge(events) FROM $DB.engagement_hourly WHERE campaign_id IN ($c))
+    + (SELECT countMerge(events) FROM $DB.uptake_hourly WHERE campaign_id IN ($c))")"
+  if [[ $got != "$ledger" ]]; then
+    for n in "${NODES[@]}"; do # where: each node's own ledger rows and rollups
+      [[ $store == "$CLUSTER_URL" ]] || break
+      log "node $n: ledger, rollups = $(q "$n" "SELECT
+        (SELECT uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events_local
+         WHERE $TOPICS AND campaign_id IN ($c)),
+        (SELECT countMerge(events) FROM $DB.engagement_hourly_local WHERE campaign_id IN ($c))
+        + (SELECT countMerge(events) FROM $DB.uptake_hourly_local WHERE campaign_id IN ($c))" | tr '\t' ' ')"
+    done
+    die "rollups at $store count $got events of the run's campaigns, the ledger $ledger"
+  fi
+done
+log "cluster: $ACCEPTED accepted events stored once, counted once by the rollups"
+
+# The reports, through each store's API.
+TODAY="$(TZ="${CMP_REPORT_TZ:-America/Toronto}" date +%F)"
+START="$(date -d "$TODAY -30 days" +%F)" END="$(date -d "$TODAY +60 days" +%F)"
+declare -A API=([cluster]="$CLUSTER_URL" [single]="$SINGLE_URL")
+for s in cluster single; do
+  port="$(TAKEN=$TAKEN free_port)"
+  TAKEN+=" $port"
+  start "api-$s" env CMP_CLICKHOUSE_URL="${API[$s]}" CMP_API_ADDR="127.0.0.1:$port" \
+    CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-api"
+  API[$s]="http://127.0.0.1:$port"
+done
+api() { curl -fsS -m 30 -H "Authorization: Bearer demo-admin-token" "$@"; }
+for s in cluster single; do
+  for ((i = 0; i < 100; i++)); do curl -fsS "${API[$s]}/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  for c in "${CAMPAIGNS[@]}"; do
+    api -X PUT -H 'Content-Type: application/json' "${API[$s]}/api/v1/campaigns/${c%%=*}" --data-binary \
+      "{\"name\":{\"en\":\"${c%%=*}\",\"fr\":\"${c%%=*}\"},\"program\":\"${c#*=}\",\"start_date\":\"$START\",\"end_date\":\"$END\",\"budget_cents\":250000000}" \
+      >/dev/null || die "register ${c%%=*} through the $s API"
+    api -X PUT -H 'Content-Type: application/json' "${API[$s]}/api/v1/campaigns/${c%%=*}/targets" --data-binary \
+      '[{"kpi":"uptake_completed","target":500},{"kpi":"reach","target":2000}]' >/dev/null ||
+      die "targets of ${c%%=*} through the $s API"
+  done
+done
+for c in "${CAMPAIGNS[@]}"; do
+  id="${c%%=*}"
+  for s in cluster single; do
+    api "${API[$s]}/api/v1/campaigns/$id/performance" | python3 -m json.tool --sort-keys >"$WORK/$id.$s.json" ||
+      die "performance of $id through the $s API"
+  done
+  diff "$WORK/$id.cluster.json" "$WORK/$id.single.json" >&2 || die "$id: the reports differ (above: cluster <, single >)"
+  log "$id: same report on the cluster and the single node ($(grep -c . "$WORK/$id.single.json") lines)"
+done
+echo "compare.sh: ok: $ACCEPTED events, ledger and rollups exact on the cluster, reports identical to one server"
