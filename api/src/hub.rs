@@ -87,14 +87,9 @@ mod tests {
 
     #[tokio::test]
     async fn one_poller_per_campaign_stops_with_its_last_watcher() {
-        let vars = [(
-            "CMP_CLICKHOUSE_URL".to_owned(),
-            "http://127.0.0.1:1".to_owned(),
-        )];
-        let settings = cmp_config::Settings::from_source(
-            &cmp_config::Source::layered(None, vars).expect("source"),
-        )
-        .expect("settings");
+        let settings =
+            cmp_config::Settings::from_vars([("CMP_CLICKHOUSE_URL", "http://127.0.0.1:1")])
+                .expect("settings");
         let hub = Hub::new(Store::new(&settings), Rules::from_settings(&settings));
         let a = hub.subscribe("c-1");
         let b = hub.subscribe("c-1");

@@ -161,6 +161,15 @@ impl Settings {
         Self::from_source(&Source::from_process()?)
     }
 
+    /// Settings from these variables alone (defaults for the rest), as a
+    /// process would load them with only these set; no file is read.
+    pub fn from_vars<'a>(
+        vars: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, ConfigError> {
+        let env = vars.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned()));
+        Self::from_source(&Source::layered(None, env)?)
+    }
+
     /// Parses and checks every setting of `src`.
     pub fn from_source(src: &Source) -> Result<Self, ConfigError> {
         let demo = src.parse_or("CMP_DEMO", false)?;

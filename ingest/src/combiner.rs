@@ -161,14 +161,9 @@ mod tests {
     /// A combiner whose ClickHouse refuses connections: an INSERT it tries
     /// fails with a store error, so a `Revoked` answer shows it did not try.
     fn unreachable() -> Combiner {
-        let vars = [(
-            "CMP_CLICKHOUSE_URL".to_owned(),
-            "http://127.0.0.1:1".to_owned(),
-        )];
-        let settings = cmp_config::Settings::from_source(
-            &cmp_config::Source::layered(None, vars).expect("source"),
-        )
-        .expect("settings");
+        let settings =
+            cmp_config::Settings::from_vars([("CMP_CLICKHOUSE_URL", "http://127.0.0.1:1")])
+                .expect("settings");
         let metrics = Metrics::new();
         let (retries, outages) = metrics.dependency("clickhouse");
         Combiner::start(

@@ -20,14 +20,8 @@ fn state() -> (AppState, tokio::sync::watch::Sender<bool>) {
         sha256_hex("t-admin"),
         sha256_hex("t-oas")
     );
-    let vars = [(
-        "CMP_CLICKHOUSE_URL".to_owned(),
-        "http://127.0.0.1:1".to_owned(),
-    )];
-    let settings = cmp_config::Settings::from_source(
-        &cmp_config::Source::layered(None, vars).expect("source"),
-    )
-    .expect("settings");
+    let settings = cmp_config::Settings::from_vars([("CMP_CLICKHOUSE_URL", "http://127.0.0.1:1")])
+        .expect("settings");
     let (stop, shutdown) = cmp_process::Shutdown::new();
     let state = AppState::new(
         cmp_store::Store::new(&settings),

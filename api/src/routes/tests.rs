@@ -48,11 +48,8 @@ fn tokens() -> Tokens {
 
 /// State whose store is at `url` (nothing a test reaches should read it).
 fn state_at(url: &str) -> (AppState, tokio::sync::watch::Sender<bool>) {
-    let vars = [("CMP_CLICKHOUSE_URL".to_owned(), url.to_owned())];
-    let settings = cmp_config::Settings::from_source(
-        &cmp_config::Source::layered(None, vars).expect("source"),
-    )
-    .expect("settings");
+    let settings =
+        cmp_config::Settings::from_vars([("CMP_CLICKHOUSE_URL", url)]).expect("settings");
     let (stop, shutdown) = cmp_process::Shutdown::new();
     let state = AppState::new(
         cmp_store::Store::new(&settings),
