@@ -6,8 +6,11 @@
 //!
 //! The service ([`run`]) ticks every few seconds: readiness is "ClickHouse
 //! answers"; the rollup lag gauge is refreshed; the tasks [`schedule`] says
-//! are due run (history snapshots, the day-end snapshot, daily retention and
-//! rollup drift check). A ClickHouse outage (refused connections, or a
+//! are due run (history snapshots, the day-end snapshot, daily retention, and
+//! the rollup drift check every `CMP_DRIFT_CHECK_INTERVAL_MIN`: a view that
+//! failed after its INSERT reached the ledger, as a replicated rollup still
+//! read-only after a Keeper outage does on a cluster, is repaired from the
+//! ledger within that interval). A ClickHouse outage (refused connections, or a
 //! server that hangs: every call has a timeout) only costs warnings and a
 //! not-ready probe: the loop keeps going and the tasks are retried;
 //! readiness is followed while a task runs too.
@@ -17,6 +20,7 @@ pub mod metrics;
 pub mod rebuild;
 pub mod retention;
 pub mod schedule;
+pub mod shards;
 
 use std::time::Duration;
 
@@ -55,7 +59,12 @@ pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> an
         retention_days = settings.retention_days,
         "aggregator running"
     );
-    let mut schedule = Schedule::new(Utc::now(), settings.report_tz, settings.history_interval);
+    let mut schedule = Schedule::new(
+        Utc::now(),
+        settings.report_tz,
+        settings.history_interval,
+        settings.drift_check_interval,
+    );
     let tick = TICK.min(settings.history_interval);
     loop {
         let up = follow_readiness(&store, &ready).await;
@@ -113,6 +122,7 @@ fn task_name(task: Task) -> &'static str {
         Task::History => "history",
         Task::EndOfDay(_) => "history_end_of_day",
         Task::Maintenance => "maintenance",
+        Task::DriftCheck => "drift_check",
     }
 }
 
@@ -143,20 +153,26 @@ async fn run_task(
             );
         }
         Task::Maintenance => {
-            let today = now.date_naive();
-            let dropped = retention::run(store, today, settings.retention_days).await?;
+            let locals = shards::resolve(store, settings).await?;
+            let dropped =
+                retention::run(&locals, now.date_naive(), settings.retention_days).await?;
             if !dropped.is_empty() {
                 tracing::info!(months = ?dropped, "retention dropped ledger months");
             }
+        }
+        Task::DriftCheck => {
+            let locals = shards::resolve(store, settings).await?;
             // The rollups of this month and the previous one, checked against the ledger.
+            let today = now.date_naive();
             let previous = today
                 .with_day(1)
                 .and_then(|d| d.pred_opt())
                 .unwrap_or(today);
             let months = rebuild::months_between(previous, today);
-            for r in rebuild::repair_drift(store, &months, metrics).await? {
+            for r in rebuild::repair_drift(&locals, &months, metrics).await? {
                 tracing::warn!(
                     table = r.rollup.table(),
+                    shard = %r.shard,
                     month = r.month,
                     events = r.events,
                     "rollup month rebuilt after drifting from the ledger"
@@ -187,7 +203,12 @@ mod tests {
     #[test]
     fn every_task_name_is_created_at_zero() {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).expect("date");
-        for task in [Task::History, Task::EndOfDay(day), Task::Maintenance] {
+        for task in [
+            Task::History,
+            Task::EndOfDay(day),
+            Task::Maintenance,
+            Task::DriftCheck,
+        ] {
             assert!(crate::metrics::TASKS.contains(&task_name(task)), "{task:?}");
         }
     }

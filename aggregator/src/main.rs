@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use cmp_aggregator::metrics::Metrics;
 use cmp_aggregator::rebuild::{self, Request};
-use cmp_aggregator::retention;
+use cmp_aggregator::{retention, shards};
 use cmp_config::Settings;
 use cmp_store::Store;
 
@@ -41,14 +41,18 @@ async fn main() -> anyhow::Result<ExitCode> {
             cmp_store::check_schema(&store)
                 .await
                 .context("schema check")?;
-            let done = rebuild::rebuild(&store, &request, &Metrics::new())
+            let locals = shards::resolve(&store, &settings)
+                .await
+                .context("rebuild refused")?;
+            let done = rebuild::rebuild(&store, &locals, &request, &Metrics::new())
                 .await
                 .context("rebuild failed")?;
             for r in &done {
                 println!(
-                    "rebuilt {} {}: {} events in {} rollup rows ({} attempt(s))",
+                    "rebuilt {} {} ({}): {} events in {} rollup rows ({} attempt(s))",
                     r.rollup.table(),
                     r.month,
+                    r.shard,
                     r.events,
                     r.rows,
                     r.attempts
@@ -60,8 +64,11 @@ async fn main() -> anyhow::Result<ExitCode> {
             cmp_store::check_schema(&store)
                 .await
                 .context("schema check")?;
+            let locals = shards::resolve(&store, &settings)
+                .await
+                .context("retention refused")?;
             let today = chrono::Utc::now().date_naive();
-            let dropped = retention::run(&store, today, settings.retention_days)
+            let dropped = retention::run(&locals, today, settings.retention_days)
                 .await
                 .context("retention failed")?;
             for month in &dropped {

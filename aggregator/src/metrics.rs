@@ -14,7 +14,13 @@ pub type TargetLabels = [String; 3];
 /// Every `task` label value of `task_failures`: the periodic tasks of the
 /// service (`lib.rs`), created at zero so that a first failure shows in
 /// `increase()`.
-pub const TASKS: &[&str] = &["rollup_lag", "history", "history_end_of_day", "maintenance"];
+pub const TASKS: &[&str] = &[
+    "rollup_lag",
+    "history",
+    "history_end_of_day",
+    "maintenance",
+    "drift_check",
+];
 
 /// The aggregator metrics and the registry they live in.
 #[derive(Clone, Debug)]

@@ -2,16 +2,19 @@
 //! ledger, month by month, idempotently and while the pipeline runs.
 //!
 //! The unit of work is one month partition of one rollup (the rollups and the
-//! ledger are both partitioned by `toYYYYMM` of the event's time). For each
-//! month the requested range touches (with `--campaign`: only the months in
-//! which that campaign has events in the range, though the whole month is
-//! rebuilt, every campaign of it):
+//! ledger are both partitioned by `toYYYYMM` of the event's time) on one
+//! server, or on one shard of a cluster, from the shard's own ledger
+//! ([`crate::shards`]; its node first fetches what its other replicas hold).
+//! For each month the requested range touches (with `--campaign`: only the
+//! months in which that campaign has events in the range, though the whole
+//! month is rebuilt, every campaign of it):
 //!
-//! 1. `CREATE TABLE <staging> AS <rollup>`, a name unique to this attempt;
+//! 1. `CREATE TABLE <staging> AS <rollup>` on a plain engine, a name unique
+//!    to this attempt;
 //! 2. `INSERT INTO <staging>` the SELECT of the rollup's materialized view,
 //!    restricted to the month;
 //! 3. `ALTER TABLE <rollup> REPLACE PARTITION <yyyymm> FROM <staging>`, an
-//!    atomic swap (or `DROP PARTITION` when the month holds no event of the
+//!    atomic swap, which a shard's other replicas follow (or `DROP PARTITION` when the month holds no event of the
 //!    rollup's kind: the current engine refuses to replace from an empty
 //!    source);
 //! 4. drop the staging table (also when a step failed);
@@ -33,6 +36,7 @@ use cmp_store::{Store, StoreError, sql};
 use serde::Deserialize;
 
 use crate::metrics::Metrics;
+use crate::shards::{Local, Tables};
 
 /// Swaps of one month attempted before giving up on live inserts racing them.
 pub const MAX_ATTEMPTS: u32 = 5;
@@ -71,10 +75,11 @@ impl Rollup {
         }
     }
 
-    fn swap_sql(self) -> &'static str {
+    /// The rollup's table among `tables`.
+    pub fn table_in(self, tables: Tables) -> &'static str {
         match self {
-            Rollup::Engagement => sql::REBUILD_ENGAGEMENT_SWAP,
-            Rollup::Uptake => sql::REBUILD_UPTAKE_SWAP,
+            Rollup::Engagement => tables.engagement,
+            Rollup::Uptake => tables.uptake,
         }
     }
 
@@ -230,11 +235,13 @@ pub fn months_between(from: NaiveDate, to: NaiveDate) -> Vec<u32> {
     months
 }
 
-/// One rebuilt month of one rollup.
+/// One rebuilt month of one rollup (on one shard of a cluster).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rebuilt {
     pub rollup: Rollup,
     pub month: u32,
+    /// `single`, or the shard's name.
+    pub shard: String,
     /// Ledger events the month's rollup now counts.
     pub events: u64,
     /// Rollup rows written for the month (before background merges).
@@ -258,18 +265,21 @@ pub async fn months(store: &Store, request: &Request) -> Result<Vec<u32>, StoreE
     store.timed(q.fetch_all::<u32>()).await
 }
 
-/// Rebuilds every month of both rollups the request touches, in order;
-/// stops at the first failure.
+/// Rebuilds every month of both rollups the request touches, in order, on
+/// each of `locals` (what [`crate::shards::resolve`] found); stops at the
+/// first failure.
 pub async fn rebuild(
     store: &Store,
+    locals: &[Local],
     request: &Request,
     metrics: &Metrics,
 ) -> Result<Vec<Rebuilt>, RebuildError> {
-    let store = &store.for_maintenance();
     let mut done = Vec::new();
-    for month in months(store, request).await? {
+    for month in months(&store.for_maintenance(), request).await? {
         for rollup in Rollup::ALL {
-            done.push(rebuild_month(store, rollup, month, metrics).await?);
+            for local in locals {
+                done.push(rebuild_month(local, rollup, month, metrics).await?);
+            }
         }
     }
     Ok(done)
@@ -277,26 +287,40 @@ pub async fn rebuild(
 
 /// Rebuilds one month of one rollup and verifies it (module documentation).
 pub async fn rebuild_month(
-    store: &Store,
+    local: &Local,
     rollup: Rollup,
     month: u32,
     metrics: &Metrics,
 ) -> Result<Rebuilt, RebuildError> {
-    let result = rebuild_month_inner(&store.for_maintenance(), rollup, month).await;
+    let result = rebuild_month_inner(local, rollup, month).await;
     let label = if result.is_ok() { "ok" } else { "error" };
     metrics.rebuild_runs.with_label_values(&[label]).inc();
     result
 }
 
 async fn rebuild_month_inner(
-    store: &Store,
+    local: &Local,
     rollup: Rollup,
     month: u32,
 ) -> Result<Rebuilt, RebuildError> {
+    if local.replicated() {
+        // Within the regular timeout: a replica that cannot catch up (its
+        // peer holding the parts is down) fails the rebuild rather than
+        // rebuilding the shard from part of its ledger.
+        for table in [local.tables.ledger, rollup.table_in(local.tables)] {
+            let q = local
+                .store
+                .client
+                .query(sql::REBUILD_SYNC_REPLICA)
+                .bind(Identifier(table));
+            local.store.timed(q.execute()).await?;
+        }
+    }
+    let store = &local.store.for_maintenance();
     let mut last = Counts::default();
     for attempt in 1..=MAX_ATTEMPTS {
         let staging = staging_name(rollup, month, attempt);
-        let swapped = swap(store, rollup, month, &staging).await;
+        let swapped = swap(store, local.tables, rollup, month, &staging).await;
         let drop = store
             .client
             .query(sql::REBUILD_DROP_STAGING)
@@ -306,11 +330,12 @@ async fn rebuild_month_inner(
             tracing::warn!(table = %staging, error = %e, "could not drop a rebuild staging table");
         }
         let rows = swapped?;
-        last = verify(store, rollup, month).await?;
+        last = verify(store, local.tables, rollup, month).await?;
         if last.rolled_up == last.stored {
             return Ok(Rebuilt {
                 rollup,
                 month,
+                shard: local.name.clone(),
                 events: last.stored,
                 rows,
                 attempts: attempt,
@@ -318,6 +343,7 @@ async fn rebuild_month_inner(
         }
         tracing::warn!(
             table = rollup.table(),
+            shard = %local.name,
             month,
             attempt,
             rolled_up = last.rolled_up,
@@ -349,23 +375,35 @@ fn staging_name(rollup: Rollup, month: u32, attempt: u32) -> String {
 
 /// Steps 1–3: fills a staging table with the month and swaps it in; returns
 /// the rows swapped in.
-async fn swap(store: &Store, rollup: Rollup, month: u32, staging: &str) -> Result<u64, StoreError> {
+async fn swap(
+    store: &Store,
+    tables: Tables,
+    rollup: Rollup,
+    month: u32,
+    staging: &str,
+) -> Result<u64, StoreError> {
     let c = &store.client;
-    let create = c.query(rollup.staging_sql()).bind(Identifier(staging));
+    let target = rollup.table_in(tables);
+    let create = c
+        .query(rollup.staging_sql())
+        .bind(Identifier(staging))
+        .bind(Identifier(target));
     store.timed(create.execute()).await?;
     let fill = c
         .query(rollup.fill_sql())
         .bind(Identifier(staging))
+        .bind(Identifier(tables.ledger))
         .bind(month);
     store.timed(fill.execute()).await?;
     let count = c.query(sql::REBUILD_STAGING_ROWS).bind(Identifier(staging));
     let rows = store.timed(count.fetch_one::<u64>()).await?;
     let replace = if rows == 0 {
         c.query(sql::REBUILD_CLEAR_MONTH)
-            .bind(Identifier(rollup.table()))
+            .bind(Identifier(target))
             .bind(month)
     } else {
-        c.query(rollup.swap_sql())
+        c.query(sql::REBUILD_SWAP)
+            .bind(Identifier(target))
             .bind(month)
             .bind(Identifier(staging))
     };
@@ -382,7 +420,12 @@ pub struct Counts {
 
 /// Compares the counts, a few times apart while they differ (an INSERT may
 /// be between the ledger and the view); returns the last.
-pub async fn verify(store: &Store, rollup: Rollup, month: u32) -> Result<Counts, StoreError> {
+pub async fn verify(
+    store: &Store,
+    tables: Tables,
+    rollup: Rollup,
+    month: u32,
+) -> Result<Counts, StoreError> {
     let mut counts = Counts::default();
     for check in 0..VERIFY_CHECKS {
         if check > 0 {
@@ -391,7 +434,9 @@ pub async fn verify(store: &Store, rollup: Rollup, month: u32) -> Result<Counts,
         let q = store
             .client
             .query(rollup.verify_sql())
+            .bind(Identifier(rollup.table_in(tables)))
             .bind(month)
+            .bind(Identifier(tables.ledger))
             .bind(month);
         counts = store.timed(q.fetch_one::<Counts>()).await?;
         if counts.rolled_up == counts.stored {
@@ -401,27 +446,31 @@ pub async fn verify(store: &Store, rollup: Rollup, month: u32) -> Result<Counts,
     Ok(counts)
 }
 
-/// Verifies the given months of both rollups and rebuilds those whose counts
-/// drifted from the ledger (the service runs this daily on recent months).
+/// Verifies the given months of both rollups on each of `locals` and
+/// rebuilds those whose counts drifted from the ledger (the service runs
+/// this on recent months every `CMP_DRIFT_CHECK_INTERVAL_MIN`).
 pub async fn repair_drift(
-    store: &Store,
+    locals: &[Local],
     months: &[u32],
     metrics: &Metrics,
 ) -> Result<Vec<Rebuilt>, RebuildError> {
-    let store = &store.for_maintenance();
     let mut repaired = Vec::new();
     for &month in months {
         for rollup in Rollup::ALL {
-            let counts = verify(store, rollup, month).await?;
-            if counts.rolled_up != counts.stored {
-                tracing::warn!(
-                    table = rollup.table(),
-                    month,
-                    rolled_up = counts.rolled_up,
-                    stored = counts.stored,
-                    "rollup drifted from the ledger: rebuilding the month"
-                );
-                repaired.push(rebuild_month(store, rollup, month, metrics).await?);
+            for local in locals {
+                let store = &local.store.for_maintenance();
+                let counts = verify(store, local.tables, rollup, month).await?;
+                if counts.rolled_up != counts.stored {
+                    tracing::warn!(
+                        table = rollup.table(),
+                        shard = %local.name,
+                        month,
+                        rolled_up = counts.rolled_up,
+                        stored = counts.stored,
+                        "rollup drifted from the ledger: rebuilding the month"
+                    );
+                    repaired.push(rebuild_month(local, rollup, month, metrics).await?);
+                }
             }
         }
     }

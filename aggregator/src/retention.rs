@@ -4,12 +4,16 @@
 //! falls in is kept whole until it is entirely past. Rollups and attainment
 //! history are kept: reports over old periods still answer from them (only a
 //! rebuild of a dropped month is no longer possible). The service runs it
-//! daily; `cmp-aggregator retention` runs it once.
+//! daily; `cmp-aggregator retention` runs it once. On a cluster each shard's
+//! `events_local` is dropped on one of its nodes, and its replicas follow
+//! ([`crate::shards`]).
 
 use chrono::NaiveDate;
+use clickhouse::sql::Identifier;
 use cmp_store::{Store, StoreError, sql};
 
 use crate::rebuild::month_of;
+use crate::shards::Local;
 
 /// The first month kept when `today` is the UTC day and `days` the
 /// retention: every month before it ends before the cutoff day.
@@ -20,29 +24,41 @@ pub fn first_kept_month(today: NaiveDate, days: u32) -> u32 {
     month_of(cutoff)
 }
 
-/// Ledger months older than the retention, oldest first.
-pub async fn expired_months(
+/// Months of the ledger table `ledger` older than the retention, oldest first.
+async fn expired_months(
     store: &Store,
+    ledger: &str,
     today: NaiveDate,
     days: u32,
 ) -> Result<Vec<u32>, StoreError> {
     let q = store
         .client
         .query(sql::RETENTION_OLD_MONTHS)
+        .bind(ledger)
         .bind(first_kept_month(today, days));
     store.timed(q.fetch_all::<u32>()).await
 }
 
-/// Drops every expired month of the ledger; returns the months dropped.
-pub async fn run(store: &Store, today: NaiveDate, days: u32) -> Result<Vec<u32>, StoreError> {
-    let store = &store.for_maintenance();
+/// Drops every expired month of the ledger on each of `locals`; returns the
+/// months dropped (once each, however many shards held them).
+pub async fn run(locals: &[Local], today: NaiveDate, days: u32) -> Result<Vec<u32>, StoreError> {
     let mut dropped = Vec::new();
-    for month in expired_months(store, today, days).await? {
-        let q = store.client.query(sql::RETENTION_DROP_MONTH).bind(month);
-        store.timed(q.execute()).await?;
-        tracing::info!(month, "retention: dropped a month of the ledger");
-        dropped.push(month);
+    for local in locals {
+        let store = &local.store.for_maintenance();
+        let ledger = local.tables.ledger;
+        for month in expired_months(store, ledger, today, days).await? {
+            let q = store
+                .client
+                .query(sql::RETENTION_DROP_MONTH)
+                .bind(Identifier(ledger))
+                .bind(month);
+            store.timed(q.execute()).await?;
+            tracing::info!(month, shard = %local.name, "retention: dropped a month of the ledger");
+            dropped.push(month);
+        }
     }
+    dropped.sort_unstable();
+    dropped.dedup();
     Ok(dropped)
 }
 

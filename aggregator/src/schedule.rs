@@ -1,8 +1,9 @@
 //! When the service's periodic tasks are due, as a pure state machine over
 //! the clock (the run loop passes "now"): the attainment-history snapshot
 //! every `CMP_HISTORY_INTERVAL_MIN` (and at start), the end-of-day snapshot
-//! once the reporting day changes, the daily maintenance (retention, then a
-//! drift check of the recent rollup months) at start and every 24 h. A task
+//! once the reporting day changes, the daily retention at start and every
+//! 24 h, the drift check of the recent rollup months at start and every
+//! `CMP_DRIFT_CHECK_INTERVAL_MIN`. A task
 //! that failed is retried after [`RETRY`], not on every tick, so an outage
 //! logs a warning every half minute rather than every few seconds.
 
@@ -22,8 +23,11 @@ pub enum Task {
     History,
     /// The snapshot closing the reporting day `day` (`end_of_day = 1`).
     EndOfDay(NaiveDate),
-    /// Retention, then the drift check of recent rollup months.
+    /// Retention of the ledger.
     Maintenance,
+    /// This month's and last month's rollups checked against the ledger,
+    /// a month that drifted rebuilt.
+    DriftCheck,
 }
 
 /// What ran when, and what is still owed.
@@ -31,8 +35,10 @@ pub enum Task {
 pub struct Schedule {
     tz: Tz,
     history_every: Duration,
+    drift_every: Duration,
     next_history: DateTime<Utc>,
     next_maintenance: DateTime<Utc>,
+    next_drift: DateTime<Utc>,
     /// The reporting day the service last saw; its end is owed once the day changes.
     day: NaiveDate,
     /// An end-of-day snapshot not yet recorded (it failed), and when to retry it.
@@ -45,12 +51,14 @@ fn later(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
 
 impl Schedule {
     /// Everything but the end of the current day is due at `now`.
-    pub fn new(now: DateTime<Utc>, tz: Tz, history_every: Duration) -> Self {
+    pub fn new(now: DateTime<Utc>, tz: Tz, history_every: Duration, drift_every: Duration) -> Self {
         Self {
             tz,
             history_every,
+            drift_every,
             next_history: now,
             next_maintenance: now,
+            next_drift: now,
             day: now.with_timezone(&tz).date_naive(),
             owed_day: None,
         }
@@ -82,6 +90,10 @@ impl Schedule {
             tasks.push(Task::Maintenance);
             self.next_maintenance = later(now, DAY);
         }
+        if now >= self.next_drift {
+            tasks.push(Task::DriftCheck);
+            self.next_drift = later(now, self.drift_every);
+        }
         tasks
     }
 
@@ -93,6 +105,7 @@ impl Schedule {
             Task::History => self.next_history = self.next_history.min(retry),
             Task::EndOfDay(day) => self.owed_day = Some((day, retry)),
             Task::Maintenance => self.next_maintenance = self.next_maintenance.min(retry),
+            Task::DriftCheck => self.next_drift = self.next_drift.min(retry),
         }
     }
 }
@@ -108,24 +121,43 @@ mod tests {
     #[test]
     fn history_at_start_then_every_interval() {
         let tz = chrono_tz::America::Toronto;
-        let mut s = Schedule::new(at("2026-11-03T15:00:00Z"), tz, Duration::from_secs(900));
+        let mut s = Schedule::new(
+            at("2026-11-03T15:00:00Z"),
+            tz,
+            Duration::from_secs(900),
+            DAY,
+        );
         assert_eq!(
             s.due(at("2026-11-03T15:00:00Z")),
-            vec![Task::History, Task::Maintenance]
+            vec![Task::History, Task::Maintenance, Task::DriftCheck]
         );
         assert_eq!(s.due(at("2026-11-03T15:14:59Z")), vec![]);
         assert_eq!(s.due(at("2026-11-03T15:15:00Z")), vec![Task::History]);
-        assert_eq!(
-            s.due(at("2026-11-04T15:00:01Z")).last(),
-            Some(&Task::Maintenance)
+        assert!(
+            s.due(at("2026-11-04T15:00:01Z"))
+                .contains(&Task::Maintenance)
         );
+    }
+
+    #[test]
+    fn drift_check_at_start_then_every_interval() {
+        let ten_minutes = Duration::from_secs(600);
+        let mut s = Schedule::new(at("2026-11-03T15:00:00Z"), chrono_tz::UTC, DAY, ten_minutes);
+        assert!(
+            s.due(at("2026-11-03T15:00:00Z"))
+                .contains(&Task::DriftCheck)
+        );
+        assert_eq!(s.due(at("2026-11-03T15:09:59Z")), vec![]);
+        assert_eq!(s.due(at("2026-11-03T15:10:00Z")), vec![Task::DriftCheck]);
+        s.failed(Task::DriftCheck, at("2026-11-03T15:10:01Z"));
+        assert_eq!(s.due(at("2026-11-03T15:10:31Z")), vec![Task::DriftCheck]);
     }
 
     #[test]
     fn end_of_day_follows_the_reporting_time_zone() {
         let tz = chrono_tz::America::Toronto; // UTC-5 in November
         let twelve_hours = Duration::from_secs(12 * 3600);
-        let mut s = Schedule::new(at("2026-11-03T20:00:00Z"), tz, twelve_hours);
+        let mut s = Schedule::new(at("2026-11-03T20:00:00Z"), tz, twelve_hours, DAY);
         s.due(at("2026-11-03T20:00:00Z"));
         // UTC midnight is 19:00 in Toronto: not the end of the day.
         assert_eq!(s.due(at("2026-11-04T00:30:00Z")), vec![]);
@@ -137,7 +169,12 @@ mod tests {
     #[test]
     fn failures_are_retried_after_a_pause() {
         let tz = chrono_tz::UTC;
-        let mut s = Schedule::new(at("2026-11-03T23:59:00Z"), tz, Duration::from_secs(900));
+        let mut s = Schedule::new(
+            at("2026-11-03T23:59:00Z"),
+            tz,
+            Duration::from_secs(900),
+            DAY,
+        );
         s.due(at("2026-11-03T23:59:00Z"));
         let d = "2026-11-03".parse().expect("date");
         let now = at("2026-11-04T00:00:05Z");

@@ -84,6 +84,10 @@ pub struct Settings {
     pub kafka_assignment: String,
     pub topics: Topics,
     pub clickhouse_url: String,
+    /// On a replicated, sharded cluster, one node URL of each shard: the
+    /// aggregator's rebuild, retention and drift check change each shard's
+    /// local tables there (`Distributed` tables cannot). Empty on one server.
+    pub clickhouse_shard_urls: Vec<String>,
     /// Database holding every table; an identifier, checked at load.
     pub clickhouse_database: String,
     pub clickhouse_user: String,
@@ -126,6 +130,11 @@ pub struct Settings {
     /// end of each reporting day). `CMP_HISTORY_INTERVAL_MIN` (default 15);
     /// `CMP_HISTORY_INTERVAL_SECS`, when set, wins (tests, demos).
     pub history_interval: Duration,
+    /// How often the aggregator checks this month's and last month's rollups
+    /// against the ledger and rebuilds a month that drifted (a view that
+    /// failed after its INSERT reached the ledger). `CMP_DRIFT_CHECK_INTERVAL_MIN`
+    /// (default 10); `CMP_DRIFT_CHECK_INTERVAL_SECS`, when set, wins.
+    pub drift_check_interval: Duration,
     /// Pace at or above which a running target is on track.
     pub pace_on_track: f64,
     /// Pace at or above which (and below on-track) a running target is at risk.
@@ -258,14 +267,9 @@ impl Settings {
                 ),
             ));
         }
-        let history_interval = match src.raw("CMP_HISTORY_INTERVAL_SECS") {
-            Some(_) => {
-                Duration::from_secs(src.ranged("CMP_HISTORY_INTERVAL_SECS", 900, 1..=86_400)?)
-            }
-            None => {
-                Duration::from_secs(60 * src.ranged("CMP_HISTORY_INTERVAL_MIN", 15, 1..=1_440)?)
-            }
-        };
+        let history_interval = interval(src, "CMP_HISTORY_INTERVAL", 15)?;
+        let drift_check_interval = interval(src, "CMP_DRIFT_CHECK_INTERVAL", 10)?;
+        let clickhouse_shard_urls = shard_urls(src)?;
         let pace_on_track = src.ranged("CMP_PACE_ON_TRACK", 0.90, 0.01..=10.0)?;
         let pace_at_risk = src.ranged("CMP_PACE_AT_RISK", 0.75, 0.01..=10.0)?;
         if pace_at_risk > pace_on_track {
@@ -282,6 +286,7 @@ impl Settings {
             kafka_assignment,
             topics,
             clickhouse_url,
+            clickhouse_shard_urls,
             clickhouse_database: identifier(src, "CMP_CLICKHOUSE_DATABASE", "cmp")?,
             clickhouse_user: src.string_or("CMP_CLICKHOUSE_USER", "default"),
             clickhouse_password: src.raw("CMP_CLICKHOUSE_PASSWORD").map(Secret::new),
@@ -314,6 +319,7 @@ impl Settings {
             log_format,
             retention_days,
             history_interval,
+            drift_check_interval,
             pace_on_track,
             pace_at_risk,
             suppress_k: src.ranged("CMP_SUPPRESS_K", 10, 1..=1_000)?,
@@ -372,6 +378,49 @@ fn non_empty(src: &Source, setting: &str, default: &str) -> Result<String, Confi
         return Err(ConfigError::invalid(setting, "must not be empty"));
     }
     Ok(v)
+}
+
+/// A period set as `<PREFIX>_MIN` (1 to 1,440, default `default_min`), or
+/// in seconds as `<PREFIX>_SECS` (1 to 86,400), which wins when set (tests,
+/// demos).
+fn interval(src: &Source, prefix: &str, default_min: u64) -> Result<Duration, ConfigError> {
+    let secs = format!("{prefix}_SECS");
+    if src.raw(&secs).is_some() {
+        return Ok(Duration::from_secs(src.ranged(
+            &secs,
+            60 * default_min,
+            1..=86_400,
+        )?));
+    }
+    let min = src.ranged(&format!("{prefix}_MIN"), default_min, 1..=1_440)?;
+    Ok(Duration::from_secs(60 * min))
+}
+
+/// `CMP_CLICKHOUSE_SHARD_URLS`: node URLs separated by spaces or commas,
+/// each `http(s)://`, none twice.
+fn shard_urls(src: &Source) -> Result<Vec<String>, ConfigError> {
+    const SETTING: &str = "CMP_CLICKHOUSE_SHARD_URLS";
+    let mut urls: Vec<String> = Vec::new();
+    for url in src
+        .string_or(SETTING, "")
+        .split([' ', ','])
+        .filter(|u| !u.is_empty())
+    {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ConfigError::invalid(
+                SETTING,
+                format!("{url:?} must start with http:// or https://"),
+            ));
+        }
+        if urls.iter().any(|u| u == url) {
+            return Err(ConfigError::invalid(
+                SETTING,
+                format!("{url} is named twice"),
+            ));
+        }
+        urls.push(url.to_owned());
+    }
+    Ok(urls)
 }
 
 /// Kafka topic names: 1–249 of `a-zA-Z0-9._-` (Kafka's own rule).
@@ -467,6 +516,44 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(s.history_interval, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn the_drift_check_runs_every_ten_minutes_unless_set() {
+        let s = load(None, &[]).expect("valid");
+        assert_eq!(s.drift_check_interval, Duration::from_secs(600));
+        let s = load(None, &[("CMP_DRIFT_CHECK_INTERVAL_SECS", "3")]).expect("valid");
+        assert_eq!(s.drift_check_interval, Duration::from_secs(3));
+        let err = load(None, &[("CMP_DRIFT_CHECK_INTERVAL_MIN", "0")]).expect_err("0 minutes");
+        assert!(
+            err.to_string().contains("CMP_DRIFT_CHECK_INTERVAL_MIN"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn shard_urls_are_a_list_of_distinct_http_urls() {
+        let s = load(None, &[]).expect("valid");
+        assert!(s.clickhouse_shard_urls.is_empty());
+        let s = load(
+            None,
+            &[(
+                "CMP_CLICKHOUSE_SHARD_URLS",
+                " http://a:8123, https://b:8443  http://c:1 ",
+            )],
+        )
+        .expect("valid");
+        assert_eq!(
+            s.clickhouse_shard_urls,
+            ["http://a:8123", "https://b:8443", "http://c:1"]
+        );
+        for bad in ["a:8123", "http://a:1 http://a:1"] {
+            let err = load(None, &[("CMP_CLICKHOUSE_SHARD_URLS", bad)]).expect_err(bad);
+            assert!(
+                err.to_string().contains("CMP_CLICKHOUSE_SHARD_URLS"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

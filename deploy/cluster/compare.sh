@@ -10,11 +10,15 @@
 #      rounds; one cmp-ingest fills the single node, two cmp-ingest members
 #      (one consumer group) fill the cluster through node s1r1; the second
 #      member is stopped (TERM) between the rounds, so the first takes over
-#      its partitions and resumes them from the cluster's ledger;
+#      its partitions and resumes them from the cluster's ledger; a
+#      cmp-aggregator runs on the cluster (one node of each shard in
+#      CMP_CLICKHOUSE_SHARD_URLS, its drift check every 5 s);
 #   3. on the cluster: the ledger holds each accepted event of the generator's
 #      manifest once (rows = distinct coordinates = accepted) and the
-#      Distributed rollups count each once; both replicas of a shard hold the
-#      same rows;
+#      Distributed rollups count each once (within 120 s: a view that failed
+#      after its INSERT reached the ledger is repaired by the aggregator's
+#      drift check, and the time it took is shown); both replicas of a shard
+#      hold the same rows;
 #   4. two cmp-api, one per store, the run's campaigns registered in both:
 #      every campaign's /performance report is the same JSON on both.
 # CMP_COMPARE_FAULT: during round 2 (paced, 400 messages/s), SIGKILL
@@ -24,6 +28,11 @@
 #   kill-ingest     the cluster's ingest member (whatever INSERT it had under
 #                   way), a new member started after 11 s (tansu 0.6 hands a
 #                   dead member's partitions on only once its 10 s session expired)
+#   kill-half       both replicas of shard 2; once the member's INSERT into the
+#                   Distributed table failed half delivered (shard 1 stored its
+#                   rows, shard 2 could not), the member too; shard 2 restarted
+#                   after 30 s and a new member started (its resume completes
+#                   the INSERT); shard 1 must have stored rows meanwhile
 # (`cluster.sh start` restarts servers); the checks then wait for the replicas.
 # Binaries from CMP_BIN_DIR (default ${CARGO_TARGET_DIR:-<repo>/target}/debug).
 # Exits 1 at the first difference, naming it.
@@ -126,6 +135,9 @@ for m in 1 2; do
   start "ingest-cluster-$m" env CMP_CLICKHOUSE_URL="$CLUSTER_URL" CMP_KAFKA_GROUP="cluster-$TAG" \
     CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-ingest"
 done
+start aggregator-cluster env CMP_CLICKHOUSE_URL="$CLUSTER_URL" \
+  CMP_CLICKHOUSE_SHARD_URLS="${NODES[0]} ${NODES[2]}" CMP_DRIFT_CHECK_INTERVAL_SECS=5 \
+  CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-aggregator"
 drained "$SINGLE_URL"
 drained "$CLUSTER_URL"
 log "round 1: $ACCEPTED events in both ledgers; stopping cluster ingest member 2"
@@ -138,26 +150,51 @@ case "${CMP_COMPARE_FAULT:-}" in
   kill-shard) victims=(s2r1 s2r2) down=30 ;;
   kill-zookeeper) victims=(zookeeper) down=30 ;;
   kill-ingest) victims=(ingest-cluster-1) down=11 ;;
-  *) die "CMP_COMPARE_FAULT is kill-replica, kill-shard, kill-zookeeper, kill-ingest or empty, not $CMP_COMPARE_FAULT" ;;
+  kill-half) victims=(s2r1 s2r2 ingest-cluster-1) down=30 ;;
+  *) die "CMP_COMPARE_FAULT is kill-replica, kill-shard, kill-zookeeper, kill-ingest, kill-half or empty, not $CMP_COMPARE_FAULT" ;;
 esac
+# shard1_rows_after T: the run's ledger rows on shard 1 (node s1r1's own
+# replica) that ingest decided after time T (seconds since the epoch).
+shard1_rows_after() {
+  q "${NODES[0]}" "SELECT count() FROM $DB.events_local WHERE $TOPICS AND toUInt32(ingested_at) > $1"
+}
+# failed_inserts: how often the cluster member reported ClickHouse unavailable.
+failed_inserts() { grep -c 'dependency unavailable' "$WORK/ingest-cluster-1.log" || true; }
 if [[ ${#victims[@]} -eq 0 ]]; then
   produce $((COUNT - COUNT / 2)) 2
 else # mid-stream: round 2 paced at 400 messages/s
   produce $((COUNT - COUNT / 2)) 2 --rate 400 &
   loadgen=$!
   sleep 2
+  failures=$(failed_inserts)
   for v in "${victims[@]}"; do
-    if [[ $v == ingest-* ]]; then kill -KILL "$(cat "$WORK/$v.pid")"; else kill -KILL "$(cat "$CMP_CLUSTER_RUN_DIR/$v.pid")"; fi
+    if [[ $v == ingest-* ]]; then
+      if [[ ${#victims[@]} -gt 1 ]]; then # kill-half: once an INSERT failed with shard 2 down
+        shard_down_at="$(q "${NODES[0]}" "SELECT toUInt32(now())")"
+        for ((i = 0; i < 100 && $(failed_inserts) == failures; i++)); do sleep 0.1; done
+        (($(failed_inserts) > failures)) || die "the member reported no failed INSERT with shard 2 down"
+        sleep 1
+      fi
+      kill -KILL "$(cat "$WORK/$v.pid")"
+    else
+      kill -KILL "$(cat "$CMP_CLUSTER_RUN_DIR/$v.pid")"
+    fi
   done
   killed=$SECONDS
   log "round 2: ${victims[*]} killed (SIGKILL) mid-stream, down for ${down} s"
+  if [[ $CMP_COMPARE_FAULT == kill-half ]]; then
+    half=$(shard1_rows_after "$shard_down_at")
+    ((half > 0)) || die "shard 1 stored no row decided after shard 2 went down: no INSERT was half delivered"
+    log "round 2: shard 1 stored $half rows decided after shard 2 went down (INSERTs half delivered), then the member was killed"
+  fi
   wait "$loadgen" || die "round 2's cmp-loadgen"
   sleep $((down - (SECONDS - killed) > 0 ? down - (SECONDS - killed) : 0))
-  if [[ ${victims[0]} == ingest-* ]]; then # a new member takes over its partitions
+  if [[ ${victims[-1]} != ingest-* ]] || [[ ${#victims[@]} -gt 1 ]]; then
+    bash "$HERE/cluster.sh" start 2>>"$WORK/restart.log" || { cat "$WORK/restart.log" >&2; die "restart ${victims[*]}"; }
+  fi
+  if [[ ${victims[-1]} == ingest-* ]]; then # a new member takes over its partitions
     start ingest-cluster-3 env CMP_CLICKHOUSE_URL="$CLUSTER_URL" CMP_KAFKA_GROUP="cluster-$TAG" \
       CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-ingest"
-  else
-    bash "$HERE/cluster.sh" start 2>>"$WORK/restart.log" || { cat "$WORK/restart.log" >&2; die "restart ${victims[*]}"; }
   fi
   restarted=$SECONDS
   log "round 2: ${victims[*]} restarted after $((restarted - killed)) s"
@@ -205,23 +242,34 @@ got="$(q "$CLUSTER_URL" "SELECT count(), uniqExact(src_topic, src_partition, src
 # The rollups have no source coordinates: compare them with the ledger on the
 # run's campaigns (uptake events without a campaign are left out of both).
 c="'${CAMPAIGNS[0]%%=*}', '${CAMPAIGNS[1]%%=*}', '${CAMPAIGNS[2]%%=*}'"
-for store in "$CLUSTER_URL" "$SINGLE_URL"; do
-  ledger="$(q "$store" "SELECT uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events
-    WHERE $TOPICS AND campaign_id IN ($c)")"
-  got="$(q "$store" "SELECT (SELECT countMerge(events) FROM $DB.engagement_hourly WHERE campaign_id IN ($c))
-    + (SELECT countMerge(events) FROM $DB.uptake_hourly WHERE campaign_id IN ($c))")"
-  if [[ $got != "$ledger" ]]; then
-    for n in "${NODES[@]}"; do # where: each node's own ledger rows and rollups
-      [[ $store == "$CLUSTER_URL" ]] || break
-      log "node $n: ledger, rollups = $(q "$n" "SELECT
-        (SELECT uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events_local
-         WHERE $TOPICS AND campaign_id IN ($c)),
-        (SELECT countMerge(events) FROM $DB.engagement_hourly_local WHERE campaign_id IN ($c))
-        + (SELECT countMerge(events) FROM $DB.uptake_hourly_local WHERE campaign_id IN ($c))" | tr '\t' ' ')"
-    done
-    die "rollups at $store count $got events of the run's campaigns, the ledger $ledger"
-  fi
-done
+# counted URL: the run's campaigns' events in the ledger, then in the rollups.
+counted() {
+  q "$1" "SELECT (SELECT uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events
+    WHERE $TOPICS AND campaign_id IN ($c)),
+    (SELECT countMerge(events) FROM $DB.engagement_hourly WHERE campaign_id IN ($c))
+    + (SELECT countMerge(events) FROM $DB.uptake_hourly WHERE campaign_id IN ($c))"
+}
+read -r ledger got <<<"$(counted "$SINGLE_URL")"
+[[ $got == "$ledger" ]] || die "rollups at $SINGLE_URL count $got events of the run's campaigns, the ledger $ledger"
+read -r ledger got <<<"$(counted "$CLUSTER_URL")"
+if [[ $got != "$ledger" ]]; then
+  log "cluster rollups count $got events of the run's campaigns, the ledger $ledger: waiting for the aggregator's drift check"
+  for n in "${NODES[@]}"; do # where: each node's own ledger rows and rollups
+    log "node $n: ledger, rollups = $(q "$n" "SELECT
+      (SELECT uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events_local
+       WHERE $TOPICS AND campaign_id IN ($c)),
+      (SELECT countMerge(events) FROM $DB.engagement_hourly_local WHERE campaign_id IN ($c))
+      + (SELECT countMerge(events) FROM $DB.uptake_hourly_local WHERE campaign_id IN ($c))" | tr '\t' ' ')"
+  done
+  short_at=$SECONDS
+  for ((i = 0; i < 240 && got != ledger; i++)); do
+    sleep 0.5
+    read -r ledger got <<<"$(counted "$CLUSTER_URL")"
+  done
+  [[ $got == "$ledger" ]] || die "rollups at $CLUSTER_URL count $got events of the run's campaigns, the ledger $ledger (after 120 s)"
+  log "cluster rollups repaired by the drift check $((SECONDS - short_at)) s after the ledger was complete:"
+  grep -h 'rebuilt after drifting' "$WORK/aggregator-cluster.log" | sed -E 's/^[^ ]+ +//; s/^/compare.sh:   /' >&2 || true
+fi
 log "cluster: $ACCEPTED accepted events stored once, counted once by the rollups"
 
 # The reports, through each store's API.

@@ -20,17 +20,19 @@ pub const REBUILD_ENGAGEMENT_STAGING: &str =
     include_str!("../sql/queries/rebuild_engagement_1_staging.sql");
 pub const REBUILD_ENGAGEMENT_FILL: &str =
     include_str!("../sql/queries/rebuild_engagement_2_fill.sql");
-pub const REBUILD_ENGAGEMENT_SWAP: &str =
-    include_str!("../sql/queries/rebuild_engagement_3_swap.sql");
 pub const REBUILD_ENGAGEMENT_VERIFY: &str =
     include_str!("../sql/queries/rebuild_engagement_4_verify.sql");
 pub const REBUILD_UPTAKE_STAGING: &str =
     include_str!("../sql/queries/rebuild_uptake_1_staging.sql");
 pub const REBUILD_UPTAKE_FILL: &str = include_str!("../sql/queries/rebuild_uptake_2_fill.sql");
-pub const REBUILD_UPTAKE_SWAP: &str = include_str!("../sql/queries/rebuild_uptake_3_swap.sql");
+pub const REBUILD_SWAP: &str = include_str!("../sql/queries/rebuild_swap.sql");
 pub const REBUILD_UPTAKE_VERIFY: &str = include_str!("../sql/queries/rebuild_uptake_4_verify.sql");
 pub const RETENTION_OLD_MONTHS: &str = include_str!("../sql/queries/retention_old_months.sql");
 pub const RETENTION_DROP_MONTH: &str = include_str!("../sql/queries/retention_drop_month.sql");
+pub const LEDGER_ENGINE: &str = include_str!("../sql/queries/ledger_engine.sql");
+pub const SHARD_OF_NODE: &str = include_str!("../sql/queries/shard_of_node.sql");
+pub const CLUSTER_SHARDS: &str = include_str!("../sql/queries/cluster_shards.sql");
+pub const REBUILD_SYNC_REPLICA: &str = include_str!("../sql/queries/rebuild_sync_replica.sql");
 pub const ROLLUP_NEWEST_HOUR: &str = include_str!("../sql/queries/rollup_newest_hour.sql");
 pub const REGISTRY_CAMPAIGNS: &str = include_str!("../sql/queries/registry_campaigns.sql");
 pub const REGISTRY_CAMPAIGN: &str = include_str!("../sql/queries/registry_campaign.sql");

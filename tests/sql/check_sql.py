@@ -8,7 +8,9 @@ Layout read (default root: <repo>/store/sql, or --sql-dir):
   queries/*.sql             one statement each, run after the migrations;
                             `?` placeholders take the values of a first-line
                             comment `-- params: 'a', 3, 100` in order, and
-                            `?fields` the list of a `-- fields: a, b` line
+                            `?fields` the list of a `-- fields: a, b` line;
+                            a `-- parse-only: <why>` line (a statement only
+                            a replicated table takes) runs `EXPLAIN AST` of it
 Lines starting with `--` are comments. Before the queries, every table gets
 two rows of column defaults so that selects and materialized views run on
 data. Exit status: 0 all OK, 1 any FAIL or no statements found, 2 setup error.
@@ -164,6 +166,8 @@ def main():
         total += len(stmts)
         try:
             stmts = [bind(s, header(text, "params"), header(text, "fields")) for s in stmts]
+            if header(text, "parse-only"):
+                stmts = [f"EXPLAIN AST {s}" for s in stmts]
         except ValueError as e:
             failures += 1
             report("FAIL", f"query {path.name}", e)

@@ -1,6 +1,7 @@
--- params: cmp_check_staging_engagement, 197001
--- One month of the engagement rollup recomputed from the ledger: the SELECT
--- of engagement_hourly_mv (migration 0003), restricted to the month.
+-- params: cmp_check_staging_engagement, events, 197001
+-- One month of the engagement rollup recomputed from the ledger (the
+-- single-node table, or a shard's local one): the SELECT of
+-- engagement_hourly_mv (migration 0006), restricted to the month.
 INSERT INTO ? (hour, campaign_id, segment, channel, action, region, language, events, count, cost_cents, reach)
 SELECT
     toStartOfHour(event_time) AS hour,
@@ -9,6 +10,6 @@ SELECT
     sumState(count) AS count,
     sumState(cost_cents) AS cost_cents,
     uniqCombinedStateIf(client_hash, client_hash != '') AS reach
-FROM events
+FROM ?
 WHERE kind = 'engagement' AND toYYYYMM(event_time) = ?
 GROUP BY hour, campaign_id, segment, channel, action, region, language
