@@ -1,0 +1,322 @@
+//! A geographic experiment's result: difference in differences of log
+//! levels (`panel.rs`) between the pre-period and the test period, placebo
+//! inference over the control units (`placebo.rs`), the pre-trend check
+//! (`pretrend.rs`), the minimum detectable effect (`mde.rs`), cost per
+//! incremental completion (`cost.rs`) and the contract's status.
+//!
+//! **Estimate.** `δ̂ = mean_T(d) − mean_C(d)` with `d` each unit's change
+//! in log level, so `relative_lift = e^δ̂ − 1`, and `estimate` = treated
+//! minus counterfactual over the observed test period = `Y_T (1 − e^−δ̂)`,
+//! `Y_T` the treated units' total (counts) or mean (shares) over it. The
+//! intervals are the placebo interval of `δ̂` mapped through the same
+//! (increasing) functions. Units count equally, whatever their size.
+//!
+//! **Assumptions.** Parallel trends on the log scale (absent the campaign,
+//! treated units would have changed by the same factor as the controls,
+//! on average); treated and control units' deviations exchangeable (no
+//! unit chosen *because* of a recent dip or peak); no spill-over into
+//! control units; every treated unit starts on the same period. A design
+//! whose treated units start on different periods is refused
+//! (`Error::StaggeredStart`): a pooled before/after comparison would use
+//! already-treated units as controls of later ones and can even get the
+//! sign wrong (Goodman-Bacon, J. Econometrics 2021); one experiment per
+//! start date is estimated correctly.
+//!
+//! **Status.** `too_early` while the test period has no data (the minimum
+//! detectable effect and the pre-trend check are still given: this is
+//! how a test is sized before media is bought); `pre_trend_failed` when the
+//! check fails; `effect` when the placebo p-value is below `alpha` (0.10);
+//! `no_effect` when the interval lies inside ± the minimum detectable
+//! effect (the test could have seen an effect of its design size and
+//! rules it out); `inconclusive` otherwise.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::cost::{CostEfficiency, cost_efficiency};
+use crate::error::Error;
+use crate::mde::{Mde, MdeInputs, minimum_detectable_effect};
+use crate::panel::{KpiKind, Series, changes, halves, level, mean};
+use crate::placebo::{Placebos, did, interval, p_value};
+use crate::pretrend::{PreTrend, pre_trend};
+use crate::sequence::Interval;
+
+/// One unit's KPI, one value per period (day or week), from period 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitSeries {
+    pub unit: String,
+    pub values: Vec<f64>,
+}
+
+/// A treated unit and the period its treatment starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreatedUnit {
+    pub unit: String,
+    pub start: usize,
+}
+
+/// What was registered, in periods.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    pub treated: Vec<TreatedUnit>,
+    /// Empty: every unit with data that is not treated (the contract's default).
+    pub control: Vec<String>,
+    pub pre: Range<usize>,
+    /// The planned test runs from the treated units' start to here
+    /// (exclusive); data may stop earlier while it runs.
+    pub test_end: usize,
+    pub kind: KpiKind,
+    /// The campaign's spend in the treated units over the test period.
+    pub spend_cents: Option<u64>,
+}
+
+/// Levels of the experiment's inference.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExperimentParams {
+    /// Test level: p below it is an effect; the interval is `1 − alpha`.
+    pub alpha: f64,
+    /// The pre-trend check fails below this p-value.
+    pub pre_trend_alpha: f64,
+    /// Power of the minimum detectable effect.
+    pub power: f64,
+    /// Placebo sets beyond which they are drawn rather than enumerated.
+    pub max_placebos: usize,
+}
+
+impl Default for ExperimentParams {
+    fn default() -> Self {
+        ExperimentParams { alpha: 0.10, pre_trend_alpha: 0.05, power: 0.80, max_placebos: 2_000 }
+    }
+}
+
+/// The statuses of contract/API.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    TooEarly,
+    Effect,
+    NoEffect,
+    Inconclusive,
+    PreTrendFailed,
+}
+
+impl Status {
+    /// The contract's code (also the key of its label in LABELS.md).
+    pub const fn code(self) -> &'static str {
+        match self {
+            Status::TooEarly => "too_early",
+            Status::Effect => "effect",
+            Status::NoEffect => "no_effect",
+            Status::Inconclusive => "inconclusive",
+            Status::PreTrendFailed => "pre_trend_failed",
+        }
+    }
+}
+
+/// An experiment's result; the estimate's fields are `None` while
+/// `status` is `too_early`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExperimentResult {
+    /// `did`.
+    pub method: &'static str,
+    /// Treated minus counterfactual over the observed test period, in the
+    /// KPI's unit.
+    pub estimate: Option<f64>,
+    pub relative_lift: Option<f64>,
+    /// The `1 − alpha` interval of `estimate` (`None` with fewer than 19
+    /// placebo sets at 90 %).
+    pub interval: Option<Interval>,
+    /// The same interval as a relative lift.
+    pub relative_interval: Option<Interval>,
+    pub p_value: Option<f64>,
+    /// Placebo sets used, and whether they were all of them.
+    pub placebos: usize,
+    pub placebos_exhaustive: bool,
+    pub pre_trend: PreTrend,
+    pub minimum_detectable_effect: Mde,
+    /// Spend against `estimate` (count KPIs with spend only).
+    pub cost: Option<CostEfficiency>,
+    /// Periods of the test with data.
+    pub test_periods_observed: usize,
+    pub status: Status,
+}
+
+/// The design, checked against the data.
+struct Checked<'a> {
+    treated: Vec<Series<'a>>,
+    control: Vec<Series<'a>>,
+    start: usize,
+    observed_end: usize,
+}
+
+/// Evaluates the experiment `design` on `units`.
+pub fn experiment(
+    units: &[UnitSeries],
+    design: &Design,
+    params: &ExperimentParams,
+) -> Result<ExperimentResult, Error> {
+    check_params(params)?;
+    let checked = check(units, design)?;
+    let (treated, control) = (&checked.treated, &checked.control);
+    let placebos = Placebos::new(control.len(), treated.len(), params.max_placebos);
+    let pre = design.pre.clone();
+    let (early, late) = halves(pre.clone());
+    let control_drift = changes(control, early.clone(), late.clone(), design.kind)?;
+    let treated_drift = changes(treated, early.clone(), late.clone(), design.kind)?;
+    let pre_trend = pre_trend(&treated_drift, &control_drift, &placebos, params.pre_trend_alpha);
+    let treated_levels = treated
+        .iter()
+        .map(|u| level(u.values, pre.clone(), design.kind).ok_or_else(|| Error::ZeroUnit(u.name.to_owned())))
+        .collect::<Result<Vec<f64>, Error>>()?;
+    let mde = minimum_detectable_effect(
+        &MdeInputs {
+            control_changes: &control_drift,
+            treated_levels: &treated_levels,
+            halves: (early.len(), late.len()),
+            pre: pre.len(),
+            test: design.test_end - checked.start,
+            kind: design.kind,
+        },
+        params.alpha,
+        params.power,
+    );
+    let test = checked.start..checked.observed_end;
+    let mut result = ExperimentResult {
+        method: "did",
+        estimate: None,
+        relative_lift: None,
+        interval: None,
+        relative_interval: None,
+        p_value: None,
+        placebos: placebos.len(),
+        placebos_exhaustive: placebos.exhaustive,
+        pre_trend,
+        minimum_detectable_effect: mde,
+        cost: None,
+        test_periods_observed: test.len(),
+        status: Status::TooEarly,
+    };
+    if test.is_empty() {
+        return Ok(result);
+    }
+    let d_treated = changes(treated, pre.clone(), test.clone(), design.kind)?;
+    let d_control = changes(control, pre, test.clone(), design.kind)?;
+    let delta = did(&d_treated, &d_control);
+    let spread = placebos.estimates(&d_control);
+    let p = p_value(delta, &spread);
+    let log_interval = interval(delta, &spread, 1.0 - params.alpha);
+    let observed = {
+        let totals: Vec<f64> = treated.iter().map(|u| u.values[test.clone()].iter().sum()).collect();
+        match design.kind {
+            KpiKind::Count => totals.iter().sum(),
+            KpiKind::Share => mean(&totals) / test.len() as f64,
+        }
+    };
+    let to_estimate = |x: f64| -observed * (-x).exp_m1();
+    let estimate = to_estimate(delta);
+    result.estimate = Some(estimate);
+    result.relative_lift = Some(delta.exp_m1());
+    result.p_value = Some(p);
+    result.interval = log_interval.map(|i| Interval { low: to_estimate(i.low), high: to_estimate(i.high) });
+    result.relative_interval = log_interval.map(|i| Interval { low: i.low.exp_m1(), high: i.high.exp_m1() });
+    result.cost = match (design.kind, design.spend_cents) {
+        (KpiKind::Count, Some(spend)) => cost_efficiency(estimate, spend),
+        _ => None,
+    };
+    let bound = mde.relative.ln_1p();
+    result.status = if !pre_trend.ok {
+        Status::PreTrendFailed
+    } else if p < params.alpha {
+        Status::Effect
+    } else if log_interval.is_some_and(|i| -bound < i.low && i.high < bound) {
+        Status::NoEffect
+    } else {
+        Status::Inconclusive
+    };
+    Ok(result)
+}
+
+fn check_params(p: &ExperimentParams) -> Result<(), Error> {
+    let level = |x: f64| x > 0.0 && x < 1.0;
+    if !level(p.alpha) {
+        return Err(Error::Parameter { name: "alpha", reason: "must lie strictly between 0 and 1" });
+    }
+    if !level(p.pre_trend_alpha) {
+        return Err(Error::Parameter { name: "pre_trend_alpha", reason: "must lie strictly between 0 and 1" });
+    }
+    if !level(p.power) {
+        return Err(Error::Parameter { name: "power", reason: "must lie strictly between 0 and 1" });
+    }
+    if p.max_placebos == 0 {
+        return Err(Error::Parameter { name: "max_placebos", reason: "must be positive" });
+    }
+    Ok(())
+}
+
+fn check<'a>(units: &'a [UnitSeries], design: &'a Design) -> Result<Checked<'a>, Error> {
+    let first = design.treated.first().ok_or(Error::NoTreated)?;
+    if design.treated.iter().any(|t| t.start != first.start) {
+        let starts: Vec<String> = design.treated.iter().map(|t| format!("{}@{}", t.unit, t.start)).collect();
+        return Err(Error::StaggeredStart { starts: starts.join(", ") });
+    }
+    let start = first.start;
+    if design.pre.len() < 2 {
+        return Err(Error::Periods("the pre-period needs at least 2 periods"));
+    }
+    if design.pre.end > start {
+        return Err(Error::Periods("the pre-period must end before the test starts"));
+    }
+    if design.test_end <= start {
+        return Err(Error::Periods("the test period is empty"));
+    }
+    let by_name: BTreeMap<&str, &[f64]> = units.iter().map(|u| (u.unit.as_str(), u.values.as_slice())).collect();
+    let mut seen = BTreeSet::new();
+    let mut pick = |name: &'a str| -> Result<Series<'a>, Error> {
+        if !seen.insert(name) {
+            return Err(Error::DuplicateUnit(name.to_owned()));
+        }
+        let values = by_name.get(name).ok_or_else(|| Error::UnknownUnit(name.to_owned()))?;
+        Ok(Series { name, values })
+    };
+    let treated = design.treated.iter().map(|t| pick(t.unit.as_str())).collect::<Result<Vec<_>, _>>()?;
+    let control = if design.control.is_empty() {
+        let treated_names: BTreeSet<&str> = treated.iter().map(|s| s.name).collect();
+        units
+            .iter()
+            .filter(|u| !treated_names.contains(u.unit.as_str()))
+            .map(|u| pick(u.unit.as_str()))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        let treated_names: BTreeSet<&str> = treated.iter().map(|s| s.name).collect();
+        design
+            .control
+            .iter()
+            .map(|c| {
+                if treated_names.contains(c.as_str()) {
+                    return Err(Error::TreatedAndControl(c.clone()));
+                }
+                pick(c.as_str())
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    if control.len() < treated.len() + 1 {
+        return Err(Error::TooFewControls {
+            controls: control.len(),
+            treated: treated.len(),
+            needed: treated.len() + 1,
+        });
+    }
+    let available = treated.iter().chain(&control).map(|s| s.values.len()).min().unwrap_or(0);
+    let observed_end = available.min(design.test_end);
+    for s in treated.iter().chain(&control) {
+        if s.values.len() < design.pre.end {
+            return Err(Error::SeriesLength { unit: s.name.to_owned(), len: s.values.len(), needed: design.pre.end });
+        }
+        if let Some(period) = s.values[..observed_end.max(design.pre.end)].iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+            return Err(Error::InvalidValue { unit: s.name.to_owned(), period });
+        }
+    }
+    Ok(Checked { treated, control, start, observed_end })
+}
