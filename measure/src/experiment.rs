@@ -320,3 +320,117 @@ fn check<'a>(units: &'a [UnitSeries], design: &'a Design) -> Result<Checked<'a>,
     }
     Ok(Checked { treated, control, start, observed_end })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 13 units of different sizes over 84 periods, with a little
+    /// deterministic wobble; units 0..3 multiplied by `lift` from period 56.
+    fn panel(lift: f64) -> Vec<UnitSeries> {
+        (0..13)
+            .map(|i| {
+                let base = 20.0 * (i + 1) as f64;
+                let values = (0..84)
+                    .map(|t| {
+                        let wobble = 1.0 + 0.05 * ((i * 7 + t) as f64 * 1.3).sin();
+                        let effect = if i < 3 && t >= 56 { lift } else { 1.0 };
+                        (base * wobble * effect).round()
+                    })
+                    .collect();
+                UnitSeries { unit: format!("u{i}"), values }
+            })
+            .collect()
+    }
+
+    fn design() -> Design {
+        Design {
+            treated: (0..3).map(|i| TreatedUnit { unit: format!("u{i}"), start: 56 }).collect(),
+            control: Vec::new(),
+            pre: 0..56,
+            test_end: 84,
+            kind: KpiKind::Count,
+            spend_cents: Some(1_000_000),
+        }
+    }
+
+    #[test]
+    fn a_clear_lift_is_found_and_priced() {
+        let units = panel(1.2);
+        let got = experiment(&units, &design(), &ExperimentParams::default()).expect("valid");
+        assert_eq!(got.status, Status::Effect, "{got:?}");
+        assert!((got.relative_lift.expect("estimate") - 0.2).abs() < 0.01, "{got:?}");
+        assert!(got.relative_interval.expect("120 placebos").contains(0.2));
+        assert_eq!((got.placebos, got.placebos_exhaustive), (120, true));
+        // Treated test total ≈ (20 + 40 + 60) × 28 × 1.2; a sixth of it is incremental.
+        let estimate = got.estimate.expect("estimate");
+        assert!((estimate - 120.0 * 28.0 * 0.2).abs() < 40.0, "{estimate}");
+        let cost = got.cost.expect("spend");
+        assert_eq!(cost.cost_per_incremental_cents, Some((1_000_000.0 / estimate).round() as u64));
+        assert!(got.pre_trend.ok && got.test_periods_observed == 28);
+    }
+
+    #[test]
+    fn no_lift_is_no_effect_and_before_the_test_only_the_sizing_is_given() {
+        let units = panel(1.0);
+        let got = experiment(&units, &design(), &ExperimentParams::default()).expect("valid");
+        assert!(matches!(got.status, Status::NoEffect | Status::Inconclusive), "{got:?}");
+        assert!(got.p_value.expect("tested") >= 0.1);
+        let pre_only: Vec<UnitSeries> =
+            units.iter().map(|u| UnitSeries { unit: u.unit.clone(), values: u.values[..56].to_vec() }).collect();
+        let early = experiment(&pre_only, &design(), &ExperimentParams::default()).expect("valid");
+        assert_eq!(early.status, Status::TooEarly);
+        assert_eq!((early.estimate, early.test_periods_observed), (None, 0));
+        assert_eq!(early.minimum_detectable_effect, got.minimum_detectable_effect);
+        assert!(early.minimum_detectable_effect.relative > 0.0 && early.minimum_detectable_effect.relative < 0.2);
+    }
+
+    #[test]
+    fn treated_units_drifting_before_the_campaign_fail_the_pre_trend_check() {
+        let mut units = panel(1.0);
+        for u in &mut units[..3] {
+            for (t, v) in u.values.iter_mut().enumerate() {
+                *v *= 1.0 + 0.01 * t as f64;
+            }
+        }
+        let got = experiment(&units, &design(), &ExperimentParams::default()).expect("valid");
+        assert!(!got.pre_trend.ok && got.status == Status::PreTrendFailed, "{got:?}");
+        assert!(got.pre_trend.statistic > 0.2);
+    }
+
+    #[test]
+    fn staggered_starts_and_bad_designs_are_refused() {
+        let units = panel(1.0);
+        let p = ExperimentParams::default();
+        let mut staggered = design();
+        staggered.treated[1].start = 63;
+        assert_eq!(
+            experiment(&units, &staggered, &p),
+            Err(Error::StaggeredStart { starts: "u0@56, u1@63, u2@56".to_owned() })
+        );
+        let mut few = design();
+        few.control = vec!["u3".to_owned(), "u4".to_owned()];
+        assert!(matches!(experiment(&units, &few, &p), Err(Error::TooFewControls { needed: 4, .. })));
+        let mut both = design();
+        both.control = vec!["u0".to_owned()];
+        assert_eq!(experiment(&units, &both, &p), Err(Error::TreatedAndControl("u0".to_owned())));
+        let mut unknown = design();
+        unknown.treated[0].unit = "zz".to_owned();
+        assert_eq!(experiment(&units, &unknown, &p), Err(Error::UnknownUnit("zz".to_owned())));
+        let mut twice = design();
+        twice.treated[1].unit = "u0".to_owned();
+        assert_eq!(experiment(&units, &twice, &p), Err(Error::DuplicateUnit("u0".to_owned())));
+        let mut overlap = design();
+        overlap.pre = 0..60;
+        assert!(matches!(experiment(&units, &overlap, &p), Err(Error::Periods(_))));
+        let mut none = design();
+        none.treated.clear();
+        assert_eq!(experiment(&units, &none, &p), Err(Error::NoTreated));
+        let mut negative = units.clone();
+        negative[5].values[10] = -1.0;
+        assert_eq!(
+            experiment(&negative, &design(), &p),
+            Err(Error::InvalidValue { unit: "u5".to_owned(), period: 10 })
+        );
+    }
+}
