@@ -35,15 +35,10 @@ pub enum Error {
     /// A design without a treated unit.
     #[error("no treated unit")]
     NoTreated,
-    /// Too few control units for placebo inference: each placebo
-    /// treats as many controls as there are treated units and compares
-    /// them with at least one other.
-    #[error("{controls} control units for {treated} treated; placebo inference needs at least {needed}")]
-    TooFewControls {
-        controls: usize,
-        treated: usize,
-        needed: usize,
-    },
+    /// Too few control units to compare with (and to tell the units'
+    /// own noise from what they share).
+    #[error("{controls} control units; an experiment needs at least {needed}")]
+    TooFewControls { controls: usize, needed: usize },
     /// Treated units starting on different periods. Pooling them into one
     /// before/after comparison would compare early-treated units with
     /// already-treated ones and mis-estimate the effect, so the design is

@@ -4,12 +4,14 @@
 //! (`pretrend.rs`), the minimum detectable effect (`mde.rs`), cost per
 //! incremental completion (`cost.rs`) and the contract's status.
 //!
-//! **Estimate.** `δ̂ = mean_T(d) − mean_C(d)` with `d` each unit's change
-//! in log level, so `relative_lift = e^δ̂ − 1`, and `estimate` = treated
+//! **Estimate.** `δ̂` = the precision-weighted mean change in log level of
+//! the treated units minus that of the controls (`placebo.rs`, weights
+//! from each unit's pre-period noise, `panel.rs`), so `relative_lift =
+//! e^δ̂ − 1`, and `estimate` = treated
 //! minus counterfactual over the observed test period = `Y_T (1 − e^−δ̂)`,
 //! `Y_T` the treated units' total (counts) or mean (shares) over it. The
 //! intervals are the placebo interval of `δ̂` mapped through the same
-//! (increasing) functions. Units count equally, whatever their size.
+//! (increasing) functions.
 //!
 //! **Assumptions.** Parallel trends on the log scale (absent the campaign,
 //! treated units would have changed by the same factor as the controls,
@@ -38,8 +40,8 @@ use serde::Serialize;
 use crate::cost::{CostEfficiency, cost_efficiency};
 use crate::error::Error;
 use crate::mde::{Mde, MdeInputs, minimum_detectable_effect};
-use crate::panel::{KpiKind, Series, changes, halves, level, mean};
-use crate::placebo::{Placebos, did, interval, p_value};
+use crate::panel::{KpiKind, Series, change_variance, changes, halves, level, mean, noise};
+use crate::placebo::{Changes, Placebos};
 use crate::pretrend::{PreTrend, pre_trend};
 use crate::sequence::Interval;
 
@@ -125,8 +127,8 @@ pub struct ExperimentResult {
     /// KPI's unit.
     pub estimate: Option<f64>,
     pub relative_lift: Option<f64>,
-    /// The `1 − alpha` interval of `estimate` (`None` with fewer than 19
-    /// placebo sets at 90 %).
+    /// The `1 − alpha` interval of `estimate` (`None` when the placebos
+    /// are too few to reject anything at `alpha`: fewer than 10 at 10 %).
     pub interval: Option<Interval>,
     /// The same interval as a relative lift.
     pub relative_interval: Option<Interval>,
@@ -160,24 +162,32 @@ pub fn experiment(
     check_params(params)?;
     let checked = check(units, design)?;
     let (treated, control) = (&checked.treated, &checked.control);
-    let placebos = Placebos::new(control.len(), treated.len(), params.max_placebos);
+    let n_treated = treated.len();
+    // Treated units first: the permutations' convention.
+    let units: Vec<Series<'_>> = treated.iter().chain(control).copied().collect();
+    let placebos = Placebos::new(units.len(), n_treated, params.max_placebos);
     let pre = design.pre.clone();
+    let kind = design.kind;
+    let unit_noise = noise(&units, pre.clone(), kind)?;
     let (early, late) = halves(pre.clone());
-    let control_drift = changes(control, early.clone(), late.clone(), design.kind)?;
-    let treated_drift = changes(treated, early.clone(), late.clone(), design.kind)?;
-    let pre_trend = pre_trend(&treated_drift, &control_drift, &placebos, params.pre_trend_alpha);
+    let drift = changes(&units, early.clone(), late.clone(), kind)?;
+    let pre_trend = pre_trend(
+        Changes { d: &drift, var: &change_variance(&unit_noise, early.len(), late.len()) },
+        &placebos,
+        params.pre_trend_alpha,
+    );
     let treated_levels = treated
         .iter()
-        .map(|u| level(u.values, pre.clone(), design.kind).ok_or_else(|| Error::ZeroUnit(u.name.to_owned())))
+        .map(|u| level(u.values, pre.clone(), kind).ok_or_else(|| Error::ZeroUnit(u.name.to_owned())))
         .collect::<Result<Vec<f64>, Error>>()?;
     let mde = minimum_detectable_effect(
         &MdeInputs {
-            control_changes: &control_drift,
+            treated_noise: &unit_noise[..n_treated],
+            control_noise: &unit_noise[n_treated..],
             treated_levels: &treated_levels,
-            halves: (early.len(), late.len()),
             pre: pre.len(),
             test: design.test_end - checked.start,
-            kind: design.kind,
+            kind,
         },
         params.alpha,
         params.power,
@@ -201,15 +211,15 @@ pub fn experiment(
     if test.is_empty() {
         return Ok(result);
     }
-    let d_treated = changes(treated, pre.clone(), test.clone(), design.kind)?;
-    let d_control = changes(control, pre, test.clone(), design.kind)?;
-    let delta = did(&d_treated, &d_control);
-    let spread = placebos.estimates(&d_control);
-    let p = p_value(delta, &spread);
-    let log_interval = interval(delta, &spread, 1.0 - params.alpha);
+    let d = changes(&units, pre.clone(), test.clone(), kind)?;
+    let test_of = placebos.test(Changes { d: &d, var: &change_variance(&unit_noise, pre.len(), test.len()) });
+    let stat = test_of.observed();
+    let p = test_of.p_value(0.0);
+    let log_interval = test_of.interval(params.alpha);
+    let delta = stat.estimate;
     let observed = {
         let totals: Vec<f64> = treated.iter().map(|u| u.values[test.clone()].iter().sum()).collect();
-        match design.kind {
+        match kind {
             KpiKind::Count => totals.iter().sum(),
             KpiKind::Share => mean(&totals) / test.len() as f64,
         }
@@ -301,12 +311,8 @@ fn check<'a>(units: &'a [UnitSeries], design: &'a Design) -> Result<Checked<'a>,
             })
             .collect::<Result<Vec<_>, _>>()?
     };
-    if control.len() < treated.len() + 1 {
-        return Err(Error::TooFewControls {
-            controls: control.len(),
-            treated: treated.len(),
-            needed: treated.len() + 1,
-        });
+    if control.len() < 2 {
+        return Err(Error::TooFewControls { controls: control.len(), needed: 2 });
     }
     let available = treated.iter().chain(&control).map(|s| s.values.len()).min().unwrap_or(0);
     let observed_end = available.min(design.test_end);
@@ -325,15 +331,19 @@ fn check<'a>(units: &'a [UnitSeries], design: &'a Design) -> Result<Checked<'a>,
 mod tests {
     use super::*;
 
-    /// 13 units of different sizes over 84 periods, with a little
-    /// deterministic wobble; units 0..3 multiplied by `lift` from period 56.
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    /// 13 units of different sizes over 84 periods, with ±5 % seeded
+    /// noise; units 0..3 multiplied by `lift` from period 56.
     fn panel(lift: f64) -> Vec<UnitSeries> {
+        let mut rng = StdRng::seed_from_u64(16);
         (0..13)
             .map(|i| {
                 let base = 20.0 * (i + 1) as f64;
                 let values = (0..84)
                     .map(|t| {
-                        let wobble = 1.0 + 0.05 * ((i * 7 + t) as f64 * 1.3).sin();
+                        let wobble = 1.0 + 0.05 * (2.0 * rng.random::<f64>() - 1.0);
                         let effect = if i < 3 && t >= 56 { lift } else { 1.0 };
                         (base * wobble * effect).round()
                     })
@@ -360,8 +370,8 @@ mod tests {
         let got = experiment(&units, &design(), &ExperimentParams::default()).expect("valid");
         assert_eq!(got.status, Status::Effect, "{got:?}");
         assert!((got.relative_lift.expect("estimate") - 0.2).abs() < 0.01, "{got:?}");
-        assert!(got.relative_interval.expect("120 placebos").contains(0.2));
-        assert_eq!((got.placebos, got.placebos_exhaustive), (120, true));
+        assert!(got.relative_interval.expect("285 placebos").contains(0.2));
+        assert_eq!((got.placebos, got.placebos_exhaustive), (285, true));
         // Treated test total ≈ (20 + 40 + 60) × 28 × 1.2; a sixth of it is incremental.
         let estimate = got.estimate.expect("estimate");
         assert!((estimate - 120.0 * 28.0 * 0.2).abs() < 40.0, "{estimate}");
@@ -409,8 +419,8 @@ mod tests {
             Err(Error::StaggeredStart { starts: "u0@56, u1@63, u2@56".to_owned() })
         );
         let mut few = design();
-        few.control = vec!["u3".to_owned(), "u4".to_owned()];
-        assert!(matches!(experiment(&units, &few, &p), Err(Error::TooFewControls { needed: 4, .. })));
+        few.control = vec!["u3".to_owned()];
+        assert_eq!(experiment(&units, &few, &p), Err(Error::TooFewControls { controls: 1, needed: 2 }));
         let mut both = design();
         both.control = vec!["u0".to_owned()];
         assert_eq!(experiment(&units, &both, &p), Err(Error::TreatedAndControl("u0".to_owned())));

@@ -4,9 +4,10 @@
 //! would otherwise be credited with their rise.
 //!
 //! The pre-period is cut in two halves and the experiment's own estimator
-//! is run on them as if the later half were the test: `δ_pre =
-//! mean_T(d) − mean_C(d)` with `d` the change in log level from the early
-//! to the late half, its p-value by the same placebo sets as the result.
+//! is run on them as if the later half were the test: `δ_pre`, the
+//! precision-weighted difference in differences of the change in log
+//! level from the early to the late half, its p-value by the same
+//! studentized permutations as the result (`placebo.rs`).
 //! The check fails when that p-value is below 0.05: a differential drift
 //! as large as the controls rarely show by chance. The statistic is given
 //! as a relative drift (`e^δ_pre − 1`) with its p-value.
@@ -18,7 +19,7 @@
 
 use serde::Serialize;
 
-use crate::placebo::{Placebos, did, p_value};
+use crate::placebo::{Changes, Placebos};
 
 /// The outcome of the check.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -32,11 +33,12 @@ pub struct PreTrend {
     pub p_value: f64,
 }
 
-/// The check from each unit's change between the pre-period's halves.
-pub(crate) fn pre_trend(treated: &[f64], control: &[f64], placebos: &Placebos, alpha: f64) -> PreTrend {
-    let estimate = did(treated, control);
-    let p = p_value(estimate, &placebos.estimates(control));
-    PreTrend { ok: p >= alpha, statistic: estimate.exp_m1(), p_value: p }
+/// The check from each unit's change between the pre-period's halves
+/// (treated units first).
+pub(crate) fn pre_trend(units: Changes<'_>, placebos: &Placebos, alpha: f64) -> PreTrend {
+    let test = placebos.test(units);
+    let p = test.p_value(0.0);
+    PreTrend { ok: p >= alpha, statistic: test.observed().estimate.exp_m1(), p_value: p }
 }
 
 #[cfg(test)]
@@ -45,12 +47,17 @@ mod tests {
 
     #[test]
     fn a_drift_beyond_every_placebo_fails_and_none_passes() {
-        let control: Vec<f64> = (0..12).map(|i| 0.01 * (i as f64 - 5.5)).collect();
-        let placebos = Placebos::new(12, 2, 2_000);
-        let drifting = pre_trend(&[0.3, 0.35], &control, &placebos, 0.05);
+        let var = [1e-4; 14];
+        let placebos = Placebos::new(14, 2, 2_000);
+        let with = |treated: [f64; 2]| {
+            let mut d: Vec<f64> = (0..12).map(|i| 0.01 * (i as f64 - 5.5)).collect();
+            d.splice(0..0, treated);
+            pre_trend(Changes { d: &d, var: &var }, &placebos, 0.05)
+        };
+        let drifting = with([0.3, 0.35]);
         assert!(!drifting.ok && drifting.p_value < 0.05, "{drifting:?}");
         assert!((drifting.statistic - 0.325f64.exp_m1()).abs() < 1e-12);
-        let parallel = pre_trend(&[0.0, 0.005], &control, &placebos, 0.05);
+        let parallel = with([0.0, 0.005]);
         assert!(parallel.ok, "{parallel:?}");
     }
 }

@@ -135,13 +135,16 @@ fn null(w: World, seed: u64, n: usize) {
         covered += usize::from(r.relative_interval.expect("enough placebos").contains(0.0));
     }
     let (rate, false_flags) = (share(n, rejected), share(n, pretrend_failed));
+    // The test's level is 10 % (exact for a random assignment): the
+    // observed rate may exceed it by sampling error only (one-sided 99 %).
+    let allowance = 2.33 * (0.1 * 0.9 / n as f64).sqrt();
     println!(
-        "study geo/{}/null: runs {n}: p < 0.1 in {rate:.3}, interval covers 0 in {:.3}, pre-trend check failed in {false_flags:.3}",
+        "study geo/{}/null: runs {n}: p < 0.1 in {rate:.3} (bound 0.10 + {allowance:.3} sampling), interval covers 0 in {:.3}, pre-trend check failed in {false_flags:.3}",
         w.name,
         share(n, covered)
     );
-    assert!(rate <= 0.10, "{}: false positive rate {rate} > 0.10", w.name);
-    assert!(false_flags <= 0.10, "{}: pre-trend false flags {false_flags} > 0.10", w.name);
+    assert!(rate <= 0.10 + allowance, "{}: false positive rate {rate} > 0.10 + {allowance:.3}", w.name);
+    assert!(false_flags <= 0.05 + allowance, "{}: pre-trend false flags {false_flags} beyond 0.05", w.name);
 }
 
 fn pre_trend(w: World, seed: u64, n: usize, drift_per_week: f64) {
@@ -196,12 +199,12 @@ fn fsas_intervals_cover_the_injected_lift() {
 
 #[test]
 fn regions_at_zero_lift_rarely_reject() {
-    null(REGIONS, 0x6e0_0003, runs(300, 5_000));
+    null(REGIONS, 0x6e0_0003, runs(500, 5_000));
 }
 
 #[test]
 fn fsas_at_zero_lift_rarely_reject() {
-    null(FSAS, 0x6e0_0004, runs(200, 3_000));
+    null(FSAS, 0x6e0_0004, runs(300, 3_000));
 }
 
 #[test]
