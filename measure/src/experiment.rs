@@ -6,7 +6,7 @@
 //!
 //! **Estimate.** `δ̂` = the precision-weighted mean change in log level of
 //! the treated units minus that of the controls (`placebo.rs`, weights
-//! from each unit's pre-period noise, `panel.rs`), so `relative_lift =
+//! from each unit's pre-period noise, `noise.rs`), so `relative_lift =
 //! e^δ̂ − 1`, and `estimate` = treated
 //! minus counterfactual over the observed test period = `Y_T (1 − e^−δ̂)`,
 //! `Y_T` the treated units' total (counts) or mean (shares) over it. The
@@ -40,7 +40,8 @@ use serde::Serialize;
 use crate::cost::{CostEfficiency, cost_efficiency};
 use crate::error::Error;
 use crate::mde::{Mde, MdeInputs, minimum_detectable_effect};
-use crate::panel::{KpiKind, Series, change_variance, changes, halves, level, mean, noise};
+use crate::noise::{change_variance, noise};
+use crate::panel::{KpiKind, Series, changes, halves, level, mean};
 use crate::placebo::{Changes, Placebos};
 use crate::pretrend::{PreTrend, pre_trend};
 use crate::sequence::Interval;

@@ -11,9 +11,10 @@
 //!   and combined, and a decision in the contract's words.
 //! - Geographic experiments (`experiment.rs`): difference in differences
 //!   of each unit's log KPI between the pre and test periods (`panel.rs`),
-//!   placebo (permutation) inference over the control units for the
-//!   p-value and the 90 % interval (`placebo.rs`; MacKinnon & Webb: with
-//!   few units clustered standard errors mislead), a pre-trend check
+//!   weighted by each unit's noise (`noise.rs`), placebo (permutation)
+//!   inference for the p-value and the 90 % interval (`placebo.rs`;
+//!   MacKinnon & Webb: with few units clustered standard errors mislead),
+//!   a pre-trend check
 //!   (`pretrend.rs`), the minimum detectable effect at 80 % power from the
 //!   pre-period (`mde.rs`), cost per incremental completion (`cost.rs`).
 //!   Staggered starts are refused with an error, never pooled.
@@ -29,6 +30,7 @@ mod error;
 mod experiment;
 mod gamma;
 mod mde;
+mod noise;
 mod normal;
 mod panel;
 mod placebo;

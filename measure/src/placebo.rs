@@ -5,7 +5,7 @@
 //! treated those reject far too often), inverted for an interval.
 //!
 //! **Statistic.** Each unit's change in log level `d_i` is weighted by its
-//! precision `w_i = 1 / var(d_i)` (`panel::noise`): `δ̂ = Σ_T w d / Σ_T w −
+//! precision `w_i = 1 / var(d_i)` (`noise.rs`): `δ̂ = Σ_T w d / Σ_T w −
 //! Σ_C w d / Σ_C w`, standard error `se = √(1/Σ_T w + 1/Σ_C w)`, and the
 //! test statistic is the studentized `t = δ̂ / se`.
 //!

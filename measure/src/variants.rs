@@ -369,6 +369,11 @@ mod tests {
         // Same rates, small sample: keep running.
         let small = one(vec![counts("control", 2_000, 100), counts("b", 2_000, 104)]);
         assert_eq!(decision_of(&small), Decision::KeepRunning);
+        // A third arm halves each comparison's α (Bonferroni): wider intervals.
+        let three = one(vec![counts("control", 20_000, 1_000), counts("b", 20_000, 1_400), counts("c", 20_000, 1_000)]);
+        let got3 = message_test(&three, None, None, &MessageTestParams::default()).expect("valid");
+        let width = |r: &VariantResult| r.interval.map(|i| i.high - i.low).expect("interval");
+        assert!(width(find(&got3.combined, "b")) > width(b));
         // A huge lift on too few completions: keep running.
         let early = one(vec![counts("control", 500, 2), counts("b", 500, 9)]);
         assert_eq!(decision_of(&early), Decision::KeepRunning);
