@@ -37,7 +37,12 @@ mod tests {
         let got = cost_efficiency(400.0, 1_000_000).expect("spend");
         assert_eq!(got.cost_per_incremental_cents, Some(2_500));
         assert!((got.incremental_per_dollar - 0.04).abs() < 1e-12);
-        assert_eq!(cost_efficiency(-3.0, 100).expect("spend").cost_per_incremental_cents, None);
+        assert_eq!(
+            cost_efficiency(-3.0, 100)
+                .expect("spend")
+                .cost_per_incremental_cents,
+            None
+        );
         assert_eq!(cost_efficiency(10.0, 0), None);
     }
 }

@@ -1,14 +1,14 @@
 //! A geographic experiment's result: difference in differences of log
 //! levels (`panel.rs`) between the pre-period and the test period, placebo
-//! inference over the control units (`placebo.rs`), the pre-trend check
+//! (permutation) inference (`placebo.rs`), the pre-trend check
 //! (`pretrend.rs`), the minimum detectable effect (`mde.rs`), cost per
 //! incremental completion (`cost.rs`) and the contract's status.
 //!
 //! **Estimate.** `δ̂` = the precision-weighted mean change in log level of
 //! the treated units minus that of the controls (`placebo.rs`, weights
 //! from each unit's pre-period noise, `noise.rs`), so `relative_lift =
-//! e^δ̂ − 1`, and `estimate` = treated
-//! minus counterfactual over the observed test period = `Y_T (1 − e^−δ̂)`,
+//! e^δ̂ − 1`, and `estimate` = treated minus counterfactual over the
+//! observed test period = `Y_T (1 − e^−δ̂)`,
 //! `Y_T` the treated units' total (counts) or mean (shares) over it. The
 //! intervals are the placebo interval of `δ̂` mapped through the same
 //! (increasing) functions.
@@ -90,7 +90,12 @@ pub struct ExperimentParams {
 
 impl Default for ExperimentParams {
     fn default() -> Self {
-        ExperimentParams { alpha: 0.10, pre_trend_alpha: 0.05, power: 0.80, max_placebos: 2_000 }
+        ExperimentParams {
+            alpha: 0.10,
+            pre_trend_alpha: 0.05,
+            power: 0.80,
+            max_placebos: 2_000,
+        }
     }
 }
 
@@ -173,13 +178,18 @@ pub fn experiment(
     let (early, late) = halves(pre.clone());
     let drift = changes(&units, early.clone(), late.clone(), kind)?;
     let pre_trend = pre_trend(
-        Changes { d: &drift, var: &change_variance(&unit_noise, early.len(), late.len()) },
+        Changes {
+            d: &drift,
+            var: &change_variance(&unit_noise, early.len(), late.len()),
+        },
         &placebos,
         params.pre_trend_alpha,
     );
     let treated_levels = treated
         .iter()
-        .map(|u| level(u.values, pre.clone(), kind).ok_or_else(|| Error::ZeroUnit(u.name.to_owned())))
+        .map(|u| {
+            level(u.values, pre.clone(), kind).ok_or_else(|| Error::ZeroUnit(u.name.to_owned()))
+        })
         .collect::<Result<Vec<f64>, Error>>()?;
     let mde = minimum_detectable_effect(
         &MdeInputs {
@@ -213,13 +223,19 @@ pub fn experiment(
         return Ok(result);
     }
     let d = changes(&units, pre.clone(), test.clone(), kind)?;
-    let test_of = placebos.test(Changes { d: &d, var: &change_variance(&unit_noise, pre.len(), test.len()) });
+    let test_of = placebos.test(Changes {
+        d: &d,
+        var: &change_variance(&unit_noise, pre.len(), test.len()),
+    });
     let stat = test_of.observed();
     let p = test_of.p_value(0.0);
     let log_interval = test_of.interval(params.alpha);
     let delta = stat.estimate;
     let observed = {
-        let totals: Vec<f64> = treated.iter().map(|u| u.values[test.clone()].iter().sum()).collect();
+        let totals: Vec<f64> = treated
+            .iter()
+            .map(|u| u.values[test.clone()].iter().sum())
+            .collect();
         match kind {
             KpiKind::Count => totals.iter().sum(),
             KpiKind::Share => mean(&totals) / test.len() as f64,
@@ -230,8 +246,14 @@ pub fn experiment(
     result.estimate = Some(estimate);
     result.relative_lift = Some(delta.exp_m1());
     result.p_value = Some(p);
-    result.interval = log_interval.map(|i| Interval { low: to_estimate(i.low), high: to_estimate(i.high) });
-    result.relative_interval = log_interval.map(|i| Interval { low: i.low.exp_m1(), high: i.high.exp_m1() });
+    result.interval = log_interval.map(|i| Interval {
+        low: to_estimate(i.low),
+        high: to_estimate(i.high),
+    });
+    result.relative_interval = log_interval.map(|i| Interval {
+        low: i.low.exp_m1(),
+        high: i.high.exp_m1(),
+    });
     result.cost = match (design.kind, design.spend_cents) {
         (KpiKind::Count, Some(spend)) => cost_efficiency(estimate, spend),
         _ => None,
@@ -252,16 +274,28 @@ pub fn experiment(
 fn check_params(p: &ExperimentParams) -> Result<(), Error> {
     let level = |x: f64| x > 0.0 && x < 1.0;
     if !level(p.alpha) {
-        return Err(Error::Parameter { name: "alpha", reason: "must lie strictly between 0 and 1" });
+        return Err(Error::Parameter {
+            name: "alpha",
+            reason: "must lie strictly between 0 and 1",
+        });
     }
     if !level(p.pre_trend_alpha) {
-        return Err(Error::Parameter { name: "pre_trend_alpha", reason: "must lie strictly between 0 and 1" });
+        return Err(Error::Parameter {
+            name: "pre_trend_alpha",
+            reason: "must lie strictly between 0 and 1",
+        });
     }
     if !level(p.power) {
-        return Err(Error::Parameter { name: "power", reason: "must lie strictly between 0 and 1" });
+        return Err(Error::Parameter {
+            name: "power",
+            reason: "must lie strictly between 0 and 1",
+        });
     }
     if p.max_placebos == 0 {
-        return Err(Error::Parameter { name: "max_placebos", reason: "must be positive" });
+        return Err(Error::Parameter {
+            name: "max_placebos",
+            reason: "must be positive",
+        });
     }
     Ok(())
 }
@@ -269,29 +303,46 @@ fn check_params(p: &ExperimentParams) -> Result<(), Error> {
 fn check<'a>(units: &'a [UnitSeries], design: &'a Design) -> Result<Checked<'a>, Error> {
     let first = design.treated.first().ok_or(Error::NoTreated)?;
     if design.treated.iter().any(|t| t.start != first.start) {
-        let starts: Vec<String> = design.treated.iter().map(|t| format!("{}@{}", t.unit, t.start)).collect();
-        return Err(Error::StaggeredStart { starts: starts.join(", ") });
+        let starts: Vec<String> = design
+            .treated
+            .iter()
+            .map(|t| format!("{}@{}", t.unit, t.start))
+            .collect();
+        return Err(Error::StaggeredStart {
+            starts: starts.join(", "),
+        });
     }
     let start = first.start;
     if design.pre.len() < 2 {
         return Err(Error::Periods("the pre-period needs at least 2 periods"));
     }
     if design.pre.end > start {
-        return Err(Error::Periods("the pre-period must end before the test starts"));
+        return Err(Error::Periods(
+            "the pre-period must end before the test starts",
+        ));
     }
     if design.test_end <= start {
         return Err(Error::Periods("the test period is empty"));
     }
-    let by_name: BTreeMap<&str, &[f64]> = units.iter().map(|u| (u.unit.as_str(), u.values.as_slice())).collect();
+    let by_name: BTreeMap<&str, &[f64]> = units
+        .iter()
+        .map(|u| (u.unit.as_str(), u.values.as_slice()))
+        .collect();
     let mut seen = BTreeSet::new();
     let mut pick = |name: &'a str| -> Result<Series<'a>, Error> {
         if !seen.insert(name) {
             return Err(Error::DuplicateUnit(name.to_owned()));
         }
-        let values = by_name.get(name).ok_or_else(|| Error::UnknownUnit(name.to_owned()))?;
+        let values = by_name
+            .get(name)
+            .ok_or_else(|| Error::UnknownUnit(name.to_owned()))?;
         Ok(Series { name, values })
     };
-    let treated = design.treated.iter().map(|t| pick(t.unit.as_str())).collect::<Result<Vec<_>, _>>()?;
+    let treated = design
+        .treated
+        .iter()
+        .map(|t| pick(t.unit.as_str()))
+        .collect::<Result<Vec<_>, _>>()?;
     let control = if design.control.is_empty() {
         let treated_names: BTreeSet<&str> = treated.iter().map(|s| s.name).collect();
         units
@@ -313,19 +364,42 @@ fn check<'a>(units: &'a [UnitSeries], design: &'a Design) -> Result<Checked<'a>,
             .collect::<Result<Vec<_>, _>>()?
     };
     if control.len() < 2 {
-        return Err(Error::TooFewControls { controls: control.len(), needed: 2 });
+        return Err(Error::TooFewControls {
+            controls: control.len(),
+            needed: 2,
+        });
     }
-    let available = treated.iter().chain(&control).map(|s| s.values.len()).min().unwrap_or(0);
+    let available = treated
+        .iter()
+        .chain(&control)
+        .map(|s| s.values.len())
+        .min()
+        .unwrap_or(0);
     let observed_end = available.min(design.test_end);
     for s in treated.iter().chain(&control) {
         if s.values.len() < design.pre.end {
-            return Err(Error::SeriesLength { unit: s.name.to_owned(), len: s.values.len(), needed: design.pre.end });
+            return Err(Error::SeriesLength {
+                unit: s.name.to_owned(),
+                len: s.values.len(),
+                needed: design.pre.end,
+            });
         }
-        if let Some(period) = s.values[..observed_end.max(design.pre.end)].iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
-            return Err(Error::InvalidValue { unit: s.name.to_owned(), period });
+        if let Some(period) = s.values[..observed_end.max(design.pre.end)]
+            .iter()
+            .position(|v| !(v.is_finite() && *v >= 0.0))
+        {
+            return Err(Error::InvalidValue {
+                unit: s.name.to_owned(),
+                period,
+            });
         }
     }
-    Ok(Checked { treated, control, start, observed_end })
+    Ok(Checked {
+        treated,
+        control,
+        start,
+        observed_end,
+    })
 }
 
 #[cfg(test)]
@@ -349,14 +423,22 @@ mod tests {
                         (base * wobble * effect).round()
                     })
                     .collect();
-                UnitSeries { unit: format!("u{i}"), values }
+                UnitSeries {
+                    unit: format!("u{i}"),
+                    values,
+                }
             })
             .collect()
     }
 
     fn design() -> Design {
         Design {
-            treated: (0..3).map(|i| TreatedUnit { unit: format!("u{i}"), start: 56 }).collect(),
+            treated: (0..3)
+                .map(|i| TreatedUnit {
+                    unit: format!("u{i}"),
+                    start: 56,
+                })
+                .collect(),
             control: Vec::new(),
             pre: 0..56,
             test_end: 84,
@@ -370,14 +452,20 @@ mod tests {
         let units = panel(1.2);
         let got = experiment(&units, &design(), &ExperimentParams::default()).expect("valid");
         assert_eq!(got.status, Status::Effect, "{got:?}");
-        assert!((got.relative_lift.expect("estimate") - 0.2).abs() < 0.01, "{got:?}");
+        assert!(
+            (got.relative_lift.expect("estimate") - 0.2).abs() < 0.01,
+            "{got:?}"
+        );
         assert!(got.relative_interval.expect("285 placebos").contains(0.2));
         assert_eq!((got.placebos, got.placebos_exhaustive), (285, true));
         // Treated test total ≈ (20 + 40 + 60) × 28 × 1.2; a sixth of it is incremental.
         let estimate = got.estimate.expect("estimate");
         assert!((estimate - 120.0 * 28.0 * 0.2).abs() < 40.0, "{estimate}");
         let cost = got.cost.expect("spend");
-        assert_eq!(cost.cost_per_incremental_cents, Some((1_000_000.0 / estimate).round() as u64));
+        assert_eq!(
+            cost.cost_per_incremental_cents,
+            Some((1_000_000.0 / estimate).round() as u64)
+        );
         assert!(got.pre_trend.ok && got.test_periods_observed == 28);
     }
 
@@ -385,15 +473,29 @@ mod tests {
     fn no_lift_is_no_effect_and_before_the_test_only_the_sizing_is_given() {
         let units = panel(1.0);
         let got = experiment(&units, &design(), &ExperimentParams::default()).expect("valid");
-        assert!(matches!(got.status, Status::NoEffect | Status::Inconclusive), "{got:?}");
+        assert!(
+            matches!(got.status, Status::NoEffect | Status::Inconclusive),
+            "{got:?}"
+        );
         assert!(got.p_value.expect("tested") >= 0.1);
-        let pre_only: Vec<UnitSeries> =
-            units.iter().map(|u| UnitSeries { unit: u.unit.clone(), values: u.values[..56].to_vec() }).collect();
+        let pre_only: Vec<UnitSeries> = units
+            .iter()
+            .map(|u| UnitSeries {
+                unit: u.unit.clone(),
+                values: u.values[..56].to_vec(),
+            })
+            .collect();
         let early = experiment(&pre_only, &design(), &ExperimentParams::default()).expect("valid");
         assert_eq!(early.status, Status::TooEarly);
         assert_eq!((early.estimate, early.test_periods_observed), (None, 0));
-        assert_eq!(early.minimum_detectable_effect, got.minimum_detectable_effect);
-        assert!(early.minimum_detectable_effect.relative > 0.0 && early.minimum_detectable_effect.relative < 0.2);
+        assert_eq!(
+            early.minimum_detectable_effect,
+            got.minimum_detectable_effect
+        );
+        assert!(
+            early.minimum_detectable_effect.relative > 0.0
+                && early.minimum_detectable_effect.relative < 0.2
+        );
     }
 
     #[test]
@@ -405,7 +507,10 @@ mod tests {
             }
         }
         let got = experiment(&units, &design(), &ExperimentParams::default()).expect("valid");
-        assert!(!got.pre_trend.ok && got.status == Status::PreTrendFailed, "{got:?}");
+        assert!(
+            !got.pre_trend.ok && got.status == Status::PreTrendFailed,
+            "{got:?}"
+        );
         assert!(got.pre_trend.statistic > 0.2);
     }
 
@@ -417,23 +522,43 @@ mod tests {
         staggered.treated[1].start = 63;
         assert_eq!(
             experiment(&units, &staggered, &p),
-            Err(Error::StaggeredStart { starts: "u0@56, u1@63, u2@56".to_owned() })
+            Err(Error::StaggeredStart {
+                starts: "u0@56, u1@63, u2@56".to_owned()
+            })
         );
         let mut few = design();
         few.control = vec!["u3".to_owned()];
-        assert_eq!(experiment(&units, &few, &p), Err(Error::TooFewControls { controls: 1, needed: 2 }));
+        assert_eq!(
+            experiment(&units, &few, &p),
+            Err(Error::TooFewControls {
+                controls: 1,
+                needed: 2
+            })
+        );
         let mut both = design();
         both.control = vec!["u0".to_owned()];
-        assert_eq!(experiment(&units, &both, &p), Err(Error::TreatedAndControl("u0".to_owned())));
+        assert_eq!(
+            experiment(&units, &both, &p),
+            Err(Error::TreatedAndControl("u0".to_owned()))
+        );
         let mut unknown = design();
         unknown.treated[0].unit = "zz".to_owned();
-        assert_eq!(experiment(&units, &unknown, &p), Err(Error::UnknownUnit("zz".to_owned())));
+        assert_eq!(
+            experiment(&units, &unknown, &p),
+            Err(Error::UnknownUnit("zz".to_owned()))
+        );
         let mut twice = design();
         twice.treated[1].unit = "u0".to_owned();
-        assert_eq!(experiment(&units, &twice, &p), Err(Error::DuplicateUnit("u0".to_owned())));
+        assert_eq!(
+            experiment(&units, &twice, &p),
+            Err(Error::DuplicateUnit("u0".to_owned()))
+        );
         let mut overlap = design();
         overlap.pre = 0..60;
-        assert!(matches!(experiment(&units, &overlap, &p), Err(Error::Periods(_))));
+        assert!(matches!(
+            experiment(&units, &overlap, &p),
+            Err(Error::Periods(_))
+        ));
         let mut none = design();
         none.treated.clear();
         assert_eq!(experiment(&units, &none, &p), Err(Error::NoTreated));
@@ -441,7 +566,10 @@ mod tests {
         negative[5].values[10] = -1.0;
         assert_eq!(
             experiment(&negative, &design(), &p),
-            Err(Error::InvalidValue { unit: "u5".to_owned(), period: 10 })
+            Err(Error::InvalidValue {
+                unit: "u5".to_owned(),
+                period: 10
+            })
         );
     }
 }

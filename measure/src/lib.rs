@@ -14,10 +14,11 @@
 //!   weighted by each unit's noise (`noise.rs`), placebo (permutation)
 //!   inference for the p-value and the 90 % interval (`placebo.rs`;
 //!   MacKinnon & Webb: with few units clustered standard errors mislead),
-//!   a pre-trend check
-//!   (`pretrend.rs`), the minimum detectable effect at 80 % power from the
-//!   pre-period (`mde.rs`), cost per incremental completion (`cost.rs`).
-//!   Staggered starts are refused with an error, never pooled.
+//!   a pre-trend check (`pretrend.rs`), the minimum detectable effect at
+//!   80 % power from the pre-period (`mde.rs`), cost per incremental
+//!   completion (`cost.rs`). Staggered starts are refused with an error,
+//!   never pooled. Synthetic control (the contract's second `method`) is
+//!   not here.
 //! - Distributions (`gamma.rs`, `normal.rs`): log-gamma, incomplete gamma,
 //!   normal and χ² tails, written out and tested against published values.
 //!
@@ -41,13 +42,16 @@ mod variants;
 
 pub use cost::{CostEfficiency, cost_efficiency};
 pub use error::Error;
-pub use experiment::{Design, ExperimentParams, ExperimentResult, Status, TreatedUnit, UnitSeries, experiment};
-pub use panel::KpiKind;
+pub use experiment::{
+    Design, ExperimentParams, ExperimentResult, Status, TreatedUnit, UnitSeries, experiment,
+};
 pub use mde::Mde;
 pub use normal::{normal_cdf, normal_quantile};
+pub use panel::KpiKind;
 pub use pretrend::PreTrend;
 pub use sequence::{Arm, Interval, Lift, half_width, lift_sequence, rho_squared};
 pub use srm::{SRM_ALPHA, SampleRatio, chi_square_sf, sample_ratio};
 pub use variants::{
-    Decision, MessageTest, MessageTestParams, Stratum, StratumResult, VariantCounts, VariantResult, message_test,
+    Decision, MessageTest, MessageTestParams, Stratum, StratumResult, VariantCounts, VariantResult,
+    message_test,
 };

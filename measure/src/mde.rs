@@ -80,7 +80,10 @@ pub(crate) fn minimum_detectable_effect(inputs: &MdeInputs<'_>, alpha: f64, powe
         KpiKind::Count => levels.iter().sum::<f64>() * inputs.test as f64,
         KpiKind::Share => mean(&levels),
     };
-    Mde { relative, absolute: baseline * relative }
+    Mde {
+        relative,
+        absolute: baseline * relative,
+    }
 }
 
 /// `(probability, shift factor)` of a placebo assignment holding `j`
@@ -107,7 +110,12 @@ fn outside(c: f64, mu: f64) -> f64 {
 /// The smallest `δ/se` found with probability `power` at level `alpha`.
 fn detectable_shift(overlaps: &[(f64, f64)], alpha: f64, power: f64) -> f64 {
     let bar = |shift: f64| {
-        let tail = |c: f64| overlaps.iter().map(|(p, f)| p * outside(c, f * shift)).sum::<f64>();
+        let tail = |c: f64| {
+            overlaps
+                .iter()
+                .map(|(p, f)| p * outside(c, f * shift))
+                .sum::<f64>()
+        };
         root(|c| tail(c) - alpha, 2.0 * BRACKET)
     };
     root(|shift| outside(bar(shift), shift) - power, BRACKET)
@@ -173,12 +181,22 @@ mod tests {
         // More than z + z standard errors: placebos holding treated units raise the bar.
         let normal = ((1.644_853_626_951_472 + 0.841_621_233_572_914) * se).exp_m1();
         // (2 treated of 6 units: 14 placebos, most holding a treated unit.)
-        assert!(got.relative > normal && got.relative < 2.0 * normal, "{got:?} vs {normal}");
+        assert!(
+            got.relative > normal && got.relative < 2.0 * normal,
+            "{got:?} vs {normal}"
+        );
         assert!((got.absolute - 40.0 * 28.0 * got.relative).abs() < 1e-6);
         // A longer test detects less.
         let longer = minimum_detectable_effect(&MdeInputs { test: 56, ..inputs }, 0.10, 0.80);
         assert!(longer.relative < got.relative);
-        let share = minimum_detectable_effect(&MdeInputs { kind: KpiKind::Share, ..inputs }, 0.10, 0.80);
+        let share = minimum_detectable_effect(
+            &MdeInputs {
+                kind: KpiKind::Share,
+                ..inputs
+            },
+            0.10,
+            0.80,
+        );
         assert!((share.absolute - 20.0 * share.relative).abs() < 1e-9);
     }
 
@@ -193,7 +211,10 @@ mod tests {
     fn with_many_units_the_bar_is_the_normal_one() {
         // 1 treated of 10 000: placebos almost never hold it.
         let shift = detectable_shift(&overlaps(1, 9_999), 0.10, 0.80);
-        assert!((shift - (1.644_853_626_951_472 + 0.841_621_233_572_914)).abs() < 1e-3, "{shift}");
+        assert!(
+            (shift - (1.644_853_626_951_472 + 0.841_621_233_572_914)).abs() < 1e-3,
+            "{shift}"
+        );
         let o = overlaps(3, 10);
         assert!((o.iter().map(|(p, _)| p).sum::<f64>() - 1.0).abs() < 1e-12);
         // P(no treated unit among 3 drawn of 13) = C(10,3)/C(13,3).

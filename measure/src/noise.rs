@@ -36,7 +36,11 @@ use crate::panel::{KpiKind, Series, level, mean};
 const MAX_BLOCKS: usize = 14;
 
 /// Each unit's noise variance per period on the log scale (above).
-pub(crate) fn noise(units: &[Series<'_>], pre: Range<usize>, kind: KpiKind) -> Result<Vec<f64>, Error> {
+pub(crate) fn noise(
+    units: &[Series<'_>],
+    pre: Range<usize>,
+    kind: KpiKind,
+) -> Result<Vec<f64>, Error> {
     let own = per_unit(units, pre.clone(), kind)?;
     Ok(match kind {
         KpiKind::Share => {
@@ -73,13 +77,19 @@ fn per_unit(units: &[Series<'_>], pre: Range<usize>, kind: KpiKind) -> Result<Ve
         })
         .collect::<Result<Vec<Vec<f64>>, Error>>()?;
     let n = units.len() as f64;
-    let block_means: Vec<f64> = (0..k).map(|b| levels.iter().map(|l| l[b]).sum::<f64>() / n).collect();
+    let block_means: Vec<f64> = (0..k)
+        .map(|b| levels.iter().map(|l| l[b]).sum::<f64>() / n)
+        .collect();
     let grand = mean(&block_means);
     Ok(levels
         .iter()
         .map(|l| {
             let own = mean(l);
-            let squares: f64 = l.iter().zip(&block_means).map(|(x, c)| (x - own - c + grand).powi(2)).sum();
+            let squares: f64 = l
+                .iter()
+                .zip(&block_means)
+                .map(|(x, c)| (x - own - c + grand).powi(2))
+                .sum();
             squares / (k - 1) as f64 * n / (n - 1.0) * m as f64
         })
         .collect())
@@ -87,7 +97,10 @@ fn per_unit(units: &[Series<'_>], pre: Range<usize>, kind: KpiKind) -> Result<Ve
 
 /// The variance of a change between ranges of `a` and `b` periods.
 pub(crate) fn change_variance(noise: &[f64], a: usize, b: usize) -> Vec<f64> {
-    noise.iter().map(|v| v * (1.0 / a as f64 + 1.0 / b as f64)).collect()
+    noise
+        .iter()
+        .map(|v| v * (1.0 / a as f64 + 1.0 / b as f64))
+        .collect()
 }
 
 #[cfg(test)]
@@ -99,12 +112,23 @@ mod tests {
         // A shared weekly cycle × unit size; one unit alternates ±0.1 on top.
         let cycle = |t: usize| 1.0 + 0.3 * ((t % 7) as f64);
         let series = |size: f64, a: f64| -> Vec<f64> {
-            (0..28).map(|t| size * cycle(t) * if t % 2 == 0 { a.exp() } else { (-a).exp() }).collect()
+            (0..28)
+                .map(|t| size * cycle(t) * if t % 2 == 0 { a.exp() } else { (-a).exp() })
+                .collect()
         };
         let loud = series(5.0, 0.1);
-        let quiet: Vec<Vec<f64>> = [100.0, 40.0, 7.0, 300.0].iter().map(|&s| series(s, 0.0)).collect();
-        let mut units = vec![Series { name: "loud", values: &loud }];
-        units.extend(quiet.iter().map(|q| Series { name: "quiet", values: q }));
+        let quiet: Vec<Vec<f64>> = [100.0, 40.0, 7.0, 300.0]
+            .iter()
+            .map(|&s| series(s, 0.0))
+            .collect();
+        let mut units = vec![Series {
+            name: "loud",
+            values: &loud,
+        }];
+        units.extend(quiet.iter().map(|q| Series {
+            name: "quiet",
+            values: q,
+        }));
         // One period per block: about 0.1² per period for the loud unit
         // (less the fifth of it the cross-unit mean absorbs), the cycle gone.
         let v = noise(&units, 0..14, KpiKind::Share).expect("positive");
@@ -120,18 +144,50 @@ mod tests {
     fn counts_get_poisson_noise_plus_what_units_share_beyond_it() {
         // Constant counts: no noise beyond Poisson's, so v = 1/λ.
         let (a, b) = (vec![4.0; 28], vec![100.0; 28]);
-        let units = [Series { name: "a", values: &a }, Series { name: "b", values: &b }];
+        let units = [
+            Series {
+                name: "a",
+                values: &a,
+            },
+            Series {
+                name: "b",
+                values: &b,
+            },
+        ];
         let v = noise(&units, 0..28, KpiKind::Count).expect("counts");
-        assert!((v[0] - 28.0 / 112.5).abs() < 1e-12 && (v[1] - 28.0 / 2_800.5).abs() < 1e-12, "{v:?}");
+        assert!(
+            (v[0] - 28.0 / 112.5).abs() < 1e-12 && (v[1] - 28.0 / 2_800.5).abs() < 1e-12,
+            "{v:?}"
+        );
         // Each alternating ±20 % every two periods, in opposite phases (so
         // it is not shared): an extra far above Poisson's 1/1 000.
         let wobble = |size: f64, phase: usize| -> Vec<f64> {
-            (0..28).map(|t| size * if ((t / 2) + phase) % 2 == 0 { 1.2 } else { 0.8 }).collect()
+            (0..28)
+                .map(|t| {
+                    size * if ((t / 2) + phase).is_multiple_of(2) {
+                        1.2
+                    } else {
+                        0.8
+                    }
+                })
+                .collect()
         };
         let (c, d) = (wobble(1_000.0, 0), wobble(2_000.0, 1));
-        let loud = [Series { name: "c", values: &c }, Series { name: "d", values: &d }];
+        let loud = [
+            Series {
+                name: "c",
+                values: &c,
+            },
+            Series {
+                name: "d",
+                values: &d,
+            },
+        ];
         let v = noise(&loud, 0..28, KpiKind::Count).expect("counts");
         assert!(v[0] > v[1] && v[1] > 0.05, "{v:?}");
-        assert!((v[0] - v[1] - (28.0 / 28_000.5 - 28.0 / 56_000.5)).abs() < 1e-12, "{v:?}");
+        assert!(
+            (v[0] - v[1] - (28.0 / 28_000.5 - 28.0 / 56_000.5)).abs() < 1e-12,
+            "{v:?}"
+        );
     }
 }

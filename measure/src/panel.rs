@@ -51,7 +51,10 @@ pub(crate) fn changes(
     units
         .iter()
         .map(|u| {
-            match (level(u.values, from.clone(), kind), level(u.values, to.clone(), kind)) {
+            match (
+                level(u.values, from.clone(), kind),
+                level(u.values, to.clone(), kind),
+            ) {
                 (Some(a), Some(b)) => Ok(b - a),
                 _ => Err(Error::ZeroUnit(u.name.to_owned())),
             }
@@ -81,12 +84,24 @@ mod tests {
         assert!((level(&a, 0..2, KpiKind::Share).expect("positive") - 10f64.ln()).abs() < 1e-12);
         assert!((level(&a, 0..2, KpiKind::Count).expect("always") - 10.25f64.ln()).abs() < 1e-12);
         assert_eq!(level(&[0.0, 0.0], 0..2, KpiKind::Share), None);
-        assert!((level(&[0.0, 0.0], 0..2, KpiKind::Count).expect("smoothed") - 0.25f64.ln()).abs() < 1e-12);
-        let units = [Series { name: "x", values: &a }];
+        assert!(
+            (level(&[0.0, 0.0], 0..2, KpiKind::Count).expect("smoothed") - 0.25f64.ln()).abs()
+                < 1e-12
+        );
+        let units = [Series {
+            name: "x",
+            values: &a,
+        }];
         let d = changes(&units, 0..2, 2..4, KpiKind::Share).expect("positive");
         assert!((d[0] - 2f64.ln()).abs() < 1e-12);
-        let zero = [Series { name: "z", values: &[0.0, 0.0, 1.0, 1.0] }];
-        assert_eq!(changes(&zero, 0..2, 2..4, KpiKind::Share), Err(Error::ZeroUnit("z".to_owned())));
+        let zero = [Series {
+            name: "z",
+            values: &[0.0, 0.0, 1.0, 1.0],
+        }];
+        assert_eq!(
+            changes(&zero, 0..2, 2..4, KpiKind::Share),
+            Err(Error::ZeroUnit("z".to_owned()))
+        );
         assert_eq!(halves(3..10), (3..6, 6..10));
     }
 }

@@ -98,7 +98,11 @@ impl Placebos {
             let mut sets = combinations(units, treated);
             // The first, 0..treated, is the real assignment.
             sets.remove(0);
-            Placebos { sets, treated, exhaustive: true }
+            Placebos {
+                sets,
+                treated,
+                exhaustive: true,
+            }
         } else {
             let mut rng = SplitMix(SEED);
             let mut order: Vec<usize> = (0..units).collect();
@@ -113,7 +117,11 @@ impl Placebos {
                     order[..treated].to_vec()
                 })
                 .collect();
-            Placebos { sets, treated, exhaustive: false }
+            Placebos {
+                sets,
+                treated,
+                exhaustive: false,
+            }
         }
     }
 
@@ -134,7 +142,11 @@ impl Placebos {
         Test {
             all: sums(&mut (0..w.len())),
             observed: sums(&mut (0..self.treated)),
-            placebos: self.sets.iter().map(|s| sums(&mut s.iter().copied())).collect(),
+            placebos: self
+                .sets
+                .iter()
+                .map(|s| sums(&mut s.iter().copied()))
+                .collect(),
         }
     }
 }
@@ -197,7 +209,11 @@ impl Test {
 
     /// The real assignment's estimate.
     pub(crate) fn observed(&self) -> Stat {
-        let rest = Sums { w: self.all.w - self.observed.w, wd: self.all.wd - self.observed.wd, treated_w: 0.0 };
+        let rest = Sums {
+            w: self.all.w - self.observed.w,
+            wd: self.all.wd - self.observed.wd,
+            treated_w: 0.0,
+        };
         Stat {
             estimate: self.observed.wd / self.observed.w - rest.wd / rest.w,
             se: (1.0 / self.observed.w + 1.0 / rest.w).sqrt(),
@@ -209,7 +225,11 @@ impl Test {
         let t = self.t(self.observed, delta).abs();
         // Ties within rounding count as ties.
         let bar = t * (1.0 - 1e-12);
-        let beyond = self.placebos.iter().filter(|s| self.t(**s, delta).abs() >= bar).count();
+        let beyond = self
+            .placebos
+            .iter()
+            .filter(|s| self.t(**s, delta).abs() >= bar)
+            .count();
         (1 + beyond) as f64 / (1 + self.placebos.len()) as f64
     }
 
@@ -242,7 +262,10 @@ impl Test {
             }
             Some(0.5 * (inner + outer))
         };
-        Some(Interval { low: end(-1.0)?, high: end(1.0)? })
+        Some(Interval {
+            low: end(-1.0)?,
+            high: end(1.0)?,
+        })
     }
 }
 
@@ -256,14 +279,25 @@ mod tests {
         assert_eq!(binomial(50, 10), 10_272_278_170);
         let few = Placebos::new(13, 3, 2_000);
         assert!(few.exhaustive && few.len() == 285);
-        assert!(!few.sets.contains(&vec![0, 1, 2]), "the real assignment is not a placebo");
+        assert!(
+            !few.sets.contains(&vec![0, 1, 2]),
+            "the real assignment is not a placebo"
+        );
         let mut seen = few.sets.clone();
         seen.dedup();
-        assert_eq!(seen.len(), 285, "lexicographic, so duplicates would be adjacent");
+        assert_eq!(
+            seen.len(),
+            285,
+            "lexicographic, so duplicates would be adjacent"
+        );
         let many = Placebos::new(60, 10, 500);
         assert!(!many.exhaustive && many.len() == 500);
         assert_eq!(many.sets, Placebos::new(60, 10, 500).sets);
-        assert!(many.sets.iter().all(|s| s.len() == 10 && s.iter().all(|&i| i < 60)));
+        assert!(
+            many.sets
+                .iter()
+                .all(|s| s.len() == 10 && s.iter().all(|&i| i < 60))
+        );
         let mut distinct = many.sets[0].clone();
         distinct.sort();
         distinct.dedup();
@@ -280,7 +314,10 @@ mod tests {
         for _ in 0..60_000 {
             counts[g.below(6)] += 1;
         }
-        assert!(counts.iter().all(|&c| (9_500..10_500).contains(&c)), "{counts:?}");
+        assert!(
+            counts.iter().all(|&c| (9_500..10_500).contains(&c)),
+            "{counts:?}"
+        );
     }
 
     #[test]
@@ -290,11 +327,17 @@ mod tests {
         let var = [0.25, 1.0, 1.0, 0.5, 1.0];
         let test = Placebos::new(5, 1, 100).test(Changes { d: &d, var: &var });
         let stat = test.observed();
-        assert!((stat.estimate - (4.0 - 15.0 / 5.0)).abs() < 1e-12, "{stat:?}");
+        assert!(
+            (stat.estimate - (4.0 - 15.0 / 5.0)).abs() < 1e-12,
+            "{stat:?}"
+        );
         assert!((stat.se - (0.25f64 + 0.2).sqrt()).abs() < 1e-12);
         // Placebo {1} against {0, 2, 3, 4} (weights 4, 1, 2, 1; sums 8, 30).
         let t = test.t(test.placebos[0], 0.0);
-        assert!((t - (1.0 - 30.0 / 8.0) / (1.0f64 + 1.0 / 8.0).sqrt()).abs() < 1e-12, "{t}");
+        assert!(
+            (t - (1.0 - 30.0 / 8.0) / (1.0f64 + 1.0 / 8.0).sqrt()).abs() < 1e-12,
+            "{t}"
+        );
     }
 
     #[test]
@@ -316,7 +359,10 @@ mod tests {
         assert!(test.p_value(interval.low - 1e-3 * width) < 0.1);
         assert!(test.p_value(interval.high + 1e-3 * width) < 0.1);
         // 9 placebos cannot reject at 10 %.
-        let small = Placebos::new(10, 1, 1_000).test(Changes { d: &d[..10], var: &var[..10] });
+        let small = Placebos::new(10, 1, 1_000).test(Changes {
+            d: &d[..10],
+            var: &var[..10],
+        });
         assert_eq!(small.interval(0.1), None);
     }
 }

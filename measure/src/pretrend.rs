@@ -38,7 +38,11 @@ pub struct PreTrend {
 pub(crate) fn pre_trend(units: Changes<'_>, placebos: &Placebos, alpha: f64) -> PreTrend {
     let test = placebos.test(units);
     let p = test.p_value(0.0);
-    PreTrend { ok: p >= alpha, statistic: test.observed().estimate.exp_m1(), p_value: p }
+    PreTrend {
+        ok: p >= alpha,
+        statistic: test.observed().estimate.exp_m1(),
+        p_value: p,
+    }
 }
 
 #[cfg(test)]

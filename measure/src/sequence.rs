@@ -103,7 +103,13 @@ pub fn lift_sequence(control: Arm, variant: Arm, alpha: f64, planned_n: f64) -> 
     let n = (control.trials + variant.trials) as f64;
     let width = half_width(n, n * variance, alpha, rho_squared(alpha, planned_n));
     let lift = pv / pc - 1.0;
-    Some(Lift { lift, interval: Interval { low: lift - width, high: lift + width } })
+    Some(Lift {
+        lift,
+        interval: Interval {
+            low: lift - width,
+            high: lift + width,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -131,14 +137,42 @@ mod tests {
 
     #[test]
     fn lift_is_relative_and_undefined_without_control_successes() {
-        let control = Arm { successes: 500, trials: 10_000 };
-        let variant = Arm { successes: 600, trials: 10_000 };
+        let control = Arm {
+            successes: 500,
+            trials: 10_000,
+        };
+        let variant = Arm {
+            successes: 600,
+            trials: 10_000,
+        };
         let got = lift_sequence(control, variant, 0.05, 20_000.0).expect("defined");
         assert!((got.lift - 0.2).abs() < 1e-12);
         // Delta-method se ≈ 0.0665; the sequence is about ±3 se wide.
         let half = 0.5 * (got.interval.high - got.interval.low);
         assert!(half > 0.18 && half < 0.22, "{half}");
-        assert!(lift_sequence(Arm { successes: 0, trials: 10 }, variant, 0.05, 1e4).is_none());
-        assert!(lift_sequence(control, Arm { successes: 0, trials: 0 }, 0.05, 1e4).is_none());
+        assert!(
+            lift_sequence(
+                Arm {
+                    successes: 0,
+                    trials: 10
+                },
+                variant,
+                0.05,
+                1e4
+            )
+            .is_none()
+        );
+        assert!(
+            lift_sequence(
+                control,
+                Arm {
+                    successes: 0,
+                    trials: 0
+                },
+                0.05,
+                1e4
+            )
+            .is_none()
+        );
     }
 }

@@ -199,28 +199,49 @@ pub fn message_test(
         results.push(evaluate(&stratum.name, counts, &control, &shares, params)?);
     }
     let combined = evaluate("combined", combined, &control, &shares, params)?;
-    Ok(MessageTest { control, strata: results, combined })
+    Ok(MessageTest {
+        control,
+        strata: results,
+        combined,
+    })
 }
 
 fn check_params(p: &MessageTestParams) -> Result<(), Error> {
     let level = |x: f64| x > 0.0 && x < 1.0;
     if !level(p.alpha) {
-        return Err(Error::Parameter { name: "alpha", reason: "must lie strictly between 0 and 1" });
+        return Err(Error::Parameter {
+            name: "alpha",
+            reason: "must lie strictly between 0 and 1",
+        });
     }
     if !level(p.srm_alpha) {
-        return Err(Error::Parameter { name: "srm_alpha", reason: "must lie strictly between 0 and 1" });
+        return Err(Error::Parameter {
+            name: "srm_alpha",
+            reason: "must lie strictly between 0 and 1",
+        });
     }
     if p.planned_exposed == 0 {
-        return Err(Error::Parameter { name: "planned_exposed", reason: "must be positive" });
+        return Err(Error::Parameter {
+            name: "planned_exposed",
+            reason: "must be positive",
+        });
     }
     if !(p.margin.is_finite() && p.margin >= 0.0) {
-        return Err(Error::Parameter { name: "margin", reason: "must be a non-negative number" });
+        return Err(Error::Parameter {
+            name: "margin",
+            reason: "must be a non-negative number",
+        });
     }
     Ok(())
 }
 
 fn zero(name: &str) -> VariantCounts {
-    VariantCounts { variant: name.to_owned(), exposed: 0, clicks: 0, completed: 0 }
+    VariantCounts {
+        variant: name.to_owned(),
+        exposed: 0,
+        clicks: 0,
+        completed: 0,
+    }
 }
 
 /// The planned share of each of `names`, in order.
@@ -254,20 +275,37 @@ fn evaluate(
     let base = counts
         .iter()
         .find(|c| c.variant == control)
-        .map(|c| Arm { successes: c.completed, trials: c.exposed })
-        .unwrap_or(Arm { successes: 0, trials: 0 });
+        .map(|c| Arm {
+            successes: c.completed,
+            trials: c.exposed,
+        })
+        .unwrap_or(Arm {
+            successes: 0,
+            trials: 0,
+        });
     let comparisons = counts.len().saturating_sub(1).max(1) as f64;
     let alpha = params.alpha / comparisons;
-    let ready = |arm: Arm| arm.trials >= params.min_exposed && arm.successes >= params.min_completed;
+    let ready =
+        |arm: Arm| arm.trials >= params.min_exposed && arm.successes >= params.min_completed;
     let variants: Vec<VariantResult> = counts
         .into_iter()
         .map(|c| {
             let ctr = ratio(c.clicks, c.exposed);
             let conversion = ratio(c.completed, c.exposed);
             if c.variant == control {
-                return VariantResult { counts: c, ctr, conversion, lift: None, interval: None, decision: None };
+                return VariantResult {
+                    counts: c,
+                    ctr,
+                    conversion,
+                    lift: None,
+                    interval: None,
+                    decision: None,
+                };
             }
-            let arm = Arm { successes: c.completed, trials: c.exposed };
+            let arm = Arm {
+                successes: c.completed,
+                trials: c.exposed,
+            };
             let lift = lift_sequence(base, arm, alpha, params.planned_exposed as f64);
             let decision = if sample_ratio.flagged {
                 Decision::CheckSplit
@@ -288,7 +326,13 @@ fn evaluate(
         })
         .collect();
     let (decision, leader) = overall(&variants, sample_ratio.flagged);
-    Ok(StratumResult { name: name.to_owned(), variants, sample_ratio, decision, leader })
+    Ok(StratumResult {
+        name: name.to_owned(),
+        variants,
+        sample_ratio,
+        decision,
+        leader,
+    })
 }
 
 /// One variant's decision from its interval.
@@ -308,8 +352,10 @@ fn overall(variants: &[VariantResult], mismatch: bool) -> (Decision, Option<Stri
     if mismatch {
         return (Decision::CheckSplit, None);
     }
-    let decided: Vec<(&VariantResult, Decision)> =
-        variants.iter().filter_map(|v| v.decision.map(|d| (v, d))).collect();
+    let decided: Vec<(&VariantResult, Decision)> = variants
+        .iter()
+        .filter_map(|v| v.decision.map(|d| (v, d)))
+        .collect();
     let leader = decided
         .iter()
         .filter(|(_, d)| *d == Decision::VariantBetter)
@@ -318,7 +364,8 @@ fn overall(variants: &[VariantResult], mismatch: bool) -> (Decision, Option<Stri
     if leader.is_some() {
         return (Decision::VariantBetter, leader);
     }
-    let all = |ok: &dyn Fn(Decision) -> bool| !decided.is_empty() && decided.iter().all(|(_, d)| ok(*d));
+    let all =
+        |ok: &dyn Fn(Decision) -> bool| !decided.is_empty() && decided.iter().all(|(_, d)| ok(*d));
     let decision = if all(&|d| d == Decision::VariantWorse) {
         Decision::VariantWorse
     } else if all(&|d| matches!(d, Decision::NoDifference | Decision::VariantWorse)) {
@@ -334,25 +381,43 @@ mod tests {
     use super::*;
 
     fn counts(variant: &str, exposed: u64, completed: u64) -> VariantCounts {
-        VariantCounts { variant: variant.to_owned(), exposed, clicks: exposed / 10, completed }
+        VariantCounts {
+            variant: variant.to_owned(),
+            exposed,
+            clicks: exposed / 10,
+            completed,
+        }
     }
 
     fn one(variants: Vec<VariantCounts>) -> Vec<Stratum> {
-        vec![Stratum { name: "en".to_owned(), variants }]
+        vec![Stratum {
+            name: "en".to_owned(),
+            variants,
+        }]
     }
 
     fn find<'a>(stratum: &'a StratumResult, variant: &str) -> &'a VariantResult {
-        stratum.variants.iter().find(|v| v.counts.variant == variant).expect("listed")
+        stratum
+            .variants
+            .iter()
+            .find(|v| v.counts.variant == variant)
+            .expect("listed")
     }
 
     fn decision_of(strata: &[Stratum]) -> Decision {
-        message_test(strata, None, None, &MessageTestParams::default()).expect("valid").combined.decision
+        message_test(strata, None, None, &MessageTestParams::default())
+            .expect("valid")
+            .combined
+            .decision
     }
 
     #[test]
     fn decisions_follow_the_interval() {
         // 5 % vs 7 % over 20 000 each: the sequence excludes 0.
-        let better = one(vec![counts("control", 20_000, 1_000), counts("b", 20_000, 1_400)]);
+        let better = one(vec![
+            counts("control", 20_000, 1_000),
+            counts("b", 20_000, 1_400),
+        ]);
         let got = message_test(&better, None, None, &MessageTestParams::default()).expect("valid");
         assert_eq!(got.combined.decision, Decision::VariantBetter);
         assert_eq!(got.combined.leader.as_deref(), Some("b"));
@@ -361,16 +426,26 @@ mod tests {
         assert_eq!(b.ctr, Some(0.1));
         assert_eq!(find(&got.combined, "control").decision, None);
 
-        let worse = one(vec![counts("control", 20_000, 1_400), counts("b", 20_000, 1_000)]);
+        let worse = one(vec![
+            counts("control", 20_000, 1_400),
+            counts("b", 20_000, 1_000),
+        ]);
         assert_eq!(decision_of(&worse), Decision::VariantWorse);
         // Same rates, huge sample: the interval sits inside ±10 %.
-        let same = one(vec![counts("control", 2_000_000, 100_000), counts("b", 2_000_000, 100_400)]);
+        let same = one(vec![
+            counts("control", 2_000_000, 100_000),
+            counts("b", 2_000_000, 100_400),
+        ]);
         assert_eq!(decision_of(&same), Decision::NoDifference);
         // Same rates, small sample: keep running.
         let small = one(vec![counts("control", 2_000, 100), counts("b", 2_000, 104)]);
         assert_eq!(decision_of(&small), Decision::KeepRunning);
         // A third arm halves each comparison's α (Bonferroni): wider intervals.
-        let three = one(vec![counts("control", 20_000, 1_000), counts("b", 20_000, 1_400), counts("c", 20_000, 1_000)]);
+        let three = one(vec![
+            counts("control", 20_000, 1_000),
+            counts("b", 20_000, 1_400),
+            counts("c", 20_000, 1_000),
+        ]);
         let got3 = message_test(&three, None, None, &MessageTestParams::default()).expect("valid");
         let width = |r: &VariantResult| r.interval.map(|i| i.high - i.low).expect("interval");
         assert!(width(find(&got3.combined, "b")) > width(b));
@@ -381,22 +456,35 @@ mod tests {
 
     #[test]
     fn a_mismatched_split_overrides_everything() {
-        let skewed = one(vec![counts("control", 20_800, 1_040), counts("b", 19_200, 1_400)]);
+        let skewed = one(vec![
+            counts("control", 20_800, 1_040),
+            counts("b", 19_200, 1_400),
+        ]);
         let got = message_test(&skewed, None, None, &MessageTestParams::default()).expect("valid");
         assert!(got.combined.sample_ratio.flagged);
         assert_eq!(got.combined.decision, Decision::CheckSplit);
-        assert_eq!(find(&got.combined, "b").decision, Some(Decision::CheckSplit));
+        assert_eq!(
+            find(&got.combined, "b").decision,
+            Some(Decision::CheckSplit)
+        );
         // Planned 52/48, the same counts are fine.
         let split = [("control".to_owned(), 52.0), ("b".to_owned(), 48.0)];
-        let planned = message_test(&skewed, None, Some(&split), &MessageTestParams::default()).expect("valid");
+        let planned = message_test(&skewed, None, Some(&split), &MessageTestParams::default())
+            .expect("valid");
         assert_eq!(planned.combined.decision, Decision::VariantBetter);
     }
 
     #[test]
     fn strata_are_reported_and_summed() {
         let strata = vec![
-            Stratum { name: "en".to_owned(), variants: vec![counts("a", 1_000, 50), counts("b", 1_000, 60)] },
-            Stratum { name: "fr".to_owned(), variants: vec![counts("b", 400, 30)] },
+            Stratum {
+                name: "en".to_owned(),
+                variants: vec![counts("a", 1_000, 50), counts("b", 1_000, 60)],
+            },
+            Stratum {
+                name: "fr".to_owned(),
+                variants: vec![counts("b", 400, 30)],
+            },
         ];
         let got = message_test(&strata, None, None, &MessageTestParams::default()).expect("valid");
         // No variant named control: the alphabetically first.
@@ -413,13 +501,25 @@ mod tests {
     fn bad_inputs_are_refused() {
         let strata = one(vec![counts("a", 10, 1), counts("b", 10, 1)]);
         let p = MessageTestParams::default();
-        assert_eq!(message_test(&strata, Some("z"), None, &p), Err(Error::UnknownControl("z".to_owned())));
+        assert_eq!(
+            message_test(&strata, Some("z"), None, &p),
+            Err(Error::UnknownControl("z".to_owned()))
+        );
         let split = [("a".to_owned(), 1.0)];
-        assert_eq!(message_test(&strata, None, Some(&split), &p), Err(Error::SplitMissing("b".to_owned())));
+        assert_eq!(
+            message_test(&strata, None, Some(&split), &p),
+            Err(Error::SplitMissing("b".to_owned()))
+        );
         let dup = one(vec![counts("a", 10, 1), counts("a", 10, 1)]);
-        assert_eq!(message_test(&dup, None, None, &p), Err(Error::DuplicateVariant("a".to_owned())));
+        assert_eq!(
+            message_test(&dup, None, None, &p),
+            Err(Error::DuplicateVariant("a".to_owned()))
+        );
         assert_eq!(message_test(&[], None, None, &p), Err(Error::NoVariants));
         let bad = MessageTestParams { alpha: 1.5, ..p };
-        assert!(matches!(message_test(&strata, None, None, &bad), Err(Error::Parameter { name: "alpha", .. })));
+        assert!(matches!(
+            message_test(&strata, None, None, &bad),
+            Err(Error::Parameter { name: "alpha", .. })
+        ));
     }
 }

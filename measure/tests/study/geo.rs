@@ -11,7 +11,9 @@
 //! in the test period and, in the pre-trend study, a drift of their own
 //! over all days.
 
-use cmp_measure::{Design, ExperimentParams, ExperimentResult, KpiKind, TreatedUnit, UnitSeries, experiment};
+use cmp_measure::{
+    Design, ExperimentParams, ExperimentResult, KpiKind, TreatedUnit, UnitSeries, experiment,
+};
 
 use crate::sim::{Gen, choose, normal, poisson, rng, runs, uniform};
 
@@ -30,8 +32,20 @@ struct World {
     size_sd: f64,
 }
 
-const REGIONS: World = World { name: "regions", units: 13, treated: 3, median: 150.0, size_sd: 1.0 };
-const FSAS: World = World { name: "fsas", units: 60, treated: 10, median: 8.0, size_sd: 0.6 };
+const REGIONS: World = World {
+    name: "regions",
+    units: 13,
+    treated: 3,
+    median: 150.0,
+    size_sd: 1.0,
+};
+const FSAS: World = World {
+    name: "fsas",
+    units: 60,
+    treated: 10,
+    median: 8.0,
+    size_sd: 0.6,
+};
 
 /// Expected counts before any effect, and who is treated.
 struct Draft {
@@ -44,11 +58,17 @@ fn draft(g: &mut Gen, w: World, drift_per_week: f64) -> Draft {
     let treated = choose(g, w.units, w.treated);
     let phase = (uniform(g) * 7.0) as usize;
     let trend = 0.002 * normal(g);
-    let national: Vec<f64> = (0..days).map(|t| (trend * t as f64 + 0.05 * normal(g)).exp()).collect();
+    let national: Vec<f64> = (0..days)
+        .map(|t| (trend * t as f64 + 0.05 * normal(g)).exp())
+        .collect();
     let lambda = (0..w.units)
         .map(|i| {
             let base = w.median * (w.size_sd * normal(g)).exp();
-            let drift = if treated.contains(&i) { drift_per_week / 7.0 } else { 0.0 };
+            let drift = if treated.contains(&i) {
+                drift_per_week / 7.0
+            } else {
+                0.0
+            };
             (0..days)
                 .map(|t| {
                     let noise = (UNIT_NOISE * normal(g) - UNIT_NOISE * UNIT_NOISE / 2.0).exp();
@@ -61,9 +81,19 @@ fn draft(g: &mut Gen, w: World, drift_per_week: f64) -> Draft {
 }
 
 /// Counts for `days`, treated units' expectations multiplied by `1 + lift`.
-fn draw(g: &mut Gen, d: &Draft, days: std::ops::Range<usize>, lift: f64, series: &mut [UnitSeries]) {
+fn draw(
+    g: &mut Gen,
+    d: &Draft,
+    days: std::ops::Range<usize>,
+    lift: f64,
+    series: &mut [UnitSeries],
+) {
     for (i, s) in series.iter_mut().enumerate() {
-        let factor = if d.treated.contains(&i) { 1.0 + lift } else { 1.0 };
+        let factor = if d.treated.contains(&i) {
+            1.0 + lift
+        } else {
+            1.0
+        };
         for t in days.clone() {
             s.values.push(poisson(g, d.lambda[i][t] * factor));
         }
@@ -72,7 +102,14 @@ fn draw(g: &mut Gen, d: &Draft, days: std::ops::Range<usize>, lift: f64, series:
 
 fn analyse(d: &Draft, series: &[UnitSeries]) -> ExperimentResult {
     let design = Design {
-        treated: d.treated.iter().map(|&i| TreatedUnit { unit: format!("u{i}"), start: PRE }).collect(),
+        treated: d
+            .treated
+            .iter()
+            .map(|&i| TreatedUnit {
+                unit: format!("u{i}"),
+                start: PRE,
+            })
+            .collect(),
         control: Vec::new(),
         pre: 0..PRE,
         test_end: PRE + TEST,
@@ -83,7 +120,12 @@ fn analyse(d: &Draft, series: &[UnitSeries]) -> ExperimentResult {
 }
 
 fn empty(w: World) -> Vec<UnitSeries> {
-    (0..w.units).map(|i| UnitSeries { unit: format!("u{i}"), values: Vec::with_capacity(PRE + TEST) }).collect()
+    (0..w.units)
+        .map(|i| UnitSeries {
+            unit: format!("u{i}"),
+            values: Vec::with_capacity(PRE + TEST),
+        })
+        .collect()
 }
 
 /// One dataset with `lift` and `drift`, analysed.
@@ -143,8 +185,16 @@ fn null(w: World, seed: u64, n: usize) {
         w.name,
         share(n, covered)
     );
-    assert!(rate <= 0.10 + allowance, "{}: false positive rate {rate} > 0.10 + {allowance:.3}", w.name);
-    assert!(false_flags <= 0.05 + allowance, "{}: pre-trend false flags {false_flags} beyond 0.05", w.name);
+    assert!(
+        rate <= 0.10 + allowance,
+        "{}: false positive rate {rate} > 0.10 + {allowance:.3}",
+        w.name
+    );
+    assert!(
+        false_flags <= 0.05 + allowance,
+        "{}: pre-trend false flags {false_flags} beyond 0.05",
+        w.name
+    );
 }
 
 fn pre_trend(w: World, seed: u64, n: usize, drift_per_week: f64) {
@@ -161,7 +211,11 @@ fn pre_trend(w: World, seed: u64, n: usize, drift_per_week: f64) {
         w.name,
         bias / n as f64
     );
-    assert!(rate >= 0.80, "{}: a drift of {drift_per_week}/week flagged in only {rate}", w.name);
+    assert!(
+        rate >= 0.80,
+        "{}: a drift of {drift_per_week}/week flagged in only {rate}",
+        w.name
+    );
 }
 
 fn mde_power(w: World, seed: u64, n: usize) {
@@ -184,7 +238,11 @@ fn mde_power(w: World, seed: u64, n: usize) {
         w.name,
         mde / n as f64
     );
-    assert!((power - 0.80).abs() <= 0.10, "{}: power at the MDE {power}, not 0.80 ± 0.10", w.name);
+    assert!(
+        (power - 0.80).abs() <= 0.10,
+        "{}: power at the MDE {power}, not 0.80 ± 0.10",
+        w.name
+    );
 }
 
 #[test]

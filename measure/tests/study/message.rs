@@ -5,7 +5,9 @@
 //! at its first `variant_better` or `variant_worse` on the combined
 //! result, as a team that acts on the dashboard would.
 
-use cmp_measure::{Decision, MessageTestParams, Stratum, VariantCounts, message_test, sample_ratio};
+use cmp_measure::{
+    Decision, MessageTestParams, Stratum, VariantCounts, message_test, sample_ratio,
+};
 
 use crate::sim::{Gen, binomial, rng, runs};
 
@@ -61,14 +63,23 @@ fn run(g: &mut Gen, rates: [f64; 2], params: &MessageTestParams) -> Run {
         stratum_declared |= result.strata.iter().any(|s| named(s.decision));
         if named(result.combined.decision) {
             let exposed = t.iter().flatten().map(|a| a.0).sum();
-            return Run { declared: Some((result.combined.decision, exposed)), stratum_declared };
+            return Run {
+                declared: Some((result.combined.decision, exposed)),
+                stratum_declared,
+            };
         }
     }
-    Run { declared: None, stratum_declared }
+    Run {
+        declared: None,
+        stratum_declared,
+    }
 }
 
 fn params() -> MessageTestParams {
-    MessageTestParams { planned_exposed: 2 * BATCH * BATCHES as u64, ..MessageTestParams::default() }
+    MessageTestParams {
+        planned_exposed: 2 * BATCH * BATCHES as u64,
+        ..MessageTestParams::default()
+    }
 }
 
 #[test]
@@ -86,7 +97,10 @@ fn at_zero_effect_peeking_after_every_batch_rarely_names_a_winner() {
         "study message/null: runs {n}, {BATCHES} reads of {BATCH}+{BATCH} clients, ever named a winner {rate:.4} (combined), {:.4} (any language, uncorrected)",
         strata as f64 / n as f64
     );
-    assert!(rate <= 0.05, "false winner rate {rate} > 0.05 under continuous peeking");
+    assert!(
+        rate <= 0.05,
+        "false winner rate {rate} > 0.05 under continuous peeking"
+    );
 }
 
 #[test]
@@ -123,7 +137,9 @@ fn the_split_check_flags_52_48_and_spares_a_fair_split() {
         let flags = (0..n)
             .filter(|_| {
                 let a = binomial(g, CLIENTS, share);
-                sample_ratio(&[a, CLIENTS - a], &[1.0, 1.0], 0.001).expect("valid").flagged
+                sample_ratio(&[a, CLIENTS - a], &[1.0, 1.0], 0.001)
+                    .expect("valid")
+                    .flagged
             })
             .count();
         flags as f64 / n as f64
@@ -134,6 +150,9 @@ fn the_split_check_flags_52_48_and_spares_a_fair_split() {
     println!(
         "study message/srm: {CLIENTS} clients: fair split flagged {fair:.5} of {fair_runs} runs, 52/48 flagged {skewed:.4} of {skewed_runs} runs"
     );
-    assert!(fair <= 0.003, "fair split flagged {fair} (expected about 0.001)");
+    assert!(
+        fair <= 0.003,
+        "fair split flagged {fair} (expected about 0.001)"
+    );
     assert!(skewed >= 0.95, "52/48 flagged only {skewed}");
 }

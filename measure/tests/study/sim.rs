@@ -40,7 +40,11 @@ pub fn binomial(rng: &mut Gen, n: u64, p: f64) -> u64 {
     if p > 0.5 {
         return n - binomial(rng, n, 1.0 - p);
     }
-    if (n as f64) * p < 30.0 { inversion(rng, n, p) } else { bitwise(rng, n, p) }
+    if (n as f64) * p < 30.0 {
+        inversion(rng, n, p)
+    } else {
+        bitwise(rng, n, p)
+    }
 }
 
 fn inversion(rng: &mut Gen, n: u64, p: f64) -> u64 {
@@ -69,7 +73,11 @@ fn bitwise(rng: &mut Gen, n: u64, p: f64) -> u64 {
         let mut word = 0u64;
         for j in bits.trailing_zeros()..DIGITS {
             let r = rng.next_u64();
-            word = if (bits >> j) & 1 == 1 { word | r } else { word & r };
+            word = if (bits >> j) & 1 == 1 {
+                word | r
+            } else {
+                word & r
+            };
         }
         let take = left.min(64);
         if take < 64 {
@@ -118,14 +126,26 @@ fn samplers_have_their_moments() {
         let m = xs.iter().sum::<f64>() / draws as f64;
         let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / draws as f64;
         let (mean, var) = (n as f64 * p, n as f64 * p * (1.0 - p));
-        assert!((m - mean).abs() < 4.0 * (var / draws as f64).sqrt(), "binomial({n}, {p}): mean {m}");
-        assert!((v / var - 1.0).abs() < 0.06, "binomial({n}, {p}): variance {v} vs {var}");
+        assert!(
+            (m - mean).abs() < 4.0 * (var / draws as f64).sqrt(),
+            "binomial({n}, {p}): mean {m}"
+        );
+        assert!(
+            (v / var - 1.0).abs() < 0.06,
+            "binomial({n}, {p}): variance {v} vs {var}"
+        );
     }
     for mean in [3.0, 25.0, 400.0] {
         let xs: Vec<f64> = (0..draws).map(|_| poisson(&mut g, mean)).collect();
         let m = xs.iter().sum::<f64>() / draws as f64;
         let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / draws as f64;
-        assert!((m - mean).abs() < 4.0 * (mean / draws as f64).sqrt(), "poisson({mean}): mean {m}");
-        assert!((v / mean - 1.0).abs() < 0.06, "poisson({mean}): variance {v}");
+        assert!(
+            (m - mean).abs() < 4.0 * (mean / draws as f64).sqrt(),
+            "poisson({mean}): mean {m}"
+        );
+        assert!(
+            (v / mean - 1.0).abs() < 0.06,
+            "poisson({mean}): variance {v}"
+        );
     }
 }
