@@ -120,7 +120,7 @@ fn an_injected_lift_of_20_percent_is_found() {
     }
     let power = better as f64 / n as f64;
     println!(
-        "study message/lift: runs {n}, 5 % vs 6 %, up to {} clients per arm: power {power:.3}, wrong direction {:.4}, mean clients at the decision {:.0}",
+        "study message/lift: runs {n}, 5 % vs 6 %, up to {} clients per arm: power {power:.3}, wrong direction {:.4}, mean exposed clients (both arms) at the decision {:.0}",
         BATCH * BATCHES as u64,
         worse as f64 / n as f64,
         exposed_at_stop as f64 / better.max(1) as f64
