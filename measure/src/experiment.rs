@@ -499,6 +499,43 @@ mod tests {
     }
 
     #[test]
+    fn a_share_kpi_is_estimated_in_share_points() {
+        // Online shares around 0.3–0.6; treated units' share up 10 % in the test.
+        let units: Vec<UnitSeries> = panel(1.1)
+            .into_iter()
+            .map(|u| UnitSeries {
+                unit: u.unit,
+                values: u.values.iter().map(|v| v / 600.0 + 0.1).collect(),
+            })
+            .collect();
+        let design = Design {
+            kind: KpiKind::Share,
+            spend_cents: Some(1_000),
+            ..design()
+        };
+        let got = experiment(&units, &design, &ExperimentParams::default()).expect("valid");
+        // The +0.1 offset dilutes the lift to 2.5–5 % (units 0, 1, 2);
+        // the estimate is in share points (about 0.005 on shares ≈ 0.17), no cost.
+        let lift = got.relative_lift.expect("estimate");
+        assert!(lift > 0.02 && lift < 0.05, "{got:?}");
+        assert_eq!(got.status, Status::Effect);
+        let estimate = got.estimate.expect("estimate");
+        assert!(estimate > 0.002 && estimate < 0.01, "{estimate}");
+        assert_eq!(got.cost, None);
+        let zero: Vec<UnitSeries> = units
+            .iter()
+            .map(|u| UnitSeries {
+                unit: u.unit.clone(),
+                values: vec![0.0; 84],
+            })
+            .collect();
+        assert!(matches!(
+            experiment(&zero, &design, &ExperimentParams::default()),
+            Err(Error::ZeroUnit(_))
+        ));
+    }
+
+    #[test]
     fn treated_units_drifting_before_the_campaign_fail_the_pre_trend_check() {
         let mut units = panel(1.0);
         for u in &mut units[..3] {

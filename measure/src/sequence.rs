@@ -5,13 +5,23 @@
 //! confidence sequences", Annals of Statistics, 2024; building on Howard,
 //! Ramdas, McAuliffe & Sekhon, "Time-uniform, nonparametric, nonasymptotic
 //! confidence sequences", 2021), as GrowthBook uses it, applied to the
-//! relative lift `r = p_v / p_c − 1` with its delta-method variance. With
-//! `n` the exposed clients of both arms, `V` the variance of `r̂` and
+//! log of the conversion ratio, `θ = ln(p_v / p_c)`, and mapped to the
+//! relative lift `e^θ − 1`. With `n` the exposed clients of both arms,
+//! `V = 1/x_v − 1/n_v + 1/x_c − 1/n_c` the variance of `θ̂` (`x`
+//! completions, `n` exposed, each with ½ added: Haldane–Anscombe) and
 //! `σ² = n·V` the variance per client, the two-sided `1 − α` sequence is
 //!
 //! ```text
-//! r̂ ± σ · √( 2(nρ² + 1) / (n²ρ²) · ln( √(nρ² + 1) / α ) )
+//! θ̂ ± σ · √( 2(nρ² + 1) / (n²ρ²) · ln( √(nρ² + 1) / α ) )
 //! ```
+//!
+//! Why the log ratio rather than GrowthBook's delta method on the ratio
+//! itself: the ratio of two small rates is skewed, and the symmetric
+//! interval around it was anti-conservative with few completions. In the
+//! long study (5 000 runs, 50 reads each) the delta-method version named a
+//! false winner in 2.2 % of runs at 5 % conversion and 3.8 % at 1 %, and
+//! found a 20 % lift in 76 % of runs; the log-ratio version, 1.4 %, 1.0 %
+//! and 84 %.
 //!
 //! It is the normal-mixture boundary of a (sub-)Gaussian martingale: the
 //! same formula as the mixture SPRT with a `N(0, σ²ρ²)` mixing distribution
@@ -27,15 +37,17 @@
 //! thousands of clients, and the width is flat near its minimum (within
 //! 10 % from `n*/4` to `4n*`), so a wrong guess costs little while a
 //! mis-set ρ in the mixture SPRT's absolute units would depend on the
-//! baseline rate. Why this method rather than the SPRT: it is stated for
-//! the relative lift via σ directly, needs no prior on the effect's scale
-//! in the KPI's units, and is the one of the two whose error rate this
-//! crate's simulation study checks (`tests/study/message.rs`).
+//! baseline rate. Why this method rather than the SPRT: it is stated in
+//! σ units, so it needs no prior on the effect's scale in the KPI's
+//! units, and it is the one whose error rate this crate's simulation
+//! study checks (`tests/study/message.rs`).
 //!
 //! **Assumptions.** Clients are independent and assigned at random; the
 //! variance estimate is consistent (the sequence is asymptotic: with few
 //! completions the plug-in variance is unreliable, which is why a decision
 //! waits for a minimum of exposures and completions, see `variants.rs`).
+//! `lift` itself is the plain `p_v / p_c − 1`; the interval is around the
+//! corrected log ratio, so with few completions the two differ slightly.
 
 use serde::Serialize;
 
@@ -95,21 +107,21 @@ pub fn lift_sequence(control: Arm, variant: Arm, alpha: f64, planned_n: f64) -> 
     if control.trials == 0 || variant.trials == 0 || control.successes == 0 {
         return None;
     }
-    let (pc, pv) = (control.rate(), variant.rate());
-    let var_c = pc * (1.0 - pc) / control.trials as f64;
-    let var_v = pv * (1.0 - pv) / variant.trials as f64;
-    // Delta method for pv/pc: ∂/∂pv = 1/pc, ∂/∂pc = −pv/pc².
-    let variance = var_v / (pc * pc) + pv * pv * var_c / (pc * pc * pc * pc);
+    // The sequence runs on the log of the ratio, much nearer normal than
+    // the ratio itself when completions are few, with ½ added to each
+    // count (Haldane–Anscombe) so a variant with no completion is finite.
+    let log_rate = |a: Arm| ((a.successes as f64 + 0.5) / (a.trials as f64 + 0.5)).ln();
+    let inverse = |a: Arm| 1.0 / (a.successes as f64 + 0.5) - 1.0 / (a.trials as f64 + 0.5);
+    let centre = log_rate(variant) - log_rate(control);
+    let variance = inverse(variant) + inverse(control);
     let n = (control.trials + variant.trials) as f64;
     let width = half_width(n, n * variance, alpha, rho_squared(alpha, planned_n));
-    let lift = pv / pc - 1.0;
-    Some(Lift {
-        lift,
-        interval: Interval {
-            low: lift - width,
-            high: lift + width,
-        },
-    })
+    let lift = variant.rate() / control.rate() - 1.0;
+    let interval = Interval {
+        low: (centre - width).exp_m1(),
+        high: (centre + width).exp_m1(),
+    };
+    Some(Lift { lift, interval })
 }
 
 #[cfg(test)]
@@ -147,9 +159,15 @@ mod tests {
         };
         let got = lift_sequence(control, variant, 0.05, 20_000.0).expect("defined");
         assert!((got.lift - 0.2).abs() < 1e-12);
-        // Delta-method se ≈ 0.0665; the sequence is about ±3 se wide.
-        let half = 0.5 * (got.interval.high - got.interval.low);
-        assert!(half > 0.18 && half < 0.22, "{half}");
+        // On the log scale: centred on ln 1.2, se ≈ 0.0589, ±3.035 se at the
+        // planned size: [1.2·e^−0.179 − 1, 1.2·e^0.179 − 1] ≈ [0.004, 0.435].
+        let (low, high) = (got.interval.low.ln_1p(), got.interval.high.ln_1p());
+        assert!((0.5 * (low + high) - 1.2f64.ln()).abs() < 1e-3, "{got:?}");
+        assert!(
+            (0.5 * (high - low) - 3.035 * 0.0589).abs() < 2e-3,
+            "{got:?}"
+        );
+        assert!(got.interval.low > 0.0 && got.interval.low < 0.01, "{got:?}");
         assert!(
             lift_sequence(
                 Arm {

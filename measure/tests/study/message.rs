@@ -82,24 +82,44 @@ fn params() -> MessageTestParams {
     }
 }
 
-#[test]
-fn at_zero_effect_peeking_after_every_batch_rarely_names_a_winner() {
-    let n = runs(400, 5_000);
-    let mut g = rng(0x5eed_0001);
+/// The share of `n` runs at zero effect (baseline `base`) that ever name a
+/// winner, combined and in any one language.
+fn false_winners(seed: u64, n: usize, base: f64) -> (f64, f64) {
+    let mut g = rng(seed);
     let (mut declared, mut strata) = (0, 0);
     for _ in 0..n {
-        let r = run(&mut g, [BASE, BASE], &params());
+        let r = run(&mut g, [base, base], &params());
         declared += usize::from(r.declared.is_some());
         strata += usize::from(r.stratum_declared);
     }
-    let rate = declared as f64 / n as f64;
+    (declared as f64 / n as f64, strata as f64 / n as f64)
+}
+
+#[test]
+fn at_zero_effect_peeking_after_every_batch_rarely_names_a_winner() {
+    let n = runs(400, 5_000);
+    let (rate, strata) = false_winners(0x5eed_0001, n, BASE);
     println!(
-        "study message/null: runs {n}, {BATCHES} reads of {BATCH}+{BATCH} clients, ever named a winner {rate:.4} (combined), {:.4} (any language, uncorrected)",
-        strata as f64 / n as f64
+        "study message/null: runs {n}, {BATCHES} reads of {BATCH}+{BATCH} clients, 5 % conversion: ever named a winner {rate:.4} (combined), {strata:.4} (any language, uncorrected)"
     );
     assert!(
         rate <= 0.05,
         "false winner rate {rate} > 0.05 under continuous peeking"
+    );
+}
+
+#[test]
+fn at_zero_effect_and_a_rare_conversion_peeking_rarely_names_a_winner() {
+    // 1 %: three completions per arm and batch, where an asymptotic
+    // sequence is most at risk; the minimum counts hold decisions back.
+    let n = runs(300, 5_000);
+    let (rate, strata) = false_winners(0x5eed_0004, n, 0.01);
+    println!(
+        "study message/null-rare: runs {n}, {BATCHES} reads of {BATCH}+{BATCH} clients, 1 % conversion: ever named a winner {rate:.4} (combined), {strata:.4} (any language, uncorrected)"
+    );
+    assert!(
+        rate <= 0.05,
+        "false winner rate {rate} > 0.05 at 1 % conversion"
     );
 }
 
@@ -125,7 +145,7 @@ fn an_injected_lift_of_20_percent_is_found() {
         worse as f64 / n as f64,
         exposed_at_stop as f64 / better.max(1) as f64
     );
-    assert!(power >= 0.5, "power {power} below the stated 0.5");
+    assert!(power >= 0.7, "power {power} below the stated 0.7");
     assert_eq!(worse, 0, "a better variant was called worse");
 }
 
