@@ -32,12 +32,10 @@
 //! effect (the test could have seen an effect of its design size and
 //! rules it out); `inconclusive` otherwise.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
-
 use serde::Serialize;
 
 use crate::cost::{CostEfficiency, cost_efficiency};
+use crate::design::{Design, UnitSeries, check};
 use crate::error::Error;
 use crate::mde::{Mde, MdeInputs, minimum_detectable_effect};
 use crate::noise::{change_variance, noise};
@@ -45,35 +43,6 @@ use crate::panel::{KpiKind, Series, changes, halves, level, mean};
 use crate::placebo::{Changes, Placebos};
 use crate::pretrend::{PreTrend, pre_trend};
 use crate::sequence::Interval;
-
-/// One unit's KPI, one value per period (day or week), from period 0.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UnitSeries {
-    pub unit: String,
-    pub values: Vec<f64>,
-}
-
-/// A treated unit and the period its treatment starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TreatedUnit {
-    pub unit: String,
-    pub start: usize,
-}
-
-/// What was registered, in periods.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Design {
-    pub treated: Vec<TreatedUnit>,
-    /// Empty: every unit with data that is not treated (the contract's default).
-    pub control: Vec<String>,
-    pub pre: Range<usize>,
-    /// The planned test runs from the treated units' start to here
-    /// (exclusive); data may stop earlier while it runs.
-    pub test_end: usize,
-    pub kind: KpiKind,
-    /// The campaign's spend in the treated units over the test period.
-    pub spend_cents: Option<u64>,
-}
 
 /// Levels of the experiment's inference.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -150,15 +119,6 @@ pub struct ExperimentResult {
     pub test_periods_observed: usize,
     pub status: Status,
 }
-
-/// The design, checked against the data.
-struct Checked<'a> {
-    treated: Vec<Series<'a>>,
-    control: Vec<Series<'a>>,
-    start: usize,
-    observed_end: usize,
-}
-
 /// Evaluates the experiment `design` on `units`.
 pub fn experiment(
     units: &[UnitSeries],
@@ -299,112 +259,10 @@ fn check_params(p: &ExperimentParams) -> Result<(), Error> {
     }
     Ok(())
 }
-
-fn check<'a>(units: &'a [UnitSeries], design: &'a Design) -> Result<Checked<'a>, Error> {
-    let first = design.treated.first().ok_or(Error::NoTreated)?;
-    if design.treated.iter().any(|t| t.start != first.start) {
-        let starts: Vec<String> = design
-            .treated
-            .iter()
-            .map(|t| format!("{}@{}", t.unit, t.start))
-            .collect();
-        return Err(Error::StaggeredStart {
-            starts: starts.join(", "),
-        });
-    }
-    let start = first.start;
-    if design.pre.len() < 2 {
-        return Err(Error::Periods("the pre-period needs at least 2 periods"));
-    }
-    if design.pre.end > start {
-        return Err(Error::Periods(
-            "the pre-period must end before the test starts",
-        ));
-    }
-    if design.test_end <= start {
-        return Err(Error::Periods("the test period is empty"));
-    }
-    let by_name: BTreeMap<&str, &[f64]> = units
-        .iter()
-        .map(|u| (u.unit.as_str(), u.values.as_slice()))
-        .collect();
-    let mut seen = BTreeSet::new();
-    let mut pick = |name: &'a str| -> Result<Series<'a>, Error> {
-        if !seen.insert(name) {
-            return Err(Error::DuplicateUnit(name.to_owned()));
-        }
-        let values = by_name
-            .get(name)
-            .ok_or_else(|| Error::UnknownUnit(name.to_owned()))?;
-        Ok(Series { name, values })
-    };
-    let treated = design
-        .treated
-        .iter()
-        .map(|t| pick(t.unit.as_str()))
-        .collect::<Result<Vec<_>, _>>()?;
-    let control = if design.control.is_empty() {
-        let treated_names: BTreeSet<&str> = treated.iter().map(|s| s.name).collect();
-        units
-            .iter()
-            .filter(|u| !treated_names.contains(u.unit.as_str()))
-            .map(|u| pick(u.unit.as_str()))
-            .collect::<Result<Vec<_>, _>>()?
-    } else {
-        let treated_names: BTreeSet<&str> = treated.iter().map(|s| s.name).collect();
-        design
-            .control
-            .iter()
-            .map(|c| {
-                if treated_names.contains(c.as_str()) {
-                    return Err(Error::TreatedAndControl(c.clone()));
-                }
-                pick(c.as_str())
-            })
-            .collect::<Result<Vec<_>, _>>()?
-    };
-    if control.len() < 2 {
-        return Err(Error::TooFewControls {
-            controls: control.len(),
-            needed: 2,
-        });
-    }
-    let available = treated
-        .iter()
-        .chain(&control)
-        .map(|s| s.values.len())
-        .min()
-        .unwrap_or(0);
-    let observed_end = available.min(design.test_end);
-    for s in treated.iter().chain(&control) {
-        if s.values.len() < design.pre.end {
-            return Err(Error::SeriesLength {
-                unit: s.name.to_owned(),
-                len: s.values.len(),
-                needed: design.pre.end,
-            });
-        }
-        if let Some(period) = s.values[..observed_end.max(design.pre.end)]
-            .iter()
-            .position(|v| !(v.is_finite() && *v >= 0.0))
-        {
-            return Err(Error::InvalidValue {
-                unit: s.name.to_owned(),
-                period,
-            });
-        }
-    }
-    Ok(Checked {
-        treated,
-        control,
-        start,
-        observed_end,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::design::TreatedUnit;
 
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};

@@ -27,6 +27,7 @@
 //! `tests/study/` (short by default; `CMP_LONG_STUDY=1` for the long runs).
 
 mod cost;
+mod design;
 mod error;
 mod experiment;
 mod gamma;
@@ -41,10 +42,9 @@ mod srm;
 mod variants;
 
 pub use cost::{CostEfficiency, cost_efficiency};
+pub use design::{Design, TreatedUnit, UnitSeries};
 pub use error::Error;
-pub use experiment::{
-    Design, ExperimentParams, ExperimentResult, Status, TreatedUnit, UnitSeries, experiment,
-};
+pub use experiment::{ExperimentParams, ExperimentResult, Status, experiment};
 pub use mde::Mde;
 pub use normal::{normal_cdf, normal_quantile};
 pub use panel::KpiKind;
