@@ -1,13 +1,16 @@
 //! Contract v1.1's optional fields (`variant`, `office_id`, `fsa`) through
 //! the real broker, `cmp-ingest` and ClickHouse: stored normalised, v1
 //! messages unchanged, bad values refused to the DLQ as `invalid_value`
-//! naming the field.
+//! naming the field; and the generator's v1.1 traffic, with its injected
+//! effects recorded in the manifest, stored exactly.
 
 use std::collections::BTreeMap;
+use std::time::Duration as StdDuration;
 
 use chrono::{Duration, SecondsFormat, Utc};
+use cmp_tests::generate::generate;
 use cmp_tests::kafka::{header, produce, read_all};
-use cmp_tests::{Process, TestEnv, assert_accounted, migrated};
+use cmp_tests::{Process, TestEnv, assert_accounted, ledger, migrated};
 use rdkafka::Message;
 
 /// (event_id, topic, JSON fields after event_id and event_time).
@@ -171,4 +174,69 @@ async fn v11_fields_are_stored_normalised_v1_still_passes_and_bad_values_go_to_t
             "{detail}"
         );
     }
+}
+
+#[tokio::test]
+async fn generated_v11_traffic_with_injected_effects_reaches_the_ledger_exactly() {
+    let test = "contract_v11_gen";
+    let env = migrated(test, 2).await;
+    let ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);
+    let today = Utc::now().date_naive();
+    let period = format!("{}..{}", today - Duration::days(1), today);
+    let manifest = generate(
+        test,
+        &env,
+        "gen",
+        71,
+        3000,
+        &[
+            "--lift",
+            "50",
+            "--lift-treated",
+            "ON,QC",
+            "--lift-period",
+            &period,
+            "--conversion",
+            "0.2",
+            "--variant-lift",
+            "plain-language-b=30",
+        ],
+    );
+    let effects = manifest
+        .effects
+        .as_ref()
+        .expect("the manifest records the effects");
+    assert_eq!(effects["lift"]["percent"], 50.0);
+    assert_eq!(effects["lift"]["treated"], serde_json::json!(["ON", "QC"]));
+    assert_eq!(
+        effects["conversion"]["variant_lift"]["variant"],
+        "plain-language-b"
+    );
+    ledger::assert_exactly(&env.store, &manifest.accepted, StdDuration::from_secs(60)).await;
+    assert_accounted(&ingest, manifest.messages).await;
+
+    // The v1.1 columns as the contract stores them.
+    let (variants, offices, fsas): (Vec<String>, u64, u64) = env
+        .store
+        .client
+        .query(
+            "SELECT groupUniqArray(variant), countIf(office_id != ''), countIf(fsa != '') FROM events",
+        )
+        .fetch_one()
+        .await
+        .expect("v1.1 columns");
+    let mut variants = variants;
+    variants.sort();
+    assert_eq!(variants, ["", "control", "plain-language-b"]);
+    assert!(offices > 0 && fsas > 0, "{offices} offices, {fsas} FSAs");
+    let lower: u64 = env
+        .store
+        .client
+        .query(
+            "SELECT count() FROM events WHERE office_id != upper(office_id) OR fsa != upper(fsa)",
+        )
+        .fetch_one()
+        .await
+        .expect("case");
+    assert_eq!(lower, 0, "office_id and fsa are stored upper-case");
 }
