@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use cmp_model::rules::is_slug;
+use serde_json::{Value, json};
 
 use crate::effects::Effects;
 use crate::v11::VariantTest;
@@ -198,6 +199,29 @@ impl GenConfig {
             ));
         }
         Ok(())
+    }
+
+    /// What the manifest records as the truth (`#effects`): the injected
+    /// effects and the message tests' arms and weights; `None` when neither
+    /// was asked for, so a default run's manifest is as it always was.
+    pub fn truth(&self) -> Option<Value> {
+        if !self.effects.any() && self.variants.is_none() {
+            return None;
+        }
+        let mut truth = self.effects.to_json();
+        truth["variants"] = self
+            .variant_tests()
+            .iter()
+            .map(|t| {
+                let arms: Vec<Value> = t
+                    .arms
+                    .iter()
+                    .map(|(arm, weight)| json!({"arm": arm, "weight": weight}))
+                    .collect();
+                json!({"campaign": t.campaign, "arms": arms, "assignment": "per client (stable), at random without one"})
+            })
+            .collect();
+        Some(truth)
     }
 
     /// The message tests: as configured, or the first campaign's default.

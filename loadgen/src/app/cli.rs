@@ -40,7 +40,8 @@ USAGE: cmp-loadgen [FLAGS]
   --campaign ID[=PROGRAM]   repeatable; replaces the demo campaigns [default program oas]
   --now RFC3339             the clock events are placed around [default: current time]
   --manifest PATH           write `topic<TAB>key<TAB>expect` per acknowledged message; with
-                            an effect below, a first line `#effects<TAB>JSON` records it
+                            an effect below or --variants, a first line
+                            `#effects<TAB>JSON` records them (the truth)
 
 Contract v1.1 fields (variant, office_id, fsa):
   --contract v1|v1.1        v1 leaves the v1.1 fields out [default v1.1]
