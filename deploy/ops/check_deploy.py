@@ -195,10 +195,24 @@ def tables(sql):
     return out
 
 
+def added_columns(sql):
+    """[(table, [column definition])] of every `ALTER TABLE t ADD COLUMN …`."""
+    sql = re.sub(r"--[^\n]*", "", sql)
+    out = []
+    for m in re.finditer(r"ALTER TABLE (?:cmp\.)?(\w+)\s+(ADD COLUMN[^;]*);", sql):
+        defs = [" ".join(d.split()).rstrip(",") for d in m.group(2).split("ADD COLUMN")]
+        out.append((m.group(1), [d for d in defs if d]))
+    return out
+
+
 def check_cluster_schema():
     single = {}
     for path in sorted((REPO / "store/sql/migrations").glob("*.sql")):
-        single.update(tables(path.read_text()))
+        text = path.read_text()
+        single.update(tables(text))
+        for name, defs in added_columns(text):
+            if single.get(name) is not None:
+                single[name] = ", ".join([single[name]] + defs)
     cluster = tables((DEPLOY / "clickhouse/cluster/schema.sql").read_text())
     for name, cols in single.items():
         if name not in cluster:

@@ -29,9 +29,21 @@ fuzz_target!(|data: &[u8]| {
             assert!(e.client_id.as_deref().is_none_or(rules::is_client_id));
             assert!(e.event_time <= now + limits.max_future);
             assert!(e.event_time >= now - limits.max_age);
+            let upper = |s: &str| s == s.to_ascii_uppercase();
+            assert!(
+                e.office_id
+                    .as_deref()
+                    .is_none_or(|o| rules::is_office_id_input(o) && upper(o))
+            );
+            assert!(
+                e.fsa
+                    .as_deref()
+                    .is_none_or(|f| rules::is_fsa_input(f) && upper(f))
+            );
             match &e.body {
                 Body::Engagement(b) => {
                     assert_eq!(topic, Topic::Engagement);
+                    assert!(b.variant.as_deref().is_none_or(rules::is_slug));
                     assert!(rules::is_slug(&b.campaign_id));
                     assert!(rules::COUNT_RANGE.contains(&u64::from(b.count)));
                     assert!(rules::COST_CENTS_RANGE.contains(&b.cost_cents));

@@ -168,10 +168,14 @@ pub fn to_row(
             .map(|c| pseudo.pseudonym(c))
             .unwrap_or_default(),
         ingested_at: now_s,
+        variant: String::new(),
+        office_id: e.office_id.unwrap_or_default(),
+        fsa: e.fsa.unwrap_or_default(),
     };
     match e.body {
         Body::Engagement(g) => {
             row.campaign_id = g.campaign_id;
+            row.variant = g.variant.unwrap_or_default();
             row.channel = Code::Borrowed(g.channel.as_str());
             row.action = Code::Borrowed(g.action.as_str());
             row.count = g.count;
@@ -305,5 +309,27 @@ mod tests {
         assert_eq!(d.duplicates, 2);
         assert_eq!(d.rows.len(), 1);
         assert_eq!(d.rows[0].event_id, "late-new");
+    }
+
+    #[test]
+    fn v11_fields_reach_the_row_normalised_and_absent_ones_are_empty() {
+        let index = DedupIndex::new(now().timestamp_millis(), 72);
+        let items = vec![
+            item(
+                1,
+                r#"{"event_id":"a","event_time":"2026-11-04T10:00:00Z","campaign_id":"c1","channel":"signage","action":"impression","variant":"plain-b","office_id":"on-0412","fsa":"k2p"}"#,
+            ),
+            item(2, &click("b", "2026-11-04T10:00:00Z", 1)),
+        ];
+        let d = run(items, &index, &HashMap::new());
+        let fields = |r: &EventRow| (r.variant.clone(), r.office_id.clone(), r.fsa.clone());
+        assert_eq!(
+            fields(&d.rows[0]),
+            ("plain-b".into(), "ON-0412".into(), "K2P".into())
+        );
+        assert_eq!(
+            fields(&d.rows[1]),
+            (String::new(), String::new(), String::new())
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! The binary's side of the crate: flags ([`cli`]), pacing ([`pace`]), the
+//! The binary's side of the crate: flags ([`cli`], [`v11_flags`]), pacing ([`pace`]), the
 //! manifest file ([`manifest`]), signals ([`shutdown`]) and the Kafka
 //! producer loop ([`produce`]). The library stays pure; everything here is
 //! I/O or wiring.
@@ -9,5 +9,6 @@ mod pace;
 mod produce;
 pub mod shutdown;
 mod summary;
+mod v11_flags;
 
 pub use produce::run;

@@ -6,6 +6,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use cmp_model::rules::is_slug;
+use serde_json::{Value, json};
+
+use crate::effects::Effects;
+use crate::v11::VariantTest;
 
 /// The oldest `event_time` the generator produces for an accepted event
 /// must stay clear of the contract's 90-day maximum age, with room for the
@@ -41,6 +45,15 @@ pub struct GenConfig {
     /// Distinct people per campaign (`client_id` values `ga:<n>`), which
     /// bounds the campaign's reach.
     pub clients_per_campaign: u32,
+    /// Whether events carry contract v1.1's optional fields (`variant`,
+    /// `office_id`, `fsa`); without them every message is a v1 message.
+    pub v11_fields: bool,
+    /// The campaigns running a message test: their engagement carries a
+    /// `variant`. `None`: the first campaign runs the default test
+    /// ([`VariantTest::default_for`]).
+    pub variants: Option<Vec<VariantTest>>,
+    /// Known effects to inject (none by default).
+    pub effects: Effects,
 }
 
 impl Default for GenConfig {
@@ -55,6 +68,9 @@ impl Default for GenConfig {
             spread: Duration::hours(6),
             late_share: 0.01,
             clients_per_campaign: 20_000,
+            v11_fields: true,
+            variants: None,
+            effects: Effects::default(),
         }
     }
 }
@@ -163,6 +179,85 @@ impl GenConfig {
                 "must be at least 1",
             ));
         }
+        self.validate_variants()?;
+        if let Some((field, reason)) = self.effects.fault() {
+            return Err(ConfigError::new(field, reason));
+        }
+        if let Some((lifted, _)) = self
+            .effects
+            .conversion
+            .as_ref()
+            .and_then(|c| c.variant_lift.as_ref())
+            && !self
+                .variant_tests()
+                .iter()
+                .any(|t| t.arms.iter().any(|(arm, _)| arm == lifted))
+        {
+            return Err(ConfigError::new(
+                "variant_lift",
+                format!("names {lifted:?}, an arm of no variant test"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// What the manifest records as the truth (`#effects`): the injected
+    /// effects and the message tests' arms and weights; `None` when neither
+    /// was asked for, so a default run's manifest is as it always was.
+    pub fn truth(&self) -> Option<Value> {
+        if !self.effects.any() && self.variants.is_none() {
+            return None;
+        }
+        let mut truth = self.effects.to_json();
+        truth["variants"] = self
+            .variant_tests()
+            .iter()
+            .map(|t| {
+                let arms: Vec<Value> = t
+                    .arms
+                    .iter()
+                    .map(|(arm, weight)| json!({"arm": arm, "weight": weight}))
+                    .collect();
+                json!({"campaign": t.campaign, "arms": arms, "assignment": "per client (stable), at random without one"})
+            })
+            .collect();
+        Some(truth)
+    }
+
+    /// The message tests: as configured, or the first campaign's default.
+    pub fn variant_tests(&self) -> Vec<VariantTest> {
+        match &self.variants {
+            Some(tests) => tests.clone(),
+            None => self
+                .campaigns
+                .first()
+                .map(|c| VariantTest::default_for(&c.id))
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    fn validate_variants(&self) -> Result<(), ConfigError> {
+        let tests = self.variant_tests();
+        for (i, t) in tests.iter().enumerate() {
+            let fault = if !self.campaigns.iter().any(|c| c.id == t.campaign) {
+                Some(format!("name {:?}, not a campaign", t.campaign))
+            } else if tests[..i].iter().any(|e| e.campaign == t.campaign) {
+                Some(format!("list {:?} twice", t.campaign))
+            } else if t.arms.iter().any(|(arm, _)| !is_slug(arm)) {
+                Some(format!(
+                    "of {:?} have an arm that is not a slug",
+                    t.campaign
+                ))
+            } else if t.arms.iter().map(|(_, w)| u64::from(*w)).sum::<u64>() == 0 {
+                Some(format!("of {:?} have no arm with a weight", t.campaign))
+            } else {
+                None
+            };
+            if let Some(reason) = fault {
+                return Err(ConfigError::new("variants", reason));
+            }
+        }
         Ok(())
     }
 }
@@ -182,6 +277,13 @@ mod tests {
         assert_eq!(c.spread, Duration::hours(6));
         assert_eq!(c.late_share, 0.01);
         assert_eq!(c.clients_per_campaign, 20_000);
+        assert!(c.v11_fields);
+        assert_eq!(c.variants, None);
+        assert_eq!(
+            c.variant_tests(),
+            [VariantTest::default_for("oas-online-2026")]
+        );
+        assert!(!c.effects.any());
         assert_eq!(c.now.to_rfc3339(), "2026-11-02T00:00:00+00:00");
     }
 
@@ -218,6 +320,34 @@ mod tests {
             (
                 "clients_per_campaign",
                 Box::new(|c| c.clients_per_campaign = 0),
+            ),
+            (
+                "variants",
+                Box::new(|c| c.variants = Some(vec![VariantTest::default_for("nope")])),
+            ),
+            (
+                "variants",
+                Box::new(|c| {
+                    let mut test = VariantTest::default_for("oas-online-2026");
+                    test.arms[0].0 = "Control".into();
+                    c.variants = Some(vec![test]);
+                }),
+            ),
+            (
+                "variant_lift",
+                Box::new(|c| {
+                    let mut conversion = crate::effects::Conversion::new(0.1);
+                    conversion.variant_lift = Some(("nope".into(), 0.2));
+                    c.effects.conversion = Some(conversion);
+                }),
+            ),
+            (
+                "variant_lift",
+                Box::new(|c| {
+                    let mut conversion = crate::effects::Conversion::new(0.6);
+                    conversion.variant_lift = Some(("control".into(), 1.0));
+                    c.effects.conversion = Some(conversion);
+                }),
             ),
         ];
         for (field, break_it) in cases {

@@ -7,15 +7,30 @@
 //! keys `x-<seed hex>-<n>`, so no two messages of one run share a key unless
 //! one is a re-delivery of the other, and runs with different seeds never
 //! share one.
+//!
+//! Contract v1.1's fields and injected effects draw from their own random
+//! streams (of the same seed), so the v1 part of the stream stays what it
+//! was without them. The events an effect adds (extra applications,
+//! completions) are queued and come next, before the next draw.
 
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Utc};
 use cmp_model::{RefusalCode, Topic};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::config::{ConfigError, GenConfig};
+use crate::fields::Fields;
 use crate::message::{Expect, Message};
 use crate::redelivery::{Recent, Remembered};
-use crate::{engagement, event_time, invalid, uptake};
+use crate::v11::VariantTest;
+use crate::{engagement, event_time, inject, invalid, uptake, v11};
+
+/// Stream of the ChaCha generator the v1.1 fields draw from.
+const V11_STREAM: u64 = 1;
+/// Stream the injected effects draw from.
+const EFFECTS_STREAM: u64 = 2;
 
 /// Share of fresh events on the engagement topic.
 const ENGAGEMENT_SHARE: f64 = 0.75;
@@ -44,19 +59,37 @@ pub struct Generator {
     invalids: u64,
     /// Recently accepted events, the candidates for re-delivery.
     recent: Recent,
+    /// Draws the v1.1 fields.
+    v11_rng: ChaCha8Rng,
+    /// Draws the injected effects.
+    effects_rng: ChaCha8Rng,
+    /// Events an effect added, produced before the next draw.
+    pending: VecDeque<Message>,
+    /// The message tests (`GenConfig::variant_tests`).
+    variant_tests: Vec<VariantTest>,
 }
 
 impl Generator {
     /// A generator for `config`, or the first fault in it.
     pub fn new(config: GenConfig) -> Result<Self, ConfigError> {
         config.validate()?;
+        let stream = |n| {
+            let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+            rng.set_stream(n);
+            rng
+        };
+        let variant_tests = config.variant_tests();
         Ok(Self {
             rng: ChaCha8Rng::seed_from_u64(config.seed),
+            v11_rng: stream(V11_STREAM),
+            effects_rng: stream(EFFECTS_STREAM),
             config,
             engagements: 0,
             uptakes: 0,
             invalids: 0,
             recent: Recent::default(),
+            pending: VecDeque::new(),
+            variant_tests,
         })
     }
 
@@ -66,6 +99,9 @@ impl Generator {
     }
 
     fn generate(&mut self) -> Message {
+        if let Some(message) = self.pending.pop_front() {
+            return message;
+        }
         let roll: f64 = self.rng.random();
         if roll < self.config.invalid_share {
             return self.invalid();
@@ -98,10 +134,19 @@ impl Generator {
         };
         let (at, _late) = event_time::fresh(&mut self.rng, &self.config);
         let time = event_time::format(&mut self.rng, at);
-        let fields = match topic {
+        let mut fields = match topic {
             Topic::Engagement => engagement::build(&mut self.rng, &self.config, &event_id, time),
             Topic::Uptake => uptake::build(&mut self.rng, &self.config, &event_id, time),
         };
+        if self.config.v11_fields {
+            v11::add(&mut self.v11_rng, &self.variant_tests, topic, &mut fields);
+        }
+        self.inject(topic, &fields, at);
+        self.accept(topic, event_id, fields)
+    }
+
+    /// The message of a new event, remembered for re-delivery.
+    fn accept(&mut self, topic: Topic, event_id: String, fields: Fields) -> Message {
         let message = Message {
             topic,
             key: event_id.as_bytes().to_vec(),
@@ -116,6 +161,49 @@ impl Generator {
             fields,
         });
         message
+    }
+
+    /// Queues what the configured effects add after `fields` (at `at`).
+    fn inject(&mut self, topic: Topic, fields: &Fields, at: DateTime<Utc>) {
+        // (uptake, when, whether `fresh` produces it): an uptake event may
+        // be lifted, an exposure may lead to a completion (lifted too).
+        let mut uptakes = Vec::new();
+        match topic {
+            Topic::Uptake => uptakes.push((fields.clone(), at, true)),
+            Topic::Engagement => {
+                if let Some(conversion) = &self.config.effects.conversion
+                    && let Some((completion, when)) = inject::completion(
+                        &mut self.effects_rng,
+                        &self.config,
+                        conversion,
+                        fields,
+                        at,
+                    )
+                {
+                    uptakes.push((completion, when, false));
+                }
+            }
+        }
+        for (uptake, when, produced_by_caller) in uptakes {
+            let extras = match &self.config.effects.lift {
+                Some(lift) => {
+                    inject::lifted(&mut self.effects_rng, &self.config, lift, &uptake, when)
+                }
+                None => Vec::new(),
+            };
+            let queued = if produced_by_caller {
+                None
+            } else {
+                Some(uptake)
+            };
+            for mut event in queued.into_iter().chain(extras) {
+                self.uptakes += 1;
+                let event_id = format!("u-{:x}-{}", self.config.seed, self.uptakes);
+                event.set("event_id", event_id.clone());
+                let message = self.accept(Topic::Uptake, event_id, event);
+                self.pending.push_back(message);
+            }
+        }
     }
 
     fn invalid(&mut self) -> Message {

@@ -13,7 +13,7 @@ use crate::config::GenConfig;
 use crate::fields::Fields;
 use crate::pick::weighted;
 
-const SERVICE_CHANNELS: &[(ServiceChannel, u32)] = &[
+pub(crate) const SERVICE_CHANNELS: &[(ServiceChannel, u32)] = &[
     (ServiceChannel::Online, 55),
     (ServiceChannel::Phone, 25),
     (ServiceChannel::InPerson, 15),
@@ -27,7 +27,7 @@ const STAGES: &[(Stage, u32)] = &[
 ];
 
 /// Share of uptake attributed to a campaign.
-const ATTRIBUTED: f64 = 0.6;
+pub(crate) const ATTRIBUTED: f64 = 0.6;
 
 /// A fresh uptake event.
 pub(crate) fn build(

@@ -40,9 +40,12 @@ pub(crate) enum Field {
     Program,
     ServiceChannel,
     Stage,
+    Variant,
+    OfficeId,
+    Fsa,
 }
 
-const FIELDS: usize = 14;
+const FIELDS: usize = 17;
 
 impl Field {
     /// The contract's field name, used in refusal details.
@@ -62,6 +65,9 @@ impl Field {
             Self::Program => "program",
             Self::ServiceChannel => "service_channel",
             Self::Stage => "stage",
+            Self::Variant => "variant",
+            Self::OfficeId => "office_id",
+            Self::Fsa => "fsa",
         }
     }
 
@@ -85,6 +91,11 @@ impl Field {
             "program" if !engagement => Self::Program,
             "service_channel" if !engagement => Self::ServiceChannel,
             "stage" if !engagement => Self::Stage,
+            // v1.1: `variant` is an engagement field; on uptake it stays an
+            // unknown field, ignored as in v1 (decode.rs says why).
+            "variant" if engagement => Self::Variant,
+            "office_id" => Self::OfficeId,
+            "fsa" => Self::Fsa,
             _ => return None,
         })
     }

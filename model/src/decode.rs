@@ -9,7 +9,8 @@
 //! 3. the fields, one at a time in the contract's table order (`event_id`,
 //!    `event_time`, `segment`, `region`, `language`, `client_id`, then the
 //!    topic's own: `campaign_id`, `channel`, `action`, `count`, `cost_cents`
-//!    or `program`, `service_channel`, `stage`, `campaign_id`); the first
+//!    or `program`, `service_channel`, `stage`, `campaign_id`; then the
+//!    v1.1 fields `variant` (engagement), `office_id`, `fsa`); the first
 //!    bad field decides (`missing_field` or `invalid_value`);
 //! 4. the time window, only for an otherwise valid event: `event_in_future`
 //!    if `event_time` is after `now + max_future`, `event_too_old` if it is
@@ -21,6 +22,16 @@
 //! Unknown fields are never looked at, so their duplicates are ignored.
 //! Unknown fields may hold anything, nested to any depth (skipping them is
 //! iterative and bounded by the size limit).
+//!
+//! v1.1 fields (`variant`, `office_id`, `fsa`) are optional, `null` counts
+//! as absent, and a bad value is `invalid_value` like a v1 field's.
+//! `variant` belongs to engagement only; on an uptake message it is an
+//! unknown field and ignored, as it was under v1. Refusing it would move a
+//! valid uptake (a v1 message that stays valid, says the contract) out of
+//! the counts and into the DLQ for a field that carries nothing the uptake
+//! is counted by; storing it would give uptake a meaning the contract does
+//! not give it. Ignoring it loses no event and no contract field, and the
+//! message itself stays in its topic.
 
 use chrono::{DateTime, Utc};
 
@@ -39,6 +50,9 @@ const SLUG_RULE: &str =
     "must be a slug: 1-64 characters of a-z 0-9 _ -, starting with a letter or digit";
 const SEGMENT_RULE: &str = "must be 1-64 characters of a-z 0-9 _ - (any case)";
 const CLIENT_ID_RULE: &str = "must be 1-128 characters";
+const OFFICE_ID_RULE: &str = "must be 1-16 characters of A-Z 0-9 - (any case)";
+const FSA_RULE: &str =
+    "must be a forward sortation area: letter, digit, letter (not a full postal code)";
 
 /// Decodes, validates and normalises one message read from `topic`.
 ///
@@ -122,6 +136,13 @@ pub fn decode(
         Topic::Engagement => Body::Engagement(engagement(&mut fields)?),
         Topic::Uptake => Body::Uptake(uptake(&mut fields)?),
     };
+    let office_id = upper(
+        &mut fields,
+        Field::OfficeId,
+        rules::is_office_id_input,
+        OFFICE_ID_RULE,
+    )?;
+    let fsa = upper(&mut fields, Field::Fsa, rules::is_fsa_input, FSA_RULE)?;
 
     check_window(event_time, now, limits)?;
 
@@ -132,8 +153,22 @@ pub fn decode(
         region,
         language,
         client_id,
+        office_id,
+        fsa,
         body,
     })
+}
+
+/// An optional code stored upper-case (`office_id`, `fsa`).
+fn upper(
+    fields: &mut Captured<'_>,
+    field: Field,
+    rule: fn(&str) -> bool,
+    what: &str,
+) -> Result<Option<String>, Refusal> {
+    optional(fields.take(field))
+        .map(|raw| checked_string(field, raw, rule, what).map(|s| rules::normalise_upper(&s)))
+        .transpose()
 }
 
 /// Region codes a producer may send (`XX` is only the stored default).
@@ -187,12 +222,16 @@ fn engagement(fields: &mut Captured<'_>) -> Result<Engagement, Refusal> {
         None => 0,
         Some(raw) => integer(Field::CostCents, raw, rules::COST_CENTS_RANGE)?,
     };
+    let variant = optional(fields.take(Field::Variant))
+        .map(|raw| slug(Field::Variant, raw))
+        .transpose()?;
     Ok(Engagement {
         campaign_id,
         channel,
         action,
         count,
         cost_cents,
+        variant,
     })
 }
 

@@ -33,6 +33,12 @@ pub struct Event {
     /// The person's identifier in the producer's system, in clear: ingest
     /// must replace it with a keyed hash before storing or logging anything.
     pub client_id: Option<String>,
+    /// v1.1: the Service Canada office (signage screen, in-person service,
+    /// or the client's nearest office), upper-case; `None` when absent.
+    pub office_id: Option<String>,
+    /// v1.1: the client's forward sortation area (`K1A`), upper-case;
+    /// `None` when absent.
+    pub fsa: Option<String>,
     /// The topic-specific part.
     pub body: Body,
 }
@@ -60,6 +66,9 @@ pub struct Engagement {
     pub count: u32,
     /// Media cost in Canadian cents attributed to this message.
     pub cost_cents: u64,
+    /// v1.1: the creative or message variant the person saw (a slug);
+    /// `None` when the engagement is not part of a test.
+    pub variant: Option<String>,
 }
 
 /// A client moved through a program application.
@@ -109,6 +118,8 @@ impl fmt::Debug for Event {
             .field("region", &self.region)
             .field("language", &self.language)
             .field("client_id", &self.client_id.as_ref().map(|_| "<redacted>"))
+            .field("office_id", &self.office_id)
+            .field("fsa", &self.fsa)
             .field("body", &self.body)
             .finish()
     }

@@ -10,6 +10,10 @@
 //!   `2.4e2` are refused as `invalid_value`. Once a float is parsed, a
 //!   rounded fraction (`1.0000000000000001`) cannot be told from an integer,
 //!   and producers serialise integers as integer literals.
+//! - v1.1 `office_id` and `fsa` are ASCII: a letter outside `A-Z a-z` (`É`)
+//!   is refused, not folded. `fsa` is letter-digit-letter in any letters
+//!   (the contract's rule), not only the letters Canada Post uses: a
+//!   stricter check would refuse what the contract accepts.
 
 use std::ops::RangeInclusive;
 
@@ -47,6 +51,27 @@ pub fn is_segment_input(s: &str) -> bool {
 /// `segment` as stored: lower-case.
 pub fn normalise_segment(s: &str) -> String {
     s.to_ascii_lowercase()
+}
+
+/// Longest `office_id`, in characters (v1.1).
+pub const MAX_OFFICE_ID_LEN: usize = 16;
+
+/// `office_id` as a producer may send it (v1.1): 1–16 of `A-Z 0-9 -`,
+/// letters in any case.
+pub fn is_office_id_input(s: &str) -> bool {
+    (1..=MAX_OFFICE_ID_LEN).contains(&s.len())
+        && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+}
+
+/// `fsa` as a producer may send it (v1.1): exactly letter, digit, letter,
+/// in any case. A full postal code (`K1A 0B1`, `K1A0B1`) is not an FSA.
+pub fn is_fsa_input(s: &str) -> bool {
+    matches!(s.as_bytes(), [a, d, b] if a.is_ascii_alphabetic() && d.is_ascii_digit() && b.is_ascii_alphabetic())
+}
+
+/// `office_id` and `fsa` as stored: upper-case.
+pub fn normalise_upper(s: &str) -> String {
+    s.to_ascii_uppercase()
 }
 
 /// `client_id`: 1–128 characters, any text.
@@ -96,6 +121,38 @@ mod tests {
         assert!(!is_segment_input("a b"));
         assert!(!is_segment_input("K\u{212a}")); // Kelvin sign does not fold to k
         assert_eq!(normalise_segment("SeNiOrS-2"), "seniors-2");
+    }
+
+    #[test]
+    fn office_id_bounds_alphabet_and_case() {
+        for good in ["ON-0412", "on-0412", "A", "-", &"9".repeat(16)] {
+            assert!(is_office_id_input(good), "{good:?}");
+        }
+        for bad in [
+            "",
+            &"9".repeat(17),
+            "ON 0412",
+            "ON_0412",
+            "ON.1",
+            "É-1",
+            "ON-0412\n",
+        ] {
+            assert!(!is_office_id_input(bad), "{bad:?}");
+        }
+        assert_eq!(normalise_upper("on-0412"), "ON-0412");
+    }
+
+    #[test]
+    fn fsa_is_letter_digit_letter_and_never_a_postal_code() {
+        for good in ["K1A", "k2p", "h3Z"] {
+            assert!(is_fsa_input(good), "{good:?}");
+        }
+        for bad in [
+            "", "K1", "K1A0B1", "K1A 0B1", "k1a 0b1", "1KA", "KAA", "K11", "K1-", "É1A", " K1A",
+        ] {
+            assert!(!is_fsa_input(bad), "{bad:?}");
+        }
+        assert_eq!(normalise_upper("k2p"), "K2P");
     }
 
     #[test]

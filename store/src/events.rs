@@ -1,4 +1,4 @@
-//! The row type of the `events` ledger (migration 0002), field for field.
+//! The row type of the `events` ledger (migrations 0002 and 0008), field for field.
 
 use std::borrow::Cow;
 
@@ -43,4 +43,10 @@ pub struct EventRow {
     pub client_hash: String,
     /// When ingest stored the row (seconds, UTC).
     pub ingested_at: u32,
+    /// v1.1: the engagement's message variant (a slug); empty when none.
+    pub variant: String,
+    /// v1.1: the office, upper-case; empty when none.
+    pub office_id: String,
+    /// v1.1: the forward sortation area, upper-case; empty when none.
+    pub fsa: String,
 }

@@ -357,6 +357,9 @@ fn event(kind: i8, n: u64, event_time: u32, campaign: &str) -> EventRow {
         language: "en".into(),
         client_hash: format!("{n:064x}"),
         ingested_at: event_time,
+        variant: String::new(),
+        office_id: String::new(),
+        fsa: String::new(),
     }
 }
 

@@ -155,6 +155,9 @@ fn row(i: u64, kind: i8, campaign: &str, segment: &str) -> EventRow {
             String::new()
         },
         ingested_at: at,
+        variant: String::new(),
+        office_id: String::new(),
+        fsa: String::new(),
     }
 }
 

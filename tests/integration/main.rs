@@ -6,6 +6,7 @@ mod aggregator;
 mod api;
 mod api_start;
 mod chaos;
+mod contract_v11;
 mod dashboard;
 mod disclosure;
 mod hostile_http;

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use cmp_store::{EventRow, MIGRATIONS};
 use cmp_tests::ledger::insert_rows;
 use cmp_tests::{Process, TestEnv, run};
@@ -54,6 +56,9 @@ async fn the_event_row_type_matches_the_table() {
         language: "und".into(),
         client_hash: "ab".repeat(32),
         ingested_at: 1_762_184_600,
+        variant: String::new(),
+        office_id: "MB-0007".into(),
+        fsa: "R3C".into(),
     };
     insert_rows(&env.store, std::slice::from_ref(&row)).await;
     let back: Vec<EventRow> = env
@@ -134,25 +139,19 @@ async fn rekeying_the_ledger_keeps_every_row_and_the_rollups_and_then_two_events
             .await
             .expect("record");
     }
-    let rows: Vec<EventRow> = (0..3).map(|i| row("t", i, &format!("e-{i}"))).collect();
-    insert_rows(&env.store, &rows).await;
+    let rows: Vec<Row0002> = (0..3).map(|i| row("t", i, &format!("e-{i}"))).collect();
+    insert_old(&env, "events", &rows).await;
     env.store
         .client
         .query("CREATE TABLE events_0005 AS events")
         .execute()
         .await
         .expect("a partial copy");
-    let mut partial = env
-        .store
-        .client
-        .insert::<EventRow>("events_0005")
-        .await
-        .expect("insert");
-    partial.write(&row("t", 9, "junk")).await.expect("write");
-    partial.end().await.expect("end");
+    insert_old(&env, "events_0005", &[row("t", 9, "junk")]).await;
 
     let applied = cmp_store::migrate(&env.store).await.expect("migrate");
-    assert_eq!(applied, vec![5, 6]);
+    let later: Vec<u32> = MIGRATIONS[4..].iter().map(|m| m.version).collect();
+    assert_eq!(applied, later);
     assert_eq!(ledger(&env, "events").await, rows, "the ledger after 0005");
     assert_eq!(
         ledger(&env, "events_before_0005").await,
@@ -163,7 +162,7 @@ async fn rekeying_the_ledger_keeps_every_row_and_the_rollups_and_then_two_events
 
     // Another event at the first one's coordinates: both stay, both counted.
     let reused = row("t", 0, "other");
-    insert_rows(&env.store, std::slice::from_ref(&reused)).await;
+    insert_old(&env, "events", std::slice::from_ref(&reused)).await;
     env.store
         .client
         .query("OPTIMIZE TABLE events FINAL")
@@ -179,6 +178,16 @@ async fn rekeying_the_ledger_keeps_every_row_and_the_rollups_and_then_two_events
         "the views feed from the new ledger"
     );
 
+    // 0008's columns, empty on the rows stored before it.
+    let without: u64 = env
+        .store
+        .client
+        .query("SELECT count() FROM events WHERE variant = '' AND office_id = '' AND fsa = ''")
+        .fetch_one()
+        .await
+        .expect("v1.1 columns");
+    assert_eq!(without, want.len() as u64);
+
     let again = cmp_store::migrate(&env.store).await.expect("migrate again");
     assert!(again.is_empty(), "second run applied {again:?}");
     cmp_store::check_schema(&env.store)
@@ -186,9 +195,47 @@ async fn rekeying_the_ledger_keeps_every_row_and_the_rollups_and_then_two_events
         .expect("schema current");
 }
 
+/// A ledger row as migration 0002 made the table (before 0008's columns).
+#[derive(Debug, Clone, PartialEq, Eq, clickhouse::Row, Serialize, Deserialize)]
+struct Row0002 {
+    src_topic: String,
+    src_partition: u32,
+    src_offset: u64,
+    kind: i8,
+    event_id: String,
+    event_time: u32,
+    event_ms: i64,
+    campaign_id: String,
+    channel: String,
+    action: String,
+    count: u32,
+    cost_cents: u64,
+    program: String,
+    service_channel: String,
+    stage: String,
+    segment: String,
+    region: String,
+    language: String,
+    client_hash: String,
+    ingested_at: u32,
+}
+
+async fn insert_old(env: &TestEnv, table: &str, rows: &[Row0002]) {
+    let mut insert = env
+        .store
+        .client
+        .insert::<Row0002>(table)
+        .await
+        .expect("insert");
+    for row in rows {
+        insert.write(row).await.expect("write");
+    }
+    insert.end().await.expect("end");
+}
+
 /// An engagement event of now at `topic`/0/`offset`.
-fn row(topic: &str, offset: u64, id: &str) -> EventRow {
-    EventRow {
+fn row(topic: &str, offset: u64, id: &str) -> Row0002 {
+    Row0002 {
         src_topic: topic.into(),
         src_partition: 0,
         src_offset: offset,
@@ -212,8 +259,8 @@ fn row(topic: &str, offset: u64, id: &str) -> EventRow {
     }
 }
 
-/// Every row of a ledger table, by coordinates and id.
-async fn ledger(env: &TestEnv, table: &str) -> Vec<EventRow> {
+/// Every row of a ledger table, by coordinates and id (0002's columns).
+async fn ledger(env: &TestEnv, table: &str) -> Vec<Row0002> {
     env.store
         .client
         .query(&format!(

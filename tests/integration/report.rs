@@ -474,6 +474,9 @@ async fn reach_of_a_hundred_thousand_clients_is_within_its_stated_error() {
                 language: "en".into(),
                 client_hash: hash,
                 ingested_at: at,
+                variant: String::new(),
+                office_id: String::new(),
+                fsa: String::new(),
             }
         })
         .collect();

@@ -17,15 +17,22 @@ pub struct Manifest {
     pub refused_keys: BTreeMap<(String, String), String>,
     /// Every message produced.
     pub messages: u64,
+    /// The injected effects (`#effects` line), if any: the truth estimates
+    /// are compared with.
+    pub effects: Option<serde_json::Value>,
 }
 
 impl Manifest {
-    /// Parses `topic \t key \t expectation` lines.
+    /// Parses `topic \t key \t expectation` lines (and an `#effects` line).
     pub fn read(path: &std::path::Path) -> Self {
         let text = std::fs::read_to_string(path)
             .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
         let mut m = Self::default();
         for line in text.lines().filter(|l| !l.is_empty()) {
+            if let Some(json) = line.strip_prefix("#effects\t") {
+                m.effects = Some(serde_json::from_str(json).expect("effects JSON"));
+                continue;
+            }
             let mut cols = line.split('\t');
             let (Some(topic), Some(key), Some(expect)) = (cols.next(), cols.next(), cols.next())
             else {

@@ -67,7 +67,8 @@ ORDER BY (campaign_id, target_index, recorded_at);
 -- The ledger, sharded by Kafka partition: rows of partition p (of either
 -- topic) live on shard p mod <shards> (README.md, "Sharding key"). Keyed by
 -- coordinates and event id, as migration 0005 keys the single-node ledger:
--- reused offsets keep both events.
+-- reused offsets keep both events. The last three columns are contract
+-- v1.1's (migration 0008; README.md, "Upgrading", for an existing cluster).
 
 CREATE TABLE IF NOT EXISTS cmp.events_local ON CLUSTER '{cluster}'
 (
@@ -90,7 +91,10 @@ CREATE TABLE IF NOT EXISTS cmp.events_local ON CLUSTER '{cluster}'
     region String,
     language String,
     client_hash String,
-    ingested_at DateTime
+    ingested_at DateTime,
+    variant String,
+    office_id String,
+    fsa String
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
 PARTITION BY toYYYYMM(event_time)

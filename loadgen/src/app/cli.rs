@@ -39,7 +39,29 @@ USAGE: cmp-loadgen [FLAGS]
   --clients N               distinct client_ids per campaign [default 20000]
   --campaign ID[=PROGRAM]   repeatable; replaces the demo campaigns [default program oas]
   --now RFC3339             the clock events are placed around [default: current time]
-  --manifest PATH           write `topic<TAB>key<TAB>expect` per acknowledged message
+  --manifest PATH           write `topic<TAB>key<TAB>expect` per acknowledged message; with
+                            an effect below or --variants, a first line
+                            `#effects<TAB>JSON` records them (the truth)
+
+Contract v1.1 fields (variant, office_id, fsa):
+  --contract v1|v1.1        v1 leaves the v1.1 fields out [default v1.1]
+  --variants CAMPAIGN=ARM[:WEIGHT],ARM[:WEIGHT]...
+                            repeatable; the campaign's engagement carries a variant, one
+                            arm per person [default: the first campaign,
+                            control and plain-language-b, 1:1]; `none` for no test
+
+Known effects, recorded in the manifest (none by default):
+  --lift PCT                uptake in treated units is PCT % higher during the test period
+  --lift-unit region|fsa|office   what --lift-treated names [default region]
+  --lift-treated CODE,...   the treated units (ON,QC or K1A,K2P or ON-0001,...)
+  --lift-period FROM..TO    the test period, UTC days inclusive: 2026-10-01..2026-10-31
+  --conversion F            share of exposures with a client_id followed by a completed
+                            application of that client, 0..1
+  --variant-lift ARM=PCT    that arm's exposures complete PCT % more often (needs --conversion)
+  --delays CHANNEL=DURATION,...   mean exposure -> completion delay per channel, exponential
+                            [default web 6h, social 12h, search 6h, display 1d, video 1d,
+                            tv 3d, radio 3d, print 5d, signage 2d, email 1d, outreach 7d];
+                            completions after --now are not produced
   -h, --help                this text
 
 On SIGTERM or Ctrl-C: stop producing, wait for every acknowledgement, exit 0.
@@ -109,7 +131,7 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
-fn error(flag: &str, message: impl Into<String>) -> CliError {
+pub(super) fn error(flag: &str, message: impl Into<String>) -> CliError {
     CliError {
         flag: flag.to_owned(),
         message: message.into(),
@@ -134,7 +156,19 @@ const VALUED: &[&str] = &[
     "--campaign",
     "--now",
     "--manifest",
+    "--contract",
+    "--variants",
+    "--lift",
+    "--lift-unit",
+    "--lift-treated",
+    "--lift-period",
+    "--conversion",
+    "--variant-lift",
+    "--delays",
 ];
+
+/// Flags that may be given more than once.
+const REPEATABLE: &[&str] = &["--campaign", "--variants"];
 
 /// Parses `args` (without the program name); `env` reads a variable, `now`
 /// is the default for `--now`.
@@ -186,7 +220,7 @@ pub fn parse(
                         .into_string()
                         .map_err(|_| error(flag, "value is not valid UTF-8"))?,
                 };
-                if flag != "--campaign" && values.iter().any(|(f, _)| *f == flag) {
+                if !REPEATABLE.contains(&flag) && values.iter().any(|(f, _)| *f == flag) {
                     return Err(error(flag, "given more than once"));
                 }
                 values.push((flag, value));
@@ -237,6 +271,14 @@ fn build(
         .map(|(_, v)| campaign(v))
         .collect::<Result<Vec<_>, _>>()?;
 
+    let all = |flag: &str| -> Vec<&str> {
+        values
+            .iter()
+            .filter(|(f, _)| *f == flag)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    let v11 = super::v11_flags::read(&get, &all)?;
     let generator = GenConfig {
         seed: get("--seed").map_or(Ok(defaults.seed), |v| number("--seed", v))?,
         now: get("--now").map_or(Ok(now), |v| {
@@ -259,10 +301,13 @@ fn build(
         )?,
         invalid_share: share(get("--invalid"), "--invalid", defaults.invalid_share)?,
         late_share: share(get("--late"), "--late", defaults.late_share)?,
-        spread: get("--spread").map_or(Ok(defaults.spread), duration)?,
+        spread: get("--spread").map_or(Ok(defaults.spread), |v| duration("--spread", v))?,
         clients_per_campaign: get("--clients").map_or(Ok(defaults.clients_per_campaign), |v| {
             number("--clients", v)
         })?,
+        v11_fields: v11.fields,
+        variants: v11.variants,
+        effects: v11.effects,
     };
     generator.validate().map_err(|e| {
         let flag = match e.field {
@@ -273,6 +318,13 @@ fn build(
             "late_share" => "--late",
             "spread" => "--spread",
             "clients_per_campaign" => "--clients",
+            "variants" => "--variants",
+            "lift" => "--lift",
+            "lift_treated" => "--lift-treated",
+            "lift_period" => "--lift-period",
+            "conversion" => "--conversion",
+            "variant_lift" => "--variant-lift",
+            "delays" => "--delays",
             other => other,
         };
         error(flag, e.reason)
@@ -339,11 +391,11 @@ fn share(value: Option<&str>, flag: &str, default: f64) -> Result<f64, CliError>
     }
 }
 
-/// `90s`, `30m`, `6h`, `2d` (a bare number is seconds).
-fn duration(value: &str) -> Result<Duration, CliError> {
+/// `90s`, `30m`, `6h`, `2d` (a bare number is seconds), for `flag`.
+pub(super) fn duration(flag: &str, value: &str) -> Result<Duration, CliError> {
     let bad = || {
         error(
-            "--spread",
+            flag,
             format!("must be like 90s, 30m, 6h or 2d, not {value:?}"),
         )
     };
@@ -545,5 +597,137 @@ mod tests {
         );
         // The bad seed is only checked after all flags are read.
         assert!(matches!(parsed, Ok(Command::Help)));
+    }
+
+    #[test]
+    fn v11_and_effect_flags() {
+        let o = run(&[
+            "--campaign",
+            "a",
+            "--campaign",
+            "b",
+            "--variants",
+            "b=x:52,y:48",
+            "--lift",
+            "12.5",
+            "--lift-unit",
+            "fsa",
+            "--lift-treated",
+            "k1a, K2P",
+            "--lift-period",
+            "2026-10-01..2026-10-31",
+            "--conversion",
+            "0.05",
+            "--variant-lift",
+            "y=20",
+            "--delays",
+            "tv=2d,web=30m",
+        ])
+        .expect("parses");
+        let g = &o.generator;
+        assert!(g.v11_fields);
+        assert_eq!(
+            g.variant_tests(),
+            [cmp_loadgen::VariantTest {
+                campaign: "b".into(),
+                arms: vec![("x".into(), 52), ("y".into(), 48)],
+            }]
+        );
+        let lift = g.effects.lift.as_ref().expect("lift");
+        assert_eq!((lift.lift, lift.unit), (0.125, cmp_loadgen::Unit::Fsa));
+        assert_eq!(lift.treated, ["K1A", "K2P"]);
+        assert_eq!(
+            (lift.from.to_string(), lift.to.to_string()),
+            ("2026-10-01".into(), "2026-10-31".into())
+        );
+        let c = g.effects.conversion.as_ref().expect("conversion");
+        assert_eq!(c.rate, 0.05);
+        assert_eq!(c.variant_lift, Some(("y".into(), 0.2)));
+        assert_eq!(c.delays[&cmp_model::Channel::Tv], Duration::days(2));
+        assert_eq!(c.delays[&cmp_model::Channel::Web], Duration::minutes(30));
+        assert_eq!(c.delays[&cmp_model::Channel::Radio], Duration::days(3));
+        // Defaults: the first campaign's test, no effect; `none` and v1.
+        let o = run(&["--campaign", "a"]).expect("parses");
+        assert_eq!(o.generator.variant_tests()[0].campaign, "a");
+        assert!(!o.generator.effects.any());
+        let o = run(&["--variants", "none", "--contract", "v1"]).expect("parses");
+        assert!(o.generator.variant_tests().is_empty() && !o.generator.v11_fields);
+        for (args, flag) in [
+            (&["--contract", "v2"][..], "--contract"),
+            (&["--variants", "oas-online-2026"], "--variants"),
+            (&["--variants", "nope=a,b"], "--variants"),
+            (&["--variants", "oas-online-2026=A,b"], "--variants"),
+            (&["--lift", "10"], "--lift-treated"),
+            (&["--lift", "10", "--lift-treated", "ON"], "--lift-period"),
+            (&["--lift-treated", "ON"], "--lift-treated"),
+            (
+                &[
+                    "--lift",
+                    "-5",
+                    "--lift-treated",
+                    "ON",
+                    "--lift-period",
+                    "2026-10-01..2026-10-02",
+                ],
+                "--lift",
+            ),
+            (
+                &[
+                    "--lift",
+                    "5",
+                    "--lift-treated",
+                    "ZZ",
+                    "--lift-period",
+                    "2026-10-01..2026-10-02",
+                ],
+                "--lift-treated",
+            ),
+            (
+                &[
+                    "--lift",
+                    "5",
+                    "--lift-unit",
+                    "fsa",
+                    "--lift-treated",
+                    "K1A 0B1",
+                    "--lift-period",
+                    "2026-10-01..2026-10-02",
+                ],
+                "--lift-treated",
+            ),
+            (
+                &[
+                    "--lift",
+                    "5",
+                    "--lift-treated",
+                    "ON",
+                    "--lift-period",
+                    "2026-10-02..2026-10-01",
+                ],
+                "--lift-period",
+            ),
+            (
+                &[
+                    "--lift",
+                    "5",
+                    "--lift-unit",
+                    "city",
+                    "--lift-treated",
+                    "ON",
+                    "--lift-period",
+                    "2026-10-01..2026-10-02",
+                ],
+                "--lift-unit",
+            ),
+            (&["--conversion", "2"], "--conversion"),
+            (&["--variant-lift", "x=5"], "--variant-lift"),
+            (
+                &["--conversion", "0.1", "--variant-lift", "nope=5"],
+                "--variant-lift",
+            ),
+            (&["--conversion", "0.1", "--delays", "fax=1h"], "--delays"),
+        ] {
+            assert_eq!(flag_of(args), flag, "{args:?}");
+        }
     }
 }

@@ -63,7 +63,7 @@ pub async fn run(options: Options, mut shutdown: watch::Receiver<bool>) -> anyho
         manifest: options
             .manifest
             .as_deref()
-            .map(Manifest::create)
+            .map(|path| Manifest::create(path, &options.generator))
             .transpose()?,
         summary: Summary::default(),
         options: &options,

@@ -38,12 +38,15 @@ fn expected() -> [Event; 4] {
             region: Region::On,
             language: Language::En,
             client_id: None,
+            office_id: None,
+            fsa: None,
             body: Body::Engagement(Engagement {
                 campaign_id: "oas-online-2026".into(),
                 channel: Channel::Signage,
                 action: Action::Impression,
                 count: 240,
                 cost_cents: 0,
+                variant: None,
             }),
         },
         Event {
@@ -53,12 +56,15 @@ fn expected() -> [Event; 4] {
             region: Region::Qc,
             language: Language::Fr,
             client_id: Some("ga:1849302.77".into()),
+            office_id: None,
+            fsa: None,
             body: Body::Engagement(Engagement {
                 campaign_id: "oas-online-2026".into(),
                 channel: Channel::Social,
                 action: Action::Click,
                 count: 1,
                 cost_cents: 0,
+                variant: None,
             }),
         },
         Event {
@@ -68,6 +74,8 @@ fn expected() -> [Event; 4] {
             region: Region::Qc,
             language: Language::Fr,
             client_id: Some("ga:1849302.77".into()),
+            office_id: None,
+            fsa: None,
             body: Body::Uptake(Uptake {
                 program: "oas".into(),
                 service_channel: ServiceChannel::Online,
@@ -82,6 +90,8 @@ fn expected() -> [Event; 4] {
             region: Region::Mb,
             language: Language::Und,
             client_id: None,
+            office_id: None,
+            fsa: None,
             body: Body::Uptake(Uptake {
                 program: "oas".into(),
                 service_channel: ServiceChannel::InPerson,
@@ -127,4 +137,53 @@ fn debug_output_redacts_the_client_id() {
     let printed = format!("{got:?}");
     assert!(!printed.contains("1849302"), "{printed}");
     assert!(printed.contains("<redacted>"), "{printed}");
+}
+
+/// The examples of the contract's "v1.1 additions" section.
+const EXAMPLES_V11: [(&str, Topic); 3] = [
+    (
+        r#"{"event_id":"sig-4410-000912","event_time":"2026-12-01T10:15:00-05:00","campaign_id":"oas-online-2026","channel":"signage","action":"impression","count":180,"office_id":"ON-0412","region":"ON","language":"en"}"#,
+        Topic::Engagement,
+    ),
+    (
+        r#"{"event_id":"fb-99a1","event_time":"2026-12-01T18:02:11Z","campaign_id":"oas-online-2026","channel":"social","action":"click","variant":"plain-language-b","fsa":"k2p","region":"ON","language":"en","client_id":"ga:77.1"}"#,
+        Topic::Engagement,
+    ),
+    (
+        r#"{"event_id":"crm-70001","event_time":"2026-12-04T15:30:00Z","program":"oas","service_channel":"in_person","stage":"completed","office_id":"on-0412","fsa":"K2P","region":"ON","language":"en","client_id":"ga:77.1"}"#,
+        Topic::Uptake,
+    ),
+];
+
+#[test]
+fn v11_examples_are_accepted_and_normalised() {
+    let now = utc("2026-12-05T00:00:00Z");
+    let decode = |(text, topic): (&str, Topic)| {
+        cmp_model::decode(text.as_bytes(), topic, now, &Default::default())
+    };
+    let signage = decode(EXAMPLES_V11[0]).expect("signage");
+    assert_eq!(
+        (signage.office_id.as_deref(), signage.fsa.as_deref()),
+        (Some("ON-0412"), None)
+    );
+    let click = decode(EXAMPLES_V11[1]).expect("click");
+    assert_eq!(click.fsa.as_deref(), Some("K2P"));
+    let Body::Engagement(e) = &click.body else {
+        panic!("not an engagement")
+    };
+    assert_eq!(e.variant.as_deref(), Some("plain-language-b"));
+    let served = decode(EXAMPLES_V11[2]).expect("in person");
+    assert_eq!(
+        (served.office_id.as_deref(), served.fsa.as_deref()),
+        (Some("ON-0412"), Some("K2P"))
+    );
+    assert_eq!(
+        served.body,
+        Body::Uptake(Uptake {
+            program: "oas".into(),
+            service_channel: ServiceChannel::InPerson,
+            stage: Stage::Completed,
+            campaign_id: None,
+        })
+    );
 }

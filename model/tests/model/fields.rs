@@ -702,3 +702,121 @@ fn first_bad_field_in_contract_order_decides() {
     );
     assert_eq!(code, Invalid, "{detail}");
 }
+
+// v1.1 additions (optional fields): `variant`, `office_id`, `fsa`.
+
+#[test]
+fn variant_is_an_optional_slug_on_engagement() {
+    let mut cases = not_strings("variant");
+    cases.extend(slug_cases("variant"));
+    cases.extend([
+        absent("variant", Accept(|e| assert_eq!(eng(e).variant, None))),
+        raw(
+            "variant",
+            "null",
+            Accept(|e| assert_eq!(eng(e).variant, None)),
+        ),
+        text(
+            "variant",
+            "plain-language-b",
+            Accept(|e| assert_eq!(eng(e).variant.as_deref(), Some("plain-language-b"))),
+        ),
+        // Exact case, as `campaign_id`: a slug is an identifier, not text.
+        text("variant", "Plain-Language-B", Refuse(Invalid)),
+    ]);
+    check(ENGAGEMENT, cases);
+}
+
+#[test]
+fn variant_on_uptake_is_an_unknown_field_and_the_uptake_counts() {
+    // Valid, invalid and wrongly typed values alike: the uptake is accepted
+    // whole (decode.rs says why), as this v1 message was.
+    for value in ["\"plain-language-b\"", "\"Not A Slug!\"", "5", "null"] {
+        let got = run(
+            message(Topic::Uptake, "variant", Some(value)),
+            Topic::Uptake,
+        )
+        .unwrap_or_else(|r| panic!("variant {value} on uptake refused: {r}"));
+        assert_eq!(upt(&got).stage, Stage::Completed, "{value}");
+    }
+}
+
+#[test]
+fn office_id_folds_to_upper_case() {
+    let mut cases = not_strings("office_id");
+    cases.extend([
+        absent("office_id", Accept(|e| assert_eq!(e.office_id, None))),
+        raw(
+            "office_id",
+            "null",
+            Accept(|e| assert_eq!(e.office_id, None)),
+        ),
+        text(
+            "office_id",
+            "ON-0412",
+            Accept(|e| assert_eq!(e.office_id.as_deref(), Some("ON-0412"))),
+        ),
+        text(
+            "office_id",
+            "on-0412",
+            Accept(|e| assert_eq!(e.office_id.as_deref(), Some("ON-0412"))),
+        ),
+        text(
+            "office_id",
+            &"q".repeat(16),
+            Accept(|e| assert_eq!(e.office_id.as_deref(), Some("Q".repeat(16).as_str()))),
+        ),
+        text("office_id", &"Q".repeat(17), Refuse(Invalid)),
+        text("office_id", "", Refuse(Invalid)),
+        text("office_id", "ON 0412", Refuse(Invalid)),
+        text("office_id", "ON_0412", Refuse(Invalid)),
+        text("office_id", "QC-Montréal", Refuse(Invalid)),
+    ]);
+    check(BOTH, cases);
+}
+
+#[test]
+fn fsa_is_three_characters_upper_case_never_a_postal_code() {
+    let mut cases = not_strings("fsa");
+    cases.extend([
+        absent("fsa", Accept(|e| assert_eq!(e.fsa, None))),
+        raw("fsa", "null", Accept(|e| assert_eq!(e.fsa, None))),
+        text(
+            "fsa",
+            "K1A",
+            Accept(|e| assert_eq!(e.fsa.as_deref(), Some("K1A"))),
+        ),
+        text(
+            "fsa",
+            "k2p",
+            Accept(|e| assert_eq!(e.fsa.as_deref(), Some("K2P"))),
+        ),
+        text(
+            "fsa",
+            "h3Z",
+            Accept(|e| assert_eq!(e.fsa.as_deref(), Some("H3Z"))),
+        ),
+        // A full postal code, with or without its space: never stored.
+        text("fsa", "K1A 0B1", Refuse(Invalid)),
+        text("fsa", "K1A0B1", Refuse(Invalid)),
+        text("fsa", "K1A ", Refuse(Invalid)),
+        text("fsa", "K1", Refuse(Invalid)),
+        text("fsa", "", Refuse(Invalid)),
+        text("fsa", "1KA", Refuse(Invalid)),
+        text("fsa", "KKA", Refuse(Invalid)),
+        text("fsa", "K11", Refuse(Invalid)),
+    ]);
+    check(BOTH, cases);
+}
+
+#[test]
+fn a_postal_code_refusal_does_not_echo_it() {
+    let r = run(
+        message(Topic::Uptake, "fsa", Some(&js("K1A 0B1"))),
+        Topic::Uptake,
+    )
+    .expect_err("a postal code");
+    assert_eq!(r.code, Invalid);
+    assert!(r.detail.starts_with("fsa "), "{}", r.detail);
+    assert!(!r.detail.contains("0B1"), "{}", r.detail);
+}

@@ -159,9 +159,21 @@ fn check_accepted(e: &Event, topic: Topic) -> Result<(), TestCaseError> {
     prop_assert!(e.event_time <= now() + Duration::minutes(5));
     prop_assert!(e.event_time >= now() - Duration::days(90));
     prop_assert_eq!(e.event_time.timestamp_subsec_nanos() % 1_000_000, 0);
+    let upper = |s: &str| s == s.to_ascii_uppercase();
+    prop_assert!(
+        e.office_id
+            .as_deref()
+            .is_none_or(|o| rules::is_office_id_input(o) && upper(o))
+    );
+    prop_assert!(
+        e.fsa
+            .as_deref()
+            .is_none_or(|f| rules::is_fsa_input(f) && upper(f))
+    );
     match &e.body {
         Body::Engagement(b) => {
             prop_assert!(rules::is_slug(&b.campaign_id));
+            prop_assert!(b.variant.as_deref().is_none_or(rules::is_slug));
             prop_assert!(rules::COUNT_RANGE.contains(&u64::from(b.count)));
             prop_assert!(rules::COST_CENTS_RANGE.contains(&b.cost_cents));
         }
