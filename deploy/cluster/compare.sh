@@ -28,11 +28,13 @@
 #   kill-ingest     the cluster's ingest member (whatever INSERT it had under
 #                   way), a new member started after 11 s (tansu 0.6 hands a
 #                   dead member's partitions on only once its 10 s session expired)
-#   kill-half       both replicas of shard 2; once the member's INSERT into the
-#                   Distributed table failed half delivered (shard 1 stored its
-#                   rows, shard 2 could not), the member too; shard 2 restarted
-#                   after 30 s and a new member started (its resume completes
-#                   the INSERT); shard 1 must have stored rows meanwhile
+#   kill-half       an INSERT into the Distributed table half delivered: both
+#                   replicas of shard 2 SIGKILLed, so the member's next INSERT
+#                   stores shard 1's rows and fails on shard 2; once ClickHouse
+#                   reported that (its "Insertion status" names what shard 1
+#                   wrote), the member is SIGKILLed too; shard 2 restarted after
+#                   30 s and a new member started, whose resume completes the
+#                   INSERT
 # (`cluster.sh start` restarts servers); the checks then wait for the replicas.
 # Binaries from CMP_BIN_DIR (default ${CARGO_TARGET_DIR:-<repo>/target}/debug).
 # Exits 1 at the first difference, naming it.
@@ -56,6 +58,12 @@ die() { echo "compare.sh: FAILED: $*" >&2; exit 1; }
 # shellcheck source=deploy/local/lib.sh
 source "$REPO/deploy/local/lib.sh"
 log() { echo "compare.sh: $*" >&2; }
+# signal SIG NAME...: sends SIG to the cluster's processes NAME (s2r1, zookeeper...).
+signal() {
+  local sig=$1 v
+  shift
+  for v in "$@"; do kill "-$sig" "$(cat "$CMP_CLUSTER_RUN_DIR/$v.pid")"; done
+}
 for b in cmp-loadgen cmp-ingest cmp-api cmp-aggregator; do
   [[ -x $BIN/$b ]] || die "no $BIN/$b (cargo build --bins, or set CMP_BIN_DIR)"
 done
@@ -65,6 +73,10 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   CMP_RUN_DIR="$WORK/services" bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1 || true
+  if [[ -n ${CMP_COMPARE_FAULT:-} ]]; then # leave the cluster whole: stopped nodes go on, killed ones start
+    signal CONT s2r1 s2r2 2>/dev/null || true
+    bash "$HERE/cluster.sh" start >/dev/null 2>&1 || log "cluster.sh start failed: restart the cluster"
+  fi
   curl -fsS -m 60 "$CLUSTER_URL" --data-binary "DROP DATABASE IF EXISTS $DB ON CLUSTER $CMP_CLUSTER_NAME" >/dev/null || true
   if [[ $1 -ne 0 ]]; then # the processes' logs and manifests, for a look
     mkdir -p "$WORK.failed" && cp "$WORK"/*.log "$WORK"/*.tsv "$WORK.failed/" 2>/dev/null || true
@@ -153,40 +165,30 @@ case "${CMP_COMPARE_FAULT:-}" in
   kill-half) victims=(s2r1 s2r2 ingest-cluster-1) down=30 ;;
   *) die "CMP_COMPARE_FAULT is kill-replica, kill-shard, kill-zookeeper, kill-ingest, kill-half or empty, not $CMP_COMPARE_FAULT" ;;
 esac
-# shard1_rows_after T: the run's ledger rows on shard 1 (node s1r1's own
-# replica) that ingest decided after time T (seconds since the epoch).
-shard1_rows_after() {
-  q "${NODES[0]}" "SELECT count() FROM $DB.events_local WHERE $TOPICS AND toUInt32(ingested_at) > $1"
-}
-# failed_inserts: how often the cluster member reported ClickHouse unavailable.
-failed_inserts() { grep -c 'dependency unavailable' "$WORK/ingest-cluster-1.log" || true; }
+# half_inserts: INSERTs ClickHouse reported as stored on shard 1 (the first,
+# "shard 0" in its words) and failed elsewhere, in the member's log.
+half_inserts() { grep -c '^Wrote .* on shard 0 ' "$WORK/ingest-cluster-1.log" || true; }
 if [[ ${#victims[@]} -eq 0 ]]; then
   produce $((COUNT - COUNT / 2)) 2
 else # mid-stream: round 2 paced at 400 messages/s
   produce $((COUNT - COUNT / 2)) 2 --rate 400 &
   loadgen=$!
   sleep 2
-  failures=$(failed_inserts)
-  for v in "${victims[@]}"; do
-    if [[ $v == ingest-* ]]; then
-      if [[ ${#victims[@]} -gt 1 ]]; then # kill-half: once an INSERT failed with shard 2 down
-        shard_down_at="$(q "${NODES[0]}" "SELECT toUInt32(now())")"
-        for ((i = 0; i < 100 && $(failed_inserts) == failures; i++)); do sleep 0.1; done
-        (($(failed_inserts) > failures)) || die "the member reported no failed INSERT with shard 2 down"
-        sleep 1
-      fi
-      kill -KILL "$(cat "$WORK/$v.pid")"
-    else
-      kill -KILL "$(cat "$CMP_CLUSTER_RUN_DIR/$v.pid")"
-    fi
-  done
-  killed=$SECONDS
-  log "round 2: ${victims[*]} killed (SIGKILL) mid-stream, down for ${down} s"
   if [[ $CMP_COMPARE_FAULT == kill-half ]]; then
-    half=$(shard1_rows_after "$shard_down_at")
-    ((half > 0)) || die "shard 1 stored no row decided after shard 2 went down: no INSERT was half delivered"
-    log "round 2: shard 1 stored $half rows decided after shard 2 went down (INSERTs half delivered), then the member was killed"
+    before=$(half_inserts)
+    signal KILL s2r1 s2r2
+    for ((i = 0; i < 150 && $(half_inserts) == before; i++)); do sleep 0.1; done
+    (($(half_inserts) > before)) || die "ClickHouse reported no INSERT stored on shard 1 and failed on shard 2 within 15 s"
+    kill -KILL "$(cat "$WORK/ingest-cluster-1.pid")"
+    log "round 2: shard 2 SIGKILLed, then the member, once ClickHouse reported an INSERT half delivered:"
+    grep '^Wrote .* on shard 0 ' "$WORK/ingest-cluster-1.log" | tail -1 | sed 's/^/compare.sh:   /' >&2
+  else
+    for v in "${victims[@]}"; do
+      if [[ $v == ingest-* ]]; then kill -KILL "$(cat "$WORK/$v.pid")"; else signal KILL "$v"; fi
+    done
+    log "round 2: ${victims[*]} killed (SIGKILL) mid-stream, down for ${down} s"
   fi
+  killed=$SECONDS
   wait "$loadgen" || die "round 2's cmp-loadgen"
   sleep $((down - (SECONDS - killed) > 0 ? down - (SECONDS - killed) : 0))
   if [[ ${victims[-1]} != ingest-* ]] || [[ ${#victims[@]} -gt 1 ]]; then
