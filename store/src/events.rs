@@ -1,4 +1,4 @@
-//! The row type of the `events` ledger (migrations 0002 and 0008), field for field.
+//! The row type of the `events` ledger (migrations 0002 and 0007), field for field.
 
 use std::borrow::Cow;
 

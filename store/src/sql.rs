@@ -8,7 +8,7 @@ pub const MIGRATIONS_TABLE_EXISTS: &str =
     include_str!("../sql/queries/migrations_table_exists.sql");
 pub const MIGRATIONS_APPLIED: &str = include_str!("../sql/queries/migrations_applied.sql");
 pub const MIGRATION_0005_NEEDED: &str = include_str!("../sql/queries/migration_0005_needed.sql");
-pub const MIGRATION_0008_NEEDED: &str = include_str!("../sql/queries/migration_0008_needed.sql");
+pub const MIGRATION_0007_NEEDED: &str = include_str!("../sql/queries/migration_0007_needed.sql");
 pub const STORED_OFFSETS: &str = include_str!("../sql/queries/stored_offsets.sql");
 pub const DEDUP_KEYS_SINCE: &str = include_str!("../sql/queries/dedup_keys_since.sql");
 pub const DEDUP_LOOKUP: &str = include_str!("../sql/queries/dedup_lookup.sql");

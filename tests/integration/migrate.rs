@@ -178,7 +178,7 @@ async fn rekeying_the_ledger_keeps_every_row_and_the_rollups_and_then_two_events
         "the views feed from the new ledger"
     );
 
-    // 0008's columns, empty on the rows stored before it.
+    // 0007's columns, empty on the rows stored before it.
     let without: u64 = env
         .store
         .client
@@ -195,7 +195,7 @@ async fn rekeying_the_ledger_keeps_every_row_and_the_rollups_and_then_two_events
         .expect("schema current");
 }
 
-/// A ledger row as migration 0002 made the table (before 0008's columns).
+/// A ledger row as migration 0002 made the table (before 0007's columns).
 #[derive(Debug, Clone, PartialEq, Eq, clickhouse::Row, Serialize, Deserialize)]
 struct Row0002 {
     src_topic: String,

@@ -68,7 +68,7 @@ ORDER BY (campaign_id, target_index, recorded_at);
 -- topic) live on shard p mod <shards> (README.md, "Sharding key"). Keyed by
 -- coordinates and event id, as migration 0005 keys the single-node ledger:
 -- reused offsets keep both events. The last three columns are contract
--- v1.1's (migration 0008; README.md, "Upgrading", for an existing cluster).
+-- v1.1's (migration 0007; README.md, "Upgrading", for an existing cluster).
 
 CREATE TABLE IF NOT EXISTS cmp.events_local ON CLUSTER '{cluster}'
 (

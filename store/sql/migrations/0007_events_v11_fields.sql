@@ -4,7 +4,7 @@
 -- had none, as the other optional text columns are. Rows stored before stay
 -- as they are and read as empty.
 -- ClickHouse 18.16 has no `ADD COLUMN IF NOT EXISTS`, so this runs only
--- where the ledger lacks the columns (store/sql/queries/migration_0008_needed.sql):
+-- where the ledger lacks the columns (store/sql/queries/migration_0007_needed.sql):
 -- a cluster whose schema.sql has them only records it. One ALTER adds all
 -- three at once, so a run cut short leaves either none or all of them.
 ALTER TABLE events
