@@ -23,7 +23,9 @@
 //!    between steps 2 and 3 wrote its rollup rows into the partition the swap
 //!    replaced, so its events would be missing: the counts differ and the
 //!    month is redone (a few checks apart first, so that an INSERT still in
-//!    flight is not mistaken for a loss), at most [`MAX_ATTEMPTS`] times.
+//!    flight is not mistaken for a loss), at most [`MAX_ATTEMPTS`] times;
+//!    so is a month whose steps failed (a replicated table refuses a swap
+//!    for a moment after a Keeper outage).
 //!
 //! Month ids are integers computed here from checked dates, never user text.
 //! Dates are UTC days (the ClickHouse server's partitions are UTC months).
@@ -43,6 +45,8 @@ pub const MAX_ATTEMPTS: u32 = 5;
 /// Count checks after a swap before concluding an insert raced it.
 const VERIFY_CHECKS: u32 = 3;
 const VERIFY_PAUSE: Duration = Duration::from_millis(500);
+/// Wait before a swap that failed is tried again.
+const SWAP_RETRY_PAUSE: Duration = Duration::from_secs(2);
 
 /// One of the two hourly rollups and its statements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,7 +333,24 @@ async fn rebuild_month_inner(
         if let Err(e) = dropped {
             tracing::warn!(table = %staging, error = %e, "could not drop a rebuild staging table");
         }
-        let rows = swapped?;
+        let rows = match swapped {
+            Ok(rows) => rows,
+            // A replicated table's swap can fail for a moment (18.16, after
+            // a Keeper outage: "Leader was suddenly changed"): try again.
+            Err(e) if attempt < MAX_ATTEMPTS => {
+                tracing::warn!(
+                    table = rollup.table(),
+                    shard = %local.name,
+                    month,
+                    attempt,
+                    error = %e,
+                    "a rebuild's swap failed: redoing the month"
+                );
+                tokio::time::sleep(SWAP_RETRY_PAUSE).await;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         last = verify(store, local.tables, rollup, month).await?;
         if last.rolled_up == last.stored {
             return Ok(Rebuilt {

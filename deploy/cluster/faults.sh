@@ -27,6 +27,9 @@ bash "$HERE/cluster.sh" start
 # shellcheck disable=SC1091
 source "$CMP_CLUSTER_RUN_DIR/env.sh"
 
+# most VALUE...: the largest of the runs' values (a figure a run did not
+# need is empty).
+most() { printf '%s\n' "$@" | grep -E '^[0-9]+$' | sort -n | tail -1; }
 # figure KEY LINE: the value of KEY=... in a compare.sh result line, or empty.
 figure() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
@@ -53,17 +56,19 @@ for fault in none "${FAULTS[@]}"; do
       sed 's/^/  | /' "$out" >&2
     fi
   done
-  # The largest of the runs' values (a figure a run did not need is empty).
-  most() { printf '%s\n' "$@" | grep -E '^[0-9]+$' | sort -n | tail -1; }
+  repairs="$(printf '%s\n' "${repaired[@]}" | grep -c . || true)"
   {
     printf 'cluster.%s.runs\t%s\n' "$fault" "$n"
     printf 'cluster.%s.exact\t%s\n' "$fault" "$exact"
     printf 'cluster.%s.ledger_complete_s\t%s\n' "$fault" "$(most "${complete[@]}")"
     printf 'cluster.%s.replicas_equal_s\t%s\n' "$fault" "$(most "${equal[@]}")"
-    printf 'cluster.%s.repairs\t%s\n' "$fault" "$(printf '%s\n' "${repaired[@]}" | grep -c . || true)"
+    printf 'cluster.%s.repairs\t%s\n' "$fault" "$repairs"
     printf 'cluster.%s.repaired_s\t%s\n' "$fault" "$(most "${repaired[@]}")"
     printf 'cluster.%s.rollups_short\t%s\n' "$fault" "$(most "${short[@]}")"
   } >>"$FIGURES"
-  log "$fault: $exact of $n runs exact (lost 0, doubled 0 in each), ledger complete ≤ $(most "${complete[@]}") s and replicas equal ≤ $(most "${equal[@]}") s after the restart, rollups repaired by the drift check in $(printf '%s\n' "${repaired[@]}" | grep -c . || true) run(s) (≤ $(most "${repaired[@]}") s, ≤ $(most "${short[@]}") events short until then)"
+  summary="$fault: $exact of $n runs exact (nothing lost, nothing doubled)"
+  [[ $fault == none ]] || summary+="; ledger complete ≤ $(most "${complete[@]}") s and replicas equal ≤ $(most "${equal[@]}") s after the restart"
+  ((repairs == 0)) || summary+="; the drift check repaired the rollups in $repairs run(s) (≤ $(most "${short[@]}") events short, repaired ≤ $(most "${repaired[@]}") s)"
+  log "$summary"
 done
 exit "$failed"
