@@ -21,7 +21,8 @@
 #      hold the same rows;
 #   4. two cmp-api, one per store, the run's campaigns registered in both:
 #      every campaign's /performance report is the same JSON on both.
-# CMP_COMPARE_FAULT: during round 2 (paced, 400 messages/s), SIGKILL
+# CMP_COMPARE_FAULT: during round 2 (paced at CMP_COMPARE_RATE messages/s,
+# default 400), 2 s in, SIGKILL
 #   kill-replica    replica 2 of shard 1, restarted after 3 s
 #   kill-shard      both replicas of shard 2, restarted after 30 s
 #   kill-zookeeper  ZooKeeper, restarted after 30 s
@@ -42,7 +43,7 @@ set -euo pipefail
 
 SCRIPT=compare
 RESULT="" # key=value figures of the run, printed at the end (faults.sh reads them)
-COUNT="${CMP_COMPARE_COUNT:-4000}"
+COUNT="${CMP_COMPARE_COUNT:-4000}" RATE="${CMP_COMPARE_RATE:-400}"
 # shellcheck source=deploy/cluster/pair.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pair.sh"
 
@@ -78,8 +79,8 @@ esac
 half_inserts() { grep -c '^Wrote .* on shard 0 ' "$WORK/ingest-cluster-1.log" || true; }
 if [[ ${#victims[@]} -eq 0 ]]; then
   produce $((COUNT - COUNT / 2)) 2
-else # mid-stream: round 2 paced at 400 messages/s
-  produce $((COUNT - COUNT / 2)) 2 --rate 400 &
+else # mid-stream: round 2 paced
+  produce $((COUNT - COUNT / 2)) 2 --rate "$RATE" &
   loadgen=$!
   sleep 2
   if [[ $CMP_COMPARE_FAULT == kill-half ]]; then

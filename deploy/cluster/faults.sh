@@ -8,7 +8,9 @@
 # lines to that file (deploy/reliability/run.sh renders them).
 # Usage: deploy/cluster/faults.sh [RUNS=1] [FAULT...]
 #   FAULT: kill-replica kill-shard kill-zookeeper kill-ingest kill-half (default: all)
-# Binaries from CMP_BIN_DIR (default ${CARGO_TARGET_DIR:-<repo>/target}/debug).
+# Traffic: CMP_COMPARE_COUNT messages, round 2 at CMP_COMPARE_RATE per second
+# (compare.sh; defaults 4000 and 400). Binaries from CMP_BIN_DIR (default
+# ${CARGO_TARGET_DIR:-<repo>/target}/debug).
 # Exits 1 if any run failed (after running them all).
 set -euo pipefail
 
@@ -24,6 +26,8 @@ CMP_CLUSTER_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cmp-cluster-faults.XXXX")"
 export CMP_CLUSTER_RUN_DIR
 trap 'bash "$HERE/cluster.sh" stop --purge >/dev/null 2>&1 || true; rm -rf "$CMP_CLUSTER_RUN_DIR"' EXIT
 bash "$HERE/cluster.sh" start
+log "traffic: ${CMP_COMPARE_COUNT:-4000} messages, round 2 at ${CMP_COMPARE_RATE:-400}/s; $RUNS run(s) of each fault"
+printf 'cluster.messages\t%s\ncluster.rate\t%s\n' "${CMP_COMPARE_COUNT:-4000}" "${CMP_COMPARE_RATE:-400}" >>"$FIGURES"
 # shellcheck disable=SC1091
 source "$CMP_CLUSTER_RUN_DIR/env.sh"
 

@@ -139,7 +139,8 @@ reports, besides invalid ones at the edges; the API's own request counter
 ## The replicated, sharded cluster
 
 \`deploy/cluster/faults.sh\` (called here: $(f cluster.kill-replica.runs) run(s)
-of each fault) starts ZooKeeper and four clickhouse-server 18.16 processes
+of each fault, $(f cluster.messages) messages per run, the second half paced at
+$(f cluster.rate) per second) starts ZooKeeper and four clickhouse-server 18.16 processes
 as 2 shards × 2 replicas, and runs \`deploy/cluster/compare.sh\` once
 without a fault and once per run of each fault: the three binaries
 unchanged on the cluster (two ingest members writing through different

@@ -5,7 +5,8 @@
 #                  and writes them to $CARGO_TARGET_DIR/RELIABILITY-short.md
 #   run.sh long    ~50 minutes: the same with a 15-minute chaos run, a
 #                  10-minute fuzz run, schemathesis against the API
-#                  (http.sh) and three runs of each cluster fault;
+#                  (http.sh) and three runs of each cluster fault under
+#                  heavier traffic (40 000 messages, round 2 at 2 000/s);
 #                  regenerates RELIABILITY.md
 # It starts services of its own (fresh run directory, free ports, the
 # broker on sqlite storage so it survives its restarts) and stops them at
@@ -20,8 +21,8 @@ REPO="$(cd "$HERE/../.." && pwd)"
 cd "$REPO"
 MODE="${1:-short}"
 case "$MODE" in
-  short) FUZZ_SECONDS="${CMP_FUZZ_SECONDS:-0}" OUT_DEFAULT="" CLUSTER_RUNS=1 ;;
-  long) FUZZ_SECONDS="${CMP_FUZZ_SECONDS:-600}" OUT_DEFAULT="$REPO/RELIABILITY.md" CLUSTER_RUNS=3 ;;
+  short) FUZZ_SECONDS="${CMP_FUZZ_SECONDS:-0}" OUT_DEFAULT="" CLUSTER_RUNS=1 CLUSTER_COUNT=4000 CLUSTER_RATE=400 ;;
+  long) FUZZ_SECONDS="${CMP_FUZZ_SECONDS:-600}" OUT_DEFAULT="$REPO/RELIABILITY.md" CLUSTER_RUNS=3 CLUSTER_COUNT=40000 CLUSTER_RATE=2000 ;;
   *) echo "usage: run.sh short|long" >&2; exit 2 ;;
 esac
 CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
@@ -66,7 +67,8 @@ else
 fi
 
 step "the cluster's faults (deploy/cluster/faults.sh, $CLUSTER_RUNS run(s) of each)"
-CMP_BIN_DIR="$CARGO_TARGET_DIR/debug" bash "$REPO/deploy/cluster/faults.sh" "$CLUSTER_RUNS"
+CMP_BIN_DIR="$CARGO_TARGET_DIR/debug" CMP_COMPARE_COUNT="$CLUSTER_COUNT" CMP_COMPARE_RATE="$CLUSTER_RATE" \
+  bash "$REPO/deploy/cluster/faults.sh" "$CLUSTER_RUNS"
 
 if [ "$MODE" = long ]; then
   step "adversarial HTTP (schemathesis from the OpenAPI document, http.sh)"
