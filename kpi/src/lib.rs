@@ -6,6 +6,7 @@
 //! No I/O and no clock: "today" and "now" are always parameters, so every
 //! rule is a table-driven test away.
 
+mod costs;
 mod dimension;
 mod error;
 mod evaluate;
@@ -14,10 +15,12 @@ mod labels;
 mod measures;
 pub mod period;
 mod round;
+mod shift;
 mod status;
 mod suppress;
 mod target;
 
+pub use costs::{MAX_COSTS, ServiceCost, costs_of_year, parse_costs};
 pub use dimension::Dimension;
 pub use error::Error;
 pub use evaluate::{Evaluation, Thresholds, evaluate};
@@ -29,6 +32,7 @@ pub use period::{
     local_day_bounds_utc, next_bucket_start, quarter_of,
 };
 pub use round::{CellKey, DEFAULT_BASE, Disclosure};
+pub use shift::{ChannelFigures, MixFigures, ShiftPeriods, Stages, mix, savings};
 pub use status::Status;
 pub use suppress::{Cell, DEFAULT_K, is_small, suppress};
 pub use target::{Target, parse_target_set};
