@@ -63,6 +63,18 @@ impl Caller {
             "audit"
         );
     }
+
+    /// The audit line of a change to a program (its unit costs).
+    pub fn audit_program(&self, action: &'static str, program: &str) {
+        tracing::info!(
+            target: "cmp_api::audit",
+            token = %self.0.name,
+            role = self.0.role.as_str(),
+            action,
+            program,
+            "audit"
+        );
+    }
 }
 
 /// From any state that hands out the tokens (`FromRef`), so this module
