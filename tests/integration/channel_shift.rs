@@ -94,6 +94,8 @@ fn traffic(
         "0.1",
         "--clients",
         "500",
+        "--invalid",
+        "0",
     ];
     let manifest = generate(test, env, &format!("gen{seed}"), seed, count, &extra);
     let config = GenConfig {
@@ -102,6 +104,8 @@ fn traffic(
         spread: Span::days(spread_days),
         late_share: 0.1,
         clients_per_campaign: 500,
+        // Ingest here keeps events a refusal test would call too old.
+        invalid_share: 0.0,
         ..GenConfig::default()
     };
     // Decoded as of the anchor: the in-process decoder's 90-day limit.
