@@ -44,7 +44,7 @@ use chrono_tz::Tz;
 use cmp_kpi::{DateRange, Dimension, Granularity, Measures};
 use cmp_store::{Campaign, Store, StoreError};
 
-pub use programs::{ProgramUptake, StageCounts, program_uptake};
+pub use programs::{ProgramUptake, StageCounts, has_uptake, program_uptake};
 pub use shown::{Row, Shown, publish};
 pub use slice::Slice;
 pub use targets::{Judged, actual, evaluate_targets, sums};

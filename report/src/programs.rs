@@ -86,3 +86,17 @@ pub async fn program_uptake(
     }
     Ok(out)
 }
+
+/// Whether the rollups hold any uptake of `program`, ever.
+pub async fn has_uptake(store: &Store, program: &str) -> Result<bool, StoreError> {
+    let any = store
+        .timed(
+            store
+                .client
+                .query(sql::PROGRAM_HAS_UPTAKE)
+                .bind(program)
+                .fetch_one::<u8>(),
+        )
+        .await?;
+    Ok(any != 0)
+}

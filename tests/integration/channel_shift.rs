@@ -636,9 +636,18 @@ async fn channel_shift_and_the_service_inventory_equal_a_brute_force_count() {
         ),
         ("/api/v1/programs/ei/channel-shift", 200),
         ("/api/v1/programs/ei/service-costs?history=true", 200),
+        ("/api/v1/programs/nothing-here/channel-shift", 403),
     ] {
         let r = request(addr, "GET", path, Some("t-ei"), None).await;
         assert_eq!(r.status, status, "{path}: {}", r.body);
+    }
+    // A program nothing names is unknown to those who may read any.
+    for path in [
+        "/api/v1/programs/nothing-here/channel-shift",
+        "/api/v1/programs/nothing-here/service-costs",
+    ] {
+        let r = request(addr, "GET", path, Some("t-exec"), None).await;
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
     }
     let rows = request(
         addr,

@@ -60,7 +60,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Program {
     responses(
         (status = 200, description = "The current list (a CostsView), or with history=true every version (a CostsHistoryView)", body = CostsReply),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)),
+        (status = 403, body = ErrorBody),
+        (status = 404, description = "No campaign, unit cost or uptake names the program", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get_costs(
     caller: Caller,
@@ -113,7 +114,8 @@ pub async fn put_costs(
     responses(
         (status = 200, body = ChannelShiftView),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody)),
+        (status = 403, body = ErrorBody),
+        (status = 404, description = "No campaign, unit cost or uptake names the program", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn channel_shift(
     caller: Caller,

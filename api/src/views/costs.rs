@@ -10,7 +10,7 @@ use cmp_store::{CostsVersion, Store};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::program_counts::check_reader;
+use super::program_counts::find_program;
 use crate::caller::Caller;
 use crate::error::ApiError;
 
@@ -118,7 +118,7 @@ pub async fn get(
     history: bool,
     lang: Lang,
 ) -> Result<CostsReply, ApiError> {
-    check_reader(store, caller, program).await?;
+    find_program(store, caller, program).await?;
     Ok(if history {
         CostsReply::History(CostsHistoryView {
             program: program.to_owned(),

@@ -4,7 +4,8 @@
 //!
 //! **Readers** of a program: admins and executives; a manager whose
 //! campaigns include one of the program's (a campaign of the registry
-//! naming it). Anyone else gets a `403` before anything else is read.
+//! naming it). Anyone else gets a `403`; a program nothing names (no
+//! campaign, unit cost or uptake) is a `404`.
 //!
 //! **Publication** (docs/privacy.md): the counts are client counts, so a
 //! non-admin sees them through `cmp_kpi::Disclosure` like the campaign
@@ -26,18 +27,25 @@ use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::tokens::Role;
 
-/// `403` unless the caller may read `program` (module documentation).
-pub async fn check_reader(store: &Store, caller: &Caller, program: &str) -> Result<(), ApiError> {
-    if caller.0.role != Role::Manager {
-        return Ok(());
-    }
+/// `403` unless the caller may read `program` (module documentation),
+/// then `404` unless the program is known: a campaign of the registry
+/// names it, it has unit costs, or the rollups hold uptake of it.
+pub async fn find_program(store: &Store, caller: &Caller, program: &str) -> Result<(), ApiError> {
     let campaigns = cmp_store::campaigns(store).await?;
-    if reads(caller, &campaigns, program) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
+    if !reads(caller, &campaigns, program) {
+        return Err(ApiError::Forbidden(format!(
             "token `{}` may not read program `{program}`: none of its campaigns is one of the program's",
             caller.0.name
+        )));
+    }
+    if campaigns.iter().any(|c| c.program == program)
+        || cmp_store::service_costs(store, program).await?.is_some()
+        || cmp_report::has_uptake(store, program).await?
+    {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound(format!(
+            "program `{program}` is unknown: no campaign, unit cost or uptake names it"
         )))
     }
 }

@@ -35,7 +35,7 @@ use utoipa::ToSchema;
 
 use super::costs::{CostView, stored};
 use super::kpis::Audience;
-use super::program_counts::{check_reader, count, shown};
+use super::program_counts::{count, find_program, shown};
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::sources::Sources;
@@ -256,7 +256,7 @@ pub async fn channel_shift(
         asked.baseline_from,
         asked.baseline_to,
     )?;
-    check_reader(store, caller, program).await?;
+    find_program(store, caller, program).await?;
     let fy = FiscalYear::containing(periods.period.to);
     let (now, before, stored_costs) = tokio::try_join!(
         cmp_report::program_uptake(store, Some(program), periods.period, rules.tz),
