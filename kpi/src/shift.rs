@@ -40,8 +40,8 @@ pub struct ShiftPeriods {
     pub baseline: DateRange,
 }
 
-/// The `n` months before the first instant of `day`, as a date: the first
-/// day of a 12-month period ending the day before `day`.
+/// `day` minus `n` calendar months: with `n` = 12 and `day` the day after
+/// a period's end, the first day of the 12 months ending there.
 fn months_before(day: NaiveDate, n: u32) -> NaiveDate {
     day.checked_sub_months(Months::new(n))
         .unwrap_or(NaiveDate::MIN)

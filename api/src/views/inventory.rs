@@ -22,7 +22,7 @@
 
 use std::collections::BTreeSet;
 
-use cmp_kpi::{Cell, FiscalYear, LabelKind, Lang, codes, label, label_or_code};
+use cmp_kpi::{Cell, FiscalYear, LabelKind, Lang, label, label_or_code};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -103,11 +103,6 @@ pub async fn inventory(
         .collect();
     let audience = Audience::of(&rules, caller.is_admin());
     let channels: Vec<String> = CHANNELS.map(str::to_owned).to_vec();
-    debug_assert!(
-        CHANNELS
-            .iter()
-            .all(|c| codes(LabelKind::ServiceChannel).any(|k| k == *c))
-    );
     let empty = Default::default();
     let rows = programs
         .into_iter()

@@ -138,10 +138,6 @@ fn hidden(cells: &[(&str, Cell)]) -> Vec<String> {
         .collect()
 }
 
-fn ratio(c: Cell) -> Option<f64> {
-    c.value
-}
-
 fn channel_view(f: &ChannelFigures, sources: &BTreeMap<&str, &str>, lang: Lang) -> ChannelView {
     let suppressed_fields = hidden(&[
         ("started", f.counts.started),
@@ -158,8 +154,8 @@ fn channel_view(f: &ChannelFigures, sources: &BTreeMap<&str, &str>, lang: Lang) 
         started: count(f.counts.started),
         submitted: count(f.counts.submitted),
         completed: count(f.counts.completed),
-        completion_rate: ratio(f.completion_rate),
-        share: ratio(f.share),
+        completion_rate: f.completion_rate.value,
+        share: f.share.value,
         cost_cents: f.cost_cents,
         cost_source: sources
             .get(f.service_channel.as_str())
@@ -196,9 +192,9 @@ fn mix_view(
         started: count(m.totals.started),
         submitted: count(m.totals.submitted),
         completed: count(m.totals.completed),
-        digital_take_up: ratio(m.digital_take_up),
+        digital_take_up: m.digital_take_up.value,
         total_cost_cents: count(m.total_cost_cents),
-        cost_per_transaction_cents: ratio(m.cost_per_transaction_cents),
+        cost_per_transaction_cents: m.cost_per_transaction_cents.value,
         suppressed: !suppressed_fields.is_empty(),
         suppressed_fields,
     }
@@ -316,7 +312,10 @@ pub async fn channel_shift(
         ),
         savings_cents: saved.value.map(|v| v.round() as i64),
         costs_fiscal_year: fy.to_string(),
-        costs: year.values().map(|c| CostView::of(c, lang)).collect(),
+        costs: codes(LabelKind::ServiceChannel)
+            .filter_map(|ch| year.get(ch))
+            .map(|c| CostView::of(c, lang))
+            .collect(),
         missing_costs: channels
             .iter()
             .filter(|c| !unit.contains_key(c.as_str()))
