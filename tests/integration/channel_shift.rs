@@ -590,6 +590,50 @@ async fn channel_shift_and_the_service_inventory_equal_a_brute_force_count() {
         }
     }
 
+    // One count, one published value: the inventory and the channel shift
+    // of a whole fiscal year show the same submitted applications.
+    let fy = fys[1];
+    let shift = request(
+        addr,
+        "GET",
+        &format!(
+            "/api/v1/programs/oas/channel-shift?from={}&to={}",
+            fy.start(),
+            fy.end()
+        ),
+        Some("t-exec"),
+        None,
+    )
+    .await
+    .json();
+    let inventory = request(
+        addr,
+        "GET",
+        &format!("/api/v1/service-inventory?fiscal_year={fy}"),
+        Some("t-exec"),
+        None,
+    )
+    .await
+    .json();
+    let oas = inventory["rows"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["program"] == "oas"))
+        .cloned()
+        .expect("oas row");
+    assert_eq!(
+        shift["submitted"], oas["num_applications_total"],
+        "{fy} total"
+    );
+    for c in shift["channels"].as_array().expect("channels") {
+        let field = match c["service_channel"].as_str() {
+            Some("online") => "num_applications_online",
+            Some("in_person") => "num_applications_in_person",
+            Some("phone") => "num_applications_by_phone",
+            _ => "num_applications_by_mail",
+        };
+        assert_eq!(c["submitted"], oas[field], "{fy} {field}");
+    }
+
     // Late events: a batch for a past period, produced now, counts there.
     let anchor = now - Span::days(400);
     let (from, to) = (
