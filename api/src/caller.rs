@@ -14,7 +14,7 @@ use axum::http::request::Parts;
 
 use crate::error::ApiError;
 use crate::session;
-use crate::tokens::{Principal, Tokens};
+use crate::tokens::{Principal, Role, Tokens};
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
@@ -49,6 +49,12 @@ impl Caller {
     /// Sees small cells unsuppressed.
     pub fn is_admin(&self) -> bool {
         self.0.is_admin()
+    }
+
+    /// Reads every campaign and program by role (admins, executives),
+    /// whatever campaigns a manager's list names.
+    pub fn reads_everything(&self) -> bool {
+        matches!(self.0.role, Role::Admin | Role::Executive)
     }
 
     /// One audit line for a change: who, with which role, did what to which
