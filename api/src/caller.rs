@@ -14,7 +14,7 @@ use axum::http::request::Parts;
 
 use crate::error::ApiError;
 use crate::session;
-use crate::tokens::{Principal, Tokens};
+use crate::tokens::{Principal, Role, Tokens};
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
@@ -51,6 +51,12 @@ impl Caller {
         self.0.is_admin()
     }
 
+    /// Reads every campaign and program by role (admins, executives),
+    /// whatever campaigns a manager's list names.
+    pub fn reads_everything(&self) -> bool {
+        matches!(self.0.role, Role::Admin | Role::Executive)
+    }
+
     /// One audit line for a change: who, with which role, did what to which
     /// campaign. Never the token itself.
     pub fn audit(&self, action: &'static str, campaign_id: &str) {
@@ -60,6 +66,18 @@ impl Caller {
             role = self.0.role.as_str(),
             action,
             campaign = campaign_id,
+            "audit"
+        );
+    }
+
+    /// The audit line of a change to a program (its unit costs).
+    pub fn audit_program(&self, action: &'static str, program: &str) {
+        tracing::info!(
+            target: "cmp_api::audit",
+            token = %self.0.name,
+            role = self.0.role.as_str(),
+            action,
+            program,
             "audit"
         );
     }

@@ -12,11 +12,14 @@ use utoipa::{Modify, OpenApi};
 use crate::caller::Caller;
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::views::campaign::{CampaignBody, CampaignView, Names};
+use crate::views::costs::{CostBody, CostView, CostsHistoryView, CostsReply, CostsView};
 use crate::views::history::{HistoryPoint, HistoryView, TargetTrend};
+use crate::views::inventory::{InventoryRow, InventoryView};
 use crate::views::kpis::{KpiValues, TargetResult};
 use crate::views::live::LiveView;
 use crate::views::performance::{GroupView, PerformanceView, PointView};
 use crate::views::portfolio::{PortfolioRow, PortfolioView};
+use crate::views::shift::{ChannelShiftView, ChannelView, MixView};
 use crate::views::targets::{
     TargetBody, TargetDef, TargetHistoryView, TargetSetView, TargetsReply,
 };
@@ -27,7 +30,7 @@ use crate::{pages, routes};
 #[openapi(
     info(
         title = "Campaign measurement API",
-        description = "Campaigns, targets, performance against targets, the fiscal-year portfolio and live updates (contract/API.md), and the dashboard's HTML pages (tag dashboard). Every /api/ route needs `Authorization: Bearer <token>`; `lang=en|fr` picks the language of labels; errors are `{\"error\": {\"code\", \"message\"}}` and a 400 names the parameter. Client counts (`reach`, `uptake_*`, `program_uptake_completed`) are exact for admins only: for every other role a count between 1 and k−1 is `null` with `\"suppressed\": true`, and every other one is randomly rounded to a multiple of the response's `rounded` (docs/privacy.md); ratios and target figures are computed from the published counts and hidden with them."
+        description = "Campaigns, targets, performance against targets, the fiscal-year portfolio, live updates, programs' channel shift and unit costs of service and the Service Inventory export (contract/API.md), and the dashboard's HTML pages (tag dashboard). Every /api/ route needs `Authorization: Bearer <token>`; `lang=en|fr` picks the language of labels; errors are `{\"error\": {\"code\", \"message\"}}` and a 400 names the parameter. Client counts (`reach`, `uptake_*`, `program_uptake_completed`) are exact for admins only: for every other role a count between 1 and k−1 is `null` with `\"suppressed\": true`, and every other one is randomly rounded to a multiple of the response's `rounded` (docs/privacy.md); ratios and target figures are computed from the published counts and hidden with them."
     ),
     paths(
         routes::ops::healthz,
@@ -42,6 +45,10 @@ use crate::{pages, routes};
         routes::history::get,
         routes::live::get,
         routes::portfolio::get,
+        routes::programs::get_costs,
+        routes::programs::put_costs,
+        routes::programs::channel_shift,
+        routes::programs::service_inventory,
         pages::home,
         pages::list::get,
         pages::campaign::get,
@@ -56,7 +63,9 @@ use crate::{pages, routes};
         ErrorBody, ErrorDetail, Names, CampaignBody, CampaignView, TargetBody, TargetDef,
         TargetSetView, TargetHistoryView, KpiValues, TargetResult, GroupView, PointView,
         PerformanceView, PortfolioRow, PortfolioView, HistoryPoint, TargetTrend, HistoryView,
-        LiveView, TargetsReply, pages::sign_in::SignIn,
+        LiveView, TargetsReply, pages::sign_in::SignIn, CostBody, CostView, CostsView,
+        CostsHistoryView, CostsReply, ChannelView, MixView, ChannelShiftView, InventoryRow,
+        InventoryView,
     )),
     modifiers(&Bearer, &ValueRules),
 )]
@@ -112,13 +121,15 @@ fn value_rule(name: &str) -> Option<Schema> {
         "lang" => text.enum_values(Some(Lang::ALL.map(Lang::as_str))),
         "granularity" => text.enum_values(Some(["hour", "day", "week"])),
         "format" => text.enum_values(Some(["json", "csv"])),
-        "from" | "to" => text.format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        "from" | "to" | "baseline_from" | "baseline_to" => {
+            text.format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        }
         "by" => {
             let one = Dimension::ALL.map(Dimension::as_str).join("|");
             text.pattern(Some(format!("^({one})(,({one}))*$")))
         }
         "fiscal_year" => text.pattern(Some("^[0-9]{4}(-[0-9]{2})?$")),
-        "campaign_id" => text
+        "campaign_id" | "program" => text
             .pattern(Some("^[a-z0-9][a-z0-9_-]*$"))
             .max_length(Some(cmp_model::rules::MAX_ID_LEN)),
         _ => return None,

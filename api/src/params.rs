@@ -174,6 +174,18 @@ pub fn campaign_id(v: &str) -> Result<(), ApiError> {
     }
 }
 
+/// A program from the path: a slug, as uptake events carry it.
+pub fn program(v: &str) -> Result<(), ApiError> {
+    if cmp_model::rules::is_slug(v) {
+        Ok(())
+    } else {
+        Err(ApiError::bad(
+            "program",
+            "must be a slug: 1-64 characters of a-z 0-9 _ -, starting with a letter or digit",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

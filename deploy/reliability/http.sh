@@ -97,7 +97,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
-# A couple of campaigns and target sets, through the API.
+# A couple of campaigns and target sets, and a program's unit costs, through the API.
 put() {
   curl -fsS -X PUT -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
     --data "$2" "$URL$1" >/dev/null
@@ -108,6 +108,9 @@ for id in oas-online-2026 cpp-direct-deposit-2026; do
   put "/api/v1/campaigns/$id/targets" '[{"kpi": "uptake_completed", "target": 1200},
     {"kpi": "ctr", "target": 0.02, "channel": "web"}]'
 done
+put /api/v1/programs/oas/service-costs '[{"fiscal_year": "2026-27", "service_channel": "online",
+  "cost_cents": 95, "source": "http.sh"}, {"fiscal_year": "2026-27", "service_channel": "phone",
+  "cost_cents": 1150, "source": "http.sh"}]'
 curl -fsS -H "Authorization: Bearer $ADMIN" "$URL/api/v1/openapi.json" >"$RUN/openapi.json"
 OPS="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(v) for v in d["paths"].values()))' "$RUN/openapi.json")"
 ROUTES="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["paths"]))' "$RUN/openapi.json")"

@@ -2,10 +2,12 @@
 //! fifteen KPIs and how they derive from a rollup's sums, federal fiscal
 //! years and reporting-time-zone buckets, targets and their validation,
 //! evaluation against a target (attainment, pace, projection, status),
-//! small-cell suppression, random rounding and the bilingual labels of contract/LABELS.md.
+//! small-cell suppression, random rounding, channel shift and unit costs of
+//! service (v1.1), and the bilingual labels of contract/LABELS.md.
 //! No I/O and no clock: "today" and "now" are always parameters, so every
 //! rule is a table-driven test away.
 
+mod costs;
 mod dimension;
 mod error;
 mod evaluate;
@@ -14,10 +16,12 @@ mod labels;
 mod measures;
 pub mod period;
 mod round;
+mod shift;
 mod status;
 mod suppress;
 mod target;
 
+pub use costs::{MAX_COSTS, ServiceCost, costs_of_year, parse_costs};
 pub use dimension::Dimension;
 pub use error::Error;
 pub use evaluate::{Evaluation, Thresholds, evaluate};
@@ -29,6 +33,7 @@ pub use period::{
     local_day_bounds_utc, next_bucket_start, quarter_of,
 };
 pub use round::{CellKey, DEFAULT_BASE, Disclosure};
+pub use shift::{ChannelFigures, MixFigures, ShiftPeriods, Stages, mix, savings};
 pub use status::Status;
 pub use suppress::{Cell, DEFAULT_K, is_small, suppress};
 pub use target::{Target, parse_target_set};

@@ -26,9 +26,13 @@
 //!   whole slice. A series has one point per bucket of the range, empty
 //!   buckets included (all zero).
 //! - `as_of` is the start of the newest UTC hour any counted row came from.
+//!
+//! `programs.rs` reads a program's uptake by service channel and stage,
+//! attributed or not (channel shift, the Service Inventory).
 
 mod buckets;
 mod fetch;
+mod programs;
 mod shown;
 mod slice;
 mod targets;
@@ -40,6 +44,7 @@ use chrono_tz::Tz;
 use cmp_kpi::{DateRange, Dimension, Granularity, Measures};
 use cmp_store::{Campaign, Store, StoreError};
 
+pub use programs::{ProgramUptake, StageCounts, has_uptake, program_uptake};
 pub use shown::{Row, Shown, publish};
 pub use slice::Slice;
 pub use targets::{Judged, actual, evaluate_targets, sums};

@@ -7,6 +7,7 @@
 
 mod attainment;
 mod client;
+mod costs;
 mod error;
 mod events;
 mod migrate;
@@ -16,6 +17,7 @@ mod version;
 
 pub use attainment::{AttainmentQuery, AttainmentRecord, attainment_history};
 pub use client::{Store, ping};
+pub use costs::{CostsVersion, put_service_costs, service_cost_history, service_costs};
 pub use error::StoreError;
 pub use events::{Code, EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
 pub use migrate::{MIGRATIONS, Migration, check_schema, migrate, wait_for_schema};

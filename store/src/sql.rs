@@ -42,6 +42,10 @@ pub const REGISTRY_CAMPAIGN_NEWEST: &str =
 pub const REGISTRY_TARGET_SET_NEWEST: &str =
     include_str!("../sql/queries/registry_target_set_newest.sql");
 pub const REGISTRY_TARGET_SETS: &str = include_str!("../sql/queries/registry_target_sets.sql");
+pub const SERVICE_COSTS_NEWEST: &str = include_str!("../sql/queries/service_costs_newest.sql");
+pub const SERVICE_COSTS_VERSIONS: &str = include_str!("../sql/queries/service_costs_versions.sql");
+pub const SERVICE_UPTAKE: &str = include_str!("../sql/queries/service_uptake.sql");
+pub const PROGRAM_HAS_UPTAKE: &str = include_str!("../sql/queries/program_has_uptake.sql");
 pub const REPORT_ENGAGEMENT: &str = include_str!("../sql/queries/report_engagement.sql");
 pub const REPORT_REACH: &str = include_str!("../sql/queries/report_reach.sql");
 pub const REPORT_UPTAKE: &str = include_str!("../sql/queries/report_uptake.sql");

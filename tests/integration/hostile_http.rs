@@ -74,7 +74,7 @@ fn hostile_values() -> Vec<String> {
 
 /// The routes, a path for one campaign in place of `{campaign_id}`, and
 /// the query parameters each takes.
-const ROUTES: [(&str, &[&str]); 11] = [
+const ROUTES: [(&str, &[&str]); 14] = [
     ("/api/v1/campaigns", &["lang"]),
     ("/api/v1/campaigns/{id}", &["lang"]),
     ("/api/v1/campaigns/{id}/targets", &["history", "lang"]),
@@ -88,6 +88,15 @@ const ROUTES: [(&str, &[&str]); 11] = [
     ),
     ("/api/v1/campaigns/{id}/live", &["lang"]),
     ("/api/v1/attainment", &["fiscal_year", "format", "lang"]),
+    ("/api/v1/programs/{id}/service-costs", &["history", "lang"]),
+    (
+        "/api/v1/programs/{id}/channel-shift",
+        &["from", "to", "baseline_from", "baseline_to", "lang"],
+    ),
+    (
+        "/api/v1/service-inventory",
+        &["fiscal_year", "format", "lang"],
+    ),
     ("/dashboard", &["lang"]),
     ("/dashboard/campaigns/{id}", &["series", "lang"]),
     ("/dashboard/portfolio", &["fiscal_year", "lang"]),

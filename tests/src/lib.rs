@@ -8,6 +8,7 @@ pub mod api_env;
 pub mod attacker;
 pub mod broker;
 pub mod brute;
+pub mod channels;
 pub mod chaos;
 pub mod figures;
 pub mod fleet;

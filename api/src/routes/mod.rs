@@ -9,6 +9,7 @@ pub mod live;
 pub mod ops;
 pub mod performance;
 pub mod portfolio;
+pub mod programs;
 pub mod targets;
 
 use axum::Router;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route(ROUTES[7], get(history::get))
         .route(ROUTES[8], get(live::get))
         .route(ROUTES[9], get(portfolio::get))
+        .merge(programs::routes())
         .merge(crate::pages::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), timeout))
         .route_layer(middleware::from_fn_with_state(

@@ -120,6 +120,13 @@ fn api_calls(id: &str) -> Vec<(Method, String)> {
         ),
         (Method::GET, format!("/api/v1/campaigns/{id}/live")),
         (Method::GET, "/api/v1/attainment?fiscal_year=2026-27".into()),
+        (Method::GET, "/api/v1/programs/oas/service-costs".into()),
+        (Method::PUT, "/api/v1/programs/oas/service-costs".into()),
+        (Method::GET, "/api/v1/programs/oas/channel-shift".into()),
+        (
+            Method::GET,
+            "/api/v1/service-inventory?fiscal_year=2026-27".into(),
+        ),
     ]
 }
 
@@ -128,7 +135,7 @@ type Sent = Option<(&'static str, Vec<u8>)>;
 
 fn body_for(method: &Method, uri: &str) -> Option<(&'static str, Vec<u8>)> {
     (method == Method::PUT).then(|| {
-        let bytes = if uri.ends_with("/targets") {
+        let bytes = if uri.ends_with("/targets") || uri.ends_with("/service-costs") {
             b"[]".to_vec()
         } else {
             CAMPAIGN.to_vec()
@@ -190,6 +197,26 @@ async fn rights_are_checked_before_anything_is_read() {
                 .is_some_and(|m| m.contains("oas-team"))
         );
     }
+    // Unit costs are changed by admins only: every other role, before
+    // anything is read (the store is unreachable here).
+    let costs = "/api/v1/programs/oas/service-costs";
+    for token in ["t-exec", "t-oas", "t-all"] {
+        let (status, json) = call(
+            &state,
+            Method::PUT,
+            costs,
+            Some(token),
+            body_for(&Method::PUT, costs),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{token}: {json}");
+        assert!(
+            json["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("admins only")),
+            "{json}"
+        );
+    }
     // An executive changes nothing, even on a campaign that exists nowhere.
     for uri in [
         "/api/v1/campaigns/oas-online-2026",
@@ -211,6 +238,7 @@ async fn rights_are_checked_before_anything_is_read() {
 async fn bad_input_is_a_400_naming_the_parameter() {
     let (state, _stop) = state();
     let perf = "/api/v1/campaigns/oas-online-2026/performance";
+    let shift = "/api/v1/programs/oas/channel-shift";
     #[rustfmt::skip]
     let table: Vec<(Method, String, Sent, &str)> = vec![
         (Method::GET, format!("{perf}?from=2026-02-30"), None, "from"),
@@ -237,6 +265,21 @@ async fn bad_input_is_a_400_naming_the_parameter() {
         (Method::PUT, "/api/v1/campaigns/oas-online-2026".into(), Some(("application/json", String::from_utf8_lossy(CAMPAIGN).replace("2027-03-31", "2026-03-31").into_bytes())), "end_date"),
         (Method::PUT, "/api/v1/campaigns/oas-online-2026".into(), Some(("application/json", String::from_utf8_lossy(CAMPAIGN).replace("\"oas\"", "\"OAS!\"").into_bytes())), "program"),
         (Method::PUT, "/api/v1/campaigns/oas-online-2026?lang=xx".into(), Some(("application/json", CAMPAIGN.to_vec())), "lang"),
+        (Method::GET, format!("{shift}?from=2026-02-30"), None, "from"),
+        (Method::GET, format!("{shift}?to=2026-13-01"), None, "to"),
+        (Method::GET, format!("{shift}?baseline_from=last-year"), None, "baseline_from"),
+        (Method::GET, format!("{shift}?baseline_to=2026-1-1"), None, "baseline_to"),
+        (Method::GET, format!("{shift}?from=2026-12-02&to=2026-12-01"), None, "from"),
+        (Method::GET, format!("{shift}?baseline_from=2025-12-02&baseline_to=2025-12-01"), None, "baseline_from"),
+        (Method::GET, format!("{shift}?by=region"), None, "by"),
+        (Method::GET, format!("{shift}?lang=de"), None, "lang"),
+        (Method::GET, "/api/v1/programs/OAS!/channel-shift".into(), None, "program"),
+        (Method::GET, "/api/v1/programs/-x/service-costs".into(), None, "program"),
+        (Method::GET, "/api/v1/programs/oas/service-costs?history=1".into(), None, "history"),
+        (Method::GET, "/api/v1/service-inventory".into(), None, "fiscal_year"),
+        (Method::GET, "/api/v1/service-inventory?fiscal_year=2026-28".into(), None, "fiscal_year"),
+        (Method::GET, "/api/v1/service-inventory?fiscal_year=2026&format=xml".into(), None, "format"),
+        (Method::GET, "/api/v1/service-inventory?fiscal_year=2026&lang=es".into(), None, "lang"),
     ];
     for (method, uri, body, parameter) in table {
         for token in ["t-admin", "t-oas"] {
@@ -345,11 +388,17 @@ async fn the_openapi_document_covers_every_route_and_method() {
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     let paths = doc["paths"].as_object().expect("paths");
     let documented: BTreeSet<&str> = paths.keys().map(String::as_str).collect();
-    let routed: BTreeSet<&str> = ROUTES.into_iter().chain(crate::pages::ROUTES).collect();
+    let routed: BTreeSet<&str> = ROUTES
+        .into_iter()
+        .chain(super::programs::ROUTES)
+        .chain(crate::pages::ROUTES)
+        .collect();
     assert_eq!(documented, routed);
     // Each documented method is routed (not a 404 or 405).
     for (path, item) in paths {
-        let concrete = path.replace("{campaign_id}", "oas-online-2026");
+        let concrete = path
+            .replace("{campaign_id}", "oas-online-2026")
+            .replace("{program}", "oas");
         for method in item.as_object().expect("item").keys() {
             let m: Method = method.to_uppercase().parse().expect("method");
             let body = body_for(&m, &concrete);
@@ -368,6 +417,11 @@ async fn the_openapi_document_covers_every_route_and_method() {
         "HistoryView",
         "CampaignBody",
         "TargetBody",
+        "ChannelShiftView",
+        "MixView",
+        "InventoryView",
+        "CostsView",
+        "CostBody",
     ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }

@@ -5,10 +5,14 @@
 //! dashboard pages (`crate::pages`) render the same views.
 
 pub mod campaign;
+pub mod costs;
 pub mod headline;
 pub mod history;
+pub mod inventory;
 pub mod kpis;
 pub mod live;
 pub mod performance;
 pub mod portfolio;
+pub mod program_counts;
+pub mod shift;
 pub mod targets;

@@ -64,6 +64,17 @@ ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shar
 PARTITION BY toYYYYMM(recorded_at)
 ORDER BY (campaign_id, target_index, recorded_at);
 
+-- Unit costs of service per program, versioned (migration 0010).
+CREATE TABLE IF NOT EXISTS cmp.service_costs ON CLUSTER '{cluster}'
+(
+    program String,
+    costs String,
+    changed_by String,
+    changed_at DateTime
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
+ORDER BY (program, changed_at);
+
 -- The ledger, sharded by Kafka partition: rows of partition p (of either
 -- topic) live on shard p mod <shards> (README.md, "Sharding key"). Keyed by
 -- coordinates and event id, as migration 0005 keys the single-node ledger:

@@ -76,6 +76,18 @@ pub(super) const UI: &[(&str, &str, &str)] = &[
     ("value", "Value", "Valeur"),
     ("outreach_channel", "Outreach channel", "Canal de sensibilisation"),
     ("service_channel", "Service channel", "Mode de prestation"),
+    // Channel shift, the cost of service and the Service Inventory (v1.1).
+    ("unit_cost", "Unit cost", "Coût unitaire"),
+    ("total_cost", "Total cost", "Coût total"),
+    ("cost_source", "Source of the cost", "Source du coût"),
+    ("baseline_period", "Baseline period", "Période de référence"),
+    ("missing_costs", "Service channels without a unit cost", "Modes de prestation sans coût unitaire"),
+    ("online_share", "Share of applications submitted online", "Part des demandes soumises en ligne"),
+    ("num_applications_online", "Applications submitted online", "Demandes soumises en ligne"),
+    ("num_applications_in_person", "Applications submitted in person", "Demandes soumises en personne"),
+    ("num_applications_by_phone", "Applications submitted by phone", "Demandes soumises par téléphone"),
+    ("num_applications_by_mail", "Applications submitted by mail", "Demandes soumises par la poste"),
+    ("num_applications_total", "Applications submitted, all channels", "Demandes soumises, tous les modes"),
 ];
 
 #[cfg(test)]
