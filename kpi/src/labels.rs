@@ -5,6 +5,7 @@
 //! back to the campaign registry or the code itself, as LABELS.md says.
 
 mod ui;
+mod v11;
 
 use std::fmt;
 
@@ -72,11 +73,18 @@ pub enum LabelKind {
     /// The dashboard pages' own words (headings, buttons, sentences with
     /// `{}` where a value goes), not in LABELS.md.
     Ui,
+    /// v1.1: the measures of the new routes (`estimate`, `lift`, …).
+    Measure,
+    /// v1.1: decisions and statuses of message tests, experiments, pacing
+    /// and anomalies (`effect`, `too_early`, …).
+    Decision,
+    /// v1.1: the units of geographic experiments (`region`, `fsa`, `office`).
+    ExperimentUnit,
 }
 
 impl LabelKind {
     /// Every table.
-    pub const ALL: [LabelKind; 12] = [
+    pub const ALL: [LabelKind; 15] = [
         LabelKind::Kpi,
         LabelKind::Channel,
         LabelKind::Action,
@@ -89,6 +97,9 @@ impl LabelKind {
         LabelKind::Status,
         LabelKind::Word,
         LabelKind::Ui,
+        LabelKind::Measure,
+        LabelKind::Decision,
+        LabelKind::ExperimentUnit,
     ];
 
     fn table(self) -> &'static [(&'static str, &'static str, &'static str)] {
@@ -105,6 +116,9 @@ impl LabelKind {
             LabelKind::Status => &STATUSES,
             LabelKind::Word => WORDS,
             LabelKind::Ui => ui::UI,
+            LabelKind::Measure => v11::MEASURES,
+            LabelKind::Decision => v11::DECISIONS,
+            LabelKind::ExperimentUnit => v11::UNITS,
         }
     }
 }
@@ -321,6 +335,9 @@ mod tests {
             (LabelKind::Status, 6),
             (LabelKind::Word, 11),
             (LabelKind::Ui, ui::UI.len()),
+            (LabelKind::Measure, 18),
+            (LabelKind::Decision, 18),
+            (LabelKind::ExperimentUnit, 3),
         ];
         for (kind, n) in expect {
             assert_eq!(codes(kind).count(), n, "{kind:?}");
@@ -357,6 +374,10 @@ mod tests {
             (Word, "status", "Status", "État"),
             (Word, "projected", "Projected at end", "Projection à la fin"),
             (Word, "suppressed", "Suppressed (small number)", "Donnée supprimée (petit nombre)"),
+            (Decision, "pre_trend_failed", "Regions were not comparable before the campaign", "Les régions n'étaient pas comparables avant la campagne"),
+            (Decision, "too_early", "Too early to tell", "Trop tôt pour conclure"),
+            (Measure, "cost_per_incremental_cents", "Cost per additional completed application", "Coût par demande complétée supplémentaire"),
+            (ExperimentUnit, "fsa", "Postal area (first three characters)", "Région de tri d'acheminement"),
         ];
         for (kind, code, en, fr) in table {
             assert_eq!(label(kind, code, Lang::En), Some(en), "{kind:?} {code}");

@@ -9,6 +9,7 @@ mod attainment;
 mod client;
 mod error;
 mod events;
+mod experiments;
 mod migrate;
 mod registry;
 pub mod sql;
@@ -18,6 +19,10 @@ pub use attainment::{AttainmentQuery, AttainmentRecord, attainment_history};
 pub use client::{Store, ping};
 pub use error::StoreError;
 pub use events::{Code, EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
+pub use experiments::{
+    ExperimentVersion, UnitDay, UnitSpend, experiment, experiment_spend, experiment_uptake,
+    experiments, put_experiment,
+};
 pub use migrate::{MIGRATIONS, Migration, check_schema, migrate, wait_for_schema};
 pub use registry::{
     Campaign, TargetSetVersion, campaign, campaigns, put_campaign, put_targets, target_history,

@@ -114,12 +114,12 @@ fn from_days(days: u16) -> NaiveDate {
     EPOCH + chrono::Duration::days(i64::from(days))
 }
 
-fn from_seconds(seconds: u32) -> DateTime<Utc> {
+pub(crate) fn from_seconds(seconds: u32) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp(i64::from(seconds), 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
 /// The stamp of a new version: now, or one second after the newest one.
-fn next_stamp(newest: u32) -> u32 {
+pub(crate) fn next_stamp(newest: u32) -> u32 {
     let now = u32::try_from(Utc::now().timestamp()).unwrap_or(u32::MAX);
     now.max(newest.saturating_add(1))
 }
