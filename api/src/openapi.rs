@@ -12,6 +12,9 @@ use utoipa::{Modify, OpenApi};
 use crate::caller::Caller;
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::views::campaign::{CampaignBody, CampaignView, Names};
+use crate::views::experiment_body::{Definition, ExperimentBody, ExperimentKpi, Unit};
+use crate::views::experiment_result::{Bounds, DetectableEffect, ResultView, UnitView};
+use crate::views::experiments::{ExperimentListView, ExperimentView};
 use crate::views::history::{HistoryPoint, HistoryView, TargetTrend};
 use crate::views::kpis::{KpiValues, TargetResult};
 use crate::views::live::LiveView;
@@ -42,6 +45,9 @@ use crate::{pages, routes};
         routes::history::get,
         routes::live::get,
         routes::portfolio::get,
+        routes::experiments::list,
+        routes::experiments::get,
+        routes::experiments::put,
         pages::home,
         pages::list::get,
         pages::campaign::get,
@@ -56,7 +62,9 @@ use crate::{pages, routes};
         ErrorBody, ErrorDetail, Names, CampaignBody, CampaignView, TargetBody, TargetDef,
         TargetSetView, TargetHistoryView, KpiValues, TargetResult, GroupView, PointView,
         PerformanceView, PortfolioRow, PortfolioView, HistoryPoint, TargetTrend, HistoryView,
-        LiveView, TargetsReply, pages::sign_in::SignIn,
+        LiveView, TargetsReply, pages::sign_in::SignIn, ExperimentBody, ExperimentView,
+        ExperimentListView, Definition, Unit, ExperimentKpi, ResultView, Bounds, DetectableEffect,
+        UnitView,
     )),
     modifiers(&Bearer, &ValueRules),
 )]
@@ -118,7 +126,7 @@ fn value_rule(name: &str) -> Option<Schema> {
             text.pattern(Some(format!("^({one})(,({one}))*$")))
         }
         "fiscal_year" => text.pattern(Some("^[0-9]{4}(-[0-9]{2})?$")),
-        "campaign_id" => text
+        "campaign_id" | "experiment_id" => text
             .pattern(Some("^[a-z0-9][a-z0-9_-]*$"))
             .max_length(Some(cmp_model::rules::MAX_ID_LEN)),
         _ => return None,

@@ -5,6 +5,10 @@
 //! dashboard pages (`crate::pages`) render the same views.
 
 pub mod campaign;
+pub mod experiment_body;
+pub mod experiment_panel;
+pub mod experiment_result;
+pub mod experiments;
 pub mod headline;
 pub mod history;
 pub mod kpis;
