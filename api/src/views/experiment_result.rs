@@ -342,3 +342,177 @@ fn hide_estimate(v: &mut ResultView) {
     .map(str::to_owned)
     .to_vec();
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, NaiveDate};
+    use cmp_measure::{ExperimentParams, experiment};
+    use cmp_store::UnitDay;
+
+    use super::*;
+    use crate::views::experiment_body::parse_body;
+    use crate::views::experiment_panel::design;
+
+    const TZ: chrono_tz::Tz = chrono_tz::UTC;
+
+    /// 13 regions over 84 days from 2026-08-01 (56 pre, 28 test); unit
+    /// `i` completes `sizes[i]` a day ± a seeded wobble, the treated
+    /// (`NS`, `NB`) `lift` times that in the test.
+    fn rows(sizes: &[u64], lift: f64) -> Vec<UnitDay> {
+        const UNITS: [&str; 13] = [
+            "NS", "NB", "PE", "NL", "MB", "SK", "AB", "BC", "ON", "QC", "NT", "NU", "YT",
+        ];
+        let first: NaiveDate = "2026-08-01".parse().expect("date");
+        let mut state = 16_u64;
+        let mut out = Vec::new();
+        for (i, unit) in UNITS.iter().enumerate() {
+            for day in 0..84 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                let wobble = 0.9 + 0.2 * ((state >> 33) as f64 / (1_u64 << 31) as f64);
+                let effect = if i < 2 && day >= 56 { lift } else { 1.0 };
+                let completed = (sizes[i % sizes.len()] as f64 * wobble * effect).round() as u64;
+                let (start, _) = cmp_kpi::local_day_bounds_utc(first + Duration::days(day), TZ);
+                out.push(UnitDay {
+                    unit: (*unit).to_owned(),
+                    day: u32::try_from(start.timestamp()).expect("fits"),
+                    started: 0,
+                    submitted: 0,
+                    completed,
+                    online_completed: completed / 2,
+                });
+            }
+        }
+        out
+    }
+
+    fn definition() -> Definition {
+        parse_body(
+            br#"{"unit": "region", "treated": ["NS", "NB"], "kpi": "program_uptake_completed",
+ "pre_from": "2026-08-01", "pre_to": "2026-09-25", "from": "2026-09-26", "to": "2026-10-23"}"#,
+        )
+        .expect("valid")
+    }
+
+    /// The result of `rows` shown to an admin (`None`) or through `disclosure`.
+    fn shown(rows: &[UnitDay], disclosure: Option<&Disclosure>) -> (ExperimentResult, ResultView) {
+        let def = definition();
+        let last: NaiveDate = "2026-10-23".parse().expect("date");
+        let panel = Panel::new(&def, last, rows, TZ);
+        let control: Vec<String> = panel
+            .with_data(0, 55)
+            .into_iter()
+            .filter(|u| !def.treated.contains(u))
+            .collect();
+        let units: Vec<String> = def.treated.iter().chain(&control).cloned().collect();
+        let r = experiment(
+            &panel.unit_series(&units),
+            &design(&def, &control, 1_000_000),
+            &ExperimentParams::default(),
+        )
+        .expect("valid");
+        let computed = Computed {
+            campaign: "c",
+            def: &def,
+            control: &control,
+            panel: &panel,
+            periods: Periods {
+                pre: (0, 55),
+                test: (56, 83),
+                planned_test_days: 28,
+            },
+            result: &r,
+            spend_cents: 1_000_000,
+        };
+        let v = view(&computed, disclosure, Lang::Fr);
+        (r, v)
+    }
+
+    #[test]
+    fn an_admin_sees_the_measure_s_figures_under_the_contract_s_names() {
+        let (r, v) = shown(&rows(&[40, 25, 60, 90], 1.3), None);
+        assert_eq!(v.status, "effect");
+        assert_eq!(v.status_label, "Effet décelé");
+        assert_eq!(
+            (v.estimate, v.relative_lift, v.p_value),
+            (r.estimate, r.relative_lift, r.p_value)
+        );
+        assert!(
+            v.relative_interval
+                .is_some_and(|i| i.low < 0.3 && 0.3 < i.high),
+            "{v:?}"
+        );
+        assert_eq!(v.interval.map(|i| i.low), r.interval.map(|i| i.low));
+        assert_eq!(v.pre_trend_ok, r.pre_trend.ok);
+        assert_eq!(v.pre_trend_statistic, Some(r.pre_trend.statistic));
+        let cost = r.cost.expect("spend");
+        assert_eq!(v.incremental_per_dollar, Some(cost.incremental_per_dollar));
+        assert_eq!(
+            v.cost_per_incremental_cents,
+            cost.cost_per_incremental_cents
+        );
+        assert_eq!(
+            v.minimum_detectable_effect.relative,
+            Some(r.minimum_detectable_effect.relative)
+        );
+        assert_eq!(
+            (v.method.as_str(), v.interval_level, v.spend_cents),
+            ("did", 0.9, 1_000_000)
+        );
+        assert_eq!(v.units.len(), 13);
+        assert_eq!(
+            (v.units[0].group.as_str(), v.units[0].label.as_str()),
+            ("treated", "Nouvelle-Écosse")
+        );
+        assert_eq!(v.units[2].group, "control");
+        assert!(!v.suppressed && v.units.iter().all(|u| !u.suppressed));
+        // Exact counts: NS's test total is not a multiple of 5 in general.
+        let ns_test: f64 = v.units[0].test.expect("shown");
+        assert!(ns_test > 1000.0);
+    }
+
+    #[test]
+    fn a_manager_sees_counts_published_and_the_estimate_rebuilt_from_them() {
+        let d = Disclosure::new(10, 5, b"key");
+        let (r, v) = shown(&rows(&[40, 25, 60, 90], 1.3), Some(&d));
+        for u in &v.units {
+            for x in [u.pre, u.test] {
+                let x = x.expect("large counts are shown");
+                assert_eq!(x % 5.0, 0.0, "{u:?}");
+            }
+        }
+        let treated_test: f64 = v.units[..2].iter().filter_map(|u| u.test).sum();
+        let lift = v.relative_lift.expect("shown");
+        assert_eq!(Some(lift), r.relative_lift);
+        // The estimate gives back the published total, never the exact one.
+        let estimate = v.estimate.expect("shown");
+        assert!((estimate * (1.0 + lift) / lift - treated_test).abs() < 1e-6);
+        assert!((estimate - r.estimate.expect("exact")).abs() < 10.0);
+        let cost = v.cost_per_incremental_cents.expect("positive");
+        assert_eq!(cost, (1_000_000.0 / estimate).round() as u64);
+        let interval = v.interval.expect("shown");
+        assert!(interval.low < estimate && estimate < interval.high);
+    }
+
+    #[test]
+    fn a_small_treated_unit_hides_every_figure_of_the_estimate() {
+        // NS and NB complete about 1 a week: their pre-period totals are small.
+        let mut data = rows(&[40, 25, 60, 90], 1.0);
+        for r in data.iter_mut().filter(|r| r.unit == "NS" || r.unit == "NB") {
+            r.completed = u64::from(r.day % (7 * 86_400) == 0);
+        }
+        let d = Disclosure::new(10, 5, b"key");
+        let (r, v) = shown(&data, Some(&d));
+        assert!(v.suppressed, "{v:?}");
+        assert_eq!((v.estimate, v.relative_lift, v.p_value), (None, None, None));
+        assert_eq!(v.minimum_detectable_effect.relative, None);
+        assert!(
+            v.suppressed_fields
+                .contains(&"cost_per_incremental_cents".to_owned())
+        );
+        assert_eq!(v.status, r.status.code());
+        let (_, admin) = shown(&data, None);
+        assert!(admin.estimate.is_some() && !admin.suppressed);
+    }
+}
