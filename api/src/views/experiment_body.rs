@@ -66,7 +66,7 @@ impl Unit {
     }
 
     /// A unit code as given, normalised as the ledger stores it.
-    fn code(self, given: &str) -> Option<String> {
+    pub fn code(self, given: &str) -> Option<String> {
         match self {
             Unit::Region => Region::parse_input(given)
                 .filter(|r| *r != Region::Ca)

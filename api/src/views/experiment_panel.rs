@@ -60,7 +60,9 @@ impl Panel {
     pub fn new(def: &Definition, last: NaiveDate, rows: &[UnitDay], tz: Tz) -> Panel {
         let len = usize::try_from(days(def.pre_from, last) + 1).unwrap_or(0);
         let mut by_unit: BTreeMap<String, BTreeMap<usize, Counts>> = BTreeMap::new();
-        for r in rows {
+        // Not a place: a region `XX` (unknown) or `CA` (national).
+        let is_place = |u: &str| def.unit.code(u).as_deref() == Some(u);
+        for r in rows.iter().filter(|r| is_place(&r.unit)) {
             let Some(start) = DateTime::<Utc>::from_timestamp(i64::from(r.day), 0) else {
                 continue;
             };
@@ -223,6 +225,8 @@ mod tests {
             row("NS", "2026-10-03", 4, 3),
             row("PE", "2026-10-02", 2, 2),
             row("PE", "2026-10-09", 9, 9), // after `last`: left out
+            row("XX", "2026-10-02", 9, 9), // no place
+            row("CA", "2026-10-02", 9, 9),
         ];
         let completed = def("program_uptake_completed");
         assert_eq!(completed.unit, Unit::Region);
