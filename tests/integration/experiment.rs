@@ -202,6 +202,43 @@ async fn an_injected_lift_is_covered_zero_lift_is_no_effect_and_staggered_starts
         result["cost_per_incremental_cents"],
         (spend as f64 / estimate).round() as u64
     );
+    // Each unit's counts are the ledger's, day by day in the reporting zone.
+    let ledger_count = |region: &'static str, (from, to): (NaiveDate, NaiveDate)| {
+        let store = env.store.clone();
+        async move {
+            let bounds = (
+                from.and_hms_opt(0, 0, 0).expect("t").and_utc(),
+                (to + Duration::days(1))
+                    .and_hms_opt(0, 0, 0)
+                    .expect("t")
+                    .and_utc(),
+            );
+            store
+                .client
+                .query("SELECT count() FROM events WHERE kind = 'uptake' AND program = 'oas' AND stage = 'completed' AND region = ? AND event_time >= toDateTime(?) AND event_time < toDateTime(?)")
+                .bind(region)
+                .bind(bounds.0.timestamp())
+                .bind(bounds.1.timestamp())
+                .fetch_one::<u64>()
+                .await
+                .expect("count")
+        }
+    };
+    let units = result["units"].as_array().expect("units");
+    for (i, region) in [(0, "ON"), (1, "QC")] {
+        assert_eq!(units[i]["unit"], region);
+        assert_eq!(
+            units[i]["pre"],
+            ledger_count(region, pre).await as f64,
+            "{region}"
+        );
+        assert_eq!(
+            units[i]["test"],
+            ledger_count(region, period).await as f64,
+            "{region}"
+        );
+    }
+
     // A manager sees the same lift, with counts rounded to 5.
     let r = request(
         addr,
@@ -236,7 +273,23 @@ async fn an_injected_lift_is_covered_zero_lift_is_no_effect_and_staggered_starts
     println!("experiment west (no lift): {flat_result}");
     assert_ne!(flat_result["status"], "effect", "{flat_result}");
 
-    // Both are listed.
+    // Registered before its test: the sizing only (too early, with the
+    // minimum detectable effect from the pre-period).
+    let ahead = experiment_body(
+        &["BC", "AB"],
+        &[],
+        (today - Duration::days(28), today - Duration::days(1)),
+        (today + Duration::days(1), today + Duration::days(28)),
+    );
+    let r = put(addr, "ahead", "x-admin", &ahead).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let sizing = &r.json()["result"];
+    assert_eq!(sizing["status"], "too_early", "{sizing}");
+    assert_eq!(sizing["estimate"], Value::Null);
+    let mde = num(&sizing["minimum_detectable_effect"]["relative"], "mde");
+    assert!(mde > 0.0 && mde < 1.0, "{sizing}");
+
+    // All three are listed.
     let r = request(
         addr,
         "GET",
@@ -253,7 +306,7 @@ async fn an_injected_lift_is_covered_zero_lift_is_no_effect_and_staggered_starts
         .iter()
         .map(|e| e["experiment_id"].as_str().unwrap_or_default())
         .collect();
-    assert_eq!(ids, ["ontario-quebec", "west"]);
+    assert_eq!(ids, ["ahead", "ontario-quebec", "west"]);
 
     // A staggered start: Quebec a week after Ontario.
     let mut staggered: Value = serde_json::from_str(&lifted).expect("json");
