@@ -152,6 +152,7 @@ async fn an_injected_lift_is_covered_zero_lift_is_no_effect_and_staggered_starts
     assert_eq!(r.status, 200, "{}", r.body);
     let got = r.json();
     assert_eq!(got["changed_by"], "oas-team");
+    let asked = std::time::Instant::now();
     let r = request(
         addr,
         "GET",
@@ -160,6 +161,12 @@ async fn an_injected_lift_is_covered_zero_lift_is_no_effect_and_staggered_starts
         None,
     )
     .await;
+    // A figure, not a promise: the result is computed at each read.
+    println!(
+        "experiment GET took {} ms over {} accepted events",
+        asked.elapsed().as_millis(),
+        manifest.accepted.len()
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     let got = r.json();
     let result = &got["result"];
