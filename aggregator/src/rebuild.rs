@@ -25,6 +25,10 @@
 //!    month is redone (a few checks apart first, so that an INSERT still in
 //!    flight is not mistaken for a loss), at most [`MAX_ATTEMPTS`] times.
 //!
+//! On a shard, steps 1–4 are redone for up to 90 s while they fail: a
+//! replicated table refuses swaps until its replicas have a leader again,
+//! 30 s after a Keeper outage on the local cluster.
+//!
 //! Month ids are integers computed here from checked dates, never user text.
 //! Dates are UTC days (the ClickHouse server's partitions are UTC months).
 
@@ -43,6 +47,9 @@ pub const MAX_ATTEMPTS: u32 = 5;
 /// Count checks after a swap before concluding an insert raced it.
 const VERIFY_CHECKS: u32 = 3;
 const VERIFY_PAUSE: Duration = Duration::from_millis(500);
+/// How long a shard's failing swap is tried again, and how often.
+const SWAP_RETRY_WINDOW: Duration = Duration::from_secs(90);
+const SWAP_RETRY_PAUSE: Duration = Duration::from_secs(3);
 
 /// One of the two hourly rollups and its statements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,17 +326,7 @@ async fn rebuild_month_inner(
     let store = &local.store.for_maintenance();
     let mut last = Counts::default();
     for attempt in 1..=MAX_ATTEMPTS {
-        let staging = staging_name(rollup, month, attempt);
-        let swapped = swap(store, local.tables, rollup, month, &staging).await;
-        let drop = store
-            .client
-            .query(sql::REBUILD_DROP_STAGING)
-            .bind(Identifier(&staging));
-        let dropped = store.timed(drop.execute()).await;
-        if let Err(e) = dropped {
-            tracing::warn!(table = %staging, error = %e, "could not drop a rebuild staging table");
-        }
-        let rows = swapped?;
+        let rows = swap_retrying(store, local, rollup, month, attempt).await?;
         last = verify(store, local.tables, rollup, month).await?;
         if last.rolled_up == last.stored {
             return Ok(Rebuilt {
@@ -358,6 +355,44 @@ async fn rebuild_month_inner(
         stored: last.stored,
         attempts: MAX_ATTEMPTS,
     })
+}
+
+/// Steps 1–4, redone while they fail within [`SWAP_RETRY_WINDOW`]: a
+/// replicated table refuses swaps until its replicas have a leader again,
+/// which after a Keeper outage takes the old leader's session timeout
+/// (18.16: "Leader was suddenly changed", 30 s on the local cluster).
+async fn swap_retrying(
+    store: &Store,
+    local: &Local,
+    rollup: Rollup,
+    month: u32,
+    attempt: u32,
+) -> Result<u64, StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        let staging = staging_name(rollup, month, attempt);
+        let swapped = swap(store, local.tables, rollup, month, &staging).await;
+        let drop = store
+            .client
+            .query(sql::REBUILD_DROP_STAGING)
+            .bind(Identifier(&staging));
+        if let Err(e) = store.timed(drop.execute()).await {
+            tracing::warn!(table = %staging, error = %e, "could not drop a rebuild staging table");
+        }
+        match swapped {
+            Err(e) if local.replicated() && started.elapsed() < SWAP_RETRY_WINDOW => {
+                tracing::warn!(
+                    table = rollup.table(),
+                    shard = %local.name,
+                    month,
+                    error = %e,
+                    "a rebuild's swap failed: trying again"
+                );
+                tokio::time::sleep(SWAP_RETRY_PAUSE).await;
+            }
+            result => return result,
+        }
+    }
 }
 
 /// A staging table name unique to this process and attempt.

@@ -40,111 +40,19 @@
 # Exits 1 at the first difference, naming it.
 set -euo pipefail
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$HERE/../.." && pwd)"
-: "${CMP_CLUSTER_URLS:?source the cluster env.sh (cluster.sh env)}"
-BIN="${CMP_BIN_DIR:-${CARGO_TARGET_DIR:-$REPO/target}/debug}"
+SCRIPT=compare
+RESULT="" # key=value figures of the run, printed at the end (faults.sh reads them)
 COUNT="${CMP_COMPARE_COUNT:-4000}"
-read -ra NODES <<<"$CMP_CLUSTER_URLS"
-CLUSTER_URL="${NODES[0]}"
-TAG="c$(date +%s)"
-export CMP_CLICKHOUSE_DATABASE="cmp_$TAG"
-DB=$CMP_CLICKHOUSE_DATABASE
-WORK="$(mktemp -d /tmp/cmp-cluster-compare.XXXX)"
-PIDS=()
-
-die() { echo "compare.sh: FAILED: $*" >&2; exit 1; }
-# free_port
-# shellcheck source=deploy/local/lib.sh
-source "$REPO/deploy/local/lib.sh"
-log() { echo "compare.sh: $*" >&2; }
-# signal SIG NAME...: sends SIG to the cluster's processes NAME (s2r1, zookeeper...).
-signal() {
-  local sig=$1 v
-  shift
-  for v in "$@"; do kill "-$sig" "$(cat "$CMP_CLUSTER_RUN_DIR/$v.pid")"; done
-}
-for b in cmp-loadgen cmp-ingest cmp-api cmp-aggregator; do
-  [[ -x $BIN/$b ]] || die "no $BIN/$b (cargo build --bins, or set CMP_BIN_DIR)"
-done
-
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  CMP_RUN_DIR="$WORK/services" bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1 || true
-  if [[ -n ${CMP_COMPARE_FAULT:-} ]]; then # leave the cluster whole: stopped nodes go on, killed ones start
-    signal CONT s2r1 s2r2 2>/dev/null || true
-    bash "$HERE/cluster.sh" start >/dev/null 2>&1 || log "cluster.sh start failed: restart the cluster"
-  fi
-  curl -fsS -m 60 "$CLUSTER_URL" --data-binary "DROP DATABASE IF EXISTS $DB ON CLUSTER $CMP_CLUSTER_NAME" >/dev/null || true
-  if [[ $1 -ne 0 ]]; then # the processes' logs and manifests, for a look
-    mkdir -p "$WORK.failed" && cp "$WORK"/*.log "$WORK"/*.tsv "$WORK.failed/" 2>/dev/null || true
-    log "logs kept in $WORK.failed"
-  fi
-  rm -rf "$WORK"
-}
-trap 'cleanup $?' EXIT
-
-export CMP_TOPIC_ENGAGEMENT="cmp.engagement.$TAG" CMP_TOPIC_UPTAKE="cmp.uptake.$TAG"
-export CMP_TOPIC_DLQ="cmp.dlq.$TAG" CMP_DEMO=true
-CAMPAIGNS=("$TAG-oas=oas" "$TAG-ei=ei" "$TAG-passport=passport")
-
-# Kafka and the single node.
-unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
-CMP_RUN_DIR="$WORK/services" CMP_KAFKA_STORAGE=memory \
-  bash "$REPO/deploy/local/services.sh" start clickhouse kafka 2>"$WORK/services.log" ||
-  { cat "$WORK/services.log" >&2; die "services.sh start"; }
-SINGLE_URL="$(sed -n "s/^export CMP_CLICKHOUSE_URL='\(.*\)'/\1/p" "$WORK/services/env.sh")"
-export CMP_KAFKA_BROKERS
-CMP_KAFKA_BROKERS="$(sed -n "s/^export CMP_KAFKA_BROKERS='\(.*\)'/\1/p" "$WORK/services/env.sh")"
-CMP_CLICKHOUSE_URL="$SINGLE_URL" "$BIN/cmp-aggregator" migrate >"$WORK/migrate.log" 2>&1 ||
-  { cat "$WORK/migrate.log" >&2; die "migrate on the single node"; }
-bash "$HERE/cluster.sh" schema 2>>"$WORK/migrate.log" || { cat "$WORK/migrate.log" >&2; die "cluster.sh schema"; }
-CMP_CLICKHOUSE_URL="$CLUSTER_URL" "$BIN/cmp-aggregator" migrate >>"$WORK/migrate.log" 2>&1 ||
-  { cat "$WORK/migrate.log" >&2; die "migrate on the cluster"; }
-
-# start NAME CMD...: runs CMD in the background, output to $WORK/NAME.log.
-start() {
-  local name=$1
-  shift
-  "$@" >"$WORK/$name.log" 2>&1 &
-  PIDS+=("$!")
-  echo "$!" >"$WORK/$name.pid"
-}
-
-q() { curl -fsS -m 30 "$1" --data-binary "$2" || die "query failed on $1: $2"; }
-TOPICS="src_topic IN ('$CMP_TOPIC_ENGAGEMENT', '$CMP_TOPIC_UPTAKE')"
-
-# produce N SEED [FLAG...]: a round of generated traffic, its manifest in $WORK.
-produce() {
-  local n=$1 seed=$2 c
-  shift 2
-  local args=(--count "$n" --seed "$seed" --manifest "$WORK/manifest-$seed.tsv" "$@")
-  for c in "${CAMPAIGNS[@]}"; do args+=(--campaign "$c"); done
-  "$BIN/cmp-loadgen" "${args[@]}" >>"$WORK/loadgen.log" 2>&1 || die "cmp-loadgen (see $WORK/loadgen.log)"
-}
-# Accepted events of every round so far (the generator's manifests).
-accepted() { cat "$WORK"/manifest-*.tsv | cut -f3 | grep -c '^accept '; }
-
-# drained URL: waits (120 s) until the ledger at URL holds ACCEPTED rows.
-drained() {
-  local url=$1 got i
-  for ((i = 0; i < 240; i++)); do
-    got="$(q "$url" "SELECT count() FROM $DB.events WHERE $TOPICS")"
-    ((got >= ACCEPTED)) && return 0
-    sleep 0.5
-  done
-  die "the ledger at $url holds $got rows, want $ACCEPTED"
-}
+# shellcheck source=deploy/cluster/pair.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pair.sh"
 
 t0=$SECONDS
 produce $((COUNT / 2)) 1
 ACCEPTED="$(accepted)"
 start ingest-single env CMP_CLICKHOUSE_URL="$SINGLE_URL" CMP_KAFKA_GROUP="single-$TAG" \
   CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-ingest"
-for m in 1 2; do
-  start "ingest-cluster-$m" env CMP_CLICKHOUSE_URL="$CLUSTER_URL" CMP_KAFKA_GROUP="cluster-$TAG" \
+for m in 1 2; do # members writing through different nodes: s1r1, s2r1
+  start "ingest-cluster-$m" env CMP_CLICKHOUSE_URL="${NODES[2 * m - 2]}" CMP_KAFKA_GROUP="cluster-$TAG" \
     CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-ingest"
 done
 start aggregator-cluster env CMP_CLICKHOUSE_URL="$CLUSTER_URL" \
@@ -205,6 +113,7 @@ ACCEPTED="$(accepted)"
 drained "$SINGLE_URL"
 drained "$CLUSTER_URL"
 log "round 2: $ACCEPTED events in both ledgers ($((SECONDS - t0)) s)"
+[[ -n ${restarted:-} ]] && RESULT+=" ledger_complete_s=$((SECONDS - restarted))"
 if [[ -n ${restarted:-} ]]; then
   # What a reader sees once the ledger is complete: the Distributed count, 20
   # times, through s1r1 (each read picks one replica per shard at random).
@@ -231,6 +140,7 @@ same_rows 0 1
 same_rows 2 3
 if [[ -n ${restarted:-} ]]; then
   log "replicas equal within $((SECONDS - restarted)) s of the restart"
+  RESULT+=" replicas_equal_s=$((SECONDS - restarted))"
   # what the surviving ingest member went through (its warnings, by message)
   grep -hE ' (WARN|ERROR) ' "$WORK"/ingest-cluster-[13].log | sed -E 's/^[^ ]+ +//; s/ [a-z_]+=.*//' |
     sort | uniq -c | sed 's/^/compare.sh: cluster ingest: /' >&2 || true
@@ -263,47 +173,67 @@ if [[ $got != "$ledger" ]]; then
       (SELECT countMerge(events) FROM $DB.engagement_hourly_local WHERE campaign_id IN ($c))
       + (SELECT countMerge(events) FROM $DB.uptake_hourly_local WHERE campaign_id IN ($c))" | tr '\t' ' ')"
   done
-  short_at=$SECONDS
+  short_at=$SECONDS short=$((ledger - got))
   for ((i = 0; i < 240 && got != ledger; i++)); do
     sleep 0.5
     read -r ledger got <<<"$(counted "$CLUSTER_URL")"
   done
   [[ $got == "$ledger" ]] || die "rollups at $CLUSTER_URL count $got events of the run's campaigns, the ledger $ledger (after 120 s)"
   log "cluster rollups repaired by the drift check $((SECONDS - short_at)) s after the ledger was complete:"
+  RESULT+=" rollups_short=$short repaired_s=$((SECONDS - short_at))"
   grep -h 'rebuilt after drifting' "$WORK/aggregator-cluster.log" | sed -E 's/^[^ ]+ +//; s/^/compare.sh:   /' >&2 || true
 fi
 log "cluster: $ACCEPTED accepted events stored once, counted once by the rollups"
 
-# The reports, through each store's API.
-TODAY="$(TZ="${CMP_REPORT_TZ:-America/Toronto}" date +%F)"
-START="$(date -d "$TODAY -30 days" +%F)" END="$(date -d "$TODAY +60 days" +%F)"
-declare -A API=([cluster]="$CLUSTER_URL" [single]="$SINGLE_URL")
-for s in cluster single; do
-  port="$(TAKEN=$TAKEN free_port)"
-  TAKEN+=" $port"
-  start "api-$s" env CMP_CLICKHOUSE_URL="${API[$s]}" CMP_API_ADDR="127.0.0.1:$port" \
-    CMP_METRICS_ADDR=127.0.0.1:0 "$BIN/cmp-api"
-  API[$s]="http://127.0.0.1:$port"
-done
-api() { curl -fsS -m 30 -H "Authorization: Bearer demo-admin-token" "$@"; }
-for s in cluster single; do
-  for ((i = 0; i < 100; i++)); do curl -fsS "${API[$s]}/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+# same_reports WHEN: each campaign's /performance is the same JSON through
+# both cluster APIs (s1r1, s2r2) and the single node's.
+same_reports() {
+  local c id s
   for c in "${CAMPAIGNS[@]}"; do
-    api -X PUT -H 'Content-Type: application/json' "${API[$s]}/api/v1/campaigns/${c%%=*}" --data-binary \
-      "{\"name\":{\"en\":\"${c%%=*}\",\"fr\":\"${c%%=*}\"},\"program\":\"${c#*=}\",\"start_date\":\"$START\",\"end_date\":\"$END\",\"budget_cents\":250000000}" \
-      >/dev/null || die "register ${c%%=*} through the $s API"
-    api -X PUT -H 'Content-Type: application/json' "${API[$s]}/api/v1/campaigns/${c%%=*}/targets" --data-binary \
-      '[{"kpi":"uptake_completed","target":500},{"kpi":"reach","target":2000}]' >/dev/null ||
-      die "targets of ${c%%=*} through the $s API"
+    id="${c%%=*}"
+    for s in cluster cluster2 single; do
+      api "${API[$s]}/api/v1/campaigns/$id/performance" | python3 -m json.tool --sort-keys >"$WORK/$id.$s.json" ||
+        die "performance of $id through the $s API"
+    done
+    diff "$WORK/$id.cluster.json" "$WORK/$id.single.json" >&2 || die "$id $1: the reports differ (above: cluster <, single >)"
+    diff "$WORK/$id.cluster2.json" "$WORK/$id.cluster.json" >&2 || die "$id $1: the two cluster APIs differ"
   done
-done
-for c in "${CAMPAIGNS[@]}"; do
-  id="${c%%=*}"
-  for s in cluster single; do
-    api "${API[$s]}/api/v1/campaigns/$id/performance" | python3 -m json.tool --sort-keys >"$WORK/$id.$s.json" ||
-      die "performance of $id through the $s API"
+  log "$1: each campaign's report is the same through both cluster APIs and the single node"
+}
+start_apis
+same_reports "after the run"
+
+# Maintenance on the cluster: refused without the shard URLs, naming them;
+# with them, a rebuild of every month of the run (per shard) changes no
+# report, and retention drops an expired month on every node.
+SHARDS="${NODES[1]} ${NODES[3]}" # one node of each shard (the replicas s1r2, s2r2)
+FROM="$(date -d "$TODAY -40 days" +%F)"
+if CMP_CLICKHOUSE_URL="$CLUSTER_URL" "$BIN/cmp-aggregator" rebuild --from "$FROM" --to "$TODAY" >"$WORK/rebuild.log" 2>&1; then
+  die "rebuild on the cluster ran without CMP_CLICKHOUSE_SHARD_URLS"
+fi
+grep -q 'set CMP_CLICKHOUSE_SHARD_URLS' "$WORK/rebuild.log" || { cat "$WORK/rebuild.log" >&2; die "rebuild's refusal does not name CMP_CLICKHOUSE_SHARD_URLS"; }
+CMP_CLICKHOUSE_URL="$CLUSTER_URL" CMP_CLICKHOUSE_SHARD_URLS="$SHARDS" \
+  "$BIN/cmp-aggregator" rebuild --from "$FROM" --to "$TODAY" >"$WORK/rebuild.log" 2>&1 ||
+  { cat "$WORK/rebuild.log" >&2; die "rebuild on the cluster"; }
+log "rebuild on the cluster: $(tail -1 "$WORK/rebuild.log")"
+read -r ledger got <<<"$(counted "$CLUSTER_URL")"
+[[ $got == "$ledger" ]] || die "after the rebuild the cluster rollups count $got events, the ledger $ledger"
+same_reports "after the rebuild"
+OLD=201901 # older than any retention: one row on each shard (partitions 0 and 1)
+q "$CLUSTER_URL" "INSERT INTO $DB.events (src_topic, src_partition, src_offset, kind, event_id, event_time, campaign_id)
+  VALUES ('retention-probe', 0, 0, 'engagement', 'old-0', '2019-01-15 12:00:00', 'probe'),
+         ('retention-probe', 1, 0, 'engagement', 'old-1', '2019-01-15 12:00:00', 'probe')" >/dev/null
+CMP_CLICKHOUSE_URL="$CLUSTER_URL" CMP_CLICKHOUSE_SHARD_URLS="$SHARDS" \
+  "$BIN/cmp-aggregator" retention >"$WORK/retention.log" 2>&1 || { cat "$WORK/retention.log" >&2; die "retention on the cluster"; }
+grep -q "dropped ledger month $OLD" "$WORK/retention.log" || { cat "$WORK/retention.log" >&2; die "retention did not drop $OLD"; }
+for n in "${NODES[@]}"; do
+  for ((i = 0; i < 60; i++)); do
+    left="$(q "$n" "SELECT count() FROM $DB.events_local WHERE toYYYYMM(event_time) = $OLD")"
+    ((left == 0)) && break
+    sleep 0.5
   done
-  diff "$WORK/$id.cluster.json" "$WORK/$id.single.json" >&2 || die "$id: the reports differ (above: cluster <, single >)"
-  log "$id: same report on the cluster and the single node ($(grep -c . "$WORK/$id.single.json") lines)"
+  ((left == 0)) || die "node $n still holds $left rows of $OLD after retention"
 done
-echo "compare.sh: ok: $ACCEPTED events, ledger and rollups exact on the cluster, reports identical to one server"
+log "retention on the cluster: $OLD dropped on every node; $(tail -1 "$WORK/retention.log")"
+echo "compare.sh: result fault=${CMP_COMPARE_FAULT:-none} accepted=$ACCEPTED stored_once=$ACCEPTED$RESULT"
+echo "compare.sh: ok: $ACCEPTED events, ledger and rollups exact on the cluster, reports identical to one server; rebuild and retention on the cluster"

@@ -136,6 +136,43 @@ reports, besides invalid ones at the edges; the API's own request counter
 | schemathesis cases in all / any failed check (5xx, undocumented answer) | $(f http.schemathesis_cases) / $(f http.schemathesis_failed) |
 | cmp-api's answers to them (its own counter): 2xx / 3xx / 4xx / 5xx | $(f http.answers_2xx) / $(f http.answers_3xx) / $(f http.answers_4xx) / $(f http.answers_5xx) |
 
+## The replicated, sharded cluster
+
+\`deploy/cluster/faults.sh\` (called here: $(f cluster.kill-replica.runs) run(s)
+of each fault) starts ZooKeeper and four clickhouse-server 18.16 processes
+as 2 shards × 2 replicas, and runs \`deploy/cluster/compare.sh\` once
+without a fault and once per run of each fault: the three binaries
+unchanged on the cluster (two ingest members writing through different
+nodes, the aggregator with \`CMP_CLICKHOUSE_SHARD_URLS\` and its drift
+check every 5 s, two APIs on different nodes) and on one server, on the
+same generated events, with the fault in the middle of a paced round. A run
+is exact when the cluster's ledger holds each accepted event of the
+generator's manifest once (no \`FINAL\`), the Distributed rollups count
+each once, both replicas of each shard hold the same rows, and every
+campaign's report is the same JSON through both cluster APIs and the single
+node; then \`rebuild\` and \`retention\` run on the cluster and the reports
+are compared again. Times are the largest over the runs, from the restart.
+
+| fault | exact runs (nothing lost, nothing doubled) | ledger complete | replicas equal | runs whose rollups the drift check repaired (events short, repaired within) |
+|---|---|---|---|---|
+| none | $(f cluster.none.exact) of $(f cluster.none.runs) | | | $(f cluster.none.repairs) |
+| a replica SIGKILLed, restarted after 3 s | $(f cluster.kill-replica.exact) of $(f cluster.kill-replica.runs) | $(f cluster.kill-replica.ledger_complete_s) s | $(f cluster.kill-replica.replicas_equal_s) s | $(f cluster.kill-replica.repairs) ($(f cluster.kill-replica.rollups_short), $(f cluster.kill-replica.repaired_s) s) |
+| a whole shard SIGKILLed for 30 s | $(f cluster.kill-shard.exact) of $(f cluster.kill-shard.runs) | $(f cluster.kill-shard.ledger_complete_s) s | $(f cluster.kill-shard.replicas_equal_s) s | $(f cluster.kill-shard.repairs) ($(f cluster.kill-shard.rollups_short), $(f cluster.kill-shard.repaired_s) s) |
+| ZooKeeper SIGKILLed for 30 s | $(f cluster.kill-zookeeper.exact) of $(f cluster.kill-zookeeper.runs) | $(f cluster.kill-zookeeper.ledger_complete_s) s | $(f cluster.kill-zookeeper.replicas_equal_s) s | $(f cluster.kill-zookeeper.repairs) ($(f cluster.kill-zookeeper.rollups_short), $(f cluster.kill-zookeeper.repaired_s) s) |
+| the ingest member SIGKILLed, a new one after 11 s | $(f cluster.kill-ingest.exact) of $(f cluster.kill-ingest.runs) | $(f cluster.kill-ingest.ledger_complete_s) s | $(f cluster.kill-ingest.replicas_equal_s) s | $(f cluster.kill-ingest.repairs) ($(f cluster.kill-ingest.rollups_short), $(f cluster.kill-ingest.repaired_s) s) |
+| an INSERT into the Distributed table half delivered (shard 2 SIGKILLed, then the member), 30 s | $(f cluster.kill-half.exact) of $(f cluster.kill-half.runs) | $(f cluster.kill-half.ledger_complete_s) s | $(f cluster.kill-half.replicas_equal_s) s | $(f cluster.kill-half.repairs) ($(f cluster.kill-half.rollups_short), $(f cluster.kill-half.repaired_s) s) |
+
+Ingest does not rely on the replicated tables' deduplication of an
+identical retried block: after a failed INSERT it asks the ledger which
+rows arrived and sends only the others (a different block), and
+\`ingested_at\` makes no two sends byte-identical anyway. What the cluster
+adds is a second way for the rollups to fall short: a view whose target is
+still read-only (after a Keeper outage) or whose part was lost with a
+killed replica, while the ledger kept the block. The aggregator's drift
+check (every \`CMP_DRIFT_CHECK_INTERVAL_MIN\`, per shard) finds the month
+whose rollups count fewer events than the ledger and rebuilds it from the
+ledger; the column above counts the runs in which that happened.
+
 ## Fuzzing
 
 \`fuzz/fuzz_targets/decode.rs\`: \`cmp_model::decode\` on arbitrary bytes

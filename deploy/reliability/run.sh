@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Reliability and security figures: chaos under load, adversarial Kafka and
 # HTTP input, privacy, fuzzing of the decoder. One command, two sizes:
-#   run.sh short   CI (deploy/local/test.sh): ~4 minutes; prints the figures
+#   run.sh short   CI (deploy/local/test.sh): ~11 minutes; prints the figures
 #                  and writes them to $CARGO_TARGET_DIR/RELIABILITY-short.md
-#   run.sh long    ~30 minutes: the same with a 15-minute chaos run, a
-#                  10-minute fuzz run and schemathesis against the API
-#                  (http.sh); regenerates RELIABILITY.md
+#   run.sh long    ~50 minutes: the same with a 15-minute chaos run, a
+#                  10-minute fuzz run, schemathesis against the API
+#                  (http.sh) and three runs of each cluster fault;
+#                  regenerates RELIABILITY.md
 # It starts services of its own (fresh run directory, free ports, the
 # broker on sqlite storage so it survives its restarts) and stops them at
 # the end, so it can run beside the services of test.sh or a demo.
@@ -19,8 +20,8 @@ REPO="$(cd "$HERE/../.." && pwd)"
 cd "$REPO"
 MODE="${1:-short}"
 case "$MODE" in
-  short) FUZZ_SECONDS="${CMP_FUZZ_SECONDS:-0}" OUT_DEFAULT="" ;;
-  long) FUZZ_SECONDS="${CMP_FUZZ_SECONDS:-600}" OUT_DEFAULT="$REPO/RELIABILITY.md" ;;
+  short) FUZZ_SECONDS="${CMP_FUZZ_SECONDS:-0}" OUT_DEFAULT="" CLUSTER_RUNS=1 ;;
+  long) FUZZ_SECONDS="${CMP_FUZZ_SECONDS:-600}" OUT_DEFAULT="$REPO/RELIABILITY.md" CLUSTER_RUNS=3 ;;
   *) echo "usage: run.sh short|long" >&2; exit 2 ;;
 esac
 CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
@@ -63,6 +64,9 @@ if ((FUZZ_SECONDS > 0)); then
 else
   cargo test -p cmp-model --locked --test model -- properties::
 fi
+
+step "the cluster's faults (deploy/cluster/faults.sh, $CLUSTER_RUNS run(s) of each)"
+CMP_BIN_DIR="$CARGO_TARGET_DIR/debug" bash "$REPO/deploy/cluster/faults.sh" "$CLUSTER_RUNS"
 
 if [ "$MODE" = long ]; then
   step "adversarial HTTP (schemathesis from the OpenAPI document, http.sh)"
