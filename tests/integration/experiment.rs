@@ -2,8 +2,9 @@
 //! a known lift in two treated provinces goes through the real broker and
 //! `cmp-ingest` into ClickHouse; the experiments are registered and read
 //! over HTTP from the real `cmp-api`. The 90 % interval covers the
-//! injected lift; at zero lift the status is not `effect`; the spend and
-//! cost are the ledger's; a staggered start is refused naming the
+//! injected lift; at zero lift the status is not `effect`, by province,
+//! postal area (`fsa`) and office (`office_id`) alike; the counts, spend
+//! and cost are the ledger's; a staggered start is refused naming the
 //! problem; another campaign's manager is refused.
 //!
 //! **Why this size and seed are reliable.** The data are a pure function
@@ -21,7 +22,9 @@
 //! ten, as a 90 % interval does: that would not be a defect. The
 //! zero-lift experiment (British Columbia and Alberta against the
 //! provinces the lift left alone) is fixed likewise: `no_effect`, p =
-//! 0.45, interval −8 %..21 %. Both results are printed.
+//! 0.45, interval −8 %..21 %; on started applications its two busiest
+//! postal areas against eight elsewhere give `no_effect` (p 0.56), its two
+//! busiest offices `no_effect` (p 0.20). Every result is printed.
 
 use chrono::{Duration, NaiveDate, Utc};
 use cmp_tests::api_env::ApiEnv;
@@ -60,6 +63,10 @@ fn experiment_body(
         body["control"] = json!(control);
     }
     body.to_string()
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
 }
 
 async fn put(addr: std::net::SocketAddr, id: &str, token: &str, body: &str) -> Response {
@@ -314,6 +321,62 @@ async fn an_injected_lift_is_covered_zero_lift_is_no_effect_and_staggered_starts
         .map(|e| e["experiment_id"].as_str().unwrap_or_default())
         .collect();
     assert_eq!(ids, ["ahead", "ontario-quebec", "west"]);
+
+    // Postal areas and offices, where the lift did not reach (British
+    // Columbia and Alberta against the provinces it left alone), on
+    // started applications: the ledger's `fsa` and `office_id` columns.
+    for (unit, column) in [("fsa", "fsa"), ("office", "office_id")] {
+        let busiest = |regions: &'static str, n: u64| {
+            let store = env.store.clone();
+            let query = format!(
+                "SELECT {column} FROM events WHERE kind = 'uptake' AND {column} != '' AND region IN ({regions}) GROUP BY {column} ORDER BY count() DESC, {column} LIMIT ?"
+            );
+            async move {
+                store
+                    .client
+                    .query(&query)
+                    .bind(n)
+                    .fetch_all::<String>()
+                    .await
+                    .expect("units")
+            }
+        };
+        let treated = busiest("'BC', 'AB'", 2).await;
+        let control = busiest("'MB', 'SK', 'NS', 'NB', 'NL', 'PE'", 8).await;
+        let mut body: Value = serde_json::from_str(&experiment_body(
+            &strs(&treated),
+            &strs(&control),
+            pre,
+            period,
+        ))
+        .expect("json");
+        body["unit"] = json!(unit);
+        body["kpi"] = json!("program_uptake_started");
+        let r = put(addr, &format!("{unit}-west"), "x-admin", &body.to_string()).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let got = r.json();
+        println!("experiment {unit}-west (no lift): {}", got["result"]);
+        assert_eq!(got["control_used"], json!(control));
+        let result = &got["result"];
+        assert!(result["relative_lift"].is_f64(), "{got}");
+        assert_ne!(result["status"], "effect", "{result}");
+        assert_eq!(
+            result["units"][0]["pre"],
+            json!(
+                env.store
+                    .client
+                    .query(&format!("SELECT toFloat64(count()) FROM events WHERE kind = 'uptake' AND program = 'oas' AND stage = 'started' AND {column} = ? AND event_time >= toDateTime(?) AND event_time < toDateTime(?)"))
+                    .bind(&treated[0])
+                    .bind(pre.0.and_hms_opt(0, 0, 0).expect("t").and_utc().timestamp())
+                    .bind(pre.1.succ_opt().expect("day").and_hms_opt(0, 0, 0).expect("t").and_utc().timestamp())
+                    .fetch_one::<f64>()
+                    .await
+                    .expect("count")
+            ),
+            "{unit} {}",
+            treated[0]
+        );
+    }
 
     // A staggered start: Quebec a week after Ontario.
     let mut staggered: Value = serde_json::from_str(&lifted).expect("json");
