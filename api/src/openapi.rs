@@ -14,7 +14,9 @@ use crate::error::{ErrorBody, ErrorDetail};
 use crate::views::campaign::{CampaignBody, CampaignView, Names};
 use crate::views::experiment_body::{Definition, ExperimentBody, ExperimentKpi, Unit};
 use crate::views::experiment_result::{Bounds, DetectableEffect, ResultView, UnitView};
-use crate::views::experiments::{ExperimentListView, ExperimentView};
+use crate::views::experiments::{
+    ExperimentHistoryView, ExperimentListView, ExperimentReply, ExperimentView, VersionView,
+};
 use crate::views::history::{HistoryPoint, HistoryView, TargetTrend};
 use crate::views::kpis::{KpiValues, TargetResult};
 use crate::views::live::LiveView;
@@ -64,7 +66,7 @@ use crate::{pages, routes};
         PerformanceView, PortfolioRow, PortfolioView, HistoryPoint, TargetTrend, HistoryView,
         LiveView, TargetsReply, pages::sign_in::SignIn, ExperimentBody, ExperimentView,
         ExperimentListView, Definition, Unit, ExperimentKpi, ResultView, Bounds, DetectableEffect,
-        UnitView,
+        UnitView, ExperimentHistoryView, ExperimentReply, VersionView,
     )),
     modifiers(&Bearer, &ValueRules),
 )]

@@ -121,18 +121,39 @@ pub async fn experiment(
     campaign_id: &str,
     experiment_id: &str,
 ) -> Result<Option<ExperimentVersion>, StoreError> {
-    let row = store
+    Ok(versions(store, campaign_id, experiment_id, 1)
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// Every version of one experiment, newest first.
+pub async fn experiment_history(
+    store: &Store,
+    campaign_id: &str,
+    experiment_id: &str,
+) -> Result<Vec<ExperimentVersion>, StoreError> {
+    versions(store, campaign_id, experiment_id, u64::MAX).await
+}
+
+async fn versions(
+    store: &Store,
+    campaign_id: &str,
+    experiment_id: &str,
+    limit: u64,
+) -> Result<Vec<ExperimentVersion>, StoreError> {
+    let rows = store
         .timed(
             store
                 .client
                 .query(sql::EXPERIMENT_VERSIONS)
                 .bind(campaign_id)
                 .bind(experiment_id)
-                .bind(1_u64)
-                .fetch_optional::<VersionRow>(),
+                .bind(limit)
+                .fetch_all::<VersionRow>(),
         )
         .await?;
-    Ok(row.map(ExperimentVersion::from))
+    Ok(rows.into_iter().map(ExperimentVersion::from).collect())
 }
 
 /// The current version of every experiment of a campaign, by id.

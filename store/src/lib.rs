@@ -20,8 +20,8 @@ pub use client::{Store, ping};
 pub use error::StoreError;
 pub use events::{Code, EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
 pub use experiments::{
-    ExperimentVersion, UnitDay, UnitSpend, experiment, experiment_spend, experiment_uptake,
-    experiments, put_experiment,
+    ExperimentVersion, UnitDay, UnitSpend, experiment, experiment_history, experiment_spend,
+    experiment_uptake, experiments, put_experiment,
 };
 pub use migrate::{MIGRATIONS, Migration, check_schema, migrate, wait_for_schema};
 pub use registry::{

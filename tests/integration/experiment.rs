@@ -287,6 +287,29 @@ async fn an_injected_lift_is_covered_zero_lift_is_no_effect_and_staggered_starts
     println!("experiment west (no lift): {flat_result}");
     assert_ne!(flat_result["status"], "effect", "{flat_result}");
 
+    // Registered again (fewer controls): a new version; both are kept.
+    let fewer = experiment_body(&["BC", "AB"], &["MB", "SK", "NS", "NB"], pre, period);
+    let r = put(addr, "west", "x-oas", &fewer).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["control_used"], json!(["MB", "SK", "NS", "NB"]));
+    let r = request(
+        addr,
+        "GET",
+        &format!("/api/v1/campaigns/{CAMPAIGN}/experiments/west?history=true"),
+        Some("x-oas"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let history = r.json();
+    let versions = history["versions"].as_array().expect("versions");
+    let who: Vec<&str> = versions
+        .iter()
+        .map(|v| v["changed_by"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(who, ["oas-team", "ops"], "newest first");
+    assert_eq!(versions[1]["control"].as_array().map(Vec::len), Some(9));
+
     // Registered before its test: the sizing only (too early, with the
     // minimum detectable effect from the pre-period).
     let ahead = experiment_body(

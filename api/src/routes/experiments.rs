@@ -13,7 +13,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::params::{self, Params};
 use crate::state::AppState;
 use crate::views::experiment_body::ExperimentBody;
-use crate::views::experiments::{self, ExperimentListView, ExperimentView};
+use crate::views::experiments::{self, ExperimentListView, ExperimentReply, ExperimentView};
 
 /// `{campaign_id}` and `{experiment_id}` of the path, unchecked: the
 /// campaign's rights are checked before the experiment id is.
@@ -37,12 +37,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ExperimentPath {
     }
 }
 
-/// The experiment's definition and its result now.
+/// The experiment's definition and its result now, or with
+/// `history=true` every version of its definition (who, when).
 #[utoipa::path(get, path = "/api/v1/campaigns/{campaign_id}/experiments/{experiment_id}", tag = "experiments",
     params(("campaign_id" = String, Path), ("experiment_id" = String, Path),
+        ("history" = Option<bool>, Query, description = "true: every version of the definition, newest first"),
         ("lang" = Option<String>, Query, description = "en (default) or fr")),
     responses(
-        (status = 200, body = ExperimentView),
+        (status = 200, description = "The experiment with its result (an ExperimentView), or with history=true every version (an ExperimentHistoryView)", body = ExperimentReply),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -51,18 +53,19 @@ pub async fn get(
     State(state): State<AppState>,
     path: ExperimentPath,
     uri: Uri,
-) -> Result<Json<ExperimentView>, ApiError> {
-    let lang = Params::parse(&uri, &["lang"])?.lang()?;
-    Ok(Json(
-        experiments::get(
-            &state.sources,
-            &caller,
-            &path.campaign,
-            &path.experiment,
-            lang,
+) -> Result<Json<ExperimentReply>, ApiError> {
+    let p = Params::parse(&uri, &["history", "lang"])?;
+    let lang = p.lang()?;
+    let (id, experiment) = (&path.campaign, &path.experiment);
+    Ok(Json(if p.flag("history")? {
+        ExperimentReply::History(
+            experiments::history(&state.sources, &caller, id, experiment).await?,
         )
-        .await?,
-    ))
+    } else {
+        ExperimentReply::Current(Box::new(
+            experiments::get(&state.sources, &caller, id, experiment, lang).await?,
+        ))
+    }))
 }
 
 /// Registers the experiment (a new version of its definition; who and

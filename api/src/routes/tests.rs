@@ -263,6 +263,7 @@ async fn bad_input_is_a_400_naming_the_parameter() {
         (Method::PUT, "/api/v1/campaigns/oas-online-2026?lang=xx".into(), Some(("application/json", CAMPAIGN.to_vec())), "lang"),
         (Method::GET, "/api/v1/campaigns/oas-online-2026/experiments?lang=de".into(), None, "lang"),
         (Method::GET, "/api/v1/campaigns/oas-online-2026/experiments/Atlantic".into(), None, "experiment_id"),
+        (Method::GET, format!("{exp}/atlantic?history=yes"), None, "history"),
         (Method::GET, "/api/v1/campaigns/Oas/experiments/atlantic".into(), None, "campaign_id"),
         (Method::PUT, format!("{exp}/-x"), experiment_with("", ""), "experiment_id"),
         (Method::PUT, format!("{exp}/atlantic"), experiment_with("\"region\"", "\"county\""), "unit"),

@@ -58,6 +58,32 @@ pub struct ExperimentListView {
     pub experiments: Vec<ExperimentView>,
 }
 
+/// One stored version of an experiment's definition.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct VersionView {
+    #[serde(flatten)]
+    pub definition: Definition,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// Every version of an experiment's definition, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ExperimentHistoryView {
+    pub campaign: String,
+    pub experiment_id: String,
+    pub versions: Vec<VersionView>,
+}
+
+/// The answer of `GET .../experiments/{experiment_id}`: the experiment
+/// with its result, or with `history=true` every version of its definition.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ExperimentReply {
+    Current(Box<ExperimentView>),
+    History(ExperimentHistoryView),
+}
+
 /// `experiment_id`: a slug, as campaign ids.
 pub fn check_id(id: &str) -> Result<(), ApiError> {
     if cmp_model::rules::is_slug(id) {
@@ -108,13 +134,44 @@ pub async fn get(
     let c = campaign::find(&sources.store, caller, id).await?;
     let version = cmp_store::experiment(&sources.store, id, experiment_id)
         .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "campaign `{id}` has no experiment `{experiment_id}`"
-            ))
-        })?;
+        .ok_or_else(|| no_experiment(id, experiment_id))?;
     let def = stored(&version)?;
     show(sources, caller, &c, &version, def, lang).await
+}
+
+/// Every version of the experiment's definition (who, when), newest first.
+pub async fn history(
+    sources: &Sources,
+    caller: &Caller,
+    id: &str,
+    experiment_id: &str,
+) -> Result<ExperimentHistoryView, ApiError> {
+    check_id(experiment_id)?;
+    campaign::find(&sources.store, caller, id).await?;
+    let versions = cmp_store::experiment_history(&sources.store, id, experiment_id).await?;
+    if versions.is_empty() {
+        return Err(no_experiment(id, experiment_id));
+    }
+    Ok(ExperimentHistoryView {
+        campaign: id.to_owned(),
+        experiment_id: experiment_id.to_owned(),
+        versions: versions
+            .iter()
+            .map(|v| {
+                Ok(VersionView {
+                    definition: stored(v)?,
+                    changed_by: v.changed_by.clone(),
+                    changed_at: v.changed_at,
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
+    })
+}
+
+fn no_experiment(id: &str, experiment_id: &str) -> ApiError {
+    ApiError::NotFound(format!(
+        "campaign `{id}` has no experiment `{experiment_id}`"
+    ))
 }
 
 /// Every experiment of the campaign with its result.
