@@ -13,6 +13,11 @@ use crate::caller::Caller;
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::views::campaign::{CampaignBody, CampaignView, Names};
 use crate::views::costs::{CostBody, CostView, CostsHistoryView, CostsReply, CostsView};
+use crate::views::experiment_body::{Definition, ExperimentBody, ExperimentKpi, Unit};
+use crate::views::experiment_result::{Bounds, DetectableEffect, ResultView, UnitView};
+use crate::views::experiments::{
+    ExperimentHistoryView, ExperimentListView, ExperimentReply, ExperimentView, VersionView,
+};
 use crate::views::history::{HistoryPoint, HistoryView, TargetTrend};
 use crate::views::inventory::{InventoryRow, InventoryView};
 use crate::views::kpis::{KpiValues, TargetResult};
@@ -49,6 +54,9 @@ use crate::{pages, routes};
         routes::programs::put_costs,
         routes::programs::channel_shift,
         routes::programs::service_inventory,
+        routes::experiments::list,
+        routes::experiments::get,
+        routes::experiments::put,
         pages::home,
         pages::list::get,
         pages::campaign::get,
@@ -66,6 +74,9 @@ use crate::{pages, routes};
         LiveView, TargetsReply, pages::sign_in::SignIn, CostBody, CostView, CostsView,
         CostsHistoryView, CostsReply, ChannelView, MixView, ChannelShiftView, InventoryRow,
         InventoryView,
+        LiveView, TargetsReply, pages::sign_in::SignIn, ExperimentBody, ExperimentView,
+        ExperimentListView, Definition, Unit, ExperimentKpi, ResultView, Bounds, DetectableEffect,
+        UnitView, ExperimentHistoryView, ExperimentReply, VersionView,
     )),
     modifiers(&Bearer, &ValueRules),
 )]
@@ -129,7 +140,7 @@ fn value_rule(name: &str) -> Option<Schema> {
             text.pattern(Some(format!("^({one})(,({one}))*$")))
         }
         "fiscal_year" => text.pattern(Some("^[0-9]{4}(-[0-9]{2})?$")),
-        "campaign_id" | "program" => text
+        "campaign_id" | "program" | "experiment_id" => text
             .pattern(Some("^[a-z0-9][a-z0-9_-]*$"))
             .max_length(Some(cmp_model::rules::MAX_ID_LEN)),
         _ => return None,

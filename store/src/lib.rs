@@ -10,6 +10,7 @@ mod client;
 mod costs;
 mod error;
 mod events;
+mod experiments;
 mod migrate;
 mod registry;
 pub mod sql;
@@ -20,6 +21,10 @@ pub use client::{Store, ping};
 pub use costs::{CostsVersion, put_service_costs, service_cost_history, service_costs};
 pub use error::StoreError;
 pub use events::{Code, EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
+pub use experiments::{
+    ExperimentVersion, UnitDay, UnitSpend, experiment, experiment_history, experiment_spend,
+    experiment_uptake, experiments, put_experiment,
+};
 pub use migrate::{MIGRATIONS, Migration, check_schema, migrate, wait_for_schema};
 pub use registry::{
     Campaign, TargetSetVersion, campaign, campaigns, put_campaign, put_targets, target_history,

@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
         "0007_events_v11_fields",
         Some(sql::MIGRATION_0007_NEEDED)
     ),
+    migration!(9, "0009_experiments"),
     migration!(10, "0010_service_costs"),
 ];
 

@@ -72,9 +72,9 @@ fn hostile_values() -> Vec<String> {
     v
 }
 
-/// The routes, a path for one campaign in place of `{campaign_id}`, and
-/// the query parameters each takes.
-const ROUTES: [(&str, &[&str]); 14] = [
+/// The routes, a path for one campaign (or experiment) in place of
+/// `{id}`, and the query parameters each takes.
+const ROUTES: [(&str, &[&str]); 16] = [
     ("/api/v1/campaigns", &["lang"]),
     ("/api/v1/campaigns/{id}", &["lang"]),
     ("/api/v1/campaigns/{id}/targets", &["history", "lang"]),
@@ -96,6 +96,11 @@ const ROUTES: [(&str, &[&str]); 14] = [
     (
         "/api/v1/service-inventory",
         &["fiscal_year", "format", "lang"],
+    ),
+    ("/api/v1/campaigns/{id}/experiments", &["lang"]),
+    (
+        "/api/v1/campaigns/oas-online-2026/experiments/{id}",
+        &["lang"],
     ),
     ("/dashboard", &["lang"]),
     ("/dashboard/campaigns/{id}", &["series", "lang"]),

@@ -10,6 +10,7 @@ mod chaos;
 mod contract_v11;
 mod dashboard;
 mod disclosure;
+mod experiment;
 mod hostile_http;
 mod ingest;
 mod migrate;

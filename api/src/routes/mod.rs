@@ -4,6 +4,7 @@
 //! [`crate::views`] out.
 
 pub mod campaigns;
+pub mod experiments;
 pub mod history;
 pub mod live;
 pub mod ops;
@@ -26,7 +27,7 @@ use crate::state::AppState;
 use crate::{BODY_LIMIT, metrics, openapi, params};
 
 /// Every route, as the router and the OpenAPI document name it.
-pub const ROUTES: [&str; 10] = [
+pub const ROUTES: [&str; 12] = [
     "/healthz",
     "/readyz",
     "/api/v1/openapi.json",
@@ -37,6 +38,8 @@ pub const ROUTES: [&str; 10] = [
     "/api/v1/campaigns/{campaign_id}/attainment-history",
     "/api/v1/campaigns/{campaign_id}/live",
     "/api/v1/attainment",
+    "/api/v1/campaigns/{campaign_id}/experiments",
+    "/api/v1/campaigns/{campaign_id}/experiments/{experiment_id}",
 ];
 
 /// The router of the API.
@@ -53,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route(ROUTES[8], get(live::get))
         .route(ROUTES[9], get(portfolio::get))
         .merge(programs::routes())
+        .route(ROUTES[10], get(experiments::list))
+        .route(ROUTES[11], get(experiments::get).put(experiments::put))
         .merge(crate::pages::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), timeout))
         .route_layer(middleware::from_fn_with_state(

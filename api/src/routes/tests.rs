@@ -127,7 +127,27 @@ fn api_calls(id: &str) -> Vec<(Method, String)> {
             Method::GET,
             "/api/v1/service-inventory?fiscal_year=2026-27".into(),
         ),
+        (Method::GET, format!("/api/v1/campaigns/{id}/experiments")),
+        (
+            Method::GET,
+            format!("/api/v1/campaigns/{id}/experiments/atlantic"),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/campaigns/{id}/experiments/atlantic"),
+        ),
     ]
+}
+
+const EXPERIMENT: &[u8] =
+    br#"{"unit": "region", "treated": ["NS", "NB"], "control": ["PE", "NL", "MB", "SK"],
+ "kpi": "program_uptake_completed", "pre_from": "2026-08-01", "pre_to": "2026-09-30",
+ "from": "2026-10-01", "to": "2026-11-30"}"#;
+
+/// The experiment example with `from` replaced by `to`.
+fn experiment_with(from: &str, to: &str) -> Sent {
+    let body = String::from_utf8_lossy(EXPERIMENT).replacen(from, to, 1);
+    Some(("application/json", body.into_bytes()))
 }
 
 /// A request body: content type and bytes.
@@ -137,6 +157,8 @@ fn body_for(method: &Method, uri: &str) -> Option<(&'static str, Vec<u8>)> {
     (method == Method::PUT).then(|| {
         let bytes = if uri.ends_with("/targets") || uri.ends_with("/service-costs") {
             b"[]".to_vec()
+        } else if uri.contains("/experiments/") {
+            EXPERIMENT.to_vec()
         } else {
             CAMPAIGN.to_vec()
         };
@@ -221,6 +243,7 @@ async fn rights_are_checked_before_anything_is_read() {
     for uri in [
         "/api/v1/campaigns/oas-online-2026",
         "/api/v1/campaigns/oas-online-2026/targets",
+        "/api/v1/campaigns/oas-online-2026/experiments/atlantic",
     ] {
         let (status, _) = call(
             &state,
@@ -239,6 +262,7 @@ async fn bad_input_is_a_400_naming_the_parameter() {
     let (state, _stop) = state();
     let perf = "/api/v1/campaigns/oas-online-2026/performance";
     let shift = "/api/v1/programs/oas/channel-shift";
+    let exp = "/api/v1/campaigns/oas-online-2026/experiments";
     #[rustfmt::skip]
     let table: Vec<(Method, String, Sent, &str)> = vec![
         (Method::GET, format!("{perf}?from=2026-02-30"), None, "from"),
@@ -280,6 +304,18 @@ async fn bad_input_is_a_400_naming_the_parameter() {
         (Method::GET, "/api/v1/service-inventory?fiscal_year=2026-28".into(), None, "fiscal_year"),
         (Method::GET, "/api/v1/service-inventory?fiscal_year=2026&format=xml".into(), None, "format"),
         (Method::GET, "/api/v1/service-inventory?fiscal_year=2026&lang=es".into(), None, "lang"),
+        (Method::GET, "/api/v1/campaigns/oas-online-2026/experiments?lang=de".into(), None, "lang"),
+        (Method::GET, "/api/v1/campaigns/oas-online-2026/experiments/Atlantic".into(), None, "experiment_id"),
+        (Method::GET, format!("{exp}/atlantic?history=yes"), None, "history"),
+        (Method::GET, "/api/v1/campaigns/Oas/experiments/atlantic".into(), None, "campaign_id"),
+        (Method::PUT, format!("{exp}/-x"), experiment_with("", ""), "experiment_id"),
+        (Method::PUT, format!("{exp}/atlantic"), experiment_with("\"region\"", "\"county\""), "unit"),
+        (Method::PUT, format!("{exp}/atlantic"), experiment_with("\"NB\"", "\"N.B.\""), "treated[1]"),
+        (Method::PUT, format!("{exp}/atlantic"), experiment_with("\"PE\"", "\"NS\""), "control[0]"),
+        (Method::PUT, format!("{exp}/atlantic"), experiment_with("program_uptake_completed", "reach"), "kpi"),
+        (Method::PUT, format!("{exp}/atlantic"), experiment_with("2026-09-30", "2026-07-30"), "pre_to"),
+        (Method::PUT, format!("{exp}/atlantic"), experiment_with("2026-10-01", "2026-09-01"), "from"),
+        (Method::PUT, format!("{exp}/atlantic"), experiment_with("\"to\": \"2026-11-30\"", "\"to\": \"2026-11-30\", \"treated_from\": {\"NB\": \"2026-10-08\"}"), "treated_from"),
     ];
     for (method, uri, body, parameter) in table {
         for token in ["t-admin", "t-oas"] {
@@ -398,7 +434,8 @@ async fn the_openapi_document_covers_every_route_and_method() {
     for (path, item) in paths {
         let concrete = path
             .replace("{campaign_id}", "oas-online-2026")
-            .replace("{program}", "oas");
+            .replace("{program}", "oas")
+            .replace("{experiment_id}", "atlantic");
         for method in item.as_object().expect("item").keys() {
             let m: Method = method.to_uppercase().parse().expect("method");
             let body = body_for(&m, &concrete);
@@ -422,6 +459,9 @@ async fn the_openapi_document_covers_every_route_and_method() {
         "InventoryView",
         "CostsView",
         "CostBody",
+        "ExperimentBody",
+        "ExperimentView",
+        "ResultView",
     ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }

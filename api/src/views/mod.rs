@@ -6,6 +6,10 @@
 
 pub mod campaign;
 pub mod costs;
+pub mod experiment_body;
+pub mod experiment_panel;
+pub mod experiment_result;
+pub mod experiments;
 pub mod headline;
 pub mod history;
 pub mod inventory;

@@ -47,6 +47,18 @@ CREATE TABLE IF NOT EXISTS cmp.target_sets ON CLUSTER '{cluster}'
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
 ORDER BY (campaign_id, changed_at);
 
+-- Geographic experiments' definitions, versioned (migration 0009).
+CREATE TABLE IF NOT EXISTS cmp.experiments ON CLUSTER '{cluster}'
+(
+    campaign_id String,
+    experiment_id String,
+    definition String,
+    changed_by String,
+    changed_at DateTime
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
+ORDER BY (campaign_id, experiment_id, changed_at);
+
 CREATE TABLE IF NOT EXISTS cmp.attainment_history ON CLUSTER '{cluster}'
 (
     campaign_id String,

@@ -1,0 +1,378 @@
+//! Geographic experiments of a campaign (contract/API.md v1.1): register
+//! one (a new version of its definition, who and when), read it with its
+//! result, list them. Readers and writers are the campaign's, as for its
+//! performance. The result is computed at each read from the ledger's
+//! uptake of the campaign's program per unit and reporting day
+//! (`experiment_panel.rs`), by `cmp_measure::experiment` (difference in
+//! differences, placebo inference), and shown as the caller may see it
+//! (`experiment_result.rs`).
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use cmp_kpi::{DateRange, LabelKind, Lang, label_or_code};
+use cmp_measure::{ExperimentParams, experiment};
+use cmp_store::{Campaign, ExperimentVersion, Store};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::campaign;
+use super::experiment_body::{Definition, ExperimentKpi, parse_body};
+use super::experiment_panel::{Panel, design, last_day};
+use super::experiment_result::{Computed, Periods, ResultView, view};
+use super::kpis::Audience;
+use crate::caller::Caller;
+use crate::error::ApiError;
+use crate::rules::Rules;
+use crate::sources::Sources;
+
+/// One experiment: its definition (as registered), who registered this
+/// version and when, and its result now.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ExperimentView {
+    pub campaign: String,
+    pub experiment_id: String,
+    #[serde(flatten)]
+    pub definition: Definition,
+    pub unit_label: String,
+    pub kpi_label: String,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+    /// The control units the result compares with: those registered, or
+    /// every other unit with data in the pre-period.
+    pub control_used: Vec<String>,
+    /// `null` with an `explanation` when there is none yet (the
+    /// pre-period is not over) or the data cannot support the method.
+    pub result: Option<ResultView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// Client counts shown are randomly rounded to a multiple of this
+    /// (docs/privacy.md); absent when exact (admins).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 5)]
+    pub rounded: Option<u64>,
+}
+
+/// Every experiment of a campaign, by id.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ExperimentListView {
+    pub campaign: String,
+    pub experiments: Vec<ExperimentView>,
+}
+
+/// One stored version of an experiment's definition.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct VersionView {
+    #[serde(flatten)]
+    pub definition: Definition,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// Every version of an experiment's definition, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ExperimentHistoryView {
+    pub campaign: String,
+    pub experiment_id: String,
+    pub versions: Vec<VersionView>,
+}
+
+/// The answer of `GET .../experiments/{experiment_id}`: the experiment
+/// with its result, or with `history=true` every version of its definition.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ExperimentReply {
+    Current(Box<ExperimentView>),
+    History(ExperimentHistoryView),
+}
+
+/// `experiment_id`: a slug, as campaign ids.
+pub fn check_id(id: &str) -> Result<(), ApiError> {
+    if cmp_model::rules::is_slug(id) {
+        Ok(())
+    } else {
+        Err(ApiError::bad(
+            "experiment_id",
+            "must be a slug: 1-64 characters of a-z 0-9 _ -, starting with a letter or digit",
+        ))
+    }
+}
+
+/// Registers a new version of the experiment: managers of the campaign
+/// and admins. Named units must have data in the pre-period.
+pub async fn put(
+    sources: &Sources,
+    caller: &Caller,
+    id: &str,
+    experiment_id: &str,
+    body: &[u8],
+    lang: Lang,
+) -> Result<ExperimentView, ApiError> {
+    caller.write(id)?;
+    check_id(experiment_id)?;
+    let def = parse_body(body)?;
+    let store = &sources.store;
+    let c = cmp_store::campaign(store, id)
+        .await?
+        .ok_or_else(|| ApiError::no_campaign(id))?;
+    check_units(store, sources.rules, &c, &def).await?;
+    let json = serde_json::to_string(&def)
+        .map_err(|e| ApiError::bad("body", format!("cannot be stored: {e}")))?;
+    let version =
+        cmp_store::put_experiment(store, id, experiment_id, &json, &caller.0.name).await?;
+    caller.audit("register_experiment", id);
+    show(sources, caller, &c, &version, def, lang).await
+}
+
+/// One experiment with its result.
+pub async fn get(
+    sources: &Sources,
+    caller: &Caller,
+    id: &str,
+    experiment_id: &str,
+    lang: Lang,
+) -> Result<ExperimentView, ApiError> {
+    check_id(experiment_id)?;
+    let c = campaign::find(&sources.store, caller, id).await?;
+    let version = cmp_store::experiment(&sources.store, id, experiment_id)
+        .await?
+        .ok_or_else(|| no_experiment(id, experiment_id))?;
+    let def = stored(&version)?;
+    show(sources, caller, &c, &version, def, lang).await
+}
+
+/// Every version of the experiment's definition (who, when), newest first.
+pub async fn history(
+    sources: &Sources,
+    caller: &Caller,
+    id: &str,
+    experiment_id: &str,
+) -> Result<ExperimentHistoryView, ApiError> {
+    check_id(experiment_id)?;
+    campaign::find(&sources.store, caller, id).await?;
+    let versions = cmp_store::experiment_history(&sources.store, id, experiment_id).await?;
+    if versions.is_empty() {
+        return Err(no_experiment(id, experiment_id));
+    }
+    Ok(ExperimentHistoryView {
+        campaign: id.to_owned(),
+        experiment_id: experiment_id.to_owned(),
+        versions: versions
+            .iter()
+            .map(|v| {
+                Ok(VersionView {
+                    definition: stored(v)?,
+                    changed_by: v.changed_by.clone(),
+                    changed_at: v.changed_at,
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
+    })
+}
+
+fn no_experiment(id: &str, experiment_id: &str) -> ApiError {
+    ApiError::NotFound(format!(
+        "campaign `{id}` has no experiment `{experiment_id}`"
+    ))
+}
+
+/// Every experiment of the campaign with its result.
+pub async fn list(
+    sources: &Sources,
+    caller: &Caller,
+    id: &str,
+    lang: Lang,
+) -> Result<ExperimentListView, ApiError> {
+    let c = campaign::find(&sources.store, caller, id).await?;
+    let mut experiments = Vec::new();
+    for version in cmp_store::experiments(&sources.store, id).await? {
+        let def = stored(&version)?;
+        experiments.push(show(sources, caller, &c, &version, def, lang).await?);
+    }
+    Ok(ExperimentListView {
+        campaign: id.to_owned(),
+        experiments,
+    })
+}
+
+/// A stored definition (validated when stored).
+fn stored(version: &ExperimentVersion) -> Result<Definition, ApiError> {
+    serde_json::from_str(&version.definition).map_err(|e| {
+        tracing::error!(experiment = %version.experiment_id, error = %e, "stored experiment does not parse");
+        ApiError::NotFound(format!(
+            "experiment `{}` cannot be read",
+            version.experiment_id
+        ))
+    })
+}
+
+/// The program's uptake per unit and day over `pre_from ..= last`.
+async fn panel(
+    store: &Store,
+    rules: Rules,
+    c: &Campaign,
+    def: &Definition,
+    last: NaiveDate,
+) -> Result<Panel, ApiError> {
+    let bounds = DateRange {
+        from: def.pre_from,
+        to: last,
+    }
+    .utc_bounds(rules.tz);
+    let rows = cmp_store::experiment_uptake(
+        store,
+        rules.tz.name(),
+        def.unit.as_str(),
+        &c.program,
+        bounds,
+    )
+    .await?;
+    Ok(Panel::new(def, last, &rows, rules.tz))
+}
+
+/// Index of `date` in a panel from `pre_from`.
+fn index(def: &Definition, date: NaiveDate) -> usize {
+    usize::try_from((date - def.pre_from).num_days()).unwrap_or(0)
+}
+
+/// Every named unit has data in the pre-period (so far), and there are at
+/// least two controls; a `400` names the unit's place in its list.
+async fn check_units(
+    store: &Store,
+    rules: Rules,
+    c: &Campaign,
+    def: &Definition,
+) -> Result<(), ApiError> {
+    let last = rules.today() - Duration::days(1);
+    let pre_last = def.pre_to.min(last);
+    let with_data = if pre_last < def.pre_from {
+        Vec::new()
+    } else {
+        panel(store, rules, c, def, pre_last)
+            .await?
+            .with_data(0, index(def, pre_last))
+    };
+    let what = match def.kpi {
+        ExperimentKpi::ProgramOnlineShare => "completed",
+        k => k.as_str(),
+    };
+    for (name, list) in [("treated", &def.treated), ("control", &def.control)] {
+        if let Some(i) = list.iter().position(|u| !with_data.contains(u)) {
+            return Err(ApiError::bad(
+                format!("{name}[{i}]"),
+                format!(
+                    "`{}` has no {what} uptake of program `{}` from pre_from {} to pre_to {}",
+                    list[i], c.program, def.pre_from, pre_last
+                ),
+            ));
+        }
+    }
+    let controls = if def.control.is_empty() {
+        with_data
+            .iter()
+            .filter(|u| !def.treated.contains(u))
+            .count()
+    } else {
+        def.control.len()
+    };
+    if controls < 2 {
+        return Err(ApiError::bad(
+            "control",
+            format!("{controls} control units with data; an experiment needs at least 2"),
+        ));
+    }
+    Ok(())
+}
+
+/// The view of one version, its result computed now.
+async fn show(
+    sources: &Sources,
+    caller: &Caller,
+    c: &Campaign,
+    version: &ExperimentVersion,
+    def: Definition,
+    lang: Lang,
+) -> Result<ExperimentView, ApiError> {
+    let rules = sources.rules;
+    let audience = Audience::of(&rules, caller.is_admin());
+    let mut control_used = def.control.clone();
+    let (result, explanation) = match last_day(&def, rules.today()) {
+        None => (
+            None,
+            Some(format!("the pre-period starts on {}", def.pre_from)),
+        ),
+        Some(last) if last < def.pre_to => (
+            None,
+            Some(format!(
+                "the pre-period runs to {}: results from the day after",
+                def.pre_to
+            )),
+        ),
+        Some(last) => {
+            let panel = panel(&sources.store, rules, c, &def, last).await?;
+            let pre_end = index(&def, def.pre_to);
+            if control_used.is_empty() {
+                control_used = panel
+                    .with_data(0, pre_end)
+                    .into_iter()
+                    .filter(|u| !def.treated.contains(u))
+                    .collect();
+            }
+            let start = def.start();
+            let spend_cents = if last < start {
+                0
+            } else {
+                let bounds = DateRange {
+                    from: start,
+                    to: last,
+                }
+                .utc_bounds(rules.tz);
+                cmp_store::experiment_spend(&sources.store, def.unit.as_str(), &c.id, bounds)
+                    .await?
+                    .iter()
+                    .filter(|s| def.treated.contains(&s.unit))
+                    .map(|s| s.spend_cents)
+                    .sum()
+            };
+            let units: Vec<String> = def.treated.iter().chain(&control_used).cloned().collect();
+            let design = design(&def, &control_used, spend_cents);
+            match experiment(
+                &panel.unit_series(&units),
+                &design,
+                &ExperimentParams::default(),
+            ) {
+                Ok(r) => {
+                    let computed = Computed {
+                        campaign: &c.id,
+                        def: &def,
+                        control: &control_used,
+                        panel: &panel,
+                        periods: Periods {
+                            pre: (0, pre_end),
+                            test: (index(&def, start), index(&def, last)),
+                            planned_test_days: index(&def, def.to) + 1 - index(&def, start),
+                        },
+                        result: &r,
+                        spend_cents,
+                    };
+                    (
+                        Some(view(&computed, audience.disclosure.as_ref(), lang)),
+                        None,
+                    )
+                }
+                Err(e) => (None, Some(e.to_string())),
+            }
+        }
+    };
+    Ok(ExperimentView {
+        campaign: c.id.clone(),
+        experiment_id: version.experiment_id.clone(),
+        unit_label: label_or_code(LabelKind::ExperimentUnit, def.unit.as_str(), lang).into_owned(),
+        kpi_label: label_or_code(LabelKind::Kpi, def.kpi.as_str(), lang).into_owned(),
+        definition: def,
+        changed_by: version.changed_by.clone(),
+        changed_at: version.changed_at,
+        control_used,
+        result,
+        explanation,
+        rounded: audience.rounded(),
+    })
+}
