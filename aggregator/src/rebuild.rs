@@ -310,19 +310,8 @@ async fn rebuild_month_inner(
     rollup: Rollup,
     month: u32,
 ) -> Result<Rebuilt, RebuildError> {
-    if local.replicated() {
-        // Within the regular timeout: a replica that cannot catch up (its
-        // peer holding the parts is down) fails the rebuild rather than
-        // rebuilding the shard from part of its ledger.
-        for table in [local.tables.ledger, rollup.table_in(local.tables)] {
-            let q = local
-                .store
-                .client
-                .query(sql::REBUILD_SYNC_REPLICA)
-                .bind(Identifier(table));
-            local.store.timed(q.execute()).await?;
-        }
-    }
+    local.sync(local.tables.ledger).await?;
+    local.sync(rollup.table_in(local.tables)).await?;
     let store = &local.store.for_maintenance();
     let mut last = Counts::default();
     for attempt in 1..=MAX_ATTEMPTS {

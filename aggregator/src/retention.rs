@@ -5,8 +5,9 @@
 //! history are kept: reports over old periods still answer from them (only a
 //! rebuild of a dropped month is no longer possible). The service runs it
 //! daily; `cmp-aggregator retention` runs it once. On a cluster each shard's
-//! `events_local` is dropped on one of its nodes, and its replicas follow
-//! ([`crate::shards`]).
+//! `events_local` is dropped on one of its nodes (which first fetches what
+//! its other replicas hold, so that it lists every month of the shard), and
+//! its replicas follow ([`crate::shards`]).
 
 use chrono::NaiveDate;
 use clickhouse::sql::Identifier;
@@ -44,6 +45,7 @@ async fn expired_months(
 pub async fn run(locals: &[Local], today: NaiveDate, days: u32) -> Result<Vec<u32>, StoreError> {
     let mut dropped = Vec::new();
     for local in locals {
+        local.sync(local.tables.ledger).await?;
         let store = &local.store.for_maintenance();
         let ledger = local.tables.ledger;
         for month in expired_months(store, ledger, today, days).await? {

@@ -12,6 +12,7 @@
 //! cluster); the shards' nodes come from `CMP_CLICKHOUSE_SHARD_URLS`, one
 //! node of each shard, checked against the cluster's own description.
 
+use clickhouse::sql::Identifier;
 use cmp_config::Settings;
 use cmp_store::{Store, StoreError, sql};
 use serde::Deserialize;
@@ -60,6 +61,25 @@ impl Local {
     /// Whether its tables are replicated (a shard's).
     pub fn replicated(&self) -> bool {
         self.tables == SHARD
+    }
+
+    /// On a shard, waits until the node's replica of `table` has fetched
+    /// what its other replicas hold, so that what maintenance reads (a
+    /// month to rebuild from, the months retention lists) is the whole
+    /// shard's. Within the regular timeout: a replica that cannot catch up
+    /// (its peer holding the parts is down) fails the task, which is
+    /// retried, rather than acting on part of the shard. Nothing on one
+    /// server.
+    pub async fn sync(&self, table: &str) -> Result<(), StoreError> {
+        if !self.replicated() {
+            return Ok(());
+        }
+        let q = self
+            .store
+            .client
+            .query(sql::SYNC_REPLICA)
+            .bind(Identifier(table));
+        self.store.timed(q.execute()).await
     }
 }
 
