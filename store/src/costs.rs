@@ -1,4 +1,4 @@
-//! Unit costs of service per program (migration 0010), versioned like the
+//! Unit costs of service per program (migration 0009), versioned like the
 //! target sets (`registry.rs`): each change is a new row holding the
 //! program's whole cost list as the JSON array the API checked, with who
 //! and when; the current list is the newest row, ties in the second

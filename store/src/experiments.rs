@@ -1,4 +1,4 @@
-//! Geographic experiments (migration 0009): their definitions, versioned
+//! Geographic experiments (migration 0008): their definitions, versioned
 //! as target sets are (every `PUT` a new row with who and when, the
 //! current one the newest row, a tie of the same second broken by the
 //! row's content; see `registry.rs`), and the ledger reads their results

@@ -52,8 +52,8 @@ pub const MIGRATIONS: &[Migration] = &[
         "0007_events_v11_fields",
         Some(sql::MIGRATION_0007_NEEDED)
     ),
-    migration!(9, "0009_experiments"),
-    migration!(10, "0010_service_costs"),
+    migration!(8, "0008_experiments"),
+    migration!(9, "0009_service_costs"),
 ];
 
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]

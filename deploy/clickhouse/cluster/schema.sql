@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS cmp.target_sets ON CLUSTER '{cluster}'
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
 ORDER BY (campaign_id, changed_at);
 
--- Geographic experiments' definitions, versioned (migration 0009).
+-- Geographic experiments' definitions, versioned (migration 0008).
 CREATE TABLE IF NOT EXISTS cmp.experiments ON CLUSTER '{cluster}'
 (
     campaign_id String,
@@ -76,7 +76,7 @@ ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shar
 PARTITION BY toYYYYMM(recorded_at)
 ORDER BY (campaign_id, target_index, recorded_at);
 
--- Unit costs of service per program, versioned (migration 0010).
+-- Unit costs of service per program, versioned (migration 0009).
 CREATE TABLE IF NOT EXISTS cmp.service_costs ON CLUSTER '{cluster}'
 (
     program String,
