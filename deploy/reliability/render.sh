@@ -7,6 +7,15 @@ FIGURES="$2"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # The figure `name`, or `n/a` when the run did not measure it.
 f() { awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "n/a" : v) }' "$FIGURES"; }
+# repairs FAULT: the runs whose rollups the drift check repaired, and how.
+repairs() {
+  local n
+  n="$(f "cluster.$1.repairs")"
+  case "$n" in
+    0 | n/a) echo "$n" ;;
+    *) echo "$n (≤ $(f "cluster.$1.rollups_short") events short, repaired ≤ $(f "cluster.$1.repaired_s") s)" ;;
+  esac
+}
 commit="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 dirty="$(git -C "$REPO" status --porcelain 2>/dev/null | grep -qv '^??' && echo ' + local changes' || true)"
 
@@ -154,14 +163,14 @@ campaign's report is the same JSON through both cluster APIs and the single
 node; then \`rebuild\` and \`retention\` run on the cluster and the reports
 are compared again. Times are the largest over the runs, from the restart.
 
-| fault | exact runs (nothing lost, nothing doubled) | ledger complete | replicas equal | runs whose rollups the drift check repaired (events short, repaired within) |
+| fault | exact runs (nothing lost, nothing doubled) | ledger complete | replicas equal | runs whose rollups the drift check repaired |
 |---|---|---|---|---|
-| none | $(f cluster.none.exact) of $(f cluster.none.runs) | | | $(f cluster.none.repairs) |
-| a replica SIGKILLed, restarted after 3 s | $(f cluster.kill-replica.exact) of $(f cluster.kill-replica.runs) | $(f cluster.kill-replica.ledger_complete_s) s | $(f cluster.kill-replica.replicas_equal_s) s | $(f cluster.kill-replica.repairs) ($(f cluster.kill-replica.rollups_short), $(f cluster.kill-replica.repaired_s) s) |
-| a whole shard SIGKILLed for 30 s | $(f cluster.kill-shard.exact) of $(f cluster.kill-shard.runs) | $(f cluster.kill-shard.ledger_complete_s) s | $(f cluster.kill-shard.replicas_equal_s) s | $(f cluster.kill-shard.repairs) ($(f cluster.kill-shard.rollups_short), $(f cluster.kill-shard.repaired_s) s) |
-| ZooKeeper SIGKILLed for 30 s | $(f cluster.kill-zookeeper.exact) of $(f cluster.kill-zookeeper.runs) | $(f cluster.kill-zookeeper.ledger_complete_s) s | $(f cluster.kill-zookeeper.replicas_equal_s) s | $(f cluster.kill-zookeeper.repairs) ($(f cluster.kill-zookeeper.rollups_short), $(f cluster.kill-zookeeper.repaired_s) s) |
-| the ingest member SIGKILLed, a new one after 11 s | $(f cluster.kill-ingest.exact) of $(f cluster.kill-ingest.runs) | $(f cluster.kill-ingest.ledger_complete_s) s | $(f cluster.kill-ingest.replicas_equal_s) s | $(f cluster.kill-ingest.repairs) ($(f cluster.kill-ingest.rollups_short), $(f cluster.kill-ingest.repaired_s) s) |
-| an INSERT into the Distributed table half delivered (shard 2 SIGKILLed, then the member), 30 s | $(f cluster.kill-half.exact) of $(f cluster.kill-half.runs) | $(f cluster.kill-half.ledger_complete_s) s | $(f cluster.kill-half.replicas_equal_s) s | $(f cluster.kill-half.repairs) ($(f cluster.kill-half.rollups_short), $(f cluster.kill-half.repaired_s) s) |
+| none | $(f cluster.none.exact) of $(f cluster.none.runs) | | | $(repairs none) |
+| a replica SIGKILLed, restarted after 3 s | $(f cluster.kill-replica.exact) of $(f cluster.kill-replica.runs) | $(f cluster.kill-replica.ledger_complete_s) s | $(f cluster.kill-replica.replicas_equal_s) s | $(repairs kill-replica) |
+| a whole shard SIGKILLed for 30 s | $(f cluster.kill-shard.exact) of $(f cluster.kill-shard.runs) | $(f cluster.kill-shard.ledger_complete_s) s | $(f cluster.kill-shard.replicas_equal_s) s | $(repairs kill-shard) |
+| ZooKeeper SIGKILLed for 30 s | $(f cluster.kill-zookeeper.exact) of $(f cluster.kill-zookeeper.runs) | $(f cluster.kill-zookeeper.ledger_complete_s) s | $(f cluster.kill-zookeeper.replicas_equal_s) s | $(repairs kill-zookeeper) |
+| the ingest member SIGKILLed, a new one after 11 s | $(f cluster.kill-ingest.exact) of $(f cluster.kill-ingest.runs) | $(f cluster.kill-ingest.ledger_complete_s) s | $(f cluster.kill-ingest.replicas_equal_s) s | $(repairs kill-ingest) |
+| an INSERT into the Distributed table half delivered (shard 2 SIGKILLed, then the member), 30 s | $(f cluster.kill-half.exact) of $(f cluster.kill-half.runs) | $(f cluster.kill-half.ledger_complete_s) s | $(f cluster.kill-half.replicas_equal_s) s | $(repairs kill-half) |
 
 Ingest does not rely on the replicated tables' deduplication of an
 identical retried block: after a failed INSERT it asks the ledger which
