@@ -30,12 +30,13 @@
 #                   way), a new member started after 11 s (tansu 0.6 hands a
 #                   dead member's partitions on only once its 10 s session expired)
 #   kill-half       an INSERT into the Distributed table half delivered: both
-#                   replicas of shard 2 SIGKILLed, so the member's next INSERT
-#                   stores shard 1's rows and fails on shard 2; once ClickHouse
-#                   reported that (its "Insertion status" names what shard 1
-#                   wrote), the member is SIGKILLed too; shard 2 restarted after
-#                   30 s and a new member started, whose resume completes the
-#                   INSERT
+#                   replicas of shard 2 SIGKILLed while the member's INSERTs
+#                   flow, so the one in flight stores shard 1's rows and fails
+#                   on shard 2; once ClickHouse reported that (its "Insertion
+#                   status" names what shard 1 wrote), the member is SIGKILLed
+#                   too (a kill that met no INSERT in flight is tried again,
+#                   4 times); shard 2 restarted after 30 s and a new member
+#                   started, whose resume completes the INSERT
 # (`cluster.sh start` restarts servers); the checks then wait for the replicas.
 # Binaries from CMP_BIN_DIR (default ${CARGO_TARGET_DIR:-<repo>/target}/debug).
 # Exits 1 at the first difference, naming it.
@@ -88,17 +89,23 @@ else # mid-stream: round 2 paced
   loadgen=$!
   sleep 2
   if [[ $CMP_COMPARE_FAULT == kill-half ]]; then
-    # Once round 2's rows flow into the ledger (the member INSERTs, rather
-    # than resuming partitions with a read that would fail first).
-    flowing=$(($(q "$CLUSTER_URL" "SELECT count() FROM $DB.events WHERE $TOPICS") + 50))
-    for ((i = 0; i < 100; i++)); do
-      (($(q "$CLUSTER_URL" "SELECT count() FROM $DB.events WHERE $TOPICS") >= flowing)) && break
-      sleep 0.1
+    # The shard's kill must land while an INSERT is in flight (one that
+    # starts after it fails before writing anything); when it does not,
+    # shard 2 comes back and, once rows flow again, is killed again (4 tries).
+    for ((attempt = 1; ; attempt++)); do
+      flowing=$(($(q "$CLUSTER_URL" "SELECT count() FROM $DB.events WHERE $TOPICS") + 50))
+      for ((i = 0; i < 100; i++)); do
+        (($(q "$CLUSTER_URL" "SELECT count() FROM $DB.events WHERE $TOPICS") >= flowing)) && break
+        sleep 0.1
+      done
+      before=$(half_inserts)
+      signal KILL s2r1 s2r2
+      for ((i = 0; i < 80 && $(half_inserts) == before; i++)); do sleep 0.1; done
+      (($(half_inserts) > before)) && break
+      ((attempt < 4)) || die "none of 4 kills of shard 2 met an INSERT in flight: nothing was half delivered"
+      log "round 2: kill $attempt of shard 2 met no INSERT in flight; shard 2 restarted to try again"
+      bash "$HERE/cluster.sh" start >/dev/null 2>>"$WORK/restart.log" || { cat "$WORK/restart.log" >&2; die "restart shard 2"; }
     done
-    before=$(half_inserts)
-    signal KILL s2r1 s2r2
-    for ((i = 0; i < 150 && $(half_inserts) == before; i++)); do sleep 0.1; done
-    (($(half_inserts) > before)) || die "ClickHouse reported no INSERT stored on shard 1 and failed on shard 2 within 15 s"
     kill -KILL "$(cat "$WORK/ingest-cluster-1.pid")"
     log "round 2: shard 2 SIGKILLed, then the member, once ClickHouse reported an INSERT half delivered:"
     grep '^Wrote .* on shard 0 ' "$WORK/ingest-cluster-1.log" | tail -1 | sed 's/^/compare.sh:   /' >&2
