@@ -3,6 +3,24 @@
 //! they are), preceded by a byte-order mark so spreadsheet programs read
 //! the French labels right.
 
+/// A CSV document as a download named `file` (the portfolio's, the
+/// Service Inventory's).
+pub fn download(file: &str, body: String) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// A CSV document being written.
 #[derive(Debug, Default)]
 pub struct Csv {

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{Uri, header};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 
 use crate::caller::Caller;
@@ -37,19 +37,9 @@ pub async fn get(
     let view = portfolio::portfolio(&state.sources, &caller, fy, lang).await?;
     Ok(match format {
         Format::Json => Json(view).into_response(),
-        Format::Csv => {
-            let disposition = format!(
-                "attachment; filename=\"attainment-{}-{lang}.csv\"",
-                view.fiscal_year
-            );
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                portfolio::to_csv(&view, lang),
-            )
-                .into_response()
-        }
+        Format::Csv => crate::csv::download(
+            &format!("attainment-{}-{lang}.csv", view.fiscal_year),
+            portfolio::to_csv(&view, lang),
+        ),
     })
 }

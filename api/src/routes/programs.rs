@@ -5,8 +5,8 @@
 //! the API's under its metrics and timeout.
 
 use axum::extract::{FromRequestParts, Path, State};
+use axum::http::Uri;
 use axum::http::request::Parts;
-use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -166,19 +166,9 @@ pub async fn service_inventory(
     let view = inventory::inventory(&state.sources, &caller, fy, lang).await?;
     Ok(match format {
         Format::Json => Json(view).into_response(),
-        Format::Csv => {
-            let disposition = format!(
-                "attachment; filename=\"service-inventory-{}-{lang}.csv\"",
-                view.fiscal_year
-            );
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                inventory::to_csv(&view, lang),
-            )
-                .into_response()
-        }
+        Format::Csv => crate::csv::download(
+            &format!("service-inventory-{}-{lang}.csv", view.fiscal_year),
+            inventory::to_csv(&view, lang),
+        ),
     })
 }
