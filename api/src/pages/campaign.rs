@@ -3,8 +3,8 @@
 //! targets table (status by icon and words, each target's trend), one KPI
 //! over time, the breakdowns by client segment and outreach channel, the
 //! service-channel mix of the program's completed applications (channel
-//! shift) and the cost per completed application. Every chart is followed
-//! by its data table.
+//! shift), the cost per completed application and the spending pace
+//! (`pacing.rs`). Every chart is followed by its data table.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -30,6 +30,7 @@ use crate::state::AppState;
 use crate::views::campaign as campaigns;
 use crate::views::history::{self, HistoryRequest, HistoryView};
 use crate::views::kpis::{KpiValues, TargetResult, campaign_name, kpi_label};
+use crate::views::pacing::{self, PacingView};
 use crate::views::performance::{self, GroupView, PerformanceRequest, PerformanceView};
 
 /// The KPIs of the live totals, in order.
@@ -57,6 +58,7 @@ pub struct Data {
     pub by_channel: PerformanceView,
     pub by_service: PerformanceView,
     pub history: HistoryView,
+    pub pacing: PacingView,
     pub series_kpi: Kpi,
     pub tz: Tz,
     /// Today in the reporting time zone.
@@ -133,12 +135,13 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         by(Dimension::Channel),
         by(Dimension::ServiceChannel),
     );
-    let (main, by_segment, by_channel, by_service, history) = tokio::try_join!(
+    let (main, by_segment, by_channel, by_service, history, pacing) = tokio::try_join!(
         report(state, caller, id, &over_time, lang),
         report(state, caller, id, &segment, lang),
         report(state, caller, id, &channel, lang),
         report(state, caller, id, &service, lang),
         history::history(&state.sources, caller, id, &trends, lang).boxed(),
+        pacing::view(&state.sources, caller, id, lang).boxed(),
     )?;
     Ok(Data {
         campaign,
@@ -148,6 +151,7 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         by_channel,
         by_service,
         history,
+        pacing,
         series_kpi,
         tz: state.sources.rules.tz,
         today,
@@ -183,6 +187,7 @@ pub fn body(d: &Data, lang: Lang) -> Markup {
         (by_channel(d, lang))
         (channel_shift(d, lang))
         (cost(d, lang))
+        (super::pacing::section(&d.pacing, lang))
     }
 }
 
