@@ -1,7 +1,8 @@
-//! The campaign page's "Spending pace" section: the pacing route's figures
-//! (spend against plan, the projections, the money that would lapse, the
-//! status in words), a bar chart of them and, behind it, the day-by-day
-//! cumulative plan and spend as a data table.
+//! Budget pacing on the pages: the campaign page's "Spending pace" section
+//! (the pacing route's figures: spend against plan, the projections, the
+//! money that would lapse, the status in words; a bar chart of them and,
+//! behind it, the day-by-day cumulative plan and spend as a data table),
+//! and the portfolio's table of every campaign's pacing.
 
 use cmp_kpi::{LabelKind, Lang, label_or_code};
 use maud::{Markup, html};
@@ -9,8 +10,10 @@ use maud::{Markup, html};
 use super::chart::{self, Bar};
 use super::format;
 use super::table::framed;
+use super::url;
 use super::words::{fill, t};
 use crate::views::pacing::PacingView;
+use crate::views::portfolio::CampaignPacing;
 
 fn measure(code: &str, lang: Lang) -> String {
     label_or_code(LabelKind::Measure, code, lang).into_owned()
@@ -86,4 +89,45 @@ pub fn section(p: &PacingView, lang: Lang) -> Markup {
             }
         }
     }
+}
+
+/// The portfolio's table: one row per campaign.
+pub fn portfolio_table(rows: &[CampaignPacing], lang: Lang) -> Markup {
+    let money = |cents: u64| format::money(cents as f64, lang);
+    framed(
+        "pacing-caption",
+        html! {
+            table #pacing {
+                caption #pacing-caption { (t("pacing_by_campaign", lang)) }
+                thead { tr {
+                    th scope="col" { (super::words::word("campaign", lang)) }
+                    th scope="col" .num { (t("budget", lang)) }
+                    th scope="col" .num { (t("planned_to_date", lang)) }
+                    th scope="col" .num { (t("spent_to_date", lang)) }
+                    th scope="col" .num { (measure("pacing_index", lang)) }
+                    th scope="col" .num { (measure("projected_cents", lang)) }
+                    th scope="col" .num { (measure("fiscal_year_end_cents", lang)) }
+                    th scope="col" .num { (t("lapse", lang)) }
+                    th scope="col" { (super::words::word("status", lang)) }
+                } }
+                tbody {
+                    @for p in rows {
+                        tr data-pacing=(p.status) {
+                            th scope="row" {
+                                a href=(url::with_lang(&format!("/dashboard/campaigns/{}", p.campaign), lang)) { (p.campaign_name) }
+                            }
+                            td.num { (money(p.budget_cents)) }
+                            td.num { (money(p.planned_to_date_cents)) }
+                            td.num { (money(p.spent_cents)) }
+                            td.num { (format::percent_or_na(p.pacing_index, lang)) }
+                            td.num { (money(p.projected_cents)) }
+                            td.num { (money(p.fiscal_year_end_cents)) }
+                            td.num { (money(p.lapse_cents)) }
+                            td { (p.status_label) }
+                        }
+                    }
+                }
+            }
+        },
+    )
 }

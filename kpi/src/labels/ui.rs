@@ -71,6 +71,7 @@ pub(super) const UI: &[(&str, &str, &str)] = &[
     ("pacing_chart", "Spend against plan, in dollars", "Dépenses par rapport au plan, en dollars"),
     ("pacing_caption", "Cumulative plan and spend by day", "Plan et dépenses cumulatifs par jour"),
     ("day", "Day", "Jour"),
+    ("pacing_by_campaign", "Spending pace by campaign", "Rythme des dépenses par campagne"),
     ("fiscal_year_heading", "Targets of fiscal year {}, riskiest first", "Cibles de l'exercice financier {}, les plus à risque d'abord"),
     ("judged_on", "Judged on {}", "Évaluées le {}"),
     ("download_csv", "Download these rows as CSV", "Télécharger ces lignes en CSV"),
