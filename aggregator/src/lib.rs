@@ -2,8 +2,9 @@
 //! live by ClickHouse materialized views, rebuilt on demand from the ledger:
 //! [`rebuild`]), the attainment history ([`history`], judged by the KPI
 //! engine of `cmp_report`, the one the API calls), the business metrics
-//! ([`metrics`]: targets, and budget pacing refreshed with each periodic
-//! snapshot by [`pacing`]) and retention ([`retention`]).
+//! ([`metrics`]: targets, and budget pacing and anomalies refreshed with
+//! each periodic snapshot by [`pacing`] and [`anomalies`]) and retention
+//! ([`retention`]).
 //!
 //! The service ([`run`]) ticks every few seconds: readiness is "ClickHouse
 //! answers"; the rollup lag gauge is refreshed; the tasks [`schedule`] says
@@ -16,6 +17,7 @@
 //! not-ready probe: the loop keeps going and the tasks are retried;
 //! readiness is followed while a task runs too.
 
+pub mod anomalies;
 pub mod history;
 pub mod metrics;
 pub mod pacing;
@@ -151,6 +153,7 @@ async fn run_task(
                 let tz = settings.report_tz;
                 let today = now.with_timezone(&tz).date_naive();
                 pacing::refresh(store, metrics, today, tz).await?;
+                anomalies::refresh(store, metrics, today, tz, settings.suppress_k).await?;
             }
             tracing::debug!(
                 campaigns = done.campaigns,

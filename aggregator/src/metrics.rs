@@ -47,9 +47,25 @@ pub struct Metrics {
     pub off_pace_days: GaugeVec,
     /// Target series currently exported, to remove those whose target went.
     exported: Arc<Mutex<BTreeSet<TargetLabels>>>,
+    /// Daily KPIs of a campaign that left their expected band yesterday, by kind.
+    pub anomalies: GaugeVec,
     /// Campaigns with pacing series, to remove those no longer in flight.
     paced: Arc<Mutex<BTreeSet<String>>>,
+    /// Campaigns with anomaly series, likewise.
+    watched: Arc<Mutex<BTreeSet<String>>>,
 }
+
+/// One campaign's anomaly counts of yesterday.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnomalyGauge {
+    pub campaign: String,
+    pub drop: u32,
+    pub spike: u32,
+    pub tracking_break: u32,
+}
+
+/// The `kind` label values of `cmp_aggregator_anomalies`.
+const ANOMALY_KINDS: [&str; 3] = ["drop", "spike", "tracking_break"];
 
 /// One campaign's pacing series.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +172,17 @@ impl Metrics {
             )
             .unwrap_or_else(|e| panic!("off_pace_days: {e}")),
         );
+        let anomalies = register(
+            r,
+            GaugeVec::new(
+                Opts::new(
+                    "cmp_aggregator_anomalies",
+                    "Daily KPIs of each campaign in flight that left their expected band yesterday (same weekday over 8 weeks), by kind (drop, spike, tracking_break)",
+                ),
+                &["campaign", "kind"],
+            )
+            .unwrap_or_else(|e| panic!("anomalies: {e}")),
+        );
         for result in ["ok", "error"] {
             rebuild_runs.with_label_values(&[result]);
         }
@@ -172,9 +199,37 @@ impl Metrics {
             task_failures,
             pacing_index,
             off_pace_days,
+            anomalies,
             exported: Arc::default(),
             paced: Arc::default(),
+            watched: Arc::default(),
         }
+    }
+
+    /// Replaces every anomaly series with `current`; a campaign no longer
+    /// in flight loses its series.
+    pub fn set_anomalies(&self, current: &[AnomalyGauge]) {
+        let mut watched = self
+            .watched
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now: BTreeSet<String> = current.iter().map(|g| g.campaign.clone()).collect();
+        for gone in watched.difference(&now) {
+            for kind in ANOMALY_KINDS {
+                let _ = self.anomalies.remove_label_values(&[gone, kind]);
+            }
+        }
+        for g in current {
+            for (kind, n) in ANOMALY_KINDS
+                .into_iter()
+                .zip([g.drop, g.spike, g.tracking_break])
+            {
+                self.anomalies
+                    .with_label_values(&[&g.campaign, kind])
+                    .set(f64::from(n));
+            }
+        }
+        *watched = now;
     }
 
     /// Replaces every pacing series with `current`; a campaign no longer
@@ -295,6 +350,30 @@ mod tests {
             t.contains("cmp_aggregator_off_pace_days{campaign=\"c2\",direction=\"under\"} 0"),
             "{t}"
         );
+    }
+
+    #[test]
+    fn anomaly_series_follow_the_campaigns_in_flight() {
+        let m = Metrics::new();
+        let g = |c: &str, drop| AnomalyGauge {
+            campaign: c.into(),
+            drop,
+            spike: 0,
+            tracking_break: 0,
+        };
+        m.set_anomalies(&[g("c1", 2), g("c2", 0)]);
+        let t = text(&m);
+        assert!(
+            t.contains("cmp_aggregator_anomalies{campaign=\"c1\",kind=\"drop\"} 2"),
+            "{t}"
+        );
+        assert!(
+            t.contains("cmp_aggregator_anomalies{campaign=\"c2\",kind=\"tracking_break\"} 0"),
+            "{t}"
+        );
+        m.set_anomalies(&[g("c2", 1)]);
+        let t = text(&m);
+        assert!(!t.contains("campaign=\"c1\""), "{t}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::caller::Caller;
 use crate::error::{ErrorBody, ErrorDetail};
+use crate::views::anomalies::{AnomaliesView, AnomalyView, DriverView};
 use crate::views::campaign::{CampaignBody, CampaignView, Names, PlanWeekView};
 use crate::views::costs::{CostBody, CostView, CostsHistoryView, CostsReply, CostsView};
 use crate::views::experiment_body::{Definition, ExperimentBody, ExperimentKpi, Unit};
@@ -36,7 +37,7 @@ use crate::{pages, routes};
 #[openapi(
     info(
         title = "Campaign measurement API",
-        description = "Campaigns, targets, performance against targets, the fiscal-year portfolio, live updates, programs' channel shift and unit costs of service, the Service Inventory export, campaigns' budget pacing (contract/API.md), and the dashboard's HTML pages (tag dashboard). Every /api/ route needs `Authorization: Bearer <token>`; `lang=en|fr` picks the language of labels; errors are `{\"error\": {\"code\", \"message\"}}` and a 400 names the parameter. Client counts (`reach`, `uptake_*`, `program_uptake_completed`) are exact for admins only: for every other role a count between 1 and k−1 is `null` with `\"suppressed\": true`, and every other one is randomly rounded to a multiple of the response's `rounded` (docs/privacy.md); ratios and target figures are computed from the published counts and hidden with them."
+        description = "Campaigns, targets, performance against targets, the fiscal-year portfolio, live updates, programs' channel shift and unit costs of service, the Service Inventory export, campaigns' budget pacing and anomalies (contract/API.md), and the dashboard's HTML pages (tag dashboard). Every /api/ route needs `Authorization: Bearer <token>`; `lang=en|fr` picks the language of labels; errors are `{\"error\": {\"code\", \"message\"}}` and a 400 names the parameter. Client counts (`reach`, `uptake_*`, `program_uptake_completed`) are exact for admins only: for every other role a count between 1 and k−1 is `null` with `\"suppressed\": true`, and every other one is randomly rounded to a multiple of the response's `rounded` (docs/privacy.md); ratios and target figures are computed from the published counts and hidden with them."
     ),
     paths(
         routes::ops::healthz,
@@ -59,6 +60,7 @@ use crate::{pages, routes};
         routes::experiments::get,
         routes::experiments::put,
         routes::pacing::get,
+        routes::anomalies::get,
         pages::home,
         pages::list::get,
         pages::campaign::get,
@@ -79,7 +81,7 @@ use crate::{pages, routes};
         LiveView, TargetsReply, pages::sign_in::SignIn, ExperimentBody, ExperimentView,
         ExperimentListView, Definition, Unit, ExperimentKpi, ResultView, Bounds, DetectableEffect,
         UnitView, ExperimentHistoryView, ExperimentReply, VersionView, PlanWeekView, PacingView,
-        PacingDay, CampaignPacing,
+        PacingDay, CampaignPacing, AnomaliesView, AnomalyView, DriverView,
     )),
     modifiers(&Bearer, &ValueRules),
 )]

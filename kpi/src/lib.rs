@@ -3,10 +3,11 @@
 //! years and reporting-time-zone buckets, targets and their validation,
 //! evaluation against a target (attainment, pace, projection, status),
 //! small-cell suppression, random rounding, channel shift and unit costs of
-//! service and budget pacing (v1.1), and the bilingual labels of contract/LABELS.md.
+//! service, budget pacing and anomalies (v1.1), and the bilingual labels of contract/LABELS.md.
 //! No I/O and no clock: "today" and "now" are always parameters, so every
 //! rule is a table-driven test away.
 
+mod anomaly;
 mod costs;
 mod dimension;
 mod error;
@@ -22,6 +23,7 @@ mod status;
 mod suppress;
 mod target;
 
+pub use anomaly::{Band, Flag, Model, Series, WEEKS as ANOMALY_WEEKS, detect as detect_anomalies};
 pub use costs::{MAX_COSTS, ServiceCost, costs_of_year, parse_costs};
 pub use dimension::Dimension;
 pub use error::Error;

@@ -45,6 +45,14 @@ impl Need {
         program: true,
     };
 
+    /// Every query but reach: counts, spend and programs' counts.
+    pub const COUNTS: Need = Need {
+        engagement: true,
+        reach: false,
+        uptake: true,
+        program: true,
+    };
+
     /// What one KPI reads.
     pub fn of(kpi: Kpi) -> Need {
         let none = Need {

@@ -29,8 +29,10 @@
 //!
 //! `programs.rs` reads a program's uptake by service channel and stage,
 //! attributed or not (channel shift, the Service Inventory); `pacing.rs`
-//! a campaign's flight plan and spend per day (budget pacing).
+//! a campaign's flight plan and spend per day (budget pacing);
+//! `anomalies.rs` a campaign's days that left their expected band.
 
+mod anomalies;
 mod buckets;
 mod fetch;
 mod pacing;
@@ -46,6 +48,7 @@ use chrono_tz::Tz;
 use cmp_kpi::{DateRange, Dimension, Granularity, Measures};
 use cmp_store::{Campaign, Store, StoreError};
 
+pub use anomalies::{KPIS as ANOMALY_KPIS, anomalies};
 pub use pacing::{daily_spend, flight, plan_weeks, spend_query};
 pub use programs::{ProgramUptake, StageCounts, has_uptake, program_uptake};
 pub use shown::{Row, Shown, publish};

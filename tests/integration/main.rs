@@ -3,6 +3,7 @@
 
 mod adversarial;
 mod aggregator;
+mod anomalies;
 mod api;
 mod api_start;
 mod channel_shift;

@@ -3,8 +3,9 @@
 //! targets table (status by icon and words, each target's trend), one KPI
 //! over time, the breakdowns by client segment and outreach channel, the
 //! service-channel mix of the program's completed applications (channel
-//! shift), the cost per completed application and the spending pace
-//! (`pacing.rs`). Every chart is followed by its data table.
+//! shift), the cost per completed application, the spending pace
+//! (`pacing.rs`) and the unusual days of the last four weeks with their
+//! badge (`anomalies.rs`). Every chart is followed by its data table.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -27,6 +28,7 @@ use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::params;
 use crate::state::AppState;
+use crate::views::anomalies::{self, AnomaliesView};
 use crate::views::campaign as campaigns;
 use crate::views::history::{self, HistoryRequest, HistoryView};
 use crate::views::kpis::{KpiValues, TargetResult, campaign_name, kpi_label};
@@ -59,6 +61,7 @@ pub struct Data {
     pub by_service: PerformanceView,
     pub history: HistoryView,
     pub pacing: PacingView,
+    pub anomalies: AnomaliesView,
     pub series_kpi: Kpi,
     pub tz: Tz,
     /// Today in the reporting time zone.
@@ -135,13 +138,14 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         by(Dimension::Channel),
         by(Dimension::ServiceChannel),
     );
-    let (main, by_segment, by_channel, by_service, history, pacing) = tokio::try_join!(
+    let (main, by_segment, by_channel, by_service, history, pacing, anomalies) = tokio::try_join!(
         report(state, caller, id, &over_time, lang),
         report(state, caller, id, &segment, lang),
         report(state, caller, id, &channel, lang),
         report(state, caller, id, &service, lang),
         history::history(&state.sources, caller, id, &trends, lang).boxed(),
         pacing::view(&state.sources, caller, id, lang).boxed(),
+        anomalies::view(&state.sources, caller, id, (None, None), lang).boxed(),
     )?;
     Ok(Data {
         campaign,
@@ -152,6 +156,7 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         by_service,
         history,
         pacing,
+        anomalies,
         series_kpi,
         tz: state.sources.rules.tz,
         today,
@@ -181,6 +186,7 @@ pub fn body(d: &Data, lang: Lang) -> Markup {
             div { dt { (t("budget", lang)) } dd { (format::money(c.budget_cents as f64, lang)) } }
         }
         (live(d, lang))
+        (super::anomalies::section(&d.anomalies, lang))
         (targets(d, lang))
         (over_time(d, lang))
         (by_segment(d, lang))

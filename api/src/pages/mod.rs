@@ -11,6 +11,7 @@
 //! Content-Security-Policy (scripts, styles and requests to this origin
 //! only; no inline script or style) and is never cached.
 
+pub mod anomalies;
 pub mod assets;
 pub mod campaign;
 pub mod chart;

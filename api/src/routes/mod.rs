@@ -3,6 +3,7 @@
 //! resource. Handlers only translate HTTP: parameters in, a view from
 //! [`crate::views`] out.
 
+pub mod anomalies;
 pub mod campaigns;
 pub mod experiments;
 pub mod history;
@@ -28,7 +29,7 @@ use crate::state::AppState;
 use crate::{BODY_LIMIT, metrics, openapi, params};
 
 /// Every route, as the router and the OpenAPI document name it.
-pub const ROUTES: [&str; 13] = [
+pub const ROUTES: [&str; 14] = [
     "/healthz",
     "/readyz",
     "/api/v1/openapi.json",
@@ -42,6 +43,7 @@ pub const ROUTES: [&str; 13] = [
     "/api/v1/campaigns/{campaign_id}/experiments",
     "/api/v1/campaigns/{campaign_id}/experiments/{experiment_id}",
     "/api/v1/campaigns/{campaign_id}/pacing",
+    "/api/v1/campaigns/{campaign_id}/anomalies",
 ];
 
 /// The router of the API.
@@ -61,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route(ROUTES[10], get(experiments::list))
         .route(ROUTES[11], get(experiments::get).put(experiments::put))
         .route(ROUTES[12], get(pacing::get))
+        .route(ROUTES[13], get(anomalies::get))
         .merge(crate::pages::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), timeout))
         .route_layer(middleware::from_fn_with_state(

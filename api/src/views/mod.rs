@@ -4,6 +4,7 @@
 //! view. The JSON handlers only translate HTTP to and from these; the
 //! dashboard pages (`crate::pages`) render the same views.
 
+pub mod anomalies;
 pub mod campaign;
 pub mod costs;
 pub mod experiment_body;
