@@ -6,8 +6,9 @@
 //!   them, else no judgement): the median, ± the widest of 3 × 1.4826 ×
 //!   the median absolute deviation (robust: one odd week moves neither),
 //!   the noise of the model (counts as counts: 3 × √median, Poisson;
-//!   spend: 20 % of the median; a share: 3 × √(p(1 − p)/n) with the day's
-//!   denominator), and, for counts, the suppression threshold `k` (a
+//!   spend, a sum over the day's `n` events: 3 × 1.2 × median / √n, or
+//!   20 % of the median without `n`; a share: 3 × √(p(1 − p)/n) with the
+//!   day's denominator), and, for counts, the suppression threshold `k` (a
 //!   count can move by k without a flag: small counts say nothing).
 //! - **Kind**: below the band a `drop`, above it a `spike`; a
 //!   `tracking_break` when an outreach channel that reported on each of
@@ -45,7 +46,7 @@ pub struct Series {
     pub total: BTreeMap<NaiveDate, f64>,
     /// `(dimension, value)` → per day.
     pub parts: BTreeMap<(String, String), BTreeMap<NaiveDate, f64>>,
-    /// A share's denominator per day.
+    /// A share's denominator per day; for spend, the day's events.
     pub denominators: BTreeMap<NaiveDate, f64>,
 }
 
@@ -100,6 +101,9 @@ pub fn band(past: &[f64], model: Model, n: f64, k: f64) -> Option<Band> {
     let mad = median(past.iter().map(|x| (x - m).abs()).collect());
     let noise = match model {
         Model::Count => (Z * m.max(1.0).sqrt()).max(k),
+        // A sum over the day's `n` events: its noise grows as √n (a cost
+        // per event varying by up to half its mean, 1.2 × Poisson's).
+        Model::Money if n > 0.0 => Z * 1.2 * m / n.sqrt(),
         Model::Money => 0.2 * m,
         Model::Share => Z * (m * (1.0 - m) / n.max(1.0)).max(0.0).sqrt(),
     };

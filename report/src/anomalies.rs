@@ -40,6 +40,11 @@ fn value(kpi: &str, m: &Measures) -> f64 {
     }
 }
 
+/// Engagement events of a day (the count spend is a sum over).
+fn events(m: &Measures) -> f64 {
+    (m.impressions + m.clicks + m.engagements + m.shares + m.video_completes + m.visits) as f64
+}
+
 /// Measures per local day (and per value of `by`, when given).
 async fn per_day(
     store: &Store,
@@ -99,6 +104,9 @@ pub async fn anomalies(
                 }
             } else {
                 s.total.insert(*day, value(kpi, m));
+                if model == Model::Money {
+                    s.denominators.insert(*day, events(m));
+                }
             }
         }
         if model != Model::Share {

@@ -77,6 +77,16 @@ fn expected(events: &[Event], c: &Campaign, range: DateRange) -> Vec<Flag> {
                 }
             } else {
                 s.total.insert(*d, value(kpi, &t.m));
+                if model == Model::Money {
+                    let m = &t.m;
+                    let n = m.impressions
+                        + m.clicks
+                        + m.engagements
+                        + m.shares
+                        + m.video_completes
+                        + m.visits;
+                    s.denominators.insert(*d, n as f64);
+                }
             }
         }
         if model != Model::Share {
