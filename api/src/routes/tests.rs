@@ -136,6 +136,8 @@ fn api_calls(id: &str) -> Vec<(Method, String)> {
             Method::PUT,
             format!("/api/v1/campaigns/{id}/experiments/atlantic"),
         ),
+        (Method::GET, format!("/api/v1/campaigns/{id}/pacing")),
+        (Method::GET, format!("/api/v1/campaigns/{id}/anomalies")),
     ]
 }
 
