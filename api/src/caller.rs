@@ -1,6 +1,8 @@
 //! The caller of an `/api/` route: the holder of the bearer token in
 //! `Authorization`, or a `401`. Rights are checked by the data functions
-//! with [`Caller::read`] and [`Caller::write`], which give the `403`s.
+//! with [`Caller::read`] and [`Caller::write`] (by campaign id, before
+//! anything is read) and [`Caller::owns`] (the organisation that owns a
+//! loaded campaign), which give the `403`s.
 //! Without an `Authorization` header, a `GET` or `HEAD` may carry the
 //! token in the dashboard's session cookie ([`crate::session`]); nothing
 //! else may, so a cookie never authorizes a change.
@@ -51,10 +53,24 @@ impl Caller {
         self.0.is_admin()
     }
 
-    /// Reads every campaign and program by role (admins, executives),
-    /// whatever campaigns a manager's list names.
+    /// `403` unless the campaign's owner is the caller's organisation (any
+    /// owner for a caller without one).
+    pub fn owns(&self, c: &cmp_store::Campaign) -> Result<(), ApiError> {
+        if self.0.covers_owner(&c.owner) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "token `{}` reads and changes only campaigns of organisation `{}`",
+                self.0.name,
+                self.0.organisation.as_deref().unwrap_or_default()
+            )))
+        }
+    }
+
+    /// Reads every campaign and program by role (admins, executives without
+    /// an organisation), whatever campaigns a manager's list names.
     pub fn reads_everything(&self) -> bool {
-        matches!(self.0.role, Role::Admin | Role::Executive)
+        matches!(self.0.role, Role::Admin | Role::Executive) && self.0.organisation.is_none()
     }
 
     /// One audit line for a change: who, with which role, did what to which

@@ -104,6 +104,18 @@ impl Params {
     }
 
     /// `fiscal_year=2026-27` or `2026`, required.
+    /// `organisation`: an organisation's slug, if given.
+    pub fn organisation(&self) -> Result<Option<String>, ApiError> {
+        match self.get("organisation") {
+            None => Ok(None),
+            Some(o) if cmp_model::rules::is_slug(o) => Ok(Some(o.to_owned())),
+            Some(_) => Err(ApiError::bad(
+                "organisation",
+                "must be an organisation's slug such as `ircc`",
+            )),
+        }
+    }
+
     pub fn fiscal_year(&self) -> Result<FiscalYear, ApiError> {
         let v = self
             .get("fiscal_year")

@@ -59,10 +59,21 @@ pub struct Principal {
     pub role: Role,
     /// Managers only; `All` for the other roles.
     pub scope: Scope,
+    /// A manager's or executive's organisation: it reads (and a manager
+    /// changes) only the campaigns that organisation owns.
+    pub organisation: Option<String>,
 }
 
 impl Principal {
-    /// May read the campaign (its targets, performance, history, live feed).
+    /// Whether the campaign's owner is within the holder's organisation
+    /// (always, without one).
+    pub fn covers_owner(&self, owner: &str) -> bool {
+        self.organisation.as_deref().is_none_or(|o| o == owner)
+    }
+
+    /// May read the campaign (its targets, performance, history, live feed),
+    /// as far as its id tells (the owner is checked once it is loaded,
+    /// [`Principal::covers_owner`]).
     pub fn can_read(&self, campaign_id: &str) -> bool {
         match self.role {
             Role::Admin | Role::Executive => true,
@@ -123,6 +134,7 @@ struct Entry {
     sha256: String,
     role: String,
     campaigns: Option<Vec<String>>,
+    organisation: Option<String>,
 }
 
 /// The built-in token of the local demo (`CMP_DEMO=true` without a tokens
@@ -158,6 +170,7 @@ impl Tokens {
                     name: "demo-admin".into(),
                     role: Role::Admin,
                     scope: Scope::All,
+                    organisation: None,
                 },
             )],
         }
@@ -210,12 +223,25 @@ impl Tokens {
                 }
                 (_, None) => Scope::All,
             };
+            let organisation = match (role, e.organisation) {
+                (Role::Admin, Some(_)) => {
+                    return Err(fail(
+                        "organisation",
+                        "is for managers and executives only (admins read every organisation's campaigns)",
+                    ));
+                }
+                (_, Some(o)) if !cmp_model::rules::is_slug(&o) => {
+                    return Err(fail("organisation", "must be a slug such as `ircc`"));
+                }
+                (_, o) => o,
+            };
             entries.push((
                 digest,
                 Principal {
                     name: e.name,
                     role,
                     scope,
+                    organisation,
                 },
             ));
         }
@@ -331,6 +357,8 @@ mod tests {
             (entry("e", "t", "executive", Some("[\"x\"]")), "for managers only"),
             (format!("{good}\n{}", entry("a", "u", "admin", None)), "token 2 (\"a\"): `name` is used"),
             (format!("{good}\n{}", entry("b", "t", "admin", None)), "token 2 (\"b\"): `sha256` is the hash of an earlier token"),
+            (format!("{good}organisation = \"ircc\"\n"), "`organisation` is for managers and executives only"),
+            (format!("{}organisation = \"IRCC\"\n", entry("e", "t", "executive", None)), "`organisation` must be a slug"),
         ];
         for (text, want) in table {
             let err = Tokens::parse(&text)
@@ -338,6 +366,22 @@ mod tests {
                 .unwrap_or_else(|| panic!("accepted: {text}"));
             assert!(err.contains(want), "{err} (wanted {want})");
         }
+    }
+
+    #[test]
+    fn an_organisation_narrows_to_its_own_campaigns() {
+        let text = format!(
+            "{}organisation = \"ircc\"\n\n{}organisation = \"ircc\"\n",
+            entry("ircc-adm", "t-e", "executive", None),
+            entry("ircc-team", "t-m", "manager", Some("[\"*\"]"))
+        );
+        let tokens = Tokens::parse(&text).expect("valid");
+        for t in ["t-e", "t-m"] {
+            let p = tokens.authenticate(t).expect("known");
+            assert!(p.covers_owner("ircc") && !p.covers_owner("esdc"), "{t}");
+        }
+        let plain = Tokens::parse(&entry("adm", "t", "executive", None)).expect("valid");
+        assert!(plain.authenticate("t").expect("known").covers_owner("esdc"));
     }
 
     #[test]

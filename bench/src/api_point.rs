@@ -48,6 +48,7 @@ impl ApiPoint {
                 end_date: today + Span::days(30),
                 budget_cents: 0,
                 flight_plan: String::new(),
+                owner: "esdc".into(),
             };
             cmp_store::put_campaign(store, &campaign, "cmp-bench")
                 .await

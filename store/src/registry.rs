@@ -44,6 +44,8 @@ pub struct Campaign {
     /// The weekly flight plan as the API validated it (a JSON array), or
     /// empty: the budget is planned evenly over the flight.
     pub flight_plan: String,
+    /// The organisation that owns it (a slug; `esdc` by default).
+    pub owner: String,
 }
 
 /// One version of a campaign's target set.
@@ -72,6 +74,7 @@ struct CampaignRow {
     /// Seconds since the epoch.
     changed_at: u32,
     flight_plan: String,
+    owner: String,
 }
 
 /// The current version of a campaign as `registry_campaign*.sql` select it.
@@ -85,6 +88,7 @@ struct CurrentRow {
     end_date: u16,
     budget_cents: u64,
     flight_plan: String,
+    owner: String,
 }
 
 /// A row of `target_sets`, field for field.
@@ -140,6 +144,7 @@ impl From<CurrentRow> for Campaign {
             end_date: from_days(r.end_date),
             budget_cents: r.budget_cents,
             flight_plan: r.flight_plan,
+            owner: r.owner,
         }
     }
 }
@@ -161,6 +166,7 @@ pub async fn put_campaign(
         changed_by: changed_by.to_owned(),
         changed_at: 0,
         flight_plan: campaign.flight_plan.clone(),
+        owner: campaign.owner.clone(),
     };
     let newest = store
         .timed(

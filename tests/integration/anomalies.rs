@@ -190,6 +190,7 @@ async fn anomalies_equal_the_rules_on_a_brute_force_tally_per_day() {
             end_date: today + Span::days(10),
             budget_cents: 1_000_000,
             flight_plan: String::new(),
+            owner: "esdc".into(),
         });
     }
 

@@ -15,6 +15,7 @@ mod experiment;
 mod hostile_http;
 mod ingest;
 mod migrate;
+mod organisations;
 mod outage;
 mod pacing;
 mod pipeline;

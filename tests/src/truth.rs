@@ -23,6 +23,7 @@ pub fn campaign(id: &str, program: &str, start: NaiveDate, end: NaiveDate) -> Ca
         end_date: end,
         budget_cents: 1_000_000,
         flight_plan: String::new(),
+        owner: "esdc".into(),
     }
 }
 

@@ -48,6 +48,7 @@ pub struct Data {
 /// The portfolio page.
 #[utoipa::path(get, path = "/dashboard/portfolio", tag = "dashboard",
     params(("fiscal_year" = Option<String>, Query, description = "2026-27 or 2026; default the current fiscal year"),
+        ("organisation" = Option<String>, Query, description = "only the campaigns this organisation owns"),
         ("lang" = Option<String>, Query, description = "en (default) or fr")),
     responses((status = 200, description = "The portfolio page", body = String, content_type = "text/html"),
         (status = 303, description = "Not signed in: to the sign-in page"),
@@ -58,7 +59,7 @@ pub async fn get(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<Response, PageError> {
-    let ctx = Ctx::new(caller, &state, uri, &["fiscal_year"])?;
+    let ctx = Ctx::new(caller, &state, uri, &["fiscal_year", "organisation"])?;
     // Boxed: the portfolio and the histories make a large future.
     let data = Box::pin(read(&state, &ctx))
         .await
@@ -77,7 +78,15 @@ async fn read(state: &AppState, ctx: &Ctx) -> Result<Data, ApiError> {
         Some(_) => ctx.params.fiscal_year()?,
         None => current,
     };
-    let view = portfolio(&state.sources, &ctx.caller, fy, ctx.lang).await?;
+    let organisation = ctx.params.organisation()?;
+    let view = portfolio(
+        &state.sources,
+        &ctx.caller,
+        fy,
+        organisation.as_deref(),
+        ctx.lang,
+    )
+    .await?;
     let mut ids: Vec<String> = view.rows.iter().map(|r| r.campaign.clone()).collect();
     ids.sort_unstable();
     ids.dedup();

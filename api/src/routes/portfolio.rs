@@ -12,12 +12,14 @@ use crate::state::AppState;
 use crate::views::portfolio::{self, PortfolioView};
 
 /// Every target of every campaign the caller may read whose flight
-/// overlaps the fiscal year, riskiest first; `format=csv` gives RFC 4180
+/// overlaps the fiscal year (of one organisation with `organisation`),
+/// riskiest first; `format=csv` gives RFC 4180
 /// CSV with a header row in the chosen language.
 #[utoipa::path(get, path = "/api/v1/attainment", tag = "portfolio",
     params(
         ("fiscal_year" = String, Query, description = "2026-27 or 2026: the year from 1 April 2026"),
         ("format" = Option<String>, Query, description = "json (default) or csv"),
+        ("organisation" = Option<String>, Query, description = "only the campaigns this organisation owns (a slug, e.g. ircc)"),
         ("lang" = Option<String>, Query, description = "en (default) or fr")),
     responses(
         (status = 200, content(
@@ -30,11 +32,13 @@ pub async fn get(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let p = Params::parse(&uri, &["fiscal_year", "format", "lang"])?;
+    let p = Params::parse(&uri, &["fiscal_year", "format", "organisation", "lang"])?;
     let fy = p.fiscal_year()?;
+    let organisation = p.organisation()?;
     let format = p.format()?;
     let lang = p.lang()?;
-    let view = portfolio::portfolio(&state.sources, &caller, fy, lang).await?;
+    let view =
+        portfolio::portfolio(&state.sources, &caller, fy, organisation.as_deref(), lang).await?;
     Ok(match format {
         Format::Json => Json(view).into_response(),
         Format::Csv => crate::csv::download(

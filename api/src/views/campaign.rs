@@ -37,6 +37,9 @@ pub struct CampaignBody {
     /// Optional planned spend per week (each week's cents evenly over its 7
     /// days); without it the budget is planned evenly over the flight.
     pub flight_plan: Option<Vec<PlanWeekView>>,
+    /// The organisation that owns the campaign (default `esdc`).
+    #[schema(example = "esdc")]
+    pub owner: Option<String>,
 }
 
 /// One week of a flight plan.
@@ -63,7 +66,13 @@ pub struct CampaignView {
     /// The weekly flight plan, absent when the budget is planned evenly.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flight_plan: Option<Vec<PlanWeekView>>,
+    /// The organisation that owns it.
+    #[schema(example = "esdc")]
+    pub owner: String,
 }
+
+/// The organisation that owns a campaign whose body names none.
+pub const DEFAULT_OWNER: &str = "esdc";
 
 /// Longest campaign name, in characters.
 const MAX_NAME_CHARS: usize = 200;
@@ -82,6 +91,7 @@ impl CampaignView {
             start_date: c.start_date,
             end_date: c.end_date,
             budget_cents: c.budget_cents,
+            owner: c.owner.clone(),
             flight_plan: (!c.flight_plan.is_empty()).then(|| {
                 cmp_report::plan_weeks(c)
                     .iter()
@@ -100,17 +110,35 @@ pub async fn list(store: &Store, caller: &Caller) -> Result<Vec<Campaign>, ApiEr
     Ok(cmp_store::campaigns(store)
         .await?
         .into_iter()
-        .filter(|c| caller.0.can_read(&c.id))
+        .filter(|c| caller.0.can_read(&c.id) && caller.0.covers_owner(&c.owner))
         .collect())
 }
 
 /// One campaign the caller may read: `403` before `404`, so a manager
-/// learns nothing of campaigns that are not its own.
+/// learns nothing of campaigns that are not its own; then `403` if
+/// another organisation owns it.
 pub async fn find(store: &Store, caller: &Caller, id: &str) -> Result<Campaign, ApiError> {
     caller.read(id)?;
-    cmp_store::campaign(store, id)
+    let c = cmp_store::campaign(store, id)
         .await?
-        .ok_or_else(|| ApiError::no_campaign(id))
+        .ok_or_else(|| ApiError::no_campaign(id))?;
+    caller.owns(&c)?;
+    Ok(c)
+}
+
+/// One campaign the caller may change (its targets, its experiments):
+/// `403` before `404`, then `403` if another organisation owns it.
+pub async fn find_for_write(
+    store: &Store,
+    caller: &Caller,
+    id: &str,
+) -> Result<Campaign, ApiError> {
+    caller.write(id)?;
+    let c = cmp_store::campaign(store, id)
+        .await?
+        .ok_or_else(|| ApiError::no_campaign(id))?;
+    caller.owns(&c)?;
+    Ok(c)
 }
 
 /// Creates or replaces a campaign; `true` when it is new.
@@ -122,7 +150,13 @@ pub async fn put(
 ) -> Result<(bool, Campaign), ApiError> {
     caller.write(id)?;
     let campaign = parse_body(id, body)?;
-    let created = cmp_store::campaign(store, id).await?.is_none();
+    let before = cmp_store::campaign(store, id).await?;
+    // The organisation owns the version before and the version after.
+    if let Some(old) = &before {
+        caller.owns(old)?;
+    }
+    caller.owns(&campaign)?;
+    let created = before.is_none();
     cmp_store::put_campaign(store, &campaign, &caller.0.name).await?;
     caller.audit(
         if created {
@@ -175,6 +209,16 @@ pub fn parse_body(id: &str, body: &[u8]) -> Result<Campaign, ApiError> {
     let budget_cents = take(&mut fields, "budget_cents")?.as_u64().ok_or_else(|| {
         ApiError::bad("budget_cents", "must be a whole number of cents, 0 or more")
     })?;
+    let owner = match fields.remove("owner") {
+        None | Some(Value::Null) => DEFAULT_OWNER.to_owned(),
+        Some(Value::String(o)) if cmp_model::rules::is_slug(&o) => o,
+        Some(_) => {
+            return Err(ApiError::bad(
+                "owner",
+                "must be an organisation's slug such as `ircc` (default `esdc`)",
+            ));
+        }
+    };
     let flight_plan = match fields.remove("flight_plan") {
         None | Some(Value::Null) => String::new(),
         Some(v) => {
@@ -189,7 +233,7 @@ pub fn parse_body(id: &str, body: &[u8]) -> Result<Campaign, ApiError> {
     if let Some(extra) = fields.keys().next() {
         return Err(ApiError::bad(
             extra.clone(),
-            "is not a campaign field (name, program, start_date, end_date, budget_cents, flight_plan)",
+            "is not a campaign field (name, program, start_date, end_date, budget_cents, flight_plan, owner)",
         ));
     }
     Ok(Campaign {
@@ -201,6 +245,7 @@ pub fn parse_body(id: &str, body: &[u8]) -> Result<Campaign, ApiError> {
         end_date,
         budget_cents,
         flight_plan,
+        owner,
     })
 }
 
@@ -254,6 +299,7 @@ mod tests {
             NaiveDate::from_ymd_opt(2027, 3, 31).expect("date")
         );
         assert_eq!(c.flight_plan, "");
+        assert_eq!(c.owner, "esdc");
         let v = CampaignView::of(&c, Lang::Fr);
         assert_eq!(
             (v.display_name.as_str(), v.program_label.as_str()),
@@ -292,7 +338,9 @@ mod tests {
             (r#""budget_cents": 250000000"#, r#""budget_cents": -1"#, "budget_cents"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 2.5"#, "budget_cents"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": "1""#, "budget_cents"),
-            (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "owner": "me""#, "owner"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "owner": "Me""#, "owner"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "owner": 5"#, "owner"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "sponsor": "x""#, "sponsor"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "flight_plan": {}"#, "flight_plan"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "flight_plan": [{"week": "2026-10-05", "cents": -5}]"#, "flight_plan"),
             (r#""en": "Apply for OAS online""#, r#""en": "  ""#, "name.en"),

@@ -110,9 +110,7 @@ pub async fn put(
     check_id(experiment_id)?;
     let def = parse_body(body)?;
     let store = &sources.store;
-    let c = cmp_store::campaign(store, id)
-        .await?
-        .ok_or_else(|| ApiError::no_campaign(id))?;
+    let c = campaign::find_for_write(store, caller, id).await?;
     check_units(store, sources.rules, &c, &def).await?;
     let json = serde_json::to_string(&def)
         .map_err(|e| ApiError::bad("body", format!("cannot be stored: {e}")))?;

@@ -278,6 +278,7 @@ mod tests {
             end_date: NaiveDate::from_ymd_opt(2027, 3, 31).expect("date"),
             budget_cents: 1,
             flight_plan: String::new(),
+            owner: "esdc".into(),
         }
     }
 

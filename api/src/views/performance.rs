@@ -247,6 +247,7 @@ mod tests {
             end_date: d("2027-03-31"),
             budget_cents: 1,
             flight_plan: String::new(),
+            owner: "esdc".into(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The ADM's portfolio (contract/API.md, "Portfolio"): every target of
 //! every campaign the caller may read whose flight overlaps the fiscal
-//! year, judged today, riskiest first, as JSON or RFC 4180 CSV with a
+//! year (owned by one organisation when asked, v1.1), judged today, riskiest first, as JSON or RFC 4180 CSV with a
 //! header row in the chosen language.
 //!
 //! Riskiest first: by status (`Status::risk_rank`: off track, not met, at
@@ -77,6 +77,7 @@ pub async fn portfolio(
     sources: &Sources,
     caller: &Caller,
     fy: FiscalYear,
+    organisation: Option<&str>,
     lang: Lang,
 ) -> Result<PortfolioView, ApiError> {
     let store = &sources.store;
@@ -92,6 +93,7 @@ pub async fn portfolio(
                 to: c.end_date,
             }
             .overlaps(&year)
+                && organisation.is_none_or(|o| c.owner == o)
         })
         .collect();
     let audience = Audience::of(&rules, caller.is_admin());
@@ -286,6 +288,7 @@ mod tests {
             end_date: d("2027-03-31"),
             budget_cents: 1,
             flight_plan: String::new(),
+            owner: "esdc".into(),
         };
         let flight = DateRange {
             from: c.start_date,

@@ -52,9 +52,9 @@ pub async fn find_program(store: &Store, caller: &Caller, program: &str) -> Resu
 /// Whether the caller reads `program`, given the registry's campaigns.
 pub fn reads(caller: &Caller, campaigns: &[Campaign], program: &str) -> bool {
     caller.reads_everything()
-        || campaigns
-            .iter()
-            .any(|c| c.program == program && caller.0.can_read(&c.id))
+        || campaigns.iter().any(|c| {
+            c.program == program && caller.0.can_read(&c.id) && caller.0.covers_owner(&c.owner)
+        })
 }
 
 /// How one stage's count is read.

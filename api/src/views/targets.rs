@@ -173,10 +173,7 @@ pub async fn put(
     body: &[u8],
     lang: Lang,
 ) -> Result<TargetSetView, ApiError> {
-    caller.write(id)?;
-    let campaign = cmp_store::campaign(store, id)
-        .await?
-        .ok_or_else(|| ApiError::no_campaign(id))?;
+    let campaign = campaign::find_for_write(store, caller, id).await?;
     let targets = parse_body(&campaign, body)?;
     let json = serde_json::to_string(&targets)
         .map_err(|e| ApiError::bad("body", format!("cannot be stored: {e}")))?;
@@ -248,6 +245,7 @@ mod tests {
             end_date: NaiveDate::from_ymd_opt(2027, 3, 31).expect("date"),
             budget_cents: 1,
             flight_plan: String::new(),
+            owner: "esdc".into(),
         }
     }
 

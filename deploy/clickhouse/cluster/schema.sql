@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS cmp.campaigns ON CLUSTER '{cluster}'
     budget_cents UInt64,
     changed_by String,
     changed_at DateTime,
-    flight_plan String
+    flight_plan String,
+    owner String DEFAULT 'esdc'
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
 ORDER BY (campaign_id, changed_at);

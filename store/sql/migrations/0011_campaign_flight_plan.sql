@@ -3,6 +3,6 @@
 -- budget is planned evenly over the flight. Versions written before read
 -- as ''.
 -- ClickHouse 18.16 has no `ADD COLUMN IF NOT EXISTS`, so this runs only
--- where the registry lacks the column (store/sql/queries/migration_0014_needed.sql):
+-- where the registry lacks the column (store/sql/queries/migration_0011_needed.sql):
 -- a cluster whose schema.sql has it only records it.
 ALTER TABLE campaigns ADD COLUMN flight_plan String;
