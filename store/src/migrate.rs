@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     ),
     migration!(8, "0008_experiments"),
     migration!(9, "0009_service_costs"),
+    migration!(10, "0010_attribution_windows"),
 ];
 
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]

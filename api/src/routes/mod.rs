@@ -3,6 +3,7 @@
 //! resource. Handlers only translate HTTP: parameters in, a view from
 //! [`crate::views`] out.
 
+pub mod attribution;
 pub mod campaigns;
 pub mod experiments;
 pub mod history;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route(ROUTES[8], get(live::get))
         .route(ROUTES[9], get(portfolio::get))
         .merge(programs::routes())
+        .merge(attribution::routes())
         .route(ROUTES[10], get(experiments::list))
         .route(ROUTES[11], get(experiments::get).put(experiments::put))
         .merge(crate::pages::routes())

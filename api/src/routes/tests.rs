@@ -427,6 +427,7 @@ async fn the_openapi_document_covers_every_route_and_method() {
     let routed: BTreeSet<&str> = ROUTES
         .into_iter()
         .chain(super::programs::ROUTES)
+        .chain(super::attribution::ROUTES)
         .chain(crate::pages::ROUTES)
         .collect();
     assert_eq!(documented, routed);

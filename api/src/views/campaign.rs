@@ -2,6 +2,8 @@
 //! replacing one from the contract's JSON body, checked field by field so
 //! a `400` names the field at fault.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use cmp_kpi::{LabelKind, Lang, label_or_code};
 use cmp_store::{Campaign, Store};
@@ -9,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use super::windows;
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::params;
@@ -34,6 +37,19 @@ pub struct CampaignBody {
     pub end_date: NaiveDate,
     #[schema(example = 250000000)]
     pub budget_cents: u64,
+    /// v1.1: days per action replacing the contract's attribution windows
+    /// for exposures to this campaign (docs/attribution.md), e.g.
+    /// `{"click": 7, "impression": 0}`; absent: the defaults.
+    #[schema(value_type = Option<BTreeMap<String, u64>>)]
+    pub attribution_windows: Option<BTreeMap<String, u64>>,
+}
+
+/// A campaign `PUT` body, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CampaignPut {
+    pub campaign: Campaign,
+    /// The `attribution_windows` object as given (checked), `""` when absent.
+    pub windows: String,
 }
 
 /// A campaign as the API shows it.
@@ -97,9 +113,10 @@ pub async fn put(
     body: &[u8],
 ) -> Result<(bool, Campaign), ApiError> {
     caller.write(id)?;
-    let campaign = parse_body(id, body)?;
+    let CampaignPut { campaign, windows } = parse_body(id, body)?;
     let created = cmp_store::campaign(store, id).await?.is_none();
     cmp_store::put_campaign(store, &campaign, &caller.0.name).await?;
+    cmp_store::put_attribution_windows(store, id, &windows, &caller.0.name).await?;
     caller.audit(
         if created {
             "create_campaign"
@@ -112,7 +129,7 @@ pub async fn put(
 }
 
 /// The campaign a `PUT` body describes; a `400` names the first bad field.
-pub fn parse_body(id: &str, body: &[u8]) -> Result<Campaign, ApiError> {
+pub fn parse_body(id: &str, body: &[u8]) -> Result<CampaignPut, ApiError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad("body", format!("is not valid JSON: {e}")))?;
     let Value::Object(mut fields) = value else {
@@ -151,20 +168,30 @@ pub fn parse_body(id: &str, body: &[u8]) -> Result<Campaign, ApiError> {
     let budget_cents = take(&mut fields, "budget_cents")?.as_u64().ok_or_else(|| {
         ApiError::bad("budget_cents", "must be a whole number of cents, 0 or more")
     })?;
+    let windows = match fields.remove("attribution_windows") {
+        None => String::new(),
+        Some(v) => {
+            windows::parse(&v)?;
+            v.to_string()
+        }
+    };
     if let Some(extra) = fields.keys().next() {
         return Err(ApiError::bad(
             extra.clone(),
-            "is not a campaign field (name, program, start_date, end_date, budget_cents)",
+            "is not a campaign field (name, program, start_date, end_date, budget_cents, attribution_windows)",
         ));
     }
-    Ok(Campaign {
-        id: id.to_owned(),
-        name_en,
-        name_fr,
-        program,
-        start_date,
-        end_date,
-        budget_cents,
+    Ok(CampaignPut {
+        campaign: Campaign {
+            id: id.to_owned(),
+            name_en,
+            name_fr,
+            program,
+            start_date,
+            end_date,
+            budget_cents,
+        },
+        windows,
     })
 }
 
@@ -210,7 +237,11 @@ mod tests {
 
     #[test]
     fn the_contract_example_parses() {
-        let c = parse_body("oas-online-2026", GOOD.as_bytes()).expect("valid");
+        let CampaignPut {
+            campaign: c,
+            windows,
+        } = parse_body("oas-online-2026", GOOD.as_bytes()).expect("valid");
+        assert_eq!(windows, "");
         assert_eq!(c.name_fr, "Demandez la SV en ligne");
         assert_eq!(c.budget_cents, 250_000_000);
         assert_eq!(
@@ -240,6 +271,7 @@ mod tests {
             (r#""budget_cents": 250000000"#, r#""budget_cents": 2.5"#, "budget_cents"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": "1""#, "budget_cents"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "owner": "me""#, "owner"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "attribution_windows": {"tap": 1}"#, "attribution_windows.tap"),
             (r#""en": "Apply for OAS online""#, r#""en": "  ""#, "name.en"),
             (r#""fr": "Demandez la SV en ligne""#, r#""fr": "a\u0007b""#, "name.fr"),
             (r#""fr": "Demandez la SV en ligne""#, r#""de": "x""#, "name.fr"),

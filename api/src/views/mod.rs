@@ -4,12 +4,15 @@
 //! view. The JSON handlers only translate HTTP to and from these; the
 //! dashboard pages (`crate::pages`) render the same views.
 
+pub mod attribution;
 pub mod campaign;
 pub mod costs;
+pub mod credit;
 pub mod experiment_body;
 pub mod experiment_panel;
 pub mod experiment_result;
 pub mod experiments;
+pub mod exposures;
 pub mod headline;
 pub mod history;
 pub mod inventory;
@@ -20,3 +23,5 @@ pub mod portfolio;
 pub mod program_counts;
 pub mod shift;
 pub mod targets;
+pub mod variants;
+pub mod windows;

@@ -59,6 +59,17 @@ CREATE TABLE IF NOT EXISTS cmp.experiments ON CLUSTER '{cluster}'
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
 ORDER BY (campaign_id, experiment_id, changed_at);
 
+-- Per-campaign attribution windows, versioned (migration 0010).
+CREATE TABLE IF NOT EXISTS cmp.attribution_windows ON CLUSTER '{cluster}'
+(
+    campaign_id String,
+    windows String,
+    changed_by String,
+    changed_at DateTime
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
+ORDER BY (campaign_id, changed_at);
+
 CREATE TABLE IF NOT EXISTS cmp.attainment_history ON CLUSTER '{cluster}'
 (
     campaign_id String,

@@ -88,6 +88,7 @@ pub(super) const UI: &[(&str, &str, &str)] = &[
     ("num_applications_by_phone", "Applications submitted by phone", "Demandes soumises par téléphone"),
     ("num_applications_by_mail", "Applications submitted by mail", "Demandes soumises par la poste"),
     ("num_applications_total", "Applications submitted, all channels", "Demandes soumises, tous les modes"),
+    ("all_languages", "All languages", "Toutes les langues"),
 ];
 
 #[cfg(test)]
