@@ -5,6 +5,7 @@ mod adversarial;
 mod aggregator;
 mod api;
 mod api_start;
+mod attribution;
 mod channel_shift;
 mod chaos;
 mod contract_v11;
