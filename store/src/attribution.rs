@@ -1,6 +1,6 @@
 //! Attribution to exposure and message tests (contract/API.md v1.1): the
-//! per-campaign attribution windows (migration 0010), versioned as the
-//! registry is, and the ledger reads the routes compute from. Attribution
+//! per-campaign measurement settings (attribution windows and variant
+//! split, migration 0010), versioned as the registry is, and the ledger reads the routes compute from. Attribution
 //! reads a program's uptake in the asked range and only the exposures that
 //! could be eligible for it: engagement with a client, of the program's
 //! campaigns, from the longest window before the range to its end, of the
@@ -13,22 +13,24 @@ use serde::{Deserialize, Serialize};
 use crate::registry::next_stamp;
 use crate::{Store, StoreError, sql};
 
-/// A row of `attribution_windows`, field for field.
+/// A row of `measurement_settings`, field for field.
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]
-struct WindowsRow {
+struct SettingsRow {
     campaign_id: String,
-    windows: String,
+    attribution_windows: String,
+    variant_split: String,
     changed_by: String,
     /// Seconds since the epoch.
     changed_at: u32,
 }
 
-/// A campaign's current windows as stored (the JSON object the API
-/// validated; empty: the contract's defaults).
-#[derive(Debug, Clone, PartialEq, Eq, clickhouse::Row, Deserialize)]
-pub struct StoredWindows {
+/// A campaign's measurement settings as stored: each the JSON object the
+/// API validated, empty when the campaign's body had none (the defaults).
+#[derive(Debug, Clone, Default, PartialEq, Eq, clickhouse::Row, Deserialize)]
+pub struct MeasurementSettings {
     pub campaign_id: String,
-    pub windows: String,
+    pub attribution_windows: String,
+    pub variant_split: String,
 }
 
 /// An uptake event of a program, as attribution reads it.
@@ -71,26 +73,26 @@ pub struct VariantExposure {
     pub clicks: u64,
 }
 
-/// Stores a new version of a campaign's attribution windows (`""`: the
-/// defaults), written with every `PUT` of the campaign.
-pub async fn put_attribution_windows(
+/// Stores a new version of a campaign's measurement settings, written with
+/// every `PUT` of the campaign.
+pub async fn put_measurement_settings(
     store: &Store,
-    campaign_id: &str,
-    windows_json: &str,
+    settings: &MeasurementSettings,
     changed_by: &str,
 ) -> Result<(), StoreError> {
     let newest = store
         .timed(
             store
                 .client
-                .query(sql::ATTRIBUTION_WINDOWS_NEWEST)
-                .bind(campaign_id)
+                .query(sql::MEASUREMENT_SETTINGS_NEWEST)
+                .bind(&settings.campaign_id)
                 .fetch_one::<u32>(),
         )
         .await?;
-    let row = WindowsRow {
-        campaign_id: campaign_id.to_owned(),
-        windows: windows_json.to_owned(),
+    let row = SettingsRow {
+        campaign_id: settings.campaign_id.clone(),
+        attribution_windows: settings.attribution_windows.clone(),
+        variant_split: settings.variant_split.clone(),
         changed_by: changed_by.to_owned(),
         changed_at: next_stamp(newest),
     };
@@ -99,7 +101,7 @@ pub async fn put_attribution_windows(
         .timed(async {
             let mut insert = store
                 .client
-                .insert::<WindowsRow>("attribution_windows")
+                .insert::<SettingsRow>("measurement_settings")
                 .await?;
             insert.write(&row).await?;
             insert.end().await
@@ -107,18 +109,18 @@ pub async fn put_attribution_windows(
         .await
 }
 
-/// The current windows of those of `campaigns` that have any stored.
-pub async fn attribution_windows(
+/// The current settings of those of `campaigns` that have any stored.
+pub async fn measurement_settings(
     store: &Store,
     campaigns: &[String],
-) -> Result<Vec<StoredWindows>, StoreError> {
+) -> Result<Vec<MeasurementSettings>, StoreError> {
     store
         .timed(
             store
                 .client
-                .query(sql::ATTRIBUTION_WINDOWS_CURRENT)
+                .query(sql::MEASUREMENT_SETTINGS_CURRENT)
                 .bind(campaigns)
-                .fetch_all::<StoredWindows>(),
+                .fetch_all::<MeasurementSettings>(),
         )
         .await
 }

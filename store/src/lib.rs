@@ -19,8 +19,8 @@ mod version;
 
 pub use attainment::{AttainmentQuery, AttainmentRecord, attainment_history};
 pub use attribution::{
-    Exposure, StoredWindows, UptakeTouch, VariantExposure, attribution_exposures,
-    attribution_uptake, attribution_windows, put_attribution_windows, variant_exposure,
+    Exposure, MeasurementSettings, UptakeTouch, VariantExposure, attribution_exposures,
+    attribution_uptake, measurement_settings, put_measurement_settings, variant_exposure,
 };
 pub use client::{Store, ping};
 pub use costs::{CostsVersion, put_service_costs, service_cost_history, service_costs};

@@ -54,7 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     ),
     migration!(8, "0008_experiments"),
     migration!(9, "0009_service_costs"),
-    migration!(10, "0010_attribution_windows"),
+    migration!(10, "0010_measurement_settings"),
 ];
 
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]

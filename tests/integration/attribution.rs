@@ -337,6 +337,7 @@ async fn check_variants(
     addr: std::net::SocketAddr,
     events: &[Event],
     (from, to): (NaiveDate, NaiveDate),
+    split: Option<&[(String, f64)]>,
 ) -> Value {
     let path = format!("/api/v1/campaigns/{ONLINE}/variants?from={from}&to={to}&lang=fr");
     let got = get(addr, &path, "a-admin").await;
@@ -399,7 +400,7 @@ async fn check_variants(
                 variants: want.clone(),
             }],
             Some("control"),
-            None,
+            split,
             &MessageTestParams::default(),
         )
         .expect("a valid test")
@@ -555,9 +556,28 @@ async fn attribution_and_message_tests_equal_a_brute_force_join_late_events_incl
     );
     check_queries(addr, &events, &mut rng, 12, (first, last)).await;
 
-    let shown = check_variants(addr, &events, (first, last)).await;
+    let shown = check_variants(addr, &events, (first, last), None).await;
     println!("message test: {}", shown["combined"]);
     assert_eq!(shown["decision_label"], shown["combined"]["decision_label"]);
+    assert!(shown["planned_split"].is_null());
+    // Planned 2:1 while the people were split 1:1: the split check flags it.
+    let body = json!({"name": {"en": ONLINE, "fr": ONLINE}, "program": "oas",
+        "start_date": first.to_string(), "end_date": today.to_string(), "budget_cents": 1_000_000,
+        "variant_split": {"control": 2, "plain-language-b": 1}});
+    let path = format!("/api/v1/campaigns/{ONLINE}");
+    let r = request(addr, "PUT", &path, Some("a-admin"), Some(&body.to_string())).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let split = [
+        ("control".to_owned(), 2.0),
+        ("plain-language-b".to_owned(), 1.0),
+    ];
+    let skewed = check_variants(addr, &events, (first, last), Some(&split)).await;
+    assert_eq!(skewed["planned_split"]["control"], 2.0);
+    assert_eq!(skewed["decision"], "check_split", "{}", skewed["combined"]);
+    assert_eq!(
+        skewed["decision_label"],
+        "Vérifier la répartition de l'auditoire"
+    );
     // A manager's message test: published counts.
     let path = format!("/api/v1/campaigns/{ONLINE}/variants?from={first}&to={last}");
     let oas = get(addr, &path, "a-oas").await;

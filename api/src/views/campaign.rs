@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use cmp_kpi::{LabelKind, Lang, label_or_code};
-use cmp_store::{Campaign, Store};
+use cmp_store::{Campaign, MeasurementSettings, Store};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::windows;
+use super::{split, windows};
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::params;
@@ -42,14 +42,20 @@ pub struct CampaignBody {
     /// `{"click": 7, "impression": 0}`; absent: the defaults.
     #[schema(value_type = Option<BTreeMap<String, u64>>)]
     pub attribution_windows: Option<BTreeMap<String, u64>>,
+    /// v1.1: the planned relative share of each message variant, which the
+    /// message test's split check tests against, e.g.
+    /// `{"control": 1, "plain-language-b": 1}`; absent: an equal split.
+    #[schema(value_type = Option<BTreeMap<String, f64>>)]
+    pub variant_split: Option<BTreeMap<String, f64>>,
 }
 
 /// A campaign `PUT` body, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CampaignPut {
     pub campaign: Campaign,
-    /// The `attribution_windows` object as given (checked), `""` when absent.
-    pub windows: String,
+    /// `attribution_windows` and `variant_split` as given (checked), `""`
+    /// when absent.
+    pub settings: MeasurementSettings,
 }
 
 /// A campaign as the API shows it.
@@ -113,10 +119,10 @@ pub async fn put(
     body: &[u8],
 ) -> Result<(bool, Campaign), ApiError> {
     caller.write(id)?;
-    let CampaignPut { campaign, windows } = parse_body(id, body)?;
+    let CampaignPut { campaign, settings } = parse_body(id, body)?;
     let created = cmp_store::campaign(store, id).await?.is_none();
     cmp_store::put_campaign(store, &campaign, &caller.0.name).await?;
-    cmp_store::put_attribution_windows(store, id, &windows, &caller.0.name).await?;
+    cmp_store::put_measurement_settings(store, &settings, &caller.0.name).await?;
     caller.audit(
         if created {
             "create_campaign"
@@ -168,17 +174,24 @@ pub fn parse_body(id: &str, body: &[u8]) -> Result<CampaignPut, ApiError> {
     let budget_cents = take(&mut fields, "budget_cents")?.as_u64().ok_or_else(|| {
         ApiError::bad("budget_cents", "must be a whole number of cents, 0 or more")
     })?;
-    let windows = match fields.remove("attribution_windows") {
+    let attribution_windows = match fields.remove("attribution_windows") {
         None => String::new(),
         Some(v) => {
             windows::parse(&v)?;
             v.to_string()
         }
     };
+    let variant_split = match fields.remove("variant_split") {
+        None => String::new(),
+        Some(v) => {
+            split::parse(&v)?;
+            v.to_string()
+        }
+    };
     if let Some(extra) = fields.keys().next() {
         return Err(ApiError::bad(
             extra.clone(),
-            "is not a campaign field (name, program, start_date, end_date, budget_cents, attribution_windows)",
+            "is not a campaign field (name, program, start_date, end_date, budget_cents, attribution_windows, variant_split)",
         ));
     }
     Ok(CampaignPut {
@@ -191,7 +204,11 @@ pub fn parse_body(id: &str, body: &[u8]) -> Result<CampaignPut, ApiError> {
             end_date,
             budget_cents,
         },
-        windows,
+        settings: MeasurementSettings {
+            campaign_id: id.to_owned(),
+            attribution_windows,
+            variant_split,
+        },
     })
 }
 
@@ -239,9 +256,10 @@ mod tests {
     fn the_contract_example_parses() {
         let CampaignPut {
             campaign: c,
-            windows,
+            settings,
         } = parse_body("oas-online-2026", GOOD.as_bytes()).expect("valid");
-        assert_eq!(windows, "");
+        assert_eq!(settings.attribution_windows, "");
+        assert_eq!(settings.variant_split, "");
         assert_eq!(c.name_fr, "Demandez la SV en ligne");
         assert_eq!(c.budget_cents, 250_000_000);
         assert_eq!(
@@ -272,6 +290,7 @@ mod tests {
             (r#""budget_cents": 250000000"#, r#""budget_cents": "1""#, "budget_cents"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "owner": "me""#, "owner"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "attribution_windows": {"tap": 1}"#, "attribution_windows.tap"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "variant_split": {"b": -1}"#, "variant_split.b"),
             (r#""en": "Apply for OAS online""#, r#""en": "  ""#, "name.en"),
             (r#""fr": "Demandez la SV en ligne""#, r#""fr": "a\u0007b""#, "name.fr"),
             (r#""fr": "Demandez la SV en ligne""#, r#""de": "x""#, "name.fr"),

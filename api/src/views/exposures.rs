@@ -40,8 +40,11 @@ impl Touches {
             .iter()
             .map(|id| (id.clone(), Windows::default()))
             .collect();
-        for stored in cmp_store::attribution_windows(store, &ids).await? {
-            windows.insert(stored.campaign_id, Windows::stored(&stored.windows));
+        for stored in cmp_store::measurement_settings(store, &ids).await? {
+            windows.insert(
+                stored.campaign_id,
+                Windows::stored(&stored.attribution_windows),
+            );
         }
         let lookback = windows
             .values()

@@ -22,6 +22,7 @@ pub mod performance;
 pub mod portfolio;
 pub mod program_counts;
 pub mod shift;
+pub mod split;
 pub mod targets;
 pub mod variants;
 pub mod windows;

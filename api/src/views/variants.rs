@@ -33,6 +33,7 @@ use super::credit::Model;
 use super::exposures::Touches;
 use super::kpis::Audience;
 use super::performance::{PerformanceRequest, range};
+use super::split;
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::sources::Sources;
@@ -55,7 +56,8 @@ pub struct LiftInterval {
 /// The sample-ratio-mismatch check of a stratum.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
 pub struct SplitCheck {
-    /// Pearson's χ² of the exposed counts against an equal split.
+    /// Pearson's χ² of the exposed counts against the planned split
+    /// (`planned_split`, equal by default).
     pub statistic: f64,
     pub degrees_of_freedom: usize,
     pub p_value: f64,
@@ -115,6 +117,9 @@ pub struct VariantsView {
     /// Per language (`en`, `fr`, and `und` when present).
     pub strata: Vec<StratumView>,
     pub combined: Option<StratumView>,
+    /// The planned shares the split check tests against: the campaign's
+    /// `variant_split` when it names every variant, else `null` (equal).
+    pub planned_split: Option<BTreeMap<String, f64>>,
     /// The combined decision (`keep_running` without data).
     pub decision: String,
     pub decision_label: String,
@@ -212,7 +217,21 @@ pub async fn variants(
     let mut languages: BTreeSet<&str> = ["en", "fr"].into();
     languages.extend(table.keys().map(|(l, _)| l.as_str()));
     let (mut strata, mut combined) = (Vec::new(), None);
+    let planned = cmp_store::measurement_settings(&sources.store, &[id.to_owned()])
+        .await?
+        .into_iter()
+        .next()
+        .and_then(|s| split::stored(&s.variant_split))
+        .filter(|s| names.iter().all(|n| s.iter().any(|(v, _)| v == n)));
     if let Some(control) = &control {
+        let test = Test {
+            campaign: id,
+            control,
+            split: planned.as_deref(),
+            disclosure: audience.disclosure.as_ref(),
+            params,
+            lang,
+        };
         let mut sum: BTreeMap<&str, Counts> =
             names.iter().map(|n| (*n, Counts::default())).collect();
         for l in &languages {
@@ -231,32 +250,12 @@ pub async fn variants(
                 })
                 .collect();
             let name = label_or_code(LabelKind::Language, l, lang).into_owned();
-            let (view, _) = stratum(
-                id,
-                l,
-                name,
-                Some(l),
-                &cells,
-                control,
-                audience.disclosure.as_ref(),
-                &params,
-                lang,
-            )?;
+            let (view, _) = test.stratum(l, name, Some(l), &cells)?;
             strata.push(view);
         }
         let cells: Vec<(&str, Counts)> = sum.into_iter().collect();
         let name = label_or_code(LabelKind::Ui, "all_languages", lang).into_owned();
-        combined = Some(stratum(
-            id,
-            "combined",
-            name,
-            None,
-            &cells,
-            control,
-            audience.disclosure.as_ref(),
-            &params,
-            lang,
-        )?);
+        combined = Some(test.stratum("combined", name, None, &cells)?);
     }
     let decision = combined
         .as_ref()
@@ -270,6 +269,7 @@ pub async fn variants(
         control,
         strata,
         combined: combined.map(|(view, _)| view),
+        planned_split: planned.map(|s| s.into_iter().collect()),
         decision: decision.to_owned(),
         decision_label: label_or_code(LabelKind::Decision, decision, lang).into_owned(),
         sequence: SequenceInfo {
@@ -282,131 +282,147 @@ pub async fn variants(
     })
 }
 
-/// One stratum as shown: counts published for a non-admin, then tested.
-#[allow(clippy::too_many_arguments)]
-fn stratum(
-    campaign: &str,
-    name: &str,
-    name_label: String,
-    language: Option<&str>,
-    cells: &[(&str, Counts)],
-    control: &str,
-    disclosure: Option<&Disclosure>,
-    params: &MessageTestParams,
+/// What every stratum of one request is tested with.
+struct Test<'a> {
+    campaign: &'a str,
+    control: &'a str,
+    /// The campaign's planned split when it names every variant.
+    split: Option<&'a [(String, f64)]>,
+    disclosure: Option<&'a Disclosure>,
+    params: MessageTestParams,
     lang: Lang,
-) -> Result<(StratumView, Decision), ApiError> {
-    let exact = |f: fn(&Counts) -> f64| -> Vec<Cell> {
-        cells
-            .iter()
-            .map(|(_, c)| Cell::new(Some(f(c).round())))
-            .collect()
-    };
-    let mut exposed = exact(|c| c.exposed as f64);
-    let mut completed = exact(|c| c.completed);
-    if let Some(d) = disclosure {
-        let breakdowns: Vec<Vec<(&str, &str)>> = cells
-            .iter()
-            .map(|(v, _)| {
-                let mut b = vec![("variant", *v)];
-                b.extend(language.map(|l| ("language", l)));
-                b
-            })
-            .collect();
-        for (kpi, row) in [
-            ("exposed", &mut exposed),
-            ("variant_completed", &mut completed),
-        ] {
-            let keys: Vec<CellKey<'_>> = breakdowns
+}
+
+impl Test<'_> {
+    /// One stratum as shown: counts published for a non-admin, then tested.
+    fn stratum(
+        &self,
+        name: &str,
+        name_label: String,
+        language: Option<&str>,
+        cells: &[(&str, Counts)],
+    ) -> Result<(StratumView, Decision), ApiError> {
+        let Test {
+            campaign,
+            control,
+            split,
+            disclosure,
+            params,
+            lang,
+        } = *self;
+        let exact = |f: fn(&Counts) -> f64| -> Vec<Cell> {
+            cells
                 .iter()
-                .map(|b| CellKey {
-                    campaign,
-                    kpi,
-                    breakdown: b,
+                .map(|(_, c)| Cell::new(Some(f(c).round())))
+                .collect()
+        };
+        let mut exposed = exact(|c| c.exposed as f64);
+        let mut completed = exact(|c| c.completed);
+        if let Some(d) = disclosure {
+            let breakdowns: Vec<Vec<(&str, &str)>> = cells
+                .iter()
+                .map(|(v, _)| {
+                    let mut b = vec![("variant", *v)];
+                    b.extend(language.map(|l| ("language", l)));
+                    b
                 })
                 .collect();
-            d.publish(row, &keys);
+            for (kpi, row) in [
+                ("exposed", &mut exposed),
+                ("variant_completed", &mut completed),
+            ] {
+                let keys: Vec<CellKey<'_>> = breakdowns
+                    .iter()
+                    .map(|b| CellKey {
+                        campaign,
+                        kpi,
+                        breakdown: b,
+                    })
+                    .collect();
+                d.publish(row, &keys);
+            }
         }
-    }
-    let hidden = exposed.iter().chain(&completed).any(|c| c.suppressed);
-    let counts: Vec<VariantCounts> = cells
-        .iter()
-        .zip(exposed.iter().zip(&completed))
-        .map(|((v, c), (e, k))| VariantCounts {
-            variant: (*v).to_owned(),
-            exposed: e.value.unwrap_or(0.0) as u64,
-            clicks: c.clicks,
-            completed: k.value.unwrap_or(0.0) as u64,
-        })
-        .collect();
-    let test = message_test(
-        &[Stratum {
-            name: name.to_owned(),
-            variants: counts,
-        }],
-        Some(control),
-        None,
-        params,
-    )
-    .map_err(|e| ApiError::bad("control", e.to_string()))?;
-    let result: StratumResult = test.combined;
-    let variants = result
-        .variants
-        .iter()
-        .zip(exposed.iter().zip(&completed))
-        .map(|(r, (e, k))| {
-            let mut suppressed_fields = Vec::new();
-            if e.suppressed {
-                suppressed_fields.push("exposed".to_owned());
-            }
-            if k.suppressed {
-                suppressed_fields.push("completed".to_owned());
-            }
-            let shown = |x: Option<f64>| if hidden { None } else { x };
-            let decision = if hidden {
-                r.decision.map(|_| Decision::KeepRunning)
-            } else {
-                r.decision
-            };
-            VariantView {
-                variant: r.counts.variant.clone(),
-                exposed: e.value,
-                clicks: r.counts.clicks,
-                ctr: if e.suppressed { None } else { r.ctr },
-                completed: k.value,
-                conversion: if e.suppressed || k.suppressed {
-                    None
+        let hidden = exposed.iter().chain(&completed).any(|c| c.suppressed);
+        let counts: Vec<VariantCounts> = cells
+            .iter()
+            .zip(exposed.iter().zip(&completed))
+            .map(|((v, c), (e, k))| VariantCounts {
+                variant: (*v).to_owned(),
+                exposed: e.value.unwrap_or(0.0) as u64,
+                clicks: c.clicks,
+                completed: k.value.unwrap_or(0.0) as u64,
+            })
+            .collect();
+        let test = message_test(
+            &[Stratum {
+                name: name.to_owned(),
+                variants: counts,
+            }],
+            Some(control),
+            split,
+            &params,
+        )
+        .map_err(|e| ApiError::bad("control", e.to_string()))?;
+        let result: StratumResult = test.combined;
+        let variants = result
+            .variants
+            .iter()
+            .zip(exposed.iter().zip(&completed))
+            .map(|(r, (e, k))| {
+                let mut suppressed_fields = Vec::new();
+                if e.suppressed {
+                    suppressed_fields.push("exposed".to_owned());
+                }
+                if k.suppressed {
+                    suppressed_fields.push("completed".to_owned());
+                }
+                let shown = |x: Option<f64>| if hidden { None } else { x };
+                let decision = if hidden {
+                    r.decision.map(|_| Decision::KeepRunning)
                 } else {
-                    r.conversion
-                },
-                lift: shown(r.lift),
-                lift_interval: shown(r.interval.map(|i| i.low))
-                    .zip(shown(r.interval.map(|i| i.high)))
-                    .map(|(low, high)| LiftInterval { low, high }),
-                decision: decision.map(|d| d.code().to_owned()),
-                decision_label: decision
-                    .map(|d| label_or_code(LabelKind::Decision, d.code(), lang).into_owned()),
-                suppressed_fields,
-            }
-        })
-        .collect();
-    let decision = if hidden {
-        Decision::KeepRunning
-    } else {
-        result.decision
-    };
-    let view = StratumView {
-        name: name.to_owned(),
-        name_label,
-        variants,
-        sample_ratio: (!hidden).then_some(SplitCheck {
-            statistic: result.sample_ratio.statistic,
-            degrees_of_freedom: result.sample_ratio.degrees_of_freedom,
-            p_value: result.sample_ratio.p_value,
-            flagged: result.sample_ratio.flagged,
-        }),
-        decision: decision.code().to_owned(),
-        decision_label: label_or_code(LabelKind::Decision, decision.code(), lang).into_owned(),
-        leader: if hidden { None } else { result.leader },
-    };
-    Ok((view, decision))
+                    r.decision
+                };
+                VariantView {
+                    variant: r.counts.variant.clone(),
+                    exposed: e.value,
+                    clicks: r.counts.clicks,
+                    ctr: if e.suppressed { None } else { r.ctr },
+                    completed: k.value,
+                    conversion: if e.suppressed || k.suppressed {
+                        None
+                    } else {
+                        r.conversion
+                    },
+                    lift: shown(r.lift),
+                    lift_interval: shown(r.interval.map(|i| i.low))
+                        .zip(shown(r.interval.map(|i| i.high)))
+                        .map(|(low, high)| LiftInterval { low, high }),
+                    decision: decision.map(|d| d.code().to_owned()),
+                    decision_label: decision
+                        .map(|d| label_or_code(LabelKind::Decision, d.code(), lang).into_owned()),
+                    suppressed_fields,
+                }
+            })
+            .collect();
+        let decision = if hidden {
+            Decision::KeepRunning
+        } else {
+            result.decision
+        };
+        let view = StratumView {
+            name: name.to_owned(),
+            name_label,
+            variants,
+            sample_ratio: (!hidden).then_some(SplitCheck {
+                statistic: result.sample_ratio.statistic,
+                degrees_of_freedom: result.sample_ratio.degrees_of_freedom,
+                p_value: result.sample_ratio.p_value,
+                flagged: result.sample_ratio.flagged,
+            }),
+            decision: decision.code().to_owned(),
+            decision_label: label_or_code(LabelKind::Decision, decision.code(), lang).into_owned(),
+            leader: if hidden { None } else { result.leader },
+        };
+        Ok((view, decision))
+    }
 }

@@ -59,11 +59,13 @@ CREATE TABLE IF NOT EXISTS cmp.experiments ON CLUSTER '{cluster}'
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
 ORDER BY (campaign_id, experiment_id, changed_at);
 
--- Per-campaign attribution windows, versioned (migration 0010).
-CREATE TABLE IF NOT EXISTS cmp.attribution_windows ON CLUSTER '{cluster}'
+-- Campaigns' measurement settings (attribution windows, variant split),
+-- versioned (migration 0010).
+CREATE TABLE IF NOT EXISTS cmp.measurement_settings ON CLUSTER '{cluster}'
 (
     campaign_id String,
-    windows String,
+    attribution_windows String,
+    variant_split String,
     changed_by String,
     changed_at DateTime
 )
