@@ -560,6 +560,24 @@ async fn attribution_and_message_tests_equal_a_brute_force_join_late_events_incl
     println!("message test: {}", shown["combined"]);
     assert_eq!(shown["decision_label"], shown["combined"]["decision_label"]);
     assert!(shown["planned_split"].is_null());
+    // The campaign page shows both, in French: who it brought and the test.
+    let r = request(
+        addr,
+        "GET",
+        &format!("/dashboard/campaigns/{ONLINE}?lang=fr"),
+        Some("a-admin"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for needle in [
+        "<h2 id=\"brought-h\">Ce que la campagne a amené</h2>",
+        "<h2 id=\"message-h\">Test de message</h2>",
+        "<strong>Ce message donne de meilleurs résultats</strong>",
+        "id=\"brought-chart-t\"",
+    ] {
+        assert!(r.body.contains(needle), "{needle} missing from the page");
+    }
     // Planned 2:1 while the people were split 1:1: the split check flags it.
     let body = json!({"name": {"en": ONLINE, "fr": ONLINE}, "program": "oas",
         "start_date": first.to_string(), "end_date": today.to_string(), "budget_cents": 1_000_000,

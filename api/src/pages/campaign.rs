@@ -3,8 +3,9 @@
 //! targets table (status by icon and words, each target's trend), one KPI
 //! over time, the breakdowns by client segment and outreach channel, the
 //! service-channel mix of the program's completed applications (channel
-//! shift) and the cost per completed application. Every chart is followed
-//! by its data table.
+//! shift), the cost per completed application, and what the campaign
+//! caused (`effect.rs`: who it brought, its message test). Every chart is
+//! followed by its data table.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -22,15 +23,18 @@ use super::error::PageError;
 use super::layout::{Nav, page};
 use super::table::{self, cell, framed, hidden, status, trend, trend_points, value};
 use super::words::{fill, t, word};
-use super::{Ctx, Viewer, format, respond, url};
+use super::{Ctx, Viewer, effect, format, respond, url};
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::params;
 use crate::state::AppState;
+use crate::views::attribution::{self, AttributionRequest, AttributionView, By};
 use crate::views::campaign as campaigns;
+use crate::views::credit::Model;
 use crate::views::history::{self, HistoryRequest, HistoryView};
 use crate::views::kpis::{KpiValues, TargetResult, campaign_name, kpi_label};
 use crate::views::performance::{self, GroupView, PerformanceRequest, PerformanceView};
+use crate::views::variants::{self, VariantsRequest, VariantsView};
 
 /// The KPIs of the live totals, in order.
 const LIVE: [Kpi; 8] = [
@@ -57,6 +61,9 @@ pub struct Data {
     pub by_channel: PerformanceView,
     pub by_service: PerformanceView,
     pub history: HistoryView,
+    /// Last-touch attribution by channel.
+    pub attribution: AttributionView,
+    pub variants: VariantsView,
     pub series_kpi: Kpi,
     pub tz: Tz,
     /// Today in the reporting time zone.
@@ -133,12 +140,21 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         by(Dimension::Channel),
         by(Dimension::ServiceChannel),
     );
-    let (main, by_segment, by_channel, by_service, history) = tokio::try_join!(
+    let credit = AttributionRequest {
+        from: None,
+        to: None,
+        model: Model::LastTouch,
+        by: Some(By::Channel),
+    };
+    let test = VariantsRequest::default();
+    let (main, by_segment, by_channel, by_service, history, attribution, variants) = tokio::try_join!(
         report(state, caller, id, &over_time, lang),
         report(state, caller, id, &segment, lang),
         report(state, caller, id, &channel, lang),
         report(state, caller, id, &service, lang),
         history::history(&state.sources, caller, id, &trends, lang).boxed(),
+        attribution::attribution(&state.sources, caller, id, &credit, lang).boxed(),
+        variants::variants(&state.sources, caller, id, &test, lang).boxed(),
     )?;
     Ok(Data {
         campaign,
@@ -148,6 +164,8 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         by_channel,
         by_service,
         history,
+        attribution,
+        variants,
         series_kpi,
         tz: state.sources.rules.tz,
         today,
@@ -183,6 +201,8 @@ pub fn body(d: &Data, lang: Lang) -> Markup {
         (by_channel(d, lang))
         (channel_shift(d, lang))
         (cost(d, lang))
+        (effect::who_it_brought(&d.attribution, lang))
+        (effect::message_test(&d.variants, lang))
     }
 }
 

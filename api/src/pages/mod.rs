@@ -14,6 +14,7 @@
 pub mod assets;
 pub mod campaign;
 pub mod chart;
+pub mod effect;
 pub mod error;
 pub mod format;
 pub mod layout;
