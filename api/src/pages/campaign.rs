@@ -61,9 +61,10 @@ pub struct Data {
     pub by_channel: PerformanceView,
     pub by_service: PerformanceView,
     pub history: HistoryView,
-    /// Last-touch attribution by channel.
-    pub attribution: AttributionView,
-    pub variants: VariantsView,
+    /// Last-touch attribution by channel (`None`: unavailable now).
+    pub attribution: Option<AttributionView>,
+    /// The message test (`None`: unavailable now).
+    pub variants: Option<VariantsView>,
     pub series_kpi: Kpi,
     pub tz: Tz,
     /// Today in the reporting time zone.
@@ -153,8 +154,8 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         report(state, caller, id, &channel, lang),
         report(state, caller, id, &service, lang),
         history::history(&state.sources, caller, id, &trends, lang).boxed(),
-        attribution::attribution(&state.sources, caller, id, &credit, lang).boxed(),
-        variants::variants(&state.sources, caller, id, &test, lang).boxed(),
+        optional(attribution::attribution(&state.sources, caller, id, &credit, lang).boxed()),
+        optional(variants::variants(&state.sources, caller, id, &test, lang).boxed()),
     )?;
     Ok(Data {
         campaign,
@@ -170,6 +171,32 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         tz: state.sources.rules.tz,
         today,
     })
+}
+
+/// How long the page waits for each section that joins the ledger
+/// (attribution, the message test) before showing it as unavailable.
+const SECTION_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A section computed from the ledger at each read, whose cost grows with
+/// the ledger (docs/attribution.md): `None` when it fails or takes longer
+/// than [`SECTION_BUDGET`], so that the rest of the page is still shown.
+fn optional<'a, T: Send + 'a>(
+    section: BoxFuture<'a, Result<T, ApiError>>,
+) -> BoxFuture<'a, Result<Option<T>, ApiError>> {
+    async move {
+        match tokio::time::timeout(SECTION_BUDGET, section).await {
+            Ok(Ok(view)) => Ok(Some(view)),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "a section of the campaign page is unavailable");
+                Ok(None)
+            }
+            Err(_) => {
+                tracing::warn!(budget = ?SECTION_BUDGET, "a section of the campaign page took too long");
+                Ok(None)
+            }
+        }
+    }
+    .boxed()
 }
 
 /// A report, boxed by a function of its own: a debug build gives each
@@ -201,8 +228,8 @@ pub fn body(d: &Data, lang: Lang) -> Markup {
         (by_channel(d, lang))
         (channel_shift(d, lang))
         (cost(d, lang))
-        (effect::who_it_brought(&d.attribution, lang))
-        (effect::message_test(&d.variants, lang))
+        (effect::who_it_brought(d.attribution.as_ref(), lang))
+        (effect::message_test(d.variants.as_ref(), lang))
     }
 }
 

@@ -20,6 +20,16 @@ fn measure(code: &str, lang: Lang) -> String {
     label_or_code(LabelKind::Measure, code, lang).into_owned()
 }
 
+/// A section whose data could not be read in time.
+fn unavailable(id: &str, heading: &str, lang: Lang) -> Markup {
+    html! {
+        section aria-labelledby=(id) {
+            h2 id=(id) { (heading) }
+            p { (t("unavailable", lang)) }
+        }
+    }
+}
+
 fn count(v: Option<f64>, lang: Lang) -> String {
     v.map_or_else(
         || word("suppressed", lang).to_owned(),
@@ -27,9 +37,12 @@ fn count(v: Option<f64>, lang: Lang) -> String {
     )
 }
 
-/// "Who it brought".
-pub fn who_it_brought(a: &AttributionView, lang: Lang) -> Markup {
+/// "Who it brought" (`None`: unavailable now).
+pub fn who_it_brought(a: Option<&AttributionView>, lang: Lang) -> Markup {
     let heading = t("who_it_brought", lang);
+    let Some(a) = a else {
+        return unavailable("brought-h", heading, lang);
+    };
     let completed = a.stages.iter().find(|s| s.stage == "completed");
     let groups = completed.map(|s| s.groups.as_slice()).unwrap_or_default();
     let title = format!(
@@ -107,9 +120,12 @@ fn interval(v: &VariantView, lang: Lang) -> String {
     })
 }
 
-/// "Message test".
-pub fn message_test(v: &VariantsView, lang: Lang) -> Markup {
+/// "Message test" (`None`: unavailable now).
+pub fn message_test(v: Option<&VariantsView>, lang: Lang) -> Markup {
     let heading = t("message_test", lang);
+    let Some(v) = v else {
+        return unavailable("message-h", heading, lang);
+    };
     html! {
         section aria-labelledby="message-h" {
             h2 #message-h { (heading) }
@@ -148,5 +164,26 @@ pub fn message_test(v: &VariantsView, lang: Lang) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_section_that_could_not_be_read_says_so_under_its_heading() {
+        let brought = who_it_brought(None, Lang::Fr).into_string();
+        assert!(
+            brought.contains("<h2 id=\"brought-h\">Ce que la campagne a amené</h2>"),
+            "{brought}"
+        );
+        assert!(brought.contains(t("unavailable", Lang::Fr)), "{brought}");
+        let test = message_test(None, Lang::En).into_string();
+        assert!(
+            test.contains("<h2 id=\"message-h\">Message test</h2>"),
+            "{test}"
+        );
+        assert!(test.contains(t("unavailable", Lang::En)), "{test}");
     }
 }
