@@ -327,3 +327,75 @@ fn show(
         groups,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    const DAY: i64 = 86_400_000;
+
+    fn up(id: &str, client: &str, campaign: &str, stage: &str) -> UptakeTouch {
+        UptakeTouch {
+            event_id: id.to_owned(),
+            event_ms: 10 * DAY,
+            client_hash: client.to_owned(),
+            campaign_id: campaign.to_owned(),
+            stage: stage.to_owned(),
+            service_channel: "online".to_owned(),
+        }
+    }
+
+    fn x(client: &str, campaign: &str, channel: &str, days_before: i64) -> Exposure {
+        Exposure {
+            event_id: format!("{client}{campaign}{days_before}"),
+            event_ms: 10 * DAY - days_before * DAY,
+            client_hash: client.to_owned(),
+            campaign_id: campaign.to_owned(),
+            channel: channel.to_owned(),
+            action: "click".to_owned(),
+            variant: String::new(),
+            segment: "unspecified".to_owned(),
+            region: "ON".to_owned(),
+            language: "fr".to_owned(),
+        }
+    }
+
+    #[test]
+    fn referred_both_and_credit_are_counted_apart() {
+        let t = Touches {
+            uptakes: vec![
+                // Names a, last touched by b: referred and both for a, credit to b.
+                up("u1", "c1", "a", "completed"),
+                // Names a, no client: referred only.
+                up("u2", "", "a", "completed"),
+                // Names nothing, touched by a twice (web then social).
+                up("u3", "c3", "", "started"),
+            ],
+            exposures: vec![
+                x("c1", "a", "web", 5),
+                x("c1", "b", "tv", 1),
+                x("c3", "a", "web", 4),
+                x("c3", "a", "social", 2),
+            ],
+            windows: HashMap::new(),
+        };
+        let last = tally(&t, "a", Model::LastTouch, Some(By::Channel));
+        let completed = &last[2];
+        assert_eq!(
+            (completed.credited, completed.referred, completed.both),
+            (0.0, 2, 1)
+        );
+        let started = &last[0];
+        assert_eq!(started.credited, 1.0);
+        assert_eq!(started.groups, BTreeMap::from([("social".to_owned(), 1.0)]));
+        let linear = tally(&t, "a", Model::Linear, Some(By::Channel));
+        assert_eq!(linear[2].credited, 0.5);
+        assert_eq!(
+            linear[0].groups,
+            BTreeMap::from([("social".to_owned(), 0.5), ("web".to_owned(), 0.5)])
+        );
+        assert_eq!(tally(&t, "b", Model::LastTouch, None)[2].credited, 1.0);
+    }
+}
