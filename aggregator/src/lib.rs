@@ -2,7 +2,8 @@
 //! live by ClickHouse materialized views, rebuilt on demand from the ledger:
 //! [`rebuild`]), the attainment history ([`history`], judged by the KPI
 //! engine of `cmp_report`, the one the API calls), the business metrics
-//! ([`metrics`]) and retention ([`retention`]).
+//! ([`metrics`]: targets, and budget pacing refreshed with each periodic
+//! snapshot by [`pacing`]) and retention ([`retention`]).
 //!
 //! The service ([`run`]) ticks every few seconds: readiness is "ClickHouse
 //! answers"; the rollup lag gauge is refreshed; the tasks [`schedule`] says
@@ -17,6 +18,7 @@
 
 pub mod history;
 pub mod metrics;
+pub mod pacing;
 pub mod rebuild;
 pub mod retention;
 pub mod schedule;
@@ -145,6 +147,11 @@ async fn run_task(
                 _ => None,
             };
             let done = history::snapshot(store, settings, metrics, now, ended).await?;
+            if ended.is_none() {
+                let tz = settings.report_tz;
+                let today = now.with_timezone(&tz).date_naive();
+                pacing::refresh(store, metrics, today, tz).await?;
+            }
             tracing::debug!(
                 campaigns = done.campaigns,
                 rows = done.rows,

@@ -40,8 +40,25 @@ pub struct Metrics {
     /// Periodic tasks that failed (ClickHouse down, …), by task; each one
     /// is retried on its next turn.
     pub task_failures: IntCounterVec,
+    /// Budget pacing index of each campaign in flight (spent ÷ planned to date).
+    pub pacing_index: GaugeVec,
+    /// Whole days in a row, ending yesterday, a campaign's spend was off
+    /// pace, by direction (`over`, `under`).
+    pub off_pace_days: GaugeVec,
     /// Target series currently exported, to remove those whose target went.
     exported: Arc<Mutex<BTreeSet<TargetLabels>>>,
+    /// Campaigns with pacing series, to remove those no longer in flight.
+    paced: Arc<Mutex<BTreeSet<String>>>,
+}
+
+/// One campaign's pacing series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PacingGauge {
+    pub campaign: String,
+    /// `None`: nothing planned to date (no sample).
+    pub index: Option<f64>,
+    pub over_days: u32,
+    pub under_days: u32,
 }
 
 fn register<C: prometheus::core::Collector + Clone + 'static>(registry: &Registry, c: C) -> C {
@@ -117,6 +134,28 @@ impl Metrics {
             )
             .unwrap_or_else(|e| panic!("task failures: {e}")),
         );
+        let pacing_index = register(
+            r,
+            GaugeVec::new(
+                Opts::new(
+                    "cmp_aggregator_pacing_index",
+                    "Budget pacing of each campaign in flight: spend from the flight's start through today / the plan over the same days",
+                ),
+                &["campaign"],
+            )
+            .unwrap_or_else(|e| panic!("pacing_index: {e}")),
+        );
+        let off_pace_days = register(
+            r,
+            GaugeVec::new(
+                Opts::new(
+                    "cmp_aggregator_off_pace_days",
+                    "Whole days in a row, ending yesterday, at whose end a campaign's spend was off pace (index outside 0.9-1.1), by direction (over, under)",
+                ),
+                &["campaign", "direction"],
+            )
+            .unwrap_or_else(|e| panic!("off_pace_days: {e}")),
+        );
         for result in ["ok", "error"] {
             rebuild_runs.with_label_values(&[result]);
         }
@@ -131,8 +170,41 @@ impl Metrics {
             rebuild_runs,
             history_snapshots,
             task_failures,
+            pacing_index,
+            off_pace_days,
             exported: Arc::default(),
+            paced: Arc::default(),
         }
+    }
+
+    /// Replaces every pacing series with `current`; a campaign no longer
+    /// in flight loses its series.
+    pub fn set_pacing(&self, current: &[PacingGauge]) {
+        let mut paced = self
+            .paced
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now: BTreeSet<String> = current.iter().map(|g| g.campaign.clone()).collect();
+        for gone in paced.difference(&now) {
+            let _ = self.pacing_index.remove_label_values(&[gone]);
+            for direction in ["over", "under"] {
+                let _ = self.off_pace_days.remove_label_values(&[gone, direction]);
+            }
+        }
+        for g in current {
+            match g.index {
+                Some(i) => self.pacing_index.with_label_values(&[&g.campaign]).set(i),
+                None => {
+                    let _ = self.pacing_index.remove_label_values(&[&g.campaign]);
+                }
+            }
+            for (direction, days) in [("over", g.over_days), ("under", g.under_days)] {
+                self.off_pace_days
+                    .with_label_values(&[&g.campaign, direction])
+                    .set(f64::from(days));
+            }
+        }
+        *paced = now;
     }
 
     /// Replaces every target series with `current`: (labels, attainment,
@@ -191,6 +263,38 @@ mod tests {
 
     fn labels(c: &str, k: &str, i: &str) -> TargetLabels {
         [c.into(), k.into(), i.into()]
+    }
+
+    #[test]
+    fn pacing_series_of_campaigns_out_of_flight_are_removed() {
+        let m = Metrics::new();
+        let g = |c: &str, index, over| PacingGauge {
+            campaign: c.into(),
+            index,
+            over_days: over,
+            under_days: 0,
+        };
+        m.set_pacing(&[g("c1", Some(1.3), 4), g("c2", None, 0)]);
+        let t = text(&m);
+        assert!(
+            t.contains("cmp_aggregator_pacing_index{campaign=\"c1\"} 1.3"),
+            "{t}"
+        );
+        assert!(
+            !t.contains("cmp_aggregator_pacing_index{campaign=\"c2\"}"),
+            "{t}"
+        );
+        assert!(
+            t.contains("cmp_aggregator_off_pace_days{campaign=\"c1\",direction=\"over\"} 4"),
+            "{t}"
+        );
+        m.set_pacing(&[g("c2", Some(1.0), 0)]);
+        let t = text(&m);
+        assert!(!t.contains("campaign=\"c1\""), "{t}");
+        assert!(
+            t.contains("cmp_aggregator_off_pace_days{campaign=\"c2\",direction=\"under\"} 0"),
+            "{t}"
+        );
     }
 
     #[test]

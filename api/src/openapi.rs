@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
 use crate::caller::Caller;
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::views::attribution::{AttributionView, By, CreditGroup, StageAttribution};
-use crate::views::campaign::{CampaignBody, CampaignView, Names};
+use crate::views::campaign::{CampaignBody, CampaignView, Names, PlanWeekView};
 use crate::views::costs::{CostBody, CostView, CostsHistoryView, CostsReply, CostsView};
 use crate::views::experiment_body::{Definition, ExperimentBody, ExperimentKpi, Unit};
 use crate::views::experiment_result::{Bounds, DetectableEffect, ResultView, UnitView};
@@ -23,8 +23,9 @@ use crate::views::history::{HistoryPoint, HistoryView, TargetTrend};
 use crate::views::inventory::{InventoryRow, InventoryView};
 use crate::views::kpis::{KpiValues, TargetResult};
 use crate::views::live::LiveView;
+use crate::views::pacing::{PacingDay, PacingView};
 use crate::views::performance::{GroupView, PerformanceView, PointView};
-use crate::views::portfolio::{PortfolioRow, PortfolioView};
+use crate::views::portfolio::{CampaignPacing, PortfolioRow, PortfolioView};
 use crate::views::shift::{ChannelShiftView, ChannelView, MixView};
 use crate::views::targets::{
     TargetBody, TargetDef, TargetHistoryView, TargetSetView, TargetsReply,
@@ -39,7 +40,7 @@ use crate::{pages, routes};
 #[openapi(
     info(
         title = "Campaign measurement API",
-        description = "Campaigns, targets, performance against targets, the fiscal-year portfolio, live updates, programs' channel shift and unit costs of service and the Service Inventory export (contract/API.md), and the dashboard's HTML pages (tag dashboard). Every /api/ route needs `Authorization: Bearer <token>`; `lang=en|fr` picks the language of labels; errors are `{\"error\": {\"code\", \"message\"}}` and a 400 names the parameter. Client counts (`reach`, `uptake_*`, `program_uptake_completed`) are exact for admins only: for every other role a count between 1 and k−1 is `null` with `\"suppressed\": true`, and every other one is randomly rounded to a multiple of the response's `rounded` (docs/privacy.md); ratios and target figures are computed from the published counts and hidden with them."
+        description = "Campaigns, targets, performance against targets, the fiscal-year portfolio, live updates, programs' channel shift and unit costs of service, the Service Inventory export, campaigns' budget pacing (contract/API.md), and the dashboard's HTML pages (tag dashboard). Every /api/ route needs `Authorization: Bearer <token>`; `lang=en|fr` picks the language of labels; errors are `{\"error\": {\"code\", \"message\"}}` and a 400 names the parameter. Client counts (`reach`, `uptake_*`, `program_uptake_completed`) are exact for admins only: for every other role a count between 1 and k−1 is `null` with `\"suppressed\": true`, and every other one is randomly rounded to a multiple of the response's `rounded` (docs/privacy.md); ratios and target figures are computed from the published counts and hidden with them."
     ),
     paths(
         routes::ops::healthz,
@@ -63,6 +64,7 @@ use crate::{pages, routes};
         routes::experiments::put,
         routes::attribution::get_attribution,
         routes::attribution::get_variants,
+        routes::pacing::get,
         pages::home,
         pages::list::get,
         pages::campaign::get,
@@ -85,6 +87,7 @@ use crate::{pages, routes};
         UnitView, ExperimentHistoryView, ExperimentReply, VersionView, AttributionView,
         StageAttribution, CreditGroup, VariantsView, StratumView, VariantView, LiftInterval,
         SplitCheck, SequenceInfo,
+        PlanWeekView, PacingView, PacingDay, CampaignPacing,
     )),
     modifiers(&Bearer, &ValueRules),
 )]

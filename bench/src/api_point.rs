@@ -47,6 +47,7 @@ impl ApiPoint {
                 start_date: today - Span::days(400),
                 end_date: today + Span::days(30),
                 budget_cents: 0,
+                flight_plan: String::new(),
             };
             cmp_store::put_campaign(store, &campaign, "cmp-bench")
                 .await

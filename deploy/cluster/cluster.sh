@@ -7,11 +7,12 @@
 # each node with deploy/local/clickhouse/*.xml plus a config.d naming the
 # cluster, ZooKeeper and its own macros, and the profile settings of
 # deploy/clickhouse/cluster/users.d/cmp-profile.xml on its `default` user.
-# Usage: cluster.sh start|stop [--purge]|status|env|schema|smoke|compare
+# Usage: cluster.sh start|stop [--purge]|status|env|schema|smoke|stale|compare
 #   start   starts what is not running, waits until every node answers, then
 #           applies deploy/clickhouse/cluster/schema.sql (`schema`)
 #   schema  applies schema.sql through node s1r1 (idempotent: IF NOT EXISTS)
 #   smoke   deploy/cluster/smoke.sh: replication, rollups, dedup (needs start)
+#   stale   deploy/cluster/stale.sh: ingest's ledger reads refuse lagging replicas
 #   compare deploy/cluster/compare.sh: the pipeline on the cluster against one
 #           server, same events (needs start and the binaries)
 # Everything lives in $CMP_CLUSTER_RUN_DIR (default <repo>/.run-cluster): data,
@@ -243,7 +244,7 @@ case "$cmd" in
     load_env
     apply_schema
     ;;
-  smoke | compare)
+  smoke | stale | compare)
     load_env
     exec 9>&-
     exec bash "$HERE/$cmd.sh"

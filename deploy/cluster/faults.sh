@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The cluster's fault runs, each checked against the truth by compare.sh
-# (the generator's manifest, the single-node pipeline's reports): a run
-# without fault, then each fault RUNS times. Starts a cluster of its own
-# (a fresh CMP_CLUSTER_RUN_DIR, free ports) and stops and purges it at the
-# end. Prints one line per run and a table per fault; with
+# (the generator's manifest, the single-node pipeline's reports): smoke.sh
+# and stale.sh, a run without fault, then each fault RUNS times. Starts a
+# cluster of its own (a fresh CMP_CLUSTER_RUN_DIR, free ports) and stops
+# and purges it at the end. Prints one line per run and a table per fault; with
 # CMP_RELIABILITY_FIGURES set, appends `cluster.<fault>.<figure><TAB>value`
 # lines to that file (deploy/reliability/run.sh renders them).
 # Usage: deploy/cluster/faults.sh [RUNS=1] [FAULT...]
@@ -30,6 +30,10 @@ log "traffic: ${CMP_COMPARE_COUNT:-4000} messages, round 2 at ${CMP_COMPARE_RATE
 printf 'cluster.messages\t%s\ncluster.rate\t%s\n' "${CMP_COMPARE_COUNT:-4000}" "${CMP_COMPARE_RATE:-400}" >>"$FIGURES"
 # shellcheck disable=SC1091
 source "$CMP_CLUSTER_RUN_DIR/env.sh"
+# Before any fault: replication and dedup of identical blocks (smoke.sh),
+# and ingest's ledger reads refusing lagging replicas (stale.sh).
+bash "$HERE/smoke.sh"
+bash "$HERE/stale.sh"
 
 # most VALUE...: the largest of the runs' values (a figure a run did not
 # need is empty).

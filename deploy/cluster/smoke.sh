@@ -28,10 +28,10 @@ q() {
 # uptake. Fixed ingested_at, so a second INSERT is byte-identical.
 ROWS=""
 for p in 0 1 2 3; do
-  ROWS+="('t.engagement', $p, 100, 'engagement', 'e$p', '2026-12-01 10:00:00', 0, '$CAMPAIGN', 'web', 'click', $((p + 1)), 10, '', '', '', 'seg', 'QC', 'fr', 'h$p', '2026-12-01 10:00:01'),"
+  ROWS+="('t.engagement', $p, 100, 'engagement', 'e$p', '2026-12-01 10:00:00', 0, '$CAMPAIGN', 'web', 'click', $((p + 1)), 10, '', '', '', 'seg', 'QC', 'fr', 'h$p', '2026-12-01 10:00:01', '', '', ''),"
 done
 for p in 0 1; do
-  ROWS+="('t.uptake', $p, 200, 'uptake', 'u$p', '2026-12-01 10:00:00', 0, '$CAMPAIGN', '', '', 0, 0, 'prog', 'online', 'applied', 'seg', 'QC', 'fr', 'h$p', '2026-12-01 10:00:01'),"
+  ROWS+="('t.uptake', $p, 200, 'uptake', 'u$p', '2026-12-01 10:00:00', 0, '$CAMPAIGN', '', '', 0, 0, 'prog', 'online', 'applied', 'seg', 'QC', 'fr', 'h$p', '2026-12-01 10:00:01', '', '', ''),"
 done
 INSERT="INSERT INTO $DB.events VALUES ${ROWS%,}"
 

@@ -183,7 +183,7 @@ check (every \`CMP_DRIFT_CHECK_INTERVAL_MIN\`, per shard) finds the month
 whose rollups count fewer events than the ledger and rebuilds it from the
 ledger; the column above counts the runs in which that happened.
 
-Earlier runs of this table found four faults, each fixed:
+Earlier runs of this table found five faults, each fixed:
 - A rebuild after the Keeper outage failed: for the old leader's session
   (30 s) no replica is leader, and 18.16 refuses \`REPLACE PARTITION\`
   with code 292. A shard's swap is now retried for 90 s.
@@ -198,21 +198,21 @@ Earlier runs of this table found four faults, each fixed:
   partition resumed inside a producer batch, which tansu 0.6 answers with
   the next batch (ARCHITECTURE.md). compare.sh now produces one record per
   batch, as the kill test does.
-
-**Open defect, found in CI and not fixed:** one \`kill-shard\` run at CI's
-traffic (4,000 messages) ended with shard 2's ledger holding 2,057 rows of
-1,862 distinct events: 195 events stored twice (the rollups counted each
-once). The INSERT in flight at the kill had reached shard 2 ("Wrote 198
-rows on shard 1 replica 0"), and after the outage ingest's check of which
-rows arrived read through the \`Distributed\` table. The likely cause is
-that the read landed on the other replica, still fetching that part: both
-replicas lag after both restart, so the 5 s bound above falls back to a
-stale one, and ingest sent the rows again. Likely fix: ingest's ledger reads
-refuse stale replicas (\`fallback_to_stale_replicas_for_distributed_queries = 0\`,
-so the check waits instead), or its node syncs each shard first. Until then
-exactly-once is not proved on the cluster under \`kill-shard\`, and CI
-(\`run.sh short\`) runs no cluster fault; the long run runs them all.
-
+- One \`kill-shard\` run in CI (4,000 messages) ended with shard 2's
+  ledger holding 195 events twice (the rollups counted each once). The
+  INSERT in flight at the kill had reached one replica of shard 2; after
+  the outage ingest's check of which rows arrived read the other replica,
+  still fetching that part (both lagged, so the 5 s bound fell back to a
+  stale one), and ingest sent the rows again. Ingest's three ledger reads
+  (stored offsets, dedup keys, dedup lookup) now refuse a replica more than
+  1 s behind even when every replica of a shard is
+  (\`fallback_to_stale_replicas_for_distributed_queries = 0\`): the read
+  fails and ingest asks again once the shard caught up.
+  \`deploy/cluster/stale.sh\`, run by faults.sh before any fault, proves
+  it deterministically: with both replicas of shard 2 lagging (fetches
+  stopped, a row on each that the other lacks), the old reads each
+  answered one replica's row; the new ones refuse (code 369) and answer
+  both rows once fetching resumes.
 
 ## Fuzzing
 

@@ -3,7 +3,7 @@
 //! years and reporting-time-zone buckets, targets and their validation,
 //! evaluation against a target (attainment, pace, projection, status),
 //! small-cell suppression, random rounding, channel shift and unit costs of
-//! service (v1.1), and the bilingual labels of contract/LABELS.md.
+//! service and budget pacing (v1.1), and the bilingual labels of contract/LABELS.md.
 //! No I/O and no clock: "today" and "now" are always parameters, so every
 //! rule is a table-driven test away.
 
@@ -14,6 +14,7 @@ mod evaluate;
 mod kpi;
 mod labels;
 mod measures;
+mod pacing;
 pub mod period;
 mod round;
 mod shift;
@@ -28,6 +29,7 @@ pub use evaluate::{Evaluation, Thresholds, evaluate};
 pub use kpi::{Direction, Kpi};
 pub use labels::{LabelKind, Lang, codes, label, label_or_code};
 pub use measures::{Measures, Reach};
+pub use pacing::{Flight, MAX_WEEKS, ON_PACE, Pacing, PlanWeek, days_off_pace, pacing, parse_plan};
 pub use period::{
     DateRange, FiscalQuarter, FiscalYear, Granularity, Quarter, bucket_start, local_date,
     local_day_bounds_utc, next_bucket_start, quarter_of,

@@ -28,10 +28,12 @@
 //! - `as_of` is the start of the newest UTC hour any counted row came from.
 //!
 //! `programs.rs` reads a program's uptake by service channel and stage,
-//! attributed or not (channel shift, the Service Inventory).
+//! attributed or not (channel shift, the Service Inventory); `pacing.rs`
+//! a campaign's flight plan and spend per day (budget pacing).
 
 mod buckets;
 mod fetch;
+mod pacing;
 mod programs;
 mod shown;
 mod slice;
@@ -44,6 +46,7 @@ use chrono_tz::Tz;
 use cmp_kpi::{DateRange, Dimension, Granularity, Measures};
 use cmp_store::{Campaign, Store, StoreError};
 
+pub use pacing::{daily_spend, flight, plan_weeks, spend_query};
 pub use programs::{ProgramUptake, StageCounts, has_uptake, program_uptake};
 pub use shown::{Row, Shown, publish};
 pub use slice::Slice;

@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_experiments"),
     migration!(9, "0009_service_costs"),
     migration!(10, "0010_measurement_settings"),
+    migration!(
+        14,
+        "0014_campaign_flight_plan",
+        Some(sql::MIGRATION_0014_NEEDED)
+    ),
 ];
 
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]

@@ -41,6 +41,9 @@ pub struct Campaign {
     /// Last day of the flight, inclusive.
     pub end_date: NaiveDate,
     pub budget_cents: u64,
+    /// The weekly flight plan as the API validated it (a JSON array), or
+    /// empty: the budget is planned evenly over the flight.
+    pub flight_plan: String,
 }
 
 /// One version of a campaign's target set.
@@ -68,6 +71,7 @@ struct CampaignRow {
     changed_by: String,
     /// Seconds since the epoch.
     changed_at: u32,
+    flight_plan: String,
 }
 
 /// The current version of a campaign as `registry_campaign*.sql` select it.
@@ -80,6 +84,7 @@ struct CurrentRow {
     start_date: u16,
     end_date: u16,
     budget_cents: u64,
+    flight_plan: String,
 }
 
 /// A row of `target_sets`, field for field.
@@ -134,6 +139,7 @@ impl From<CurrentRow> for Campaign {
             start_date: from_days(r.start_date),
             end_date: from_days(r.end_date),
             budget_cents: r.budget_cents,
+            flight_plan: r.flight_plan,
         }
     }
 }
@@ -154,6 +160,7 @@ pub async fn put_campaign(
         budget_cents: campaign.budget_cents,
         changed_by: changed_by.to_owned(),
         changed_at: 0,
+        flight_plan: campaign.flight_plan.clone(),
     };
     let newest = store
         .timed(

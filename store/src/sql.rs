@@ -9,6 +9,7 @@ pub const MIGRATIONS_TABLE_EXISTS: &str =
 pub const MIGRATIONS_APPLIED: &str = include_str!("../sql/queries/migrations_applied.sql");
 pub const MIGRATION_0005_NEEDED: &str = include_str!("../sql/queries/migration_0005_needed.sql");
 pub const MIGRATION_0007_NEEDED: &str = include_str!("../sql/queries/migration_0007_needed.sql");
+pub const MIGRATION_0014_NEEDED: &str = include_str!("../sql/queries/migration_0014_needed.sql");
 pub const STORED_OFFSETS: &str = include_str!("../sql/queries/stored_offsets.sql");
 pub const DEDUP_KEYS_SINCE: &str = include_str!("../sql/queries/dedup_keys_since.sql");
 pub const DEDUP_LOOKUP: &str = include_str!("../sql/queries/dedup_lookup.sql");

@@ -644,6 +644,7 @@ async fn the_api_binary_reports_the_pipeline_s_numbers_live() {
             start_date: today - Span::days(10),
             end_date: today + Span::days(20),
             budget_cents: 250_000_000,
+            flight_plan: String::new(),
         })
         .collect();
     for c in &campaigns {

@@ -14,17 +14,16 @@ use std::time::Duration;
 use chrono::{Datelike, Duration as Span, Months, SubsecRound, Utc};
 use chrono_tz::Tz;
 use cmp_kpi::{DateRange, FiscalYear, local_date};
-use cmp_loadgen::{GenConfig, demo_campaigns};
+use cmp_loadgen::demo_campaigns;
 use cmp_model::Event;
 use cmp_tests::api_env::ApiEnv;
-use cmp_tests::brute::regenerate;
 use cmp_tests::channels::{
     CHANNELS, Expected, ExpectedChannel, Stages, expected, uptake_by_channel,
 };
-use cmp_tests::generate::generate;
+use cmp_tests::generate::traffic;
 use cmp_tests::http::request;
 use cmp_tests::rng::{Rng, seed};
-use cmp_tests::{Process, TestEnv, assert_accounted, ledger, migrated};
+use cmp_tests::{Process, assert_accounted, ledger, migrated};
 use serde_json::Value;
 
 const TZ: Tz = chrono_tz::America::Toronto;
@@ -70,58 +69,6 @@ fn cost_body(costs: &[(FiscalYear, &str, u64)]) -> String {
         })
         .collect();
     Value::Array(items).to_string()
-}
-
-/// Generates `count` messages around `anchor` (spread back `spread_days`,
-/// a tenth of them 1 to 30 days later than that), returns the accepted
-/// events as regenerated in-process and the manifest's accepted keys.
-fn traffic(
-    test: &str,
-    env: &TestEnv,
-    seed: u64,
-    anchor: chrono::DateTime<Utc>,
-    spread_days: i64,
-    count: u64,
-) -> (Vec<Event>, BTreeSet<(String, String)>, u64) {
-    let at = anchor.to_rfc3339();
-    let spread = format!("{spread_days}d");
-    let extra = [
-        "--now",
-        &at,
-        "--spread",
-        &spread,
-        "--late",
-        "0.1",
-        "--clients",
-        "500",
-        "--invalid",
-        "0",
-    ];
-    let manifest = generate(test, env, &format!("gen{seed}"), seed, count, &extra);
-    let config = GenConfig {
-        seed,
-        now: anchor,
-        spread: Span::days(spread_days),
-        late_share: 0.1,
-        clients_per_campaign: 500,
-        // Ingest here keeps events a refusal test would call too old.
-        invalid_share: 0.0,
-        ..GenConfig::default()
-    };
-    // Decoded as of the anchor: the in-process decoder's 90-day limit.
-    let regenerated = regenerate(config, count as usize, anchor);
-    let ids: BTreeSet<&str> = regenerated.iter().map(|(id, _)| id.as_str()).collect();
-    let produced: BTreeSet<&str> = manifest
-        .accepted
-        .iter()
-        .map(|(_, id)| id.as_str())
-        .collect();
-    assert_eq!(ids, produced, "seed {seed}: regenerated = produced");
-    (
-        regenerated.into_iter().map(|(_, e)| e).collect(),
-        manifest.accepted,
-        manifest.messages,
-    )
 }
 
 fn close(got: &Value, want: Option<f64>, what: &str) {

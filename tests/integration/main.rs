@@ -16,6 +16,7 @@ mod hostile_http;
 mod ingest;
 mod migrate;
 mod outage;
+mod pacing;
 mod pipeline;
 mod rebalance;
 mod registry;

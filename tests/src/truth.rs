@@ -22,6 +22,7 @@ pub fn campaign(id: &str, program: &str, start: NaiveDate, end: NaiveDate) -> Ca
         start_date: start,
         end_date: end,
         budget_cents: 1_000_000,
+        flight_plan: String::new(),
     }
 }
 

@@ -3,9 +3,9 @@
 //! targets table (status by icon and words, each target's trend), one KPI
 //! over time, the breakdowns by client segment and outreach channel, the
 //! service-channel mix of the program's completed applications (channel
-//! shift), the cost per completed application, and what the campaign
-//! caused (`effect.rs`: who it brought, its message test). Every chart is
-//! followed by its data table.
+//! shift), the cost per completed application, the spending pace
+//! (`pacing.rs`) and what the campaign caused (`effect.rs`: who it brought,
+//! its message test). Every chart is followed by its data table.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -33,6 +33,7 @@ use crate::views::campaign as campaigns;
 use crate::views::credit::Model;
 use crate::views::history::{self, HistoryRequest, HistoryView};
 use crate::views::kpis::{KpiValues, TargetResult, campaign_name, kpi_label};
+use crate::views::pacing::{self, PacingView};
 use crate::views::performance::{self, GroupView, PerformanceRequest, PerformanceView};
 use crate::views::variants::{self, VariantsRequest, VariantsView};
 
@@ -65,6 +66,7 @@ pub struct Data {
     pub attribution: Option<AttributionView>,
     /// The message test (`None`: unavailable now).
     pub variants: Option<VariantsView>,
+    pub pacing: PacingView,
     pub series_kpi: Kpi,
     pub tz: Tz,
     /// Today in the reporting time zone.
@@ -148,12 +150,13 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         by: Some(By::Channel),
     };
     let test = VariantsRequest::default();
-    let (main, by_segment, by_channel, by_service, history, attribution, variants) = tokio::try_join!(
+    let (main, by_segment, by_channel, by_service, history, pacing, attribution, variants) = tokio::try_join!(
         report(state, caller, id, &over_time, lang),
         report(state, caller, id, &segment, lang),
         report(state, caller, id, &channel, lang),
         report(state, caller, id, &service, lang),
         history::history(&state.sources, caller, id, &trends, lang).boxed(),
+        pacing::view(&state.sources, caller, id, lang).boxed(),
         optional(attribution::attribution(&state.sources, caller, id, &credit, lang).boxed()),
         optional(variants::variants(&state.sources, caller, id, &test, lang).boxed()),
     )?;
@@ -165,6 +168,7 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         by_channel,
         by_service,
         history,
+        pacing,
         attribution,
         variants,
         series_kpi,
@@ -228,6 +232,7 @@ pub fn body(d: &Data, lang: Lang) -> Markup {
         (by_channel(d, lang))
         (channel_shift(d, lang))
         (cost(d, lang))
+        (super::pacing::section(&d.pacing, lang))
         (effect::who_it_brought(d.attribution.as_ref(), lang))
         (effect::message_test(d.variants.as_ref(), lang))
     }

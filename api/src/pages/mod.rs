@@ -19,6 +19,7 @@ pub mod error;
 pub mod format;
 pub mod layout;
 pub mod list;
+pub mod pacing;
 pub mod portfolio;
 pub mod sign_in;
 pub mod table;

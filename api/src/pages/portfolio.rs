@@ -2,7 +2,8 @@
 //! every campaign the viewer may see whose flight overlaps the fiscal year
 //! (default: the current one), riskiest first, as the JSON and CSV
 //! portfolio gives them; a count by status; each target's attainment
-//! trend over the last 30 days; and the CSV of the same rows.
+//! trend over the last 30 days; the CSV of the same rows; and each
+//! campaign's spending pace (`pacing.rs`).
 
 use std::collections::BTreeMap;
 
@@ -160,6 +161,10 @@ pub fn body(d: &Data, lang: Lang) -> Markup {
                 }
             }))
             (rows(d, &fy, lang))
+        }
+        @if !d.view.pacing.is_empty() {
+            h2 { (t("pacing_by_campaign", lang)) }
+            (super::pacing::portfolio_table(&d.view.pacing, lang))
         }
     }
 }

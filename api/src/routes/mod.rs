@@ -9,6 +9,7 @@ pub mod experiments;
 pub mod history;
 pub mod live;
 pub mod ops;
+pub mod pacing;
 pub mod performance;
 pub mod portfolio;
 pub mod programs;
@@ -28,7 +29,7 @@ use crate::state::AppState;
 use crate::{BODY_LIMIT, metrics, openapi, params};
 
 /// Every route, as the router and the OpenAPI document name it.
-pub const ROUTES: [&str; 12] = [
+pub const ROUTES: [&str; 13] = [
     "/healthz",
     "/readyz",
     "/api/v1/openapi.json",
@@ -41,6 +42,7 @@ pub const ROUTES: [&str; 12] = [
     "/api/v1/attainment",
     "/api/v1/campaigns/{campaign_id}/experiments",
     "/api/v1/campaigns/{campaign_id}/experiments/{experiment_id}",
+    "/api/v1/campaigns/{campaign_id}/pacing",
 ];
 
 /// The router of the API.
@@ -60,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(attribution::routes())
         .route(ROUTES[10], get(experiments::list))
         .route(ROUTES[11], get(experiments::get).put(experiments::put))
+        .route(ROUTES[12], get(pacing::get))
         .merge(crate::pages::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), timeout))
         .route_layer(middleware::from_fn_with_state(

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use cmp_kpi::{LabelKind, Lang, label_or_code};
+use cmp_kpi::{LabelKind, Lang, label_or_code, parse_plan};
 use cmp_store::{Campaign, MeasurementSettings, Store};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -47,6 +47,18 @@ pub struct CampaignBody {
     /// `{"control": 1, "plain-language-b": 1}`; absent: an equal split.
     #[schema(value_type = Option<BTreeMap<String, f64>>)]
     pub variant_split: Option<BTreeMap<String, f64>>,
+    /// Optional planned spend per week (each week's cents evenly over its 7
+    /// days); without it the budget is planned evenly over the flight.
+    pub flight_plan: Option<Vec<PlanWeekView>>,
+}
+
+/// One week of a flight plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PlanWeekView {
+    /// The week's first day.
+    pub week: NaiveDate,
+    #[schema(example = 1500000)]
+    pub cents: u64,
 }
 
 /// A campaign `PUT` body, checked.
@@ -70,6 +82,9 @@ pub struct CampaignView {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub budget_cents: u64,
+    /// The weekly flight plan, absent when the budget is planned evenly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flight_plan: Option<Vec<PlanWeekView>>,
 }
 
 /// Longest campaign name, in characters.
@@ -89,6 +104,15 @@ impl CampaignView {
             start_date: c.start_date,
             end_date: c.end_date,
             budget_cents: c.budget_cents,
+            flight_plan: (!c.flight_plan.is_empty()).then(|| {
+                cmp_report::plan_weeks(c)
+                    .iter()
+                    .map(|w| PlanWeekView {
+                        week: w.week,
+                        cents: w.cents,
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -188,10 +212,21 @@ pub fn parse_body(id: &str, body: &[u8]) -> Result<CampaignPut, ApiError> {
             v.to_string()
         }
     };
+    let flight_plan = match fields.remove("flight_plan") {
+        None | Some(Value::Null) => String::new(),
+        Some(v) => {
+            let weeks = parse_plan(&v).map_err(|e| ApiError::bad("flight_plan", e))?;
+            let weeks: Vec<Value> = weeks
+                .iter()
+                .map(|w| serde_json::json!({"week": w.week, "cents": w.cents}))
+                .collect();
+            Value::Array(weeks).to_string()
+        }
+    };
     if let Some(extra) = fields.keys().next() {
         return Err(ApiError::bad(
             extra.clone(),
-            "is not a campaign field (name, program, start_date, end_date, budget_cents, attribution_windows, variant_split)",
+            "is not a campaign field (name, program, start_date, end_date, budget_cents, flight_plan, attribution_windows, variant_split)",
         ));
     }
     Ok(CampaignPut {
@@ -203,6 +238,7 @@ pub fn parse_body(id: &str, body: &[u8]) -> Result<CampaignPut, ApiError> {
             start_date,
             end_date,
             budget_cents,
+            flight_plan,
         },
         settings: MeasurementSettings {
             campaign_id: id.to_owned(),
@@ -266,11 +302,28 @@ mod tests {
             c.end_date,
             NaiveDate::from_ymd_opt(2027, 3, 31).expect("date")
         );
+        assert_eq!(c.flight_plan, "");
         let v = CampaignView::of(&c, Lang::Fr);
         assert_eq!(
             (v.display_name.as_str(), v.program_label.as_str()),
             ("Demandez la SV en ligne", "Sécurité de la vieillesse")
         );
+    }
+
+    #[test]
+    fn a_flight_plan_is_stored_sorted_and_shown() {
+        let body = GOOD.replacen(
+            r#""budget_cents": 250000000"#,
+            r#""budget_cents": 250000000, "flight_plan": [{"week": "2026-10-12", "cents": 7}, {"week": "2026-10-05", "cents": 1500000}]"#,
+            1,
+        );
+        let c = parse_body("c", body.as_bytes()).expect("valid").campaign;
+        assert_eq!(
+            c.flight_plan,
+            r#"[{"cents":1500000,"week":"2026-10-05"},{"cents":7,"week":"2026-10-12"}]"#
+        );
+        let shown = CampaignView::of(&c, Lang::En).flight_plan.expect("a plan");
+        assert_eq!((shown[0].cents, shown[1].cents), (1_500_000, 7));
     }
 
     #[test]
@@ -291,6 +344,8 @@ mod tests {
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "owner": "me""#, "owner"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "attribution_windows": {"tap": 1}"#, "attribution_windows.tap"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "variant_split": {"b": -1}"#, "variant_split.b"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "flight_plan": {}"#, "flight_plan"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "flight_plan": [{"week": "2026-10-05", "cents": -5}]"#, "flight_plan"),
             (r#""en": "Apply for OAS online""#, r#""en": "  ""#, "name.en"),
             (r#""fr": "Demandez la SV en ligne""#, r#""fr": "a\u0007b""#, "name.fr"),
             (r#""fr": "Demandez la SV en ligne""#, r#""de": "x""#, "name.fr"),

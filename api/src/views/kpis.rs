@@ -277,6 +277,7 @@ mod tests {
             start_date: NaiveDate::from_ymd_opt(2026, 10, 1).expect("date"),
             end_date: NaiveDate::from_ymd_opt(2027, 3, 31).expect("date"),
             budget_cents: 1,
+            flight_plan: String::new(),
         }
     }
 

@@ -18,6 +18,7 @@ pub mod history;
 pub mod inventory;
 pub mod kpis;
 pub mod live;
+pub mod pacing;
 pub mod performance;
 pub mod portfolio;
 pub mod program_counts;

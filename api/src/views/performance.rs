@@ -246,6 +246,7 @@ mod tests {
             start_date: d("2026-10-01"),
             end_date: d("2027-03-31"),
             budget_cents: 1,
+            flight_plan: String::new(),
         }
     }
 

@@ -11,13 +11,13 @@
 use std::cmp::Ordering;
 
 use chrono::NaiveDate;
-use cmp_kpi::{DateRange, FiscalYear, LabelKind, Lang, label};
+use cmp_kpi::{DateRange, FiscalYear, LabelKind, Lang, label, label_or_code};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::kpis::{Audience, TargetResult, campaign_name, target_results};
-use super::{campaign, targets};
+use super::{campaign, pacing, targets};
 use crate::caller::Caller;
 use crate::csv::Csv;
 use crate::error::ApiError;
@@ -50,6 +50,26 @@ pub struct PortfolioView {
     #[schema(example = 5)]
     pub rounded: Option<u64>,
     pub rows: Vec<PortfolioRow>,
+    /// Each campaign's budget pacing, by campaign id.
+    pub pacing: Vec<CampaignPacing>,
+}
+
+/// One campaign's budget pacing in the portfolio (the pacing route's
+/// figures without the series).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CampaignPacing {
+    pub campaign: String,
+    pub campaign_name: String,
+    pub budget_cents: u64,
+    pub spent_cents: u64,
+    pub planned_to_date_cents: u64,
+    pub pacing_index: Option<f64>,
+    pub projected_cents: u64,
+    pub fiscal_year_end_cents: u64,
+    pub lapse_cents: u64,
+    #[schema(example = "on_pace")]
+    pub status: &'static str,
+    pub status_label: String,
 }
 
 /// The portfolio of `fy` as the caller may see it.
@@ -75,7 +95,7 @@ pub async fn portfolio(
         })
         .collect();
     let audience = Audience::of(&rules, caller.is_admin());
-    let judged: Vec<Vec<PortfolioRow>> = stream::iter(campaigns)
+    let judged: Vec<(Vec<PortfolioRow>, CampaignPacing)> = stream::iter(campaigns)
         .map(|c| async move {
             let key = JudgedKey {
                 campaign: c.clone(),
@@ -89,27 +109,45 @@ pub async fn portfolio(
                     targets::judge(store, rules, &c, today),
                 )
                 .await?;
-            Ok::<_, ApiError>(
-                target_results(&c, &judged, audience, today, lang)
-                    .into_iter()
-                    .map(|target| PortfolioRow {
-                        campaign: c.id.clone(),
-                        campaign_name: campaign_name(&c, lang).to_owned(),
-                        target,
-                    })
-                    .collect(),
-            )
+            let (p, _) = pacing::judge(sources, &c, today).await?;
+            let name = campaign_name(&c, lang).to_owned();
+            let rows = target_results(&c, &judged, audience, today, lang)
+                .into_iter()
+                .map(|target| PortfolioRow {
+                    campaign: c.id.clone(),
+                    campaign_name: name.clone(),
+                    target,
+                })
+                .collect();
+            let pacing = CampaignPacing {
+                campaign: c.id.clone(),
+                campaign_name: name,
+                budget_cents: p.budget_cents,
+                spent_cents: p.spent_cents,
+                planned_to_date_cents: p.planned_to_date_cents,
+                pacing_index: p.pacing_index,
+                projected_cents: p.projected_cents,
+                fiscal_year_end_cents: p.fiscal_year_end_cents,
+                lapse_cents: p.lapse_cents,
+                status: p.status,
+                status_label: label_or_code(LabelKind::Decision, p.status, lang).into_owned(),
+            };
+            Ok::<_, ApiError>((rows, pacing))
         })
         .buffer_unordered(CONCURRENCY)
         .try_collect()
         .await?;
-    let mut rows: Vec<PortfolioRow> = judged.into_iter().flatten().collect();
+    let (rows, mut pacing): (Vec<Vec<PortfolioRow>>, Vec<CampaignPacing>) =
+        judged.into_iter().unzip();
+    let mut rows: Vec<PortfolioRow> = rows.into_iter().flatten().collect();
     rows.sort_by(riskiest_first);
+    pacing.sort_by(|a, b| a.campaign.cmp(&b.campaign));
     Ok(PortfolioView {
         fiscal_year: fy.to_string(),
         judged_on: today,
         rounded: audience.rounded(),
         rows,
+        pacing,
     })
 }
 
@@ -247,6 +285,7 @@ mod tests {
             start_date: d("2026-10-01"),
             end_date: d("2027-03-31"),
             budget_cents: 1,
+            flight_plan: String::new(),
         };
         let flight = DateRange {
             from: c.start_date,
@@ -346,6 +385,7 @@ mod tests {
                 ],
                 Lang::Fr,
             ),
+            pacing: Vec::new(),
         };
         let text = to_csv(&view, Lang::Fr);
         let lines: Vec<&str> = text.split("\r\n").collect();

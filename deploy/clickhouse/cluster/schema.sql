@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS cmp.campaigns ON CLUSTER '{cluster}'
     end_date Date,
     budget_cents UInt64,
     changed_by String,
-    changed_at DateTime
+    changed_at DateTime,
+    flight_plan String
 )
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
 ORDER BY (campaign_id, changed_at);

@@ -3,3 +3,4 @@
 -- in-memory dedup index on assignment.
 SELECT event_id, event_ms FROM events
 WHERE src_topic = ? AND src_partition = ? AND event_time >= toDateTime(?)
+SETTINGS max_replica_delay_for_distributed_queries = 1, fallback_to_stale_replicas_for_distributed_queries = 0

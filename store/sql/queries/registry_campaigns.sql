@@ -9,14 +9,15 @@ SELECT
     tupleElement(cur, 3) AS cur_program,
     tupleElement(cur, 4) AS cur_start_date,
     tupleElement(cur, 5) AS cur_end_date,
-    tupleElement(cur, 6) AS cur_budget_cents
+    tupleElement(cur, 6) AS cur_budget_cents,
+    tupleElement(cur, 7) AS cur_flight_plan
 FROM
 (
     SELECT
         campaign_id,
         argMax(
-            tuple(name_en, name_fr, program, start_date, end_date, budget_cents),
-            tuple(changed_at, name_en, name_fr, program, start_date, end_date, budget_cents, changed_by)
+            tuple(name_en, name_fr, program, start_date, end_date, budget_cents, flight_plan),
+            tuple(changed_at, name_en, name_fr, program, start_date, end_date, budget_cents, flight_plan, changed_by)
         ) AS cur
     FROM campaigns
     GROUP BY campaign_id
