@@ -12,6 +12,7 @@ use utoipa::{Modify, OpenApi};
 use crate::caller::Caller;
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::views::anomalies::{AnomaliesView, AnomalyView, DriverView};
+use crate::views::attribution::{AttributionView, By, CreditGroup, StageAttribution};
 use crate::views::campaign::{CampaignBody, CampaignView, Names, PlanWeekView};
 use crate::views::costs::{CostBody, CostView, CostsHistoryView, CostsReply, CostsView};
 use crate::views::experiment_body::{Definition, ExperimentBody, ExperimentKpi, Unit};
@@ -29,6 +30,9 @@ use crate::views::portfolio::{CampaignPacing, PortfolioRow, PortfolioView};
 use crate::views::shift::{ChannelShiftView, ChannelView, MixView};
 use crate::views::targets::{
     TargetBody, TargetDef, TargetHistoryView, TargetSetView, TargetsReply,
+};
+use crate::views::variants::{
+    LiftInterval, SequenceInfo, SplitCheck, StratumView, VariantView, VariantsView,
 };
 use crate::{pages, routes};
 
@@ -59,6 +63,8 @@ use crate::{pages, routes};
         routes::experiments::list,
         routes::experiments::get,
         routes::experiments::put,
+        routes::attribution::get_attribution,
+        routes::attribution::get_variants,
         routes::pacing::get,
         routes::anomalies::get,
         pages::home,
@@ -80,8 +86,10 @@ use crate::{pages, routes};
         InventoryView,
         LiveView, TargetsReply, pages::sign_in::SignIn, ExperimentBody, ExperimentView,
         ExperimentListView, Definition, Unit, ExperimentKpi, ResultView, Bounds, DetectableEffect,
-        UnitView, ExperimentHistoryView, ExperimentReply, VersionView, PlanWeekView, PacingView,
-        PacingDay, CampaignPacing, AnomaliesView, AnomalyView, DriverView,
+        UnitView, ExperimentHistoryView, ExperimentReply, VersionView, AttributionView,
+        StageAttribution, CreditGroup, VariantsView, StratumView, VariantView, LiftInterval,
+        SplitCheck, SequenceInfo, PlanWeekView, PacingView, PacingDay, CampaignPacing,
+        AnomaliesView, AnomalyView, DriverView,
     )),
     modifiers(&Bearer, &ValueRules),
 )]
@@ -115,12 +123,12 @@ struct ValueRules;
 
 impl Modify for ValueRules {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        for item in doc.paths.paths.values_mut() {
+        for (path, item) in doc.paths.paths.iter_mut() {
             let operations = [&mut item.get, &mut item.put, &mut item.post];
             for op in operations.into_iter().flatten() {
                 for param in op.parameters.iter_mut().flatten() {
                     if let RefOr::T(param) = param
-                        && let Some(rule) = value_rule(&param.name)
+                        && let Some(rule) = value_rule(path, &param.name)
                     {
                         param.schema = Some(RefOr::T(rule));
                     }
@@ -130,10 +138,14 @@ impl Modify for ValueRules {
     }
 }
 
-/// The schema of a text parameter's values, for those with a rule.
-fn value_rule(name: &str) -> Option<Schema> {
+/// The schema of a text parameter's values on `path`, for those with a rule.
+fn value_rule(path: &str, name: &str) -> Option<Schema> {
     let text = ObjectBuilder::new().schema_type(Type::String);
+    let attribution = path == routes::attribution::ROUTES[0];
     let rule = match name {
+        "by" if attribution => text.enum_values(Some(By::ALL.map(By::as_str))),
+        "model" => text.enum_values(Some(["last_touch", "linear"])),
+        "metric" => text.enum_values(Some(["conversion"])),
         "lang" => text.enum_values(Some(Lang::ALL.map(Lang::as_str))),
         "granularity" => text.enum_values(Some(["hour", "day", "week"])),
         "format" => text.enum_values(Some(["json", "csv"])),
@@ -145,7 +157,7 @@ fn value_rule(name: &str) -> Option<Schema> {
             text.pattern(Some(format!("^({one})(,({one}))*$")))
         }
         "fiscal_year" => text.pattern(Some("^[0-9]{4}(-[0-9]{2})?$")),
-        "campaign_id" | "program" | "experiment_id" => text
+        "campaign_id" | "program" | "experiment_id" | "control" => text
             .pattern(Some("^[a-z0-9][a-z0-9_-]*$"))
             .max_length(Some(cmp_model::rules::MAX_ID_LEN)),
         _ => return None,
@@ -171,7 +183,7 @@ mod tests {
     #[test]
     fn listed_values_are_accepted() {
         for name in ["lang", "granularity", "format"] {
-            let Some(Schema::Object(rule)) = value_rule(name) else {
+            let Some(Schema::Object(rule)) = value_rule("/x", name) else {
                 panic!("{name} has no rule")
             };
             let values = rule.enum_values.expect("listed values");

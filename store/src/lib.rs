@@ -6,6 +6,7 @@
 //! (`deploy/local/check-sql.sh`) can run it through the current engine too.
 
 mod attainment;
+mod attribution;
 mod client;
 mod costs;
 mod error;
@@ -17,6 +18,10 @@ pub mod sql;
 mod version;
 
 pub use attainment::{AttainmentQuery, AttainmentRecord, attainment_history};
+pub use attribution::{
+    Exposure, MeasurementSettings, UptakeTouch, VariantExposure, attribution_exposures,
+    attribution_uptake, measurement_settings, put_measurement_settings, variant_exposure,
+};
 pub use client::{Store, ping};
 pub use costs::{CostsVersion, put_service_costs, service_cost_history, service_costs};
 pub use error::StoreError;

@@ -54,12 +54,13 @@ pub const MIGRATIONS: &[Migration] = &[
     ),
     migration!(8, "0008_experiments"),
     migration!(9, "0009_service_costs"),
+    migration!(10, "0010_measurement_settings"),
     migration!(
         11,
         "0011_campaign_flight_plan",
         Some(sql::MIGRATION_0011_NEEDED)
     ),
-    migration!(15, "0012_campaign_owner", Some(sql::MIGRATION_0012_NEEDED)),
+    migration!(12, "0012_campaign_owner", Some(sql::MIGRATION_0012_NEEDED)),
 ];
 
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]

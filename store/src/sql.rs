@@ -62,3 +62,10 @@ pub const EXPERIMENT_VERSIONS: &str = include_str!("../sql/queries/experiment_ve
 pub const EXPERIMENTS_CURRENT: &str = include_str!("../sql/queries/experiments_current.sql");
 pub const EXPERIMENT_UPTAKE: &str = include_str!("../sql/queries/experiment_uptake.sql");
 pub const EXPERIMENT_SPEND: &str = include_str!("../sql/queries/experiment_spend.sql");
+pub const MEASUREMENT_SETTINGS_NEWEST: &str =
+    include_str!("../sql/queries/measurement_settings_newest.sql");
+pub const MEASUREMENT_SETTINGS_CURRENT: &str =
+    include_str!("../sql/queries/measurement_settings_current.sql");
+pub const ATTRIBUTION_UPTAKE: &str = include_str!("../sql/queries/attribution_uptake.sql");
+pub const ATTRIBUTION_EXPOSURES: &str = include_str!("../sql/queries/attribution_exposures.sql");
+pub const VARIANT_EXPOSURE: &str = include_str!("../sql/queries/variant_exposure.sql");

@@ -6,6 +6,7 @@ mod aggregator;
 mod anomalies;
 mod api;
 mod api_start;
+mod attribution;
 mod channel_shift;
 mod chaos;
 mod contract_v11;

@@ -27,7 +27,14 @@ const CAMPAIGNS: [(&str, &str, &str); 3] = [
 ];
 
 /// token, name, role, campaigns, organisation.
-const TOKENS: [(&str, &str, &str, Option<&str>, Option<&str>); 5] = [
+type TokenRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+const TOKENS: [TokenRow; 5] = [
     ("t-admin", "ops", "admin", None, None),
     ("t-adm", "adm-office", "executive", None, None),
     ("t-ircc-exec", "ircc-dg", "executive", None, Some("ircc")),
@@ -67,6 +74,8 @@ fn campaign_reads(id: &str, program: &str, fy: &str) -> Vec<String> {
         format!("/api/v1/campaigns/{id}/experiments/atlantic"),
         format!("/api/v1/campaigns/{id}/pacing"),
         format!("/api/v1/campaigns/{id}/anomalies"),
+        format!("/api/v1/campaigns/{id}/attribution"),
+        format!("/api/v1/campaigns/{id}/variants"),
         format!("/api/v1/programs/{program}/service-costs"),
         format!("/api/v1/programs/{program}/channel-shift"),
         format!("/dashboard/campaigns/{id}"),

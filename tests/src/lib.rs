@@ -6,6 +6,7 @@
 pub mod accounting;
 pub mod api_env;
 pub mod attacker;
+pub mod attribution;
 pub mod broker;
 pub mod brute;
 pub mod channels;

@@ -4,8 +4,9 @@
 //! over time, the breakdowns by client segment and outreach channel, the
 //! service-channel mix of the program's completed applications (channel
 //! shift), the cost per completed application, the spending pace
-//! (`pacing.rs`) and the unusual days of the last four weeks with their
-//! badge (`anomalies.rs`). Every chart is followed by its data table.
+//! (`pacing.rs`), the unusual days of the last four weeks with their badge
+//! (`anomalies.rs`) and what the campaign caused (`effect.rs`: who it
+//! brought, its message test). Every chart is followed by its data table.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -23,17 +24,20 @@ use super::error::PageError;
 use super::layout::{Nav, page};
 use super::table::{self, cell, framed, hidden, status, trend, trend_points, value};
 use super::words::{fill, t, word};
-use super::{Ctx, Viewer, format, respond, url};
+use super::{Ctx, Viewer, effect, format, respond, url};
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::params;
 use crate::state::AppState;
 use crate::views::anomalies::{self, AnomaliesView};
+use crate::views::attribution::{self, AttributionRequest, AttributionView, By};
 use crate::views::campaign as campaigns;
+use crate::views::credit::Model;
 use crate::views::history::{self, HistoryRequest, HistoryView};
 use crate::views::kpis::{KpiValues, TargetResult, campaign_name, kpi_label};
 use crate::views::pacing::{self, PacingView};
 use crate::views::performance::{self, GroupView, PerformanceRequest, PerformanceView};
+use crate::views::variants::{self, VariantsRequest, VariantsView};
 
 /// The KPIs of the live totals, in order.
 const LIVE: [Kpi; 8] = [
@@ -60,6 +64,10 @@ pub struct Data {
     pub by_channel: PerformanceView,
     pub by_service: PerformanceView,
     pub history: HistoryView,
+    /// Last-touch attribution by channel (`None`: unavailable now).
+    pub attribution: Option<AttributionView>,
+    /// The message test (`None`: unavailable now).
+    pub variants: Option<VariantsView>,
     pub pacing: PacingView,
     pub anomalies: AnomaliesView,
     pub series_kpi: Kpi,
@@ -138,7 +146,24 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         by(Dimension::Channel),
         by(Dimension::ServiceChannel),
     );
-    let (main, by_segment, by_channel, by_service, history, pacing, anomalies) = tokio::try_join!(
+    let credit = AttributionRequest {
+        from: None,
+        to: None,
+        model: Model::LastTouch,
+        by: Some(By::Channel),
+    };
+    let test = VariantsRequest::default();
+    let (
+        main,
+        by_segment,
+        by_channel,
+        by_service,
+        history,
+        pacing,
+        anomalies,
+        attribution,
+        variants,
+    ) = tokio::try_join!(
         report(state, caller, id, &over_time, lang),
         report(state, caller, id, &segment, lang),
         report(state, caller, id, &channel, lang),
@@ -146,6 +171,8 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         history::history(&state.sources, caller, id, &trends, lang).boxed(),
         pacing::view(&state.sources, caller, id, lang).boxed(),
         anomalies::view(&state.sources, caller, id, (None, None), lang).boxed(),
+        optional(attribution::attribution(&state.sources, caller, id, &credit, lang).boxed()),
+        optional(variants::variants(&state.sources, caller, id, &test, lang).boxed()),
     )?;
     Ok(Data {
         campaign,
@@ -157,10 +184,38 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         history,
         pacing,
         anomalies,
+        attribution,
+        variants,
         series_kpi,
         tz: state.sources.rules.tz,
         today,
     })
+}
+
+/// How long the page waits for each section that joins the ledger
+/// (attribution, the message test) before showing it as unavailable.
+const SECTION_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A section computed from the ledger at each read, whose cost grows with
+/// the ledger (docs/attribution.md): `None` when it fails or takes longer
+/// than [`SECTION_BUDGET`], so that the rest of the page is still shown.
+fn optional<'a, T: Send + 'a>(
+    section: BoxFuture<'a, Result<T, ApiError>>,
+) -> BoxFuture<'a, Result<Option<T>, ApiError>> {
+    async move {
+        match tokio::time::timeout(SECTION_BUDGET, section).await {
+            Ok(Ok(view)) => Ok(Some(view)),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "a section of the campaign page is unavailable");
+                Ok(None)
+            }
+            Err(_) => {
+                tracing::warn!(budget = ?SECTION_BUDGET, "a section of the campaign page took too long");
+                Ok(None)
+            }
+        }
+    }
+    .boxed()
 }
 
 /// A report, boxed by a function of its own: a debug build gives each
@@ -194,6 +249,8 @@ pub fn body(d: &Data, lang: Lang) -> Markup {
         (channel_shift(d, lang))
         (cost(d, lang))
         (super::pacing::section(&d.pacing, lang))
+        (effect::who_it_brought(d.attribution.as_ref(), lang))
+        (effect::message_test(d.variants.as_ref(), lang))
     }
 }
 

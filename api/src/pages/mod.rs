@@ -15,6 +15,7 @@ pub mod anomalies;
 pub mod assets;
 pub mod campaign;
 pub mod chart;
+pub mod effect;
 pub mod error;
 pub mod format;
 pub mod layout;

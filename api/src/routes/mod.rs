@@ -4,6 +4,7 @@
 //! [`crate::views`] out.
 
 pub mod anomalies;
+pub mod attribution;
 pub mod campaigns;
 pub mod experiments;
 pub mod history;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route(ROUTES[8], get(live::get))
         .route(ROUTES[9], get(portfolio::get))
         .merge(programs::routes())
+        .merge(attribution::routes())
         .route(ROUTES[10], get(experiments::list))
         .route(ROUTES[11], get(experiments::get).put(experiments::put))
         .route(ROUTES[12], get(pacing::get))

@@ -138,6 +138,8 @@ fn api_calls(id: &str) -> Vec<(Method, String)> {
         ),
         (Method::GET, format!("/api/v1/campaigns/{id}/pacing")),
         (Method::GET, format!("/api/v1/campaigns/{id}/anomalies")),
+        (Method::GET, format!("/api/v1/campaigns/{id}/attribution")),
+        (Method::GET, format!("/api/v1/campaigns/{id}/variants")),
     ]
 }
 
@@ -429,6 +431,7 @@ async fn the_openapi_document_covers_every_route_and_method() {
     let routed: BTreeSet<&str> = ROUTES
         .into_iter()
         .chain(super::programs::ROUTES)
+        .chain(super::attribution::ROUTES)
         .chain(crate::pages::ROUTES)
         .collect();
     assert_eq!(documented, routed);

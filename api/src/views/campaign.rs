@@ -2,13 +2,16 @@
 //! replacing one from the contract's JSON body, checked field by field so
 //! a `400` names the field at fault.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use cmp_kpi::{LabelKind, Lang, label_or_code, parse_plan};
-use cmp_store::{Campaign, Store};
+use cmp_store::{Campaign, MeasurementSettings, Store};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use super::{split, windows};
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::params;
@@ -34,6 +37,16 @@ pub struct CampaignBody {
     pub end_date: NaiveDate,
     #[schema(example = 250000000)]
     pub budget_cents: u64,
+    /// v1.1: days per action replacing the contract's attribution windows
+    /// for exposures to this campaign (docs/attribution.md), e.g.
+    /// `{"click": 7, "impression": 0}`; absent: the defaults.
+    #[schema(value_type = Option<BTreeMap<String, u64>>)]
+    pub attribution_windows: Option<BTreeMap<String, u64>>,
+    /// v1.1: the planned relative share of each message variant, which the
+    /// message test's split check tests against, e.g.
+    /// `{"control": 1, "plain-language-b": 1}`; absent: an equal split.
+    #[schema(value_type = Option<BTreeMap<String, f64>>)]
+    pub variant_split: Option<BTreeMap<String, f64>>,
     /// Optional planned spend per week (each week's cents evenly over its 7
     /// days); without it the budget is planned evenly over the flight.
     pub flight_plan: Option<Vec<PlanWeekView>>,
@@ -49,6 +62,15 @@ pub struct PlanWeekView {
     pub week: NaiveDate,
     #[schema(example = 1500000)]
     pub cents: u64,
+}
+
+/// A campaign `PUT` body, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CampaignPut {
+    pub campaign: Campaign,
+    /// `attribution_windows` and `variant_split` as given (checked), `""`
+    /// when absent.
+    pub settings: MeasurementSettings,
 }
 
 /// A campaign as the API shows it.
@@ -149,7 +171,7 @@ pub async fn put(
     body: &[u8],
 ) -> Result<(bool, Campaign), ApiError> {
     caller.write(id)?;
-    let campaign = parse_body(id, body)?;
+    let CampaignPut { campaign, settings } = parse_body(id, body)?;
     let before = cmp_store::campaign(store, id).await?;
     // The organisation owns the version before and the version after.
     if let Some(old) = &before {
@@ -158,6 +180,7 @@ pub async fn put(
     caller.owns(&campaign)?;
     let created = before.is_none();
     cmp_store::put_campaign(store, &campaign, &caller.0.name).await?;
+    cmp_store::put_measurement_settings(store, &settings, &caller.0.name).await?;
     caller.audit(
         if created {
             "create_campaign"
@@ -170,7 +193,7 @@ pub async fn put(
 }
 
 /// The campaign a `PUT` body describes; a `400` names the first bad field.
-pub fn parse_body(id: &str, body: &[u8]) -> Result<Campaign, ApiError> {
+pub fn parse_body(id: &str, body: &[u8]) -> Result<CampaignPut, ApiError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad("body", format!("is not valid JSON: {e}")))?;
     let Value::Object(mut fields) = value else {
@@ -219,6 +242,20 @@ pub fn parse_body(id: &str, body: &[u8]) -> Result<Campaign, ApiError> {
             ));
         }
     };
+    let attribution_windows = match fields.remove("attribution_windows") {
+        None => String::new(),
+        Some(v) => {
+            windows::parse(&v)?;
+            v.to_string()
+        }
+    };
+    let variant_split = match fields.remove("variant_split") {
+        None => String::new(),
+        Some(v) => {
+            split::parse(&v)?;
+            v.to_string()
+        }
+    };
     let flight_plan = match fields.remove("flight_plan") {
         None | Some(Value::Null) => String::new(),
         Some(v) => {
@@ -233,19 +270,26 @@ pub fn parse_body(id: &str, body: &[u8]) -> Result<Campaign, ApiError> {
     if let Some(extra) = fields.keys().next() {
         return Err(ApiError::bad(
             extra.clone(),
-            "is not a campaign field (name, program, start_date, end_date, budget_cents, flight_plan, owner)",
+            "is not a campaign field (name, program, start_date, end_date, budget_cents, flight_plan, owner, attribution_windows, variant_split)",
         ));
     }
-    Ok(Campaign {
-        id: id.to_owned(),
-        name_en,
-        name_fr,
-        program,
-        start_date,
-        end_date,
-        budget_cents,
-        flight_plan,
-        owner,
+    Ok(CampaignPut {
+        campaign: Campaign {
+            id: id.to_owned(),
+            name_en,
+            name_fr,
+            program,
+            start_date,
+            end_date,
+            budget_cents,
+            flight_plan,
+            owner,
+        },
+        settings: MeasurementSettings {
+            campaign_id: id.to_owned(),
+            attribution_windows,
+            variant_split,
+        },
     })
 }
 
@@ -291,7 +335,12 @@ mod tests {
 
     #[test]
     fn the_contract_example_parses() {
-        let c = parse_body("oas-online-2026", GOOD.as_bytes()).expect("valid");
+        let CampaignPut {
+            campaign: c,
+            settings,
+        } = parse_body("oas-online-2026", GOOD.as_bytes()).expect("valid");
+        assert_eq!(settings.attribution_windows, "");
+        assert_eq!(settings.variant_split, "");
         assert_eq!(c.name_fr, "Demandez la SV en ligne");
         assert_eq!(c.budget_cents, 250_000_000);
         assert_eq!(
@@ -314,7 +363,7 @@ mod tests {
             r#""budget_cents": 250000000, "flight_plan": [{"week": "2026-10-12", "cents": 7}, {"week": "2026-10-05", "cents": 1500000}]"#,
             1,
         );
-        let c = parse_body("c", body.as_bytes()).expect("valid");
+        let c = parse_body("c", body.as_bytes()).expect("valid").campaign;
         assert_eq!(
             c.flight_plan,
             r#"[{"cents":1500000,"week":"2026-10-05"},{"cents":7,"week":"2026-10-12"}]"#
@@ -341,6 +390,8 @@ mod tests {
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "owner": "Me""#, "owner"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "owner": 5"#, "owner"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "sponsor": "x""#, "sponsor"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "attribution_windows": {"tap": 1}"#, "attribution_windows.tap"),
+            (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "variant_split": {"b": -1}"#, "variant_split.b"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "flight_plan": {}"#, "flight_plan"),
             (r#""budget_cents": 250000000"#, r#""budget_cents": 1, "flight_plan": [{"week": "2026-10-05", "cents": -5}]"#, "flight_plan"),
             (r#""en": "Apply for OAS online""#, r#""en": "  ""#, "name.en"),

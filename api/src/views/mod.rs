@@ -5,12 +5,15 @@
 //! dashboard pages (`crate::pages`) render the same views.
 
 pub mod anomalies;
+pub mod attribution;
 pub mod campaign;
 pub mod costs;
+pub mod credit;
 pub mod experiment_body;
 pub mod experiment_panel;
 pub mod experiment_result;
 pub mod experiments;
+pub mod exposures;
 pub mod headline;
 pub mod history;
 pub mod inventory;
@@ -21,4 +24,7 @@ pub mod performance;
 pub mod portfolio;
 pub mod program_counts;
 pub mod shift;
+pub mod split;
 pub mod targets;
+pub mod variants;
+pub mod windows;

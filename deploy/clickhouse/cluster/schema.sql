@@ -61,6 +61,19 @@ CREATE TABLE IF NOT EXISTS cmp.experiments ON CLUSTER '{cluster}'
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
 ORDER BY (campaign_id, experiment_id, changed_at);
 
+-- Campaigns' measurement settings (attribution windows, variant split),
+-- versioned (migration 0010).
+CREATE TABLE IF NOT EXISTS cmp.measurement_settings ON CLUSTER '{cluster}'
+(
+    campaign_id String,
+    attribution_windows String,
+    variant_split String,
+    changed_by String,
+    changed_at DateTime
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
+ORDER BY (campaign_id, changed_at);
+
 CREATE TABLE IF NOT EXISTS cmp.attainment_history ON CLUSTER '{cluster}'
 (
     campaign_id String,

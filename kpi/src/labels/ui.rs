@@ -105,6 +105,17 @@ pub(super) const UI: &[(&str, &str, &str)] = &[
     ("num_applications_by_phone", "Applications submitted by phone", "Demandes soumises par téléphone"),
     ("num_applications_by_mail", "Applications submitted by mail", "Demandes soumises par la poste"),
     ("num_applications_total", "Applications submitted, all channels", "Demandes soumises, tous les modes"),
+    ("all_languages", "All languages", "Toutes les langues"),
+    ("who_it_brought", "Who it brought", "Ce que la campagne a amené"),
+    ("who_it_brought_intro", "Applications to the program credited to the campaign's ads and outreach (the last exposure within the attribution window; credit is shared with the program's other campaigns), beside those that came through the campaign's own links and codes.", "Demandes au programme attribuées aux publicités et à la sensibilisation de la campagne (la dernière exposition dans la fenêtre d'attribution; le crédit est partagé avec les autres campagnes du programme), à côté de celles venues par les liens et codes de la campagne."),
+    ("stage", "Stage", "Étape"),
+    ("message_test", "Message test", "Test de message"),
+    ("message_test_intro", "Each version of the message against the control version, all languages together. The 95% interval stays valid however often the page is read.", "Chaque version du message par rapport à la version témoin, toutes langues confondues. L'intervalle à 95 % reste valide quel que soit le nombre de consultations de la page."),
+    ("no_variants", "No message test in this period.", "Aucun test de message pour cette période."),
+    ("variant", "Message version", "Version du message"),
+    ("interval_95", "95% interval of the lift", "Intervalle à 95 % de l'effet relatif"),
+    ("decision", "Decision", "Décision"),
+    ("control_arm", "Control version", "Version témoin"),
 ];
 
 #[cfg(test)]
