@@ -45,6 +45,12 @@ impl Need {
         program: true,
     };
 
+    /// Every query but reach: the sums that add up over days.
+    pub const ADDITIVE: Need = Need {
+        reach: false,
+        ..Need::ALL
+    };
+
     /// What one KPI reads.
     pub fn of(kpi: Kpi) -> Need {
         let none = Need {

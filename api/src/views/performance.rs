@@ -172,14 +172,20 @@ pub async fn performance(
         ),
     )?;
     let audience = Audience::of(&rules, caller.is_admin());
-    let totals = audience.publish(&c.id, &[Row::total(&r.totals)]).remove(0);
+    let totals = audience
+        .publish(&c.id, &[Row::total(&r.totals, Some(&r.total_days))])
+        .remove(0);
     let group_rows: Vec<Row<'_>> = r
         .groups
         .iter()
-        .map(|g| Row::group(&g.key, &g.measures))
+        .map(|g| Row::group(&g.key, &g.measures, &g.days))
         .collect();
     let groups = audience.publish(&c.id, &group_rows);
-    let point_rows: Vec<Row<'_>> = r.series.iter().map(|p| Row::total(&p.measures)).collect();
+    let point_rows: Vec<Row<'_>> = r
+        .series
+        .iter()
+        .map(|p| Row::total(&p.measures, p.days.as_deref()))
+        .collect();
     let points = audience.publish(&c.id, &point_rows);
     Ok(PerformanceView {
         campaign: c.id.clone(),

@@ -1,0 +1,164 @@
+//! The sound attacker of `attacker.rs` on counts published as sums of
+//! daily atoms (docs/privacy.md): it reasons about two sets of intervals,
+//! the published counts and the true ones.
+//!
+//! - Published counts add up exactly over days within one cell (a range is
+//!   the range a day shorter plus that day's atom), but a total is not the
+//!   sum of its published groups (each group has its own atoms).
+//! - True counts add up over days and over groups.
+//! - They meet in the atoms: a published count over `n` days is a sum of
+//!   `n` atoms, each a multiple of the base within `base − 1` of its day's
+//!   truth, so the truth is within `n·(base − 1)` of it.
+//! - What an answer says of the truth: a hidden count is 1..k−1 (when the
+//!   answer shows it is small), a shown count above 0 is at least k (a
+//!   truth of 0 publishes 0, and a truth of 1..k−1 is hidden).
+//!
+//! A hidden count is recovered when its true interval is one value.
+
+use std::collections::BTreeMap;
+
+use crate::attacker::{Attacker, CellId, Interval, UNBOUNDED};
+
+/// What the attacker knows.
+#[derive(Debug)]
+pub struct AtomAttacker {
+    /// Published counts.
+    pub published: Attacker,
+    /// True counts; `truth.hidden` are the cells to recover.
+    pub truth: Attacker,
+    base: i64,
+    k: i64,
+}
+
+impl AtomAttacker {
+    /// Rounding base `base` (1: exact), small-cell threshold `k`.
+    pub fn new(base: i64, k: i64) -> Self {
+        AtomAttacker {
+            published: Attacker::default(),
+            truth: Attacker::default(),
+            base: base.max(1),
+            k,
+        }
+    }
+
+    /// An answer showed `v` for `cell`.
+    pub fn shown(&mut self, cell: &CellId, v: i64) {
+        self.published.observe(cell, (v, v));
+        let truth = if v > 0 {
+            (self.k, UNBOUNDED)
+        } else {
+            (0, UNBOUNDED)
+        };
+        self.truth.observe(cell, truth);
+    }
+
+    /// An answer hid `cell`; `small`: its truth is known to be 1..k−1 (a
+    /// lone total, or one of three or more hidden groups).
+    pub fn hidden(&mut self, cell: &CellId, small: bool) {
+        self.truth.hide(cell);
+        if small {
+            self.truth.observe(cell, (1, self.k - 1));
+        }
+    }
+
+    /// A true count known to be in `iv` (a group absent from an answer: 0).
+    pub fn truth_is(&mut self, cell: &CellId, iv: Interval) {
+        self.truth.observe(cell, iv);
+    }
+
+    /// `whole = Σ parts` over days of one cell: true of both.
+    pub fn days_sum(&mut self, whole: CellId, parts: Vec<CellId>) {
+        self.published.sum(whole.clone(), parts.clone());
+        self.truth.sum(whole, parts);
+    }
+
+    /// `whole = Σ parts` over the groups of a breakdown: true of the truth.
+    pub fn groups_sum(&mut self, whole: CellId, parts: Vec<CellId>) {
+        self.truth.sum(whole, parts);
+    }
+
+    /// Narrows the published counts, carries them to the truth, then
+    /// narrows the truth; returns the truth's passes.
+    pub fn propagate(&mut self) -> usize {
+        self.published.propagate();
+        let windows: BTreeMap<CellId, Interval> = self
+            .published
+            .known()
+            .filter(|(_, (_, hi))| *hi < UNBOUNDED)
+            .map(|(c, (lo, hi))| {
+                // Sums of atoms are multiples of the base.
+                let lo = (lo + self.base - 1).div_euclid(self.base) * self.base;
+                let hi = hi.div_euclid(self.base) * self.base;
+                let slack = (c.to - c.from + 1) * (self.base - 1);
+                (c.clone(), ((lo - slack).max(0), hi + slack))
+            })
+            .collect();
+        for (c, iv) in windows {
+            self.truth.observe(&c, iv);
+        }
+        self.truth.propagate()
+    }
+
+    /// The hidden cells whose true interval is one value.
+    pub fn recovered(&self) -> Vec<(CellId, i64)> {
+        self.truth.recovered()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(group: &str, from: i64, to: i64) -> CellId {
+        CellId {
+            campaign: "c".into(),
+            dimension: "region".into(),
+            group: group.into(),
+            from,
+            to,
+        }
+    }
+
+    #[test]
+    fn a_difference_of_ranges_is_an_atom_and_leaves_four_values() {
+        // [0,1] shows 25, [0,0] shows 20: day 1's atom is 5, hidden truth
+        // 1..9, the atom says 1..9 too.
+        let mut a = AtomAttacker::new(5, 10);
+        a.shown(&cell("QC", 0, 1), 25);
+        a.shown(&cell("QC", 0, 0), 20);
+        a.hidden(&cell("QC", 1, 1), false);
+        a.days_sum(cell("QC", 0, 1), vec![cell("QC", 0, 0), cell("QC", 1, 1)]);
+        a.propagate();
+        assert_eq!(a.published.interval(&cell("QC", 1, 1)), (5, 5));
+        assert_eq!(a.truth.interval(&cell("QC", 1, 1)), (1, 9));
+        assert!(a.recovered().is_empty());
+        // An atom of 10 over a hidden day: 6..9, four values.
+        let mut a = AtomAttacker::new(5, 10);
+        a.shown(&cell("QC", 0, 1), 30);
+        a.shown(&cell("QC", 0, 0), 20);
+        a.hidden(&cell("QC", 1, 1), true);
+        a.days_sum(cell("QC", 0, 1), vec![cell("QC", 0, 0), cell("QC", 1, 1)]);
+        a.propagate();
+        assert_eq!(a.truth.interval(&cell("QC", 1, 1)), (6, 9));
+    }
+
+    #[test]
+    fn exact_answers_are_recovered_and_totals_are_not_sums_of_published_groups() {
+        let mut a = AtomAttacker::new(1, 10);
+        a.shown(&cell("QC", 0, 1), 23);
+        a.shown(&cell("QC", 0, 0), 20);
+        a.hidden(&cell("QC", 1, 1), false);
+        a.days_sum(cell("QC", 0, 1), vec![cell("QC", 0, 0), cell("QC", 1, 1)]);
+        a.propagate();
+        assert_eq!(a.recovered(), vec![(cell("QC", 1, 1), 3)]);
+        let mut a = AtomAttacker::new(5, 10);
+        a.shown(&cell("", 0, 0), 30);
+        a.shown(&cell("ON", 0, 0), 25);
+        a.hidden(&cell("QC", 0, 0), false);
+        a.groups_sum(cell("", 0, 0), vec![cell("ON", 0, 0), cell("QC", 0, 0)]);
+        a.propagate();
+        assert_eq!(a.published.interval(&cell("QC", 0, 0)), (0, UNBOUNDED));
+        // 26..34 − 21..29 = at most 13; hidden: at least 0.
+        assert_eq!(a.truth.interval(&cell("QC", 0, 0)), (0, 13));
+    }
+}
