@@ -49,7 +49,7 @@ use chrono_tz::Tz;
 use cmp_kpi::{DateRange, Dimension, Granularity, Measures, local_date, local_day_bounds_utc};
 use cmp_store::{Campaign, Store, StoreError};
 
-pub use programs::{ProgramUptake, StageCounts, has_uptake, program_uptake};
+pub use programs::{ChannelDays, ProgramUptake, StageCounts, has_uptake, program_uptake, total_of};
 pub use shown::{Row, Shown, publish};
 pub use slice::Slice;
 pub use targets::{Judged, actual, evaluate_targets, sums, sums_by_day};
@@ -172,10 +172,12 @@ pub async fn performance(store: &Store, query: &Query) -> Result<Report, StoreEr
     );
     let total_span = span(&[], Bucketing::Whole);
     let reach_only = Need::of(cmp_kpi::Kpi::Reach);
+    // Boxed: four report queries' futures side by side overflow a debug
+    // build's worker stack.
     let (by_day, group_reach, total_reach, series) = tokio::try_join!(
-        cells(store, &query.campaign, &daily, Need::ADDITIVE),
-        cells(store, &query.campaign, &grouped, reach_only),
-        async {
+        Box::pin(cells(store, &query.campaign, &daily, Need::ADDITIVE)),
+        Box::pin(cells(store, &query.campaign, &grouped, reach_only)),
+        Box::pin(async {
             if by.is_empty() {
                 Ok(None)
             } else {
@@ -183,8 +185,8 @@ pub async fn performance(store: &Store, query: &Query) -> Result<Report, StoreEr
                     .await
                     .map(Some)
             }
-        },
-        async {
+        }),
+        Box::pin(async {
             if series_buckets.is_some() {
                 cells(store, &query.campaign, &series_span, Need::ALL)
                     .await
@@ -192,7 +194,7 @@ pub async fn performance(store: &Store, query: &Query) -> Result<Report, StoreEr
             } else {
                 Ok(None)
             }
-        },
+        }),
     )?;
 
     let as_of = by_day.newest.map(instant);

@@ -231,9 +231,11 @@ fn learn_target(
     None
 }
 
-/// Traffic seeds: the generator's traffic also depends on the day the
-/// test runs, so one seed may be lucky; each seed is a fresh pipeline.
-const SEEDS: [u64; 3] = [97, 5, 61];
+/// Traffic seeds, each a fresh pipeline: the traffic also depends on the
+/// day the test runs, so one seed may be lucky. On 2026-12-07 (02:30 UTC)
+/// the code of e2b9d8c (each range rounded on its own) leaked nothing on
+/// seeds 97 and 5 and one hidden one-day count on seed 3.
+const SEEDS: [u64; 3] = [97, 3, 5];
 
 #[tokio::test]
 async fn a_manager_recovers_no_hidden_count_by_arithmetic() {

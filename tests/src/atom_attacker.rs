@@ -10,12 +10,13 @@
 //!   `n` atoms, each a multiple of the base within `base − 1` of its day's
 //!   truth, so the truth is within `n·(base − 1)` of it.
 //! - What an answer says of the truth: a hidden count is 1..k−1 (when the
-//!   answer shows it is small), a shown count above 0 is at least k (a
-//!   truth of 0 publishes 0, and a truth of 1..k−1 is hidden).
+//!   answer shows it is small), a shown count is 0 or at least k (a truth
+//!   of 1..k−1 is hidden), and at least k when its published count is
+//!   above 0 (a truth of 0 publishes 0).
 //!
 //! A hidden count is recovered when its true interval is one value.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::attacker::{Attacker, CellId, Interval, UNBOUNDED};
 
@@ -26,6 +27,8 @@ pub struct AtomAttacker {
     pub published: Attacker,
     /// True counts; `truth.hidden` are the cells to recover.
     pub truth: Attacker,
+    /// Cells some answer showed: their truth is 0 or at least k.
+    shown: BTreeSet<CellId>,
     base: i64,
     k: i64,
 }
@@ -36,6 +39,7 @@ impl AtomAttacker {
         AtomAttacker {
             published: Attacker::default(),
             truth: Attacker::default(),
+            shown: BTreeSet::new(),
             base: base.max(1),
             k,
         }
@@ -44,12 +48,10 @@ impl AtomAttacker {
     /// An answer showed `v` for `cell`.
     pub fn shown(&mut self, cell: &CellId, v: i64) {
         self.published.observe(cell, (v, v));
-        let truth = if v > 0 {
-            (self.k, UNBOUNDED)
-        } else {
-            (0, UNBOUNDED)
-        };
-        self.truth.observe(cell, truth);
+        self.shown.insert(cell.clone());
+        if v > 0 {
+            self.truth.observe(cell, (self.k, UNBOUNDED));
+        }
     }
 
     /// An answer hid `cell`; `small`: its truth is known to be 1..k−1 (a
@@ -96,7 +98,28 @@ impl AtomAttacker {
         for (c, iv) in windows {
             self.truth.observe(&c, iv);
         }
-        self.truth.propagate()
+        let mut passes = 0;
+        loop {
+            passes += self.truth.propagate();
+            // A shown count is not 1..k−1: an interval reaching into that
+            // gap from one side is cut back to the other.
+            let mut cut = false;
+            for c in &self.shown {
+                let (lo, hi) = self.truth.interval(c);
+                let iv = if (1..self.k).contains(&lo) {
+                    (self.k, hi)
+                } else if (1..self.k).contains(&hi) {
+                    (lo, 0)
+                } else {
+                    continue;
+                };
+                self.truth.observe(c, iv);
+                cut = true;
+            }
+            if !cut {
+                return passes;
+            }
+        }
     }
 
     /// The hidden cells whose true interval is one value.
@@ -140,6 +163,24 @@ mod tests {
         a.days_sum(cell("QC", 0, 1), vec![cell("QC", 0, 0), cell("QC", 1, 1)]);
         a.propagate();
         assert_eq!(a.truth.interval(&cell("QC", 1, 1)), (6, 9));
+    }
+
+    #[test]
+    fn a_shown_count_is_zero_or_at_least_k() {
+        // Two days shown as 0 over a hidden first day: 0 + 0 atoms, the
+        // range's truth is at most 8, so 0 (shown), and so is the day.
+        let mut a = AtomAttacker::new(5, 10);
+        a.shown(&cell("QC", 0, 1), 0);
+        a.shown(&cell("QC", 1, 1), 0);
+        a.hidden(&cell("QC", 0, 0), false);
+        a.days_sum(cell("QC", 0, 1), vec![cell("QC", 0, 0), cell("QC", 1, 1)]);
+        a.propagate();
+        assert_eq!(a.recovered(), vec![(cell("QC", 0, 0), 0)]);
+        // A shown 10 over one day: 10..14.
+        let mut a = AtomAttacker::new(5, 10);
+        a.shown(&cell("QC", 0, 0), 10);
+        a.propagate();
+        assert_eq!(a.truth.interval(&cell("QC", 0, 0)), (10, 14));
     }
 
     #[test]
