@@ -202,4 +202,86 @@ mod tests {
         // 26..34 − 21..29 = at most 13; hidden: at least 0.
         assert_eq!(a.truth.interval(&cell("QC", 0, 0)), (0, 13));
     }
+
+    /// One line (a cell over nine days) published both ways: each range's
+    /// count rounded on its own (the method before atoms) and as the sum of
+    /// its days' atoms; what the attacker recovers of its hidden days (not
+    /// 0) each way, every interval checked against the truth.
+    fn one_line(d: &cmp_kpi::Disclosure, name: &str, counts: &[i64]) -> (usize, usize) {
+        let key = cmp_kpi::CellKey {
+            campaign: name,
+            kpi: "uptake_completed",
+            breakdown: &[],
+        };
+        let first = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
+        let day = |i: usize| first + chrono::Duration::days(i as i64);
+        let n = counts.len();
+        let mut alone = Attacker::default();
+        let mut atoms = AtomAttacker::new(5, 10);
+        let mut truth = BTreeMap::new();
+        for from in 0..n {
+            for to in from..n {
+                let c = cell("QC", from as i64, to as i64);
+                let t: i64 = counts[from..=to].iter().sum();
+                truth.insert(c.clone(), t);
+                if (1..10).contains(&t) {
+                    alone.hide(&c);
+                    alone.observe(&c, (1, 9));
+                    atoms.hidden(&c, true);
+                } else {
+                    let v = d.round(&key, t as f64) as i64;
+                    alone.observe(
+                        &c,
+                        if v == 0 {
+                            (0, 0)
+                        } else {
+                            ((v - 4).max(10), v + 4)
+                        },
+                    );
+                    let days = (from..=to).map(|i| (day(i), counts[i] as f64));
+                    atoms.shown(&c, d.sum_of_atoms(&key, days) as i64);
+                }
+                if to > from {
+                    let parts = vec![
+                        cell("QC", from as i64, to as i64 - 1),
+                        cell("QC", to as i64, to as i64),
+                    ];
+                    alone.sum(c.clone(), parts.clone());
+                    atoms.days_sum(c, parts);
+                }
+            }
+        }
+        alone.propagate();
+        atoms.propagate();
+        assert!(alone.unsound(&truth).is_empty(), "{name}");
+        assert!(atoms.truth.unsound(&truth).is_empty(), "{name}");
+        let non_zero = |r: Vec<(CellId, i64)>| r.iter().filter(|(_, v)| *v > 0).count();
+        (non_zero(alone.recovered()), non_zero(atoms.recovered()))
+    }
+
+    #[test]
+    fn on_simulated_lines_ranges_rounded_alone_leak_and_sums_of_atoms_do_not() {
+        let d = cmp_kpi::Disclosure::new(10, 5, b"simulation key");
+        let mut state: u64 = 7;
+        let (mut alone, mut atoms, mut hidden_days) = (0, 0, 0);
+        for line in 0..600 {
+            // Days of 0 to 12: many small, a few large enough to show.
+            let counts: Vec<i64> = (0..9)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    ((state >> 33) % 13) as i64
+                })
+                .collect();
+            hidden_days += counts.iter().filter(|c| (1..10).contains(*c)).count();
+            let (a, b) = one_line(&d, &format!("line-{line}"), &counts);
+            alone += a;
+            atoms += b;
+        }
+        eprintln!("{hidden_days} hidden days: recovered {alone} (ranges alone), {atoms} (atoms)");
+        assert!(hidden_days > 3_000, "{hidden_days}");
+        assert!(alone > 0, "ranges rounded on their own leak: {alone}");
+        assert_eq!(atoms, 0, "sums of atoms leak no non-zero hidden count");
+    }
 }
