@@ -394,6 +394,33 @@ async fn attack(seed: u64) -> Result<(), String> {
             }
         }
     }
+    // A daily series shows each day's count as the one-day range does (a
+    // point hidden as a series' complementary cell shows nothing); an
+    // hourly one shows a manager no client count (an hour has no atom).
+    for c in &setup.campaigns {
+        for (granularity, checked) in [("day", true), ("hour", false)] {
+            let path = format!(
+                "/api/v1/campaigns/{c}/performance?from={}&to={}&granularity={granularity}",
+                setup.day(0),
+                setup.day(last)
+            );
+            let r = request(setup.addr, "GET", &path, Some(MANAGER), None).await;
+            assert_eq!(r.status, 200, "{path}: {}", r.body);
+            let series = r.json()["series"].clone();
+            let points = series.as_array().expect("series");
+            if checked {
+                assert_eq!(points.len(), DAYS as usize, "{path}");
+            }
+            for (i, p) in points.iter().enumerate() {
+                if !checked {
+                    assert!(hidden(p, COMPLETED), "an hour shows no count: {p}");
+                } else if let Some(v) = p[COMPLETED].as_i64() {
+                    let day = i64::try_from(i).expect("day");
+                    elsewhere.push(("daily series", cell(c, "", "", day, day), Some(v)));
+                }
+            }
+        }
+    }
     // Another route: the portfolio's targets.
     let fy = FiscalYear::containing(today);
     let p = request(
