@@ -2,12 +2,14 @@
 //! fifteen KPIs and how they derive from a rollup's sums, federal fiscal
 //! years and reporting-time-zone buckets, targets and their validation,
 //! evaluation against a target (attainment, pace, projection, status),
-//! small-cell suppression, random rounding, channel shift and unit costs of
-//! service, budget pacing and anomalies (v1.1), and the bilingual labels of contract/LABELS.md.
+//! small-cell suppression, random rounding (published daily atoms), channel
+//! shift and unit costs of service, budget pacing and anomalies (v1.1), and
+//! the bilingual labels of contract/LABELS.md.
 //! No I/O and no clock: "today" and "now" are always parameters, so every
 //! rule is a table-driven test away.
 
 mod anomaly;
+mod atoms;
 mod costs;
 mod dimension;
 mod error;

@@ -1,15 +1,16 @@
 //! Random rounding of the client counts a non-admin is shown
 //! (contract/API.md, "Small cells, strengthened"; docs/privacy.md): after
-//! small-cell suppression, every visible count `v` is published as
-//! `base·⌊v/base⌋` or `base·⌊v/base⌋ + base`, rounding up with probability
-//! `(v mod base)/base`, so the published value is unbiased and within
-//! `base − 1` of the truth. The coin is not random at each request: it is
-//! an HMAC-SHA-256, under a secret key, of the campaign, the KPI, the
-//! cell's breakdown key (dimension values) and `v`. The same count in the
-//! same cell is therefore always published the same way, whatever the date
-//! range, bucket or route that asked for it, so repeating or padding a
-//! question cannot average the rounding away; subtracting two published
-//! counts leaves an error of up to `2·(base − 1)`, never the hidden value.
+//! small-cell suppression, a count `v` is rounded to `base·⌊v/base⌋` or
+//! `base·⌊v/base⌋ + base`, rounding up with probability `(v mod base)/base`,
+//! so the rounded value is unbiased and within `base − 1` of the truth. The
+//! coin is not random at each request: it is an HMAC-SHA-256, under a
+//! secret key, of the campaign, the KPI, the cell's breakdown key
+//! (dimension values), for a daily atom the day (`atoms.rs`), and `v`. The
+//! same count in the same cell is therefore always rounded the same way,
+//! whatever the route that asked for it, so repeating a question cannot
+//! average the rounding away. Counts that add up over days are published
+//! as sums of rounded daily atoms (`atoms.rs`); [`Disclosure::round`]
+//! rounds a count as a whole (reach, which does not add).
 //!
 //! Decisions where the contract is silent:
 //! - The key is SHA-256 of the configured secret (any length), so a
@@ -24,6 +25,7 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -71,8 +73,15 @@ impl Disclosure {
         self.base
     }
 
-    /// The published value of a visible count `v` in `cell`.
+    /// The published value of a visible count `v` in `cell` rounded as a
+    /// whole (reach: distinct counts do not add; see `atoms.rs` for the
+    /// counts that do).
     pub fn round(&self, cell: &CellKey<'_>, v: f64) -> f64 {
+        self.round_keyed(cell, None, v)
+    }
+
+    /// `v` randomly rounded with the coin of `cell`, `day` and `v`.
+    pub(crate) fn round_keyed(&self, cell: &CellKey<'_>, day: Option<NaiveDate>, v: f64) -> f64 {
         if !v.is_finite() || v <= 0.0 {
             return v;
         }
@@ -82,7 +91,7 @@ impl Disclosure {
         if rest == 0 {
             return v as f64;
         }
-        let up = (u128::from(self.coin(cell, v)) * u128::from(self.base)) >> 64;
+        let up = (u128::from(self.coin(cell, day, v)) * u128::from(self.base)) >> 64;
         let down = v - rest;
         if up < u128::from(rest) {
             (down + self.base) as f64
@@ -102,9 +111,10 @@ impl Disclosure {
         }
     }
 
-    /// 64 bits of HMAC-SHA-256(key, campaign, kpi, sorted breakdown, v),
-    /// each text length-prefixed so no two keys read the same.
-    fn coin(&self, cell: &CellKey<'_>, v: u64) -> u64 {
+    /// 64 bits of HMAC-SHA-256(key, campaign, kpi, sorted breakdown, the
+    /// day if any, v), each text length-prefixed so no two keys read the
+    /// same.
+    fn coin(&self, cell: &CellKey<'_>, day: Option<NaiveDate>, v: u64) -> u64 {
         let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.key) else {
             unreachable!("HMAC takes a key of any length")
         };
@@ -119,6 +129,11 @@ impl Disclosure {
         for (dimension, value) in pairs {
             text(dimension);
             text(value);
+        }
+        if let Some(day) = day {
+            // No dimension is named so (they come from a whitelist).
+            text("@day");
+            text(&day.to_string());
         }
         mac.update(&v.to_be_bytes());
         let digest = mac.finalize().into_bytes();

@@ -63,7 +63,7 @@ async fn per_day(
         bucketing: Bucketing::Every(Granularity::Day),
         tz,
     };
-    let found = cells(store, c, &span, Need::COUNTS).await?;
+    let found = cells(store, c, &span, Need::ADDITIVE).await?;
     Ok(found
         .cells
         .into_iter()

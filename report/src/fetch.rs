@@ -45,12 +45,10 @@ impl Need {
         program: true,
     };
 
-    /// Every query but reach: counts, spend and programs' counts.
-    pub const COUNTS: Need = Need {
-        engagement: true,
+    /// Every query but reach: the sums that add up over days.
+    pub const ADDITIVE: Need = Need {
         reach: false,
-        uptake: true,
-        program: true,
+        ..Need::ALL
     };
 
     /// What one KPI reads.

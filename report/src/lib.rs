@@ -22,6 +22,11 @@
 //!   rollup lacks (`service_channel` for engagement, `channel` for uptake)
 //!   puts that rollup's measures under the key `""`, see `slice.rs`. With
 //!   no `by` there are no groups, only totals.
+//! - **Days**: the additive sums are read by breakdown key and local day
+//!   (one query, rows growing with days × groups, not with events); a
+//!   group's measures and the totals are their sums, and each keeps its
+//!   days ([`Days`]) so that `shown.rs` can publish a non-admin's counts
+//!   as sums of daily atoms. Reach is read per group over the whole range.
 //! - **Totals** sum the groups; their reach is one more merge over the
 //!   whole slice. A series has one point per bucket of the range, empty
 //!   buckets included (all zero).
@@ -45,17 +50,17 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use cmp_kpi::{DateRange, Dimension, Granularity, Measures};
+use cmp_kpi::{DateRange, Dimension, Granularity, Measures, local_date, local_day_bounds_utc};
 use cmp_store::{Campaign, Store, StoreError};
 
 pub use anomalies::{KPIS as ANOMALY_KPIS, anomalies};
 pub use pacing::{daily_spend, flight, plan_weeks, spend_query};
-pub use programs::{ProgramUptake, StageCounts, has_uptake, program_uptake};
+pub use programs::{ChannelDays, ProgramUptake, StageCounts, has_uptake, program_uptake, total_of};
 pub use shown::{Row, Shown, publish};
 pub use slice::Slice;
-pub use targets::{Judged, actual, evaluate_targets, sums};
+pub use targets::{Judged, actual, evaluate_targets, sums, sums_by_day};
 
-use buckets::{Bucketing, Buckets, instant};
+use buckets::{Bucketing, Buckets, instant, seconds};
 use fetch::{Need, Span, cells, zero};
 
 /// Relative standard error reported with every reach estimate.
@@ -88,12 +93,18 @@ pub struct Query {
     pub tz: Tz,
 }
 
+/// A cell's exact measures per local day of the range that has data (no
+/// reach: distinct counts do not add), in day order: what a non-admin's
+/// counts are published from, as sums of daily atoms (`shown.rs`).
+pub type Days = Vec<(NaiveDate, Measures)>;
+
 /// One breakdown row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     /// A value for every `by` dimension (`""`: the rollup lacks it).
     pub key: BTreeMap<Dimension, String>,
     pub measures: Measures,
+    pub days: Days,
 }
 
 /// One bucket of the series.
@@ -102,6 +113,9 @@ pub struct Point {
     /// The bucket's first instant (a week's Monday may precede `from`).
     pub start: DateTime<Utc>,
     pub measures: Measures,
+    /// The bucket's days (within the range); `None` for an hour, which is
+    /// part of a day (see `shown.rs`).
+    pub days: Option<Days>,
 }
 
 /// A campaign's performance over a range.
@@ -109,6 +123,8 @@ pub struct Point {
 pub struct Report {
     /// Every KPI over the whole range.
     pub totals: Measures,
+    /// The totals' days.
+    pub total_days: Days,
     /// One per breakdown key with data, in key order; empty without `by`.
     pub groups: Vec<Group>,
     /// One per bucket when a granularity was asked for, in time order.
@@ -127,6 +143,7 @@ pub async fn performance(store: &Store, query: &Query) -> Result<Report, StoreEr
     if range.is_empty() {
         return Ok(Report {
             totals: zero(),
+            total_days: Days::new(),
             groups: Vec::new(),
             series: Vec::new(),
             as_of: None,
@@ -142,6 +159,12 @@ pub async fn performance(store: &Store, query: &Query) -> Result<Report, StoreEr
         bucketing,
         tz: query.tz,
     };
+    // Every sum by group and day; reach (which does not add) by group over
+    // the whole range, and over the whole slice for the totals.
+    let daily = Span {
+        by: &by,
+        ..span(&[], Bucketing::Every(Granularity::Day))
+    };
     let grouped = Span {
         by: &by,
         ..span(&[], Bucketing::Whole)
@@ -155,9 +178,12 @@ pub async fn performance(store: &Store, query: &Query) -> Result<Report, StoreEr
     );
     let total_span = span(&[], Bucketing::Whole);
     let reach_only = Need::of(cmp_kpi::Kpi::Reach);
-    let (groups, total_reach, series) = tokio::try_join!(
-        cells(store, &query.campaign, &grouped, Need::ALL),
-        async {
+    // Boxed: four report queries' futures side by side overflow a debug
+    // build's worker stack.
+    let (by_day, group_reach, total_reach, series) = tokio::try_join!(
+        Box::pin(cells(store, &query.campaign, &daily, Need::ADDITIVE)),
+        Box::pin(cells(store, &query.campaign, &grouped, reach_only)),
+        Box::pin(async {
             if by.is_empty() {
                 Ok(None)
             } else {
@@ -165,8 +191,8 @@ pub async fn performance(store: &Store, query: &Query) -> Result<Report, StoreEr
                     .await
                     .map(Some)
             }
-        },
-        async {
+        }),
+        Box::pin(async {
             if series_buckets.is_some() {
                 cells(store, &query.campaign, &series_span, Need::ALL)
                     .await
@@ -174,47 +200,88 @@ pub async fn performance(store: &Store, query: &Query) -> Result<Report, StoreEr
             } else {
                 Ok(None)
             }
-        },
+        }),
     )?;
 
-    let mut totals: Measures = groups.cells.values().sum();
+    let as_of = by_day.newest.map(instant);
+    let reach_of_key = |key: &Vec<String>| {
+        group_reach
+            .cells
+            .get(&(0, key.clone()))
+            .and_then(|m| m.reach)
+            .or(zero().reach)
+    };
+    let mut keyed: BTreeMap<Vec<String>, Days> = group_reach
+        .cells
+        .keys()
+        .map(|(_, key)| (key.clone(), Days::new()))
+        .collect();
+    let mut total_by_day: BTreeMap<NaiveDate, Measures> = BTreeMap::new();
+    for ((day_start, key), m) in by_day.cells {
+        let day = local_date(instant(day_start), query.tz);
+        let total = total_by_day.entry(day).or_default();
+        *total = *total + m;
+        keyed.entry(key).or_default().push((day, m));
+    }
+    let total_days: Days = total_by_day.into_iter().collect();
+    let mut totals = sum_of(&total_days);
     totals.reach = match &total_reach {
         Some(t) => t.cells.values().find_map(|m| m.reach),
-        None => groups.cells.values().find_map(|m| m.reach),
+        None => reach_of_key(&Vec::new()),
     }
     .or(zero().reach);
-    let as_of = groups.newest.map(instant);
     let groups_out = if by.is_empty() {
         Vec::new()
     } else {
-        groups
-            .cells
+        keyed
             .into_iter()
-            .map(|((_, values), measures)| Group {
-                key: by.iter().copied().zip(values).collect(),
-                measures,
+            .map(|(values, days)| {
+                let mut measures = sum_of(&days);
+                measures.reach = reach_of_key(&values);
+                Group {
+                    key: by.iter().copied().zip(values).collect(),
+                    measures,
+                    days,
+                }
             })
             .collect()
     };
-    let series_out = match (series, series_buckets) {
-        (Some(found), Some(b)) => b
+    let series_out = match (series, series_buckets, query.granularity) {
+        (Some(found), Some(b), Some(g)) => b
             .starts
             .iter()
-            .map(|s| Point {
+            .zip(&b.ends)
+            .map(|(s, e)| Point {
                 start: instant(*s),
                 measures: found
                     .cells
                     .get(&(*s, Vec::new()))
                     .copied()
                     .unwrap_or_else(zero),
+                days: (g != Granularity::Hour).then(|| {
+                    total_days
+                        .iter()
+                        .filter(|(day, _)| {
+                            let t = seconds(local_day_bounds_utc(*day, query.tz).0);
+                            *s <= t && t < *e
+                        })
+                        .copied()
+                        .collect()
+                }),
             })
             .collect(),
         _ => Vec::new(),
     };
     Ok(Report {
         totals,
+        total_days,
         groups: groups_out,
         series: series_out,
         as_of,
     })
+}
+
+/// The sums of a cell's days (reach `None`).
+fn sum_of(days: &Days) -> Measures {
+    days.iter().map(|(_, m)| *m).sum()
 }

@@ -4,16 +4,18 @@
 //! (contract/API.md v1.1). Read from `uptake_hourly` over the UTC hours of
 //! the range (`DateRange::utc_bounds`), as the campaign reports read it
 //! (`buckets.rs` says why that is exact in every whole-hour zone); late
-//! events count in the day they happened.
+//! events count in the day they happened. Counts are kept per local day,
+//! the days a non-admin's counts are published from (docs/privacy.md).
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use chrono_tz::Tz;
-use cmp_kpi::DateRange;
+use cmp_kpi::{DateRange, local_date};
 use cmp_store::{Store, StoreError, sql};
 use serde::Deserialize;
 
-use super::buckets::seconds;
+use super::buckets::{instant, seconds};
 
 /// Uptake events by stage.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -39,13 +41,28 @@ impl StageCounts {
     }
 }
 
+/// One service channel's counts per local day (days without an event are
+/// absent).
+pub type ChannelDays = BTreeMap<NaiveDate, StageCounts>;
+
 /// Counts by program, then by service channel (`BTreeMap`s: code order).
-pub type ProgramUptake = BTreeMap<String, BTreeMap<String, StageCounts>>;
+pub type ProgramUptake = BTreeMap<String, BTreeMap<String, ChannelDays>>;
+
+/// The sum of a channel's days.
+pub fn total_of(days: &ChannelDays) -> StageCounts {
+    days.values().fold(StageCounts::default(), |mut t, c| {
+        t.started += c.started;
+        t.submitted += c.submitted;
+        t.completed += c.completed;
+        t
+    })
+}
 
 #[derive(Debug, clickhouse::Row, Deserialize)]
 struct Row {
     program: String,
     service_channel: String,
+    day: u32,
     stage: String,
     events: u64,
 }
@@ -70,6 +87,7 @@ pub async fn program_uptake(
             store
                 .client
                 .query(sql::SERVICE_UPTAKE)
+                .bind(tz.name())
                 .bind(program)
                 .bind(program)
                 .bind(seconds(start))
@@ -81,6 +99,8 @@ pub async fn program_uptake(
         out.entry(r.program)
             .or_default()
             .entry(r.service_channel)
+            .or_default()
+            .entry(local_date(instant(r.day), tz))
             .or_default()
             .add(&r.stage, r.events);
     }

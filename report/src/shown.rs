@@ -2,15 +2,24 @@
 //! "Small cells, strengthened"; docs/privacy.md). An admin sees every
 //! value exactly. Anyone else sees client counts (`reach`, `uptake_*`,
 //! `program_uptake_completed`) published by `cmp_kpi::Disclosure`: those
-//! between 1 and k−1 hidden, with a complementary cell where a breakdown
-//! would hide exactly one, and every other one randomly rounded, keyed by
-//! the campaign, the KPI and the row's breakdown key. The ratios built on
-//! client counts (`cost_per_uptake_cents`, `program_online_share`) are
-//! then computed from the published counts, and hidden with them: a ratio
-//! of exact numbers would give a hidden or rounded count back.
+//! between 1 and k−1 over the row's range hidden, with a complementary
+//! cell where a breakdown would hide exactly one; every other count that
+//! adds up over days shown as the sum of its days' published atoms (each
+//! day's count randomly rounded with its own fixed coin, keyed by the
+//! campaign, the KPI, the row's breakdown key and the day), and reach,
+//! which does not add, randomly rounded as a whole. So every answer over a
+//! date range comes from one set of atoms: two ranges of a cell differ by
+//! rounded atoms, never by an exact day. A row of part of a day (an hour
+//! of a series) has no atoms of its own: its client counts are hidden
+//! from non-admins (an hour's own rounding would be a second, independent
+//! rounding of its day). The ratios built on client counts
+//! (`cost_per_uptake_cents`, `program_online_share`) are then computed
+//! from the published counts, and hidden with them: a ratio of exact
+//! numbers would give a hidden or rounded count back.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::NaiveDate;
 use cmp_kpi::{Cell, CellKey, Dimension, Disclosure, Kpi, Measures};
 
 /// The KPI values of one row as shown.
@@ -22,29 +31,46 @@ pub struct Shown {
     pub suppressed: BTreeSet<Kpi>,
 }
 
-/// One row to publish: its sums and where it is shown (its breakdown key:
-/// `(dimension, value)` pairs, none for a total or a time bucket).
+/// One row to publish: its sums, where it is shown (its breakdown key:
+/// `(dimension, value)` pairs, none for a total or a time bucket) and its
+/// exact measures per day (`None`: part of a day, an hour).
 #[derive(Debug, Clone)]
 pub struct Row<'a> {
     pub breakdown: Vec<(&'static str, &'a str)>,
     pub measures: &'a Measures,
+    pub days: Option<&'a [(NaiveDate, Measures)]>,
 }
 
 impl<'a> Row<'a> {
     /// A total (or a time bucket of totals).
-    pub fn total(measures: &'a Measures) -> Self {
+    pub fn total(measures: &'a Measures, days: Option<&'a [(NaiveDate, Measures)]>) -> Self {
         Row {
             breakdown: Vec::new(),
             measures,
+            days,
         }
     }
 
     /// A breakdown group.
-    pub fn group(key: &'a BTreeMap<Dimension, String>, measures: &'a Measures) -> Self {
+    pub fn group(
+        key: &'a BTreeMap<Dimension, String>,
+        measures: &'a Measures,
+        days: &'a [(NaiveDate, Measures)],
+    ) -> Self {
         Row {
             breakdown: key.iter().map(|(d, v)| (d.as_str(), v.as_str())).collect(),
             measures,
+            days: Some(days),
         }
+    }
+
+    /// The row's daily counts of `count` (`None`: no days).
+    fn daily(&self, count: impl Fn(&Measures) -> Option<f64>) -> Option<Vec<(NaiveDate, f64)>> {
+        self.days.map(|days| {
+            days.iter()
+                .map(|(day, m)| (*day, count(m).unwrap_or(0.0)))
+                .collect()
+        })
     }
 }
 
@@ -111,7 +137,13 @@ pub fn publish(campaign: &str, rows: &[Row<'_>], disclosure: Option<&Disclosure>
     };
     for kpi in Kpi::ALL.iter().copied().filter(|k| k.is_client_count()) {
         let mut cells: Vec<Cell> = shown.iter().map(|s| s.cell(kpi)).collect();
-        d.publish(&mut cells, &keys(campaign, kpi.as_str(), rows));
+        let keys = keys(campaign, kpi.as_str(), rows);
+        if kpi == Kpi::Reach {
+            d.publish(&mut cells, &keys);
+        } else {
+            let daily: Vec<_> = rows.iter().map(|r| r.daily(|m| m.value(kpi))).collect();
+            counts(d, &mut cells, &keys, &daily);
+        }
         for (s, c) in shown.iter_mut().zip(&cells) {
             s.set(kpi, c);
         }
@@ -120,7 +152,16 @@ pub fn publish(campaign: &str, rows: &[Row<'_>], disclosure: Option<&Disclosure>
         .iter()
         .map(|r| Cell::new(Some(r.measures.program_online_completed as f64)))
         .collect();
-    d.publish(&mut online, &keys(campaign, ONLINE_COMPLETED, rows));
+    let daily: Vec<_> = rows
+        .iter()
+        .map(|r| r.daily(|m| Some(m.program_online_completed as f64)))
+        .collect();
+    counts(
+        d,
+        &mut online,
+        &keys(campaign, ONLINE_COMPLETED, rows),
+        &daily,
+    );
     for ((s, r), online) in shown.iter_mut().zip(rows).zip(&online) {
         let spend = Some(r.measures.spend_cents as f64);
         s.ratio(Kpi::CostPerUptakeCents, spend, Kpi::UptakeCompleted);
@@ -131,6 +172,29 @@ pub fn publish(campaign: &str, rows: &[Row<'_>], disclosure: Option<&Disclosure>
         );
     }
     shown
+}
+
+/// Additive counts of one breakdown: sums of atoms; rows without days
+/// (hours) hidden.
+fn counts(
+    d: &Disclosure,
+    cells: &mut [Cell],
+    keys: &[CellKey<'_>],
+    daily: &[Option<Vec<(NaiveDate, f64)>>],
+) {
+    for (cell, days) in cells.iter_mut().zip(daily) {
+        if days.is_none() {
+            *cell = Cell {
+                value: None,
+                suppressed: true,
+            };
+        }
+    }
+    let days: Vec<Vec<(NaiveDate, f64)>> = daily
+        .iter()
+        .map(|x| x.clone().unwrap_or_default())
+        .collect();
+    d.publish_days(cells, keys, &days);
 }
 
 #[cfg(test)]
@@ -152,20 +216,35 @@ mod tests {
         Disclosure::new(10, 5, b"test")
     }
 
-    fn region<'a>(measures: &'a Measures, code: &'static str) -> Row<'a> {
+    fn day(i: i64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 1).expect("date") + chrono::Duration::days(i)
+    }
+
+    /// The measures as one day's.
+    fn one_day(m: &Measures) -> [(NaiveDate, Measures); 1] {
+        [(day(0), *m)]
+    }
+
+    fn region<'a>(
+        measures: &'a Measures,
+        days: &'a [(NaiveDate, Measures)],
+        code: &'static str,
+    ) -> Row<'a> {
         Row {
             breakdown: vec![("region", code)],
             measures,
+            days: Some(days),
         }
     }
 
     #[test]
     fn one_small_cell_hides_the_next_smallest_too_and_admins_see_all() {
         let m = [completed(52), completed(3), completed(40)];
+        let days = m.map(|x| one_day(&x));
         let rows = [
-            region(&m[0], "ON"),
-            region(&m[1], "PE"),
-            region(&m[2], "QC"),
+            region(&m[0], &days[0], "ON"),
+            region(&m[1], &days[1], "PE"),
+            region(&m[2], &days[2], "QC"),
         ];
         let groups = publish("c", &rows, Some(&rules()));
         let done = |g: &Shown| g.values[&Kpi::UptakeCompleted];
@@ -191,7 +270,8 @@ mod tests {
     #[test]
     fn ratios_come_from_the_published_counts() {
         let m = completed(43);
-        let shown = publish("c", &[Row::total(&m)], Some(&rules())).remove(0);
+        let days = one_day(&m);
+        let shown = publish("c", &[Row::total(&m, Some(&days))], Some(&rules())).remove(0);
         let n = shown.values[&Kpi::UptakeCompleted].expect("shown");
         assert!(n == 40.0 || n == 45.0, "{n}");
         assert_eq!(
@@ -211,7 +291,8 @@ mod tests {
     #[test]
     fn small_totals_are_hidden_with_their_ratios_and_zero_is_shown() {
         let m = completed(4);
-        let shown = publish("c", &[Row::total(&m)], Some(&rules())).remove(0);
+        let days = one_day(&m);
+        let shown = publish("c", &[Row::total(&m, Some(&days))], Some(&rules())).remove(0);
         assert_eq!(shown.values[&Kpi::UptakeCompleted], None);
         assert_eq!(shown.values[&Kpi::CostPerUptakeCents], None);
         assert_eq!(
@@ -221,7 +302,7 @@ mod tests {
         );
         assert!(shown.suppressed.contains(&Kpi::ProgramOnlineShare));
         let zero = Measures::default();
-        let shown = publish("c", &[Row::total(&zero)], Some(&rules())).remove(0);
+        let shown = publish("c", &[Row::total(&zero, Some(&[]))], Some(&rules())).remove(0);
         assert_eq!(shown.values[&Kpi::UptakeCompleted], Some(0.0));
         assert_eq!(
             shown.values[&Kpi::CostPerUptakeCents],
@@ -229,5 +310,53 @@ mod tests {
             "undefined, not hidden"
         );
         assert!(shown.suppressed.is_empty());
+    }
+
+    #[test]
+    fn a_range_is_the_sum_of_its_days_atoms_and_hours_hide_client_counts() {
+        let d = rules();
+        let days: Vec<(NaiveDate, Measures)> =
+            (0..9).map(|i| (day(i), completed(7 + i as u64))).collect();
+        let range = |a: usize, b: usize| {
+            let m: Measures = days[a..=b].iter().map(|x| x.1).sum();
+            let shown = publish("c", &[Row::total(&m, Some(&days[a..=b]))], Some(&d));
+            shown[0].values[&Kpi::UptakeCompleted]
+        };
+        let key = CellKey {
+            campaign: "c",
+            kpi: "uptake_completed",
+            breakdown: &[],
+        };
+        for a in 0..9 {
+            for b in a + 1..9 {
+                let atoms = d.sum_of_atoms(
+                    &key,
+                    days[a..=b]
+                        .iter()
+                        .map(|(day, m)| (*day, m.uptake_completed as f64)),
+                );
+                assert_eq!(range(a, b), Some(atoms), "{a}..={b}");
+                if let (Some(long), Some(short)) = (range(a, b), range(a, b - 1)) {
+                    let atom = d.atom(&key, days[b].0, days[b].1.uptake_completed as f64);
+                    assert_eq!(long - short, atom, "a difference is an atom");
+                }
+            }
+        }
+        assert_eq!(range(0, 0), None, "7 is hidden");
+        // An hour: client counts hidden, the rest shown.
+        let m = completed(300);
+        let hour = publish("c", &[Row::total(&m, None)], Some(&d)).remove(0);
+        for kpi in [
+            Kpi::UptakeCompleted,
+            Kpi::ProgramUptakeCompleted,
+            Kpi::CostPerUptakeCents,
+            Kpi::ProgramOnlineShare,
+        ] {
+            assert_eq!(hour.values[&kpi], None, "{kpi:?}");
+            assert!(hour.suppressed.contains(&kpi), "{kpi:?}");
+        }
+        assert_eq!(hour.values[&Kpi::Clicks], Some(300.0));
+        let admin = publish("c", &[Row::total(&m, None)], None).remove(0);
+        assert_eq!(admin.values[&Kpi::UptakeCompleted], Some(300.0));
     }
 }

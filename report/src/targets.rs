@@ -5,11 +5,14 @@
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use cmp_kpi::{DateRange, Evaluation, Measures, Target, Thresholds, evaluate};
+use cmp_kpi::{
+    DateRange, Evaluation, Granularity, Kpi, Measures, Target, Thresholds, evaluate, local_date,
+};
 use cmp_store::{Campaign, Store, StoreError};
 use futures_util::future::try_join_all;
 
-use super::buckets::Bucketing;
+use super::Days;
+use super::buckets::{Bucketing, instant};
 use super::fetch::{Need, Span, cells, zero};
 use super::slice::Slice;
 
@@ -30,8 +33,7 @@ pub async fn actual(
 }
 
 /// The sums of the target's slice over `period` that its KPI needs (the
-/// others 0): what the actual is computed from, and what the API publishes
-/// a non-admin's actual from.
+/// others 0): what the actual is computed from.
 pub async fn sums(
     store: &Store,
     campaign: &Campaign,
@@ -39,28 +41,64 @@ pub async fn sums(
     period: DateRange,
     tz: Tz,
 ) -> Result<Measures, StoreError> {
+    Ok(sums_by_day(store, campaign, target, period, tz).await?.0)
+}
+
+/// [`sums`], and for a KPI that adds up over days (every one but reach)
+/// the same sums per local day: what the API publishes a non-admin's
+/// actual from, as sums of daily atoms.
+pub async fn sums_by_day(
+    store: &Store,
+    campaign: &Campaign,
+    target: &Target,
+    period: DateRange,
+    tz: Tz,
+) -> Result<(Measures, Days), StoreError> {
     if period.is_empty() {
-        return Ok(zero());
+        return Ok((zero(), Days::new()));
     }
     let (start, end) = period.utc_bounds(tz);
     let slice = Slice::of_target(target);
+    let additive = target.kpi != Kpi::Reach;
     let span = Span {
         start,
         end,
         slice: &slice,
         by: &[],
-        bucketing: Bucketing::Whole,
+        bucketing: if additive {
+            Bucketing::Every(Granularity::Day)
+        } else {
+            Bucketing::Whole
+        },
         tz,
     };
     let found = cells(store, campaign, &span, Need::of(target.kpi)).await?;
-    Ok(found.cells.into_values().next().unwrap_or_else(zero))
+    if !additive {
+        return Ok((
+            found.cells.into_values().next().unwrap_or_else(zero),
+            Days::new(),
+        ));
+    }
+    let days: Days = found
+        .cells
+        .into_iter()
+        .map(|((day_start, _), m)| (local_date(instant(day_start), tz), m))
+        .collect();
+    let sums = if days.is_empty() {
+        zero()
+    } else {
+        days.iter().map(|(_, m)| *m).sum()
+    };
+    Ok((sums, days))
 }
 
-/// A target judged on a day, with the sums of its slice so far.
+/// A target judged on a day, with the sums of its slice so far (and their
+/// days, none for reach).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judged {
     pub target: Target,
     pub sums: Measures,
+    pub days: Days,
     pub evaluation: Evaluation,
 }
 
@@ -88,10 +126,11 @@ pub async fn evaluate_targets(
             from: period.from,
             to: period.to.min(today),
         };
-        let sums = sums(store, campaign, target, so_far, tz).await?;
+        let (sums, days) = sums_by_day(store, campaign, target, so_far, tz).await?;
         Ok(Judged {
             target: target.clone(),
             sums,
+            days,
             evaluation: evaluate(target, sums.value(target.kpi), period, today, thresholds),
         })
     }))

@@ -1,11 +1,13 @@
-//! A sound attacker on published counts: it keeps, per cell (a count of
-//! one campaign, breakdown group and date range), the interval of values
-//! consistent with every answer it has seen, and narrows the intervals
-//! through the sums that must hold (a range is the range one day shorter
-//! plus that day; a total is the sum of its breakdown's groups) until
-//! nothing changes. A hidden count is recovered when its interval is one
-//! integer. Every rule it applies is true of the pipeline's numbers, so a
-//! collapsed interval is the truth (the tests check it).
+//! Interval reasoning for a sound attacker on published counts: it keeps,
+//! per cell (a count of one campaign, breakdown group and date range), the
+//! interval of values consistent with every answer it has seen, and
+//! narrows the intervals through the sums that must hold (a range is the
+//! range one day shorter plus that day; a total is the sum of its
+//! breakdown's groups) until nothing changes. A hidden count is recovered
+//! when its interval is one integer. `atom_attacker.rs` says what the
+//! published answers tell it; every rule it applies is true of the
+//! pipeline's numbers, so a collapsed interval is the truth (the tests
+//! check it).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,28 +26,6 @@ pub struct CellId {
     pub group: String,
     pub from: i64,
     pub to: i64,
-}
-
-/// What a shown value says about the count, given the response's
-/// rounding base (1: exact) and the small-cell threshold `k`: a rounded
-/// `v` ≥ k comes from `[v − (base − 1), v + (base − 1)]`, never below k.
-pub fn shown(v: i64, base: i64, k: i64) -> Interval {
-    if base <= 1 || v == 0 {
-        (v, v)
-    } else {
-        ((v - (base - 1)).max(k), v + (base - 1))
-    }
-}
-
-/// The count behind a ratio `numerator ÷ count` (`cost_per_uptake_cents`
-/// = spend ÷ completed): exact when the ratio was computed from the exact
-/// count (base 1), else the published count's interval.
-pub fn from_ratio(numerator: f64, ratio: f64, base: i64, k: i64) -> Option<Interval> {
-    if !(ratio.is_finite() && ratio > 0.0) {
-        return None;
-    }
-    let count = (numerator / ratio).round() as i64;
-    Some(shown(count, base, k))
 }
 
 /// The attacker's knowledge.
@@ -68,6 +48,11 @@ impl Attacker {
     pub fn observe(&mut self, cell: &CellId, (lo, hi): Interval) {
         let (a, b) = self.interval(cell);
         self.known.insert(cell.clone(), (a.max(lo), b.min(hi)));
+    }
+
+    /// Every cell with an interval.
+    pub fn known(&self) -> impl Iterator<Item = (&CellId, Interval)> {
+        self.known.iter().map(|(c, iv)| (c, *iv))
     }
 
     /// A cell an answer hid.
@@ -171,17 +156,17 @@ mod tests {
     fn an_exact_difference_recovers_a_rounded_one_does_not() {
         // Exact: [0,1] = 23, [0,0] = 20, so day 1 is 3.
         let mut a = Attacker::default();
-        a.observe(&cell("QC", 0, 1), shown(23, 1, 10));
-        a.observe(&cell("QC", 0, 0), shown(20, 1, 10));
+        a.observe(&cell("QC", 0, 1), (23, 23));
+        a.observe(&cell("QC", 0, 0), (20, 20));
         a.hide(&cell("QC", 1, 1));
         a.observe(&cell("QC", 1, 1), (1, 9));
         a.sum(cell("QC", 0, 1), vec![cell("QC", 0, 0), cell("QC", 1, 1)]);
         a.propagate();
         assert_eq!(a.recovered(), vec![(cell("QC", 1, 1), 3)]);
-        // Rounded to 5: 25 and 20 leave [1, 9].
+        // Each within 4 of 25 and 20 (rounded to 5, at least 10): [1, 9].
         let mut a = Attacker::default();
-        a.observe(&cell("QC", 0, 1), shown(25, 5, 10));
-        a.observe(&cell("QC", 0, 0), shown(20, 5, 10));
+        a.observe(&cell("QC", 0, 1), (21, 29));
+        a.observe(&cell("QC", 0, 0), (16, 24));
         a.hide(&cell("QC", 1, 1));
         a.observe(&cell("QC", 1, 1), (1, 9));
         a.sum(cell("QC", 0, 1), vec![cell("QC", 0, 0), cell("QC", 1, 1)]);
@@ -207,14 +192,5 @@ mod tests {
         assert_eq!(a.interval(&cell("QC", 0, 0)), (3, 3));
         let truth = BTreeMap::from([(cell("QC", 0, 0), 4)]);
         assert_eq!(a.unsound(&truth).len(), 1, "a wrong collapse is caught");
-    }
-
-    #[test]
-    fn ratios_and_rounding() {
-        assert_eq!(from_ratio(2_006_703.0, 668_901.0, 1, 10), Some((3, 3)));
-        assert_eq!(from_ratio(1000.0, 50.0, 5, 10), Some((16, 24)));
-        assert_eq!(from_ratio(1000.0, 0.0, 1, 10), None);
-        assert_eq!(shown(10, 5, 10), (10, 14));
-        assert_eq!(shown(0, 5, 10), (0, 0));
     }
 }

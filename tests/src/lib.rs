@@ -5,6 +5,7 @@
 
 pub mod accounting;
 pub mod api_env;
+pub mod atom_attacker;
 pub mod attacker;
 pub mod attribution;
 pub mod broker;

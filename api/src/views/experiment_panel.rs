@@ -120,6 +120,15 @@ impl Panel {
             .unwrap_or_default()
     }
 
+    /// The unit's counts on each day `from ..= to` that has data, by day
+    /// index.
+    pub fn daily(&self, unit: &str, from: usize, to: usize) -> Vec<(usize, Counts)> {
+        self.days
+            .get(unit)
+            .map(|days| days.range(from..=to).map(|(i, c)| (*i, *c)).collect())
+            .unwrap_or_default()
+    }
+
     /// Units whose KPI count is positive over the days `from ..= to`.
     pub fn with_data(&self, from: usize, to: usize) -> Vec<String> {
         self.days

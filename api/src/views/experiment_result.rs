@@ -7,9 +7,10 @@
 //! **Small cells** (docs/privacy.md, "Experiments"). The statistics are
 //! computed from exact counts; what a non-admin is shown of counts is
 //! published as everywhere else (`cmp_kpi::Disclosure`: 1 to k−1 hidden,
-//! with a complementary cell, the rest randomly rounded, the coin keyed by
-//! the campaign, the KPI and the unit as a breakdown, so a unit's count
-//! reads the same here as in a performance breakdown by region). Each
+//! with a complementary cell, the rest the sum of their daily atoms, each
+//! atom's coin keyed by the campaign, the KPI, the unit as a breakdown and
+//! the day, so a unit's count reads the same here as in a performance
+//! breakdown by region over the same days). Each
 //! period's unit counts are one breakdown. Then:
 //! - figures in the KPI's unit are rebuilt from the published treated
 //!   totals: `estimate` = published treated test total × lift ÷ (1 +
@@ -22,6 +23,7 @@
 //!   `suppressed_fields`): relative figures of a small treated count would
 //!   give it back against the published controls. The status stays.
 
+use chrono::{Days, NaiveDate};
 use cmp_kpi::{Cell, CellKey, Disclosure, LabelKind, Lang, label_or_code};
 use cmp_measure::{ExperimentResult, cost_efficiency};
 use serde::Serialize;
@@ -121,17 +123,31 @@ pub struct Periods {
     pub planned_test_days: usize,
 }
 
-/// The unit counts of one period as shown: exact for an admin.
+/// One unit's counts over a period, and per day (the atoms' days).
+struct UnitCounts<'a> {
+    unit: &'a str,
+    sum: Counts,
+    days: Vec<(NaiveDate, Counts)>,
+}
+
+/// The unit counts of one period as shown: exact for an admin, else each
+/// visible count the sum of its daily atoms.
 fn publish_period(
     campaign: &str,
     def: &Definition,
-    units: &[(&str, Counts)],
+    units: &[UnitCounts<'_>],
     disclosure: Option<&Disclosure>,
 ) -> Vec<(Cell, Cell)> {
     let exact = |f: fn(&Counts) -> u64| -> Vec<Cell> {
         units
             .iter()
-            .map(|(_, c)| Cell::new(Some(f(c) as f64)))
+            .map(|u| Cell::new(Some(f(&u.sum) as f64)))
+            .collect()
+    };
+    let daily = |f: fn(&Counts) -> u64| -> Vec<Vec<(NaiveDate, f64)>> {
+        units
+            .iter()
+            .map(|u| u.days.iter().map(|(d, c)| (*d, f(c) as f64)).collect())
             .collect()
     };
     let mut counts = exact(|c| c.count);
@@ -139,7 +155,7 @@ fn publish_period(
     if let Some(d) = disclosure {
         let breakdowns: Vec<[(&str, &str); 1]> = units
             .iter()
-            .map(|(u, _)| [(def.unit.column(), *u)])
+            .map(|u| [(def.unit.column(), u.unit)])
             .collect();
         let keys = |kpi: &'static str| -> Vec<CellKey<'_>> {
             breakdowns
@@ -155,9 +171,13 @@ fn publish_period(
             ExperimentKpi::ProgramOnlineShare => "program_uptake_completed",
             k => k.as_str(),
         };
-        d.publish(&mut counts, &keys(count_kpi));
+        d.publish_days(&mut counts, &keys(count_kpi), &daily(|c| c.count));
         if def.kpi == ExperimentKpi::ProgramOnlineShare {
-            d.publish(&mut online, &keys("program_online_completed"));
+            d.publish_days(
+                &mut online,
+                &keys("program_online_completed"),
+                &daily(|c| c.online),
+            );
         }
     }
     counts.into_iter().zip(online).collect()
@@ -210,17 +230,26 @@ pub fn view(c: &Computed<'_>, disclosure: Option<&Disclosure>, lang: Lang) -> Re
         .chain(control.iter().map(|u| (u.as_str(), "control")))
         .collect();
     let period = |(from, to): (usize, usize)| -> Vec<(Cell, Cell)> {
-        let counts: Vec<(&str, Counts)> = members
+        let counts: Vec<UnitCounts<'_>> = members
             .iter()
             .map(|(u, _)| {
-                (
-                    *u,
-                    if to < from {
-                        Counts::default()
-                    } else {
-                        panel.sum(u, from, to)
-                    },
-                )
+                if to < from {
+                    UnitCounts {
+                        unit: u,
+                        sum: Counts::default(),
+                        days: Vec::new(),
+                    }
+                } else {
+                    UnitCounts {
+                        unit: u,
+                        sum: panel.sum(u, from, to),
+                        days: panel
+                            .daily(u, from, to)
+                            .into_iter()
+                            .map(|(i, c)| (def.pre_from + Days::new(i as u64), c))
+                            .collect(),
+                    }
+                }
             })
             .collect();
         publish_period(campaign, def, &counts, disclosure)

@@ -2,18 +2,27 @@
 //! `attainment_history` snapshots), per target, for the ADM's trend view.
 //! The snapshots hold exact values; non-admins see them published as on
 //! every other route (docs/privacy.md): a client-count actual is hidden
-//! when small, else randomly rounded in the cell of the target's narrowing
-//! (the target set in force when it was recorded), with its attainment,
-//! pace and status judged again from the rounded actual. A snapshot keeps
+//! when small, else published in the cell of the target's narrowing (the
+//! target set in force when it was recorded) as the sum of the daily atoms
+//! of the days it covers: the days before the one judged from today's
+//! daily counts of that cell (as the performance route publishes them),
+//! the day judged from what the snapshot adds to them (its count as
+//! recorded, so a snapshot taken during a day rounds that day's count so
+//! far). Reach, which does not add, is rounded as a whole. Attainment,
+//! pace and status are judged again from the published actual. A snapshot keeps
 //! no sums, so a ratio built on client counts (`cost_per_uptake_cents`,
 //! `program_online_share`) cannot be computed from published counts: it
 //! is hidden. A hidden actual is judged as no actual.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
 use cmp_kpi::{
     CellKey, DateRange, Dimension, Disclosure, Kpi, Lang, Status, Target, Thresholds, is_small,
+    local_date,
 };
+use cmp_report::Days;
 use cmp_store::{AttainmentQuery, AttainmentRecord};
+use futures_util::future::try_join_all;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -92,7 +101,7 @@ pub async fn history(
     if let (Some(from), Some(to)) = (req.from, req.to) {
         DateRange::new(from, to)?;
     }
-    campaign::find(&sources.store, caller, id).await?;
+    let c = campaign::find(&sources.store, caller, id).await?;
     let today = sources.rules.today();
     let to = req.to.unwrap_or(today);
     let from = req.from.unwrap_or(to - Duration::days(DEFAULT_DAYS - 1));
@@ -116,14 +125,42 @@ pub async fn history(
         None
     } else {
         let versions = cmp_store::target_history(&sources.store, id).await?;
+        let sets: Vec<(DateTime<Utc>, Vec<Target>)> = versions
+            .iter()
+            .map(|v| (v.changed_at, targets::stored(id, &v.targets)))
+            .collect();
+        let flight = DateRange {
+            from: c.start_date,
+            to: c.end_date,
+        };
+        let mut counted: Vec<&Target> = Vec::new();
+        for t in sets.iter().flat_map(|(_, set)| set) {
+            if t.kpi.is_client_count() && t.kpi != Kpi::Reach && !counted.contains(&t) {
+                counted.push(t);
+            }
+        }
+        let tz = sources.rules.tz;
+        let days = try_join_all(counted.into_iter().map(|t| {
+            let period = t.period(flight);
+            let span = DateRange {
+                from: period.from,
+                to: period.to.min(to),
+            };
+            let (c, store) = (&c, &sources.store);
+            async move {
+                let (_, days) = cmp_report::sums_by_day(store, c, t, span, tz).await?;
+                Ok::<_, cmp_store::StoreError>((t.clone(), days))
+            }
+        }))
+        .await?;
         Some(Published {
             campaign: id,
             disclosure: sources.rules.disclosure,
             thresholds: sources.rules.thresholds,
-            sets: versions
-                .iter()
-                .map(|v| (v.changed_at, targets::stored(id, &v.targets)))
-                .collect(),
+            tz,
+            flight,
+            sets,
+            days,
         })
     };
     Ok(HistoryView {
@@ -141,8 +178,14 @@ struct Published<'a> {
     campaign: &'a str,
     disclosure: Disclosure,
     thresholds: Thresholds,
+    tz: Tz,
+    /// The campaign's flight (a target's default period).
+    flight: DateRange,
     /// Every version of the target set, newest first.
     sets: Vec<(DateTime<Utc>, Vec<Target>)>,
+    /// Today's daily counts of each client-count target's cell (not reach)
+    /// over its period up to the span's end.
+    days: Vec<(Target, Days)>,
 }
 
 /// A snapshot's numbers as shown.
@@ -209,7 +252,10 @@ impl Published<'_> {
             kpi: kpi.as_str(),
             breakdown: &breakdown,
         };
-        let rounded = self.disclosure.round(&cell, a);
+        let rounded = match target {
+            Some(t) if kpi != Kpi::Reach => self.sum_of_atoms(r, t, &cell, a),
+            _ => self.disclosure.round(&cell, a),
+        };
         let attainment = (r.target != 0.0).then(|| rounded / r.target);
         let pace = r.pace.map(|p| if a > 0.0 { p * rounded / a } else { p });
         let status = match Status::parse(&r.status) {
@@ -235,6 +281,35 @@ impl Published<'_> {
             status: status.as_str().to_owned(),
             hidden: false,
         }
+    }
+}
+
+impl Published<'_> {
+    /// A snapshot's actual `a` of target `t` as the sum of its days'
+    /// atoms (module documentation).
+    fn sum_of_atoms(&self, r: &AttainmentRecord, t: &Target, cell: &CellKey<'_>, a: f64) -> f64 {
+        let period = t.period(self.flight);
+        // A day-end snapshot judges the day that ended.
+        let recorded = local_date(r.recorded_at, self.tz);
+        let judged = if r.end_of_day {
+            recorded.pred_opt().unwrap_or(recorded)
+        } else {
+            recorded
+        }
+        .min(period.to);
+        let days = self
+            .days
+            .iter()
+            .find(|(x, _)| x == t)
+            .map_or(&[][..], |(_, d)| d.as_slice());
+        let before: Vec<(NaiveDate, f64)> = days
+            .iter()
+            .filter(|(d, _)| *d >= period.from && *d < judged)
+            .map(|(d, m)| (*d, m.value(t.kpi).unwrap_or(0.0)))
+            .collect();
+        let counted: f64 = before.iter().map(|(_, v)| v).sum();
+        self.disclosure.sum_of_atoms(cell, before)
+            + self.disclosure.atom(cell, judged, (a - counted).max(0.0))
     }
 }
 
@@ -323,7 +398,13 @@ mod tests {
             campaign: "c",
             disclosure: Disclosure::new(10, 5, b"test"),
             thresholds: Thresholds::default(),
+            tz: chrono_tz::America::Toronto,
+            flight: DateRange {
+                from: NaiveDate::from_ymd_opt(1969, 12, 1).expect("date"),
+                to: NaiveDate::from_ymd_opt(1970, 3, 31).expect("date"),
+            },
             sets,
+            days: Vec::new(),
         }
     }
 
@@ -383,5 +464,43 @@ mod tests {
         assert_eq!(admin[0].points[0].actual, Some(4.0));
         assert_eq!(admin[0].points[1].actual, Some(43.0));
         assert_eq!(admin[2].points[0].actual, Some(2500.0));
+    }
+
+    #[test]
+    fn a_day_end_snapshot_reads_as_the_sum_of_the_atoms_performance_shows() {
+        let t = Target::new(Kpi::UptakeCompleted, 100.0);
+        let day = |i: i64| NaiveDate::from_ymd_opt(1970, 1, 1).expect("date") + Duration::days(i);
+        let days: Days = (0..5)
+            .map(|i| {
+                let m = cmp_kpi::Measures {
+                    uptake_completed: 7 + i as u64,
+                    ..Default::default()
+                };
+                (day(i), m)
+            })
+            .collect();
+        let at = DateTime::<Utc>::from_timestamp(0, 0).expect("time");
+        let mut p = published(vec![(at, vec![t.clone()])]);
+        p.days = vec![(t, days.clone())];
+        let cell = CellKey {
+            campaign: "c",
+            kpi: "uptake_completed",
+            breakdown: &[],
+        };
+        // Day 3 ended (7+8+9+10 = 34): recorded just after midnight, Toronto.
+        let mut r = record(0, "uptake_completed", 4 * 86_400 + 5 * 3600 + 60, 34.0);
+        r.end_of_day = true;
+        let shown = trends(&[r.clone()], Some(&p), Lang::En)[0].points[0].actual;
+        let atoms = p.disclosure.sum_of_atoms(
+            &cell,
+            days[..4]
+                .iter()
+                .map(|(d, m)| (*d, m.uptake_completed as f64)),
+        );
+        assert_eq!(shown, Some(atoms));
+        // During day 4, 5 of its 11 counted so far: day 4's atom is of 5.
+        let r = record(0, "uptake_completed", 4 * 86_400 + 12 * 3600, 39.0);
+        let shown = trends(&[r], Some(&p), Lang::En)[0].points[0].actual;
+        assert_eq!(shown, Some(atoms + p.disclosure.atom(&cell, day(4), 5.0)));
     }
 }

@@ -220,6 +220,7 @@ pub fn target_results(
                     let row = Row {
                         breakdown: narrowing(t),
                         measures: &j.sums,
+                        days: Some(&j.days),
                     };
                     let shown = audience.publish(&campaign.id, &[row]).remove(0);
                     let actual = shown.values.get(&t.kpi).copied().flatten();
@@ -293,6 +294,8 @@ mod tests {
         Judged {
             target: t,
             sums,
+            // All on the first day.
+            days: vec![(flight.from, sums)],
             evaluation: e,
         }
     }

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cmp_kpi::{Lang, Measures};
-use cmp_report::{Judged, Query, Row};
+use cmp_report::{Days, Judged, Query, Row};
 use cmp_store::{Campaign, Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -24,6 +24,8 @@ use crate::rules::Rules;
 pub struct Snapshot {
     pub campaign: Campaign,
     pub totals: Measures,
+    /// The totals' days (the published counts are sums of their atoms).
+    pub total_days: Days,
     pub as_of: Option<DateTime<Utc>>,
     /// The day the targets were judged on.
     pub today: NaiveDate,
@@ -76,6 +78,7 @@ pub async fn snapshot(
     Ok(Some(Snapshot {
         campaign,
         totals: r.totals,
+        total_days: r.total_days,
         as_of: r.as_of,
         today,
         judged,
@@ -85,7 +88,10 @@ pub async fn snapshot(
 /// A snapshot as one caller sees it.
 pub fn render(s: &Snapshot, audience: Audience, lang: Lang) -> LiveView {
     let totals = audience
-        .publish(&s.campaign.id, &[Row::total(&s.totals)])
+        .publish(
+            &s.campaign.id,
+            &[Row::total(&s.totals, Some(&s.total_days))],
+        )
         .remove(0);
     LiveView {
         campaign: s.campaign.id.clone(),

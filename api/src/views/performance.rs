@@ -1,9 +1,11 @@
 //! A campaign's performance (contract/API.md, "Performance of one
 //! campaign"): totals, breakdown groups, an optional series, and every
 //! target judged, from the report engine, with client counts published
-//! for non-admins (small cells hidden, the others randomly rounded, see
-//! `kpis.rs`). Totals, each breakdown and the series are each published
-//! as one breakdown, so no hidden cell can be worked out from its total.
+//! for non-admins (small cells hidden, the others sums of randomly rounded
+//! daily atoms, see `cmp_report::publish`; an hour of an hourly series
+//! shows them no client counts). Totals, each breakdown and the series are
+//! each published as one breakdown, so no hidden cell can be worked out
+//! from its total.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -69,8 +71,9 @@ pub struct PerformanceView {
     /// The start of the newest hour of data included (`null`: none).
     pub as_of: Option<DateTime<Utc>>,
     /// The client counts shown (and the ratios and targets computed from
-    /// them) are randomly rounded to a multiple of this (docs/privacy.md);
-    /// absent when exact (admins).
+    /// them) are sums of daily counts each randomly rounded to a multiple
+    /// of this (docs/privacy.md; an hourly series hides them); absent when
+    /// exact (admins).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = 5)]
     pub rounded: Option<u64>,
@@ -172,14 +175,20 @@ pub async fn performance(
         ),
     )?;
     let audience = Audience::of(&rules, caller.is_admin());
-    let totals = audience.publish(&c.id, &[Row::total(&r.totals)]).remove(0);
+    let totals = audience
+        .publish(&c.id, &[Row::total(&r.totals, Some(&r.total_days))])
+        .remove(0);
     let group_rows: Vec<Row<'_>> = r
         .groups
         .iter()
-        .map(|g| Row::group(&g.key, &g.measures))
+        .map(|g| Row::group(&g.key, &g.measures, &g.days))
         .collect();
     let groups = audience.publish(&c.id, &group_rows);
-    let point_rows: Vec<Row<'_>> = r.series.iter().map(|p| Row::total(&p.measures)).collect();
+    let point_rows: Vec<Row<'_>> = r
+        .series
+        .iter()
+        .map(|p| Row::total(&p.measures, p.days.as_deref()))
+        .collect();
     let points = audience.publish(&c.id, &point_rows);
     Ok(PerformanceView {
         campaign: c.id.clone(),

@@ -325,6 +325,8 @@ mod tests {
                 Judged {
                     target: t,
                     sums,
+                    // All on the first day.
+                    days: vec![(flight.from, sums)],
                     evaluation,
                 }
             })

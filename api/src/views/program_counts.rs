@@ -12,15 +12,17 @@
 //! reports' `program_uptake_completed`: per stage, the program's channels
 //! form one breakdown (small cells hidden, with a complementary cell) and
 //! the program's total is published as its own cell, every visible count
-//! randomly rounded. A coin's cell is the program's, not a campaign's: no
+//! the sum of its daily atoms (each day's count randomly rounded with its
+//! own fixed coin), so two overlapping periods differ by rounded atoms. A coin's cell is the program's, not a campaign's: no
 //! campaign (`""`), the KPI `program_uptake_<stage>`, and the breakdown
 //! `program` (and `service_channel`), so the channel-shift route and the
 //! Service Inventory show the same number for the same count.
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use cmp_kpi::{Cell, CellKey, Disclosure, Stages};
-use cmp_report::StageCounts;
+use cmp_report::{ChannelDays, StageCounts, total_of};
 use cmp_store::{Campaign, Store};
 
 use crate::caller::Caller;
@@ -68,28 +70,36 @@ const STAGES: [(&str, StageOf); 3] = [
 ];
 
 /// `program`'s counts in each of `channels` (absent ones are 0) and in
-/// total, as shown: exact when `disclosure` is `None`.
+/// total, as shown: exact when `disclosure` is `None`, else each visible
+/// count the sum of its daily atoms.
 pub fn shown(
     program: &str,
-    counts: &BTreeMap<String, StageCounts>,
+    counts: &BTreeMap<String, ChannelDays>,
     channels: &[String],
     disclosure: Option<&Disclosure>,
 ) -> (Vec<(String, Stages)>, Stages) {
-    let of = |ch: &str| counts.get(ch).copied().unwrap_or_default();
-    let total = counts.values().fold(StageCounts::default(), |mut t, c| {
-        t.started += c.started;
-        t.submitted += c.submitted;
-        t.completed += c.completed;
-        t
-    });
+    let empty = ChannelDays::new();
+    let days_of = |ch: &str| counts.get(ch).unwrap_or(&empty);
+    let mut all_days = ChannelDays::new();
+    for days in counts.values() {
+        for (day, c) in days {
+            let t = all_days.entry(*day).or_default();
+            t.started += c.started;
+            t.submitted += c.submitted;
+            t.completed += c.completed;
+        }
+    }
+    let daily = |days: &ChannelDays, count: StageOf| -> Vec<(NaiveDate, f64)> {
+        days.iter().map(|(d, c)| (*d, count(c) as f64)).collect()
+    };
     let mut by_channel: Vec<[Cell; 3]> = channels.iter().map(|_| [Cell::new(None); 3]).collect();
     let mut totals = [Cell::new(None); 3];
     for (s, (kpi, count)) in STAGES.iter().enumerate() {
         let mut cells: Vec<Cell> = channels
             .iter()
-            .map(|ch| Cell::new(Some(count(&of(ch)) as f64)))
+            .map(|ch| Cell::new(Some(count(&total_of(days_of(ch))) as f64)))
             .collect();
-        let mut whole = [Cell::new(Some(count(&total) as f64))];
+        let mut whole = [Cell::new(Some(count(&total_of(&all_days)) as f64))];
         if let Some(d) = disclosure {
             let pairs: Vec<[(&str, &str); 2]> = channels
                 .iter()
@@ -103,14 +113,18 @@ pub fn shown(
                     breakdown: p,
                 })
                 .collect();
-            d.publish(&mut cells, &keys);
+            let days: Vec<Vec<(NaiveDate, f64)>> = channels
+                .iter()
+                .map(|ch| daily(days_of(ch), *count))
+                .collect();
+            d.publish_days(&mut cells, &keys, &days);
             let program_only = [("program", program)];
             let total_key = CellKey {
                 campaign: "",
                 kpi,
                 breakdown: &program_only,
             };
-            d.publish(&mut whole, &[total_key]);
+            d.publish_days(&mut whole, &[total_key], &[daily(&all_days, *count)]);
         }
         for (row, cell) in by_channel.iter_mut().zip(cells) {
             row[s] = cell;
@@ -141,17 +155,20 @@ pub fn count(c: Cell) -> Option<u64> {
 mod tests {
     use super::*;
 
-    fn counts(rows: &[(&str, u64)]) -> BTreeMap<String, StageCounts> {
+    fn day(i: i64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 1).expect("date") + chrono::Duration::days(i)
+    }
+
+    /// Each channel's count on day 0.
+    fn counts(rows: &[(&str, u64)]) -> BTreeMap<String, ChannelDays> {
         rows.iter()
             .map(|(ch, n)| {
-                (
-                    (*ch).to_owned(),
-                    StageCounts {
-                        started: n * 3,
-                        submitted: n * 2,
-                        completed: *n,
-                    },
-                )
+                let c = StageCounts {
+                    started: n * 3,
+                    submitted: n * 2,
+                    completed: *n,
+                };
+                ((*ch).to_owned(), ChannelDays::from([(day(0), c)]))
             })
             .collect()
     }
@@ -178,5 +195,48 @@ mod tests {
         // The same cell is published the same way by every call.
         let (again, _) = shown("oas", &c, &channels[..1], Some(&rules));
         assert_eq!(again[0].1.started, published[0].1.started);
+    }
+
+    #[test]
+    fn a_period_is_the_sum_of_its_days_atoms() {
+        let rules = Disclosure::new(10, 5, b"test");
+        let days: ChannelDays = (0..10)
+            .map(|i| {
+                let n = 3 + i as u64;
+                let c = StageCounts {
+                    started: n,
+                    submitted: n,
+                    completed: n,
+                };
+                (day(i), c)
+            })
+            .collect();
+        let channels = vec!["online".to_owned()];
+        let shown_over = |from: i64, to: i64| {
+            let part: ChannelDays = days
+                .range(day(from)..=day(to))
+                .map(|(d, c)| (*d, *c))
+                .collect();
+            let c = BTreeMap::from([("online".to_owned(), part)]);
+            let (by, total) = shown("oas", &c, &channels, Some(&rules));
+            (count(by[0].1.completed), count(total.completed))
+        };
+        let key = [("program", "oas"), ("service_channel", "online")];
+        let cell = CellKey {
+            campaign: "",
+            kpi: "program_uptake_completed",
+            breakdown: &key,
+        };
+        for to in 3..10 {
+            let (Some(long), _) = shown_over(0, to) else {
+                panic!("shown")
+            };
+            let (Some(short), _) = shown_over(0, to - 1) else {
+                panic!("shown")
+            };
+            let atom = rules.atom(&cell, day(to), (3 + to) as f64);
+            assert_eq!(long as f64 - short as f64, atom, "0..={to}");
+        }
+        assert_eq!(shown_over(0, 0), (None, None), "3 is small");
     }
 }
