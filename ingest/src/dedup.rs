@@ -410,8 +410,14 @@ mod tests {
         assert_eq!(ix.len(), 80);
         // A forgotten event is never said to be new: the ledger decides.
         assert_eq!(ix.check(key("0-1"), hour(0)), Verdict::Unsure);
-        assert_eq!(ix.check(key("5-1"), hour(5) + HOUR_MS * 24), Verdict::Unsure);
-        assert_eq!(ix.check(key("9-1"), hour(9) + HOUR_MS * 23), Verdict::Duplicate);
+        assert_eq!(
+            ix.check(key("5-1"), hour(5) + HOUR_MS * 24),
+            Verdict::Unsure
+        );
+        assert_eq!(
+            ix.check(key("9-1"), hour(9) + HOUR_MS * 23),
+            Verdict::Duplicate
+        );
         assert_eq!(ix.check(key("9-1"), hour(9) + HOUR_MS * 40), Verdict::New);
     }
 
@@ -460,7 +466,10 @@ mod tests {
                 ix.evict(NOW);
             }
             if capacity < 2_001 {
-                assert!(unsure * 2 > checks, "capacity {capacity}: {unsure} of {checks} unsure");
+                assert!(
+                    unsure * 2 > checks,
+                    "capacity {capacity}: {unsure} of {checks} unsure"
+                );
             }
         }
     }
@@ -474,10 +483,18 @@ mod tests {
                 a.insert(key(&format!("{h}-{i}")), NOW - h * HOUR_MS);
             }
         }
-        assert_eq!(a.bytes(), budget.capacity(), "alone, an index may hold it all");
+        assert_eq!(
+            a.bytes(),
+            budget.capacity(),
+            "alone, an index may hold it all"
+        );
         let mut b = DedupIndex::within(NOW, 72, Arc::clone(&budget));
         a.evict(NOW);
-        assert_eq!(a.bytes(), budget.capacity() / 2, "a partition joined: half each");
+        assert_eq!(
+            a.bytes(),
+            budget.capacity() / 2,
+            "a partition joined: half each"
+        );
         for i in 0..80 {
             b.insert(key(&format!("b-{i}")), NOW);
         }
