@@ -16,6 +16,9 @@ pub struct Metrics {
     pub read: IntCounterVec,
     pub stored: IntCounterVec,
     pub duplicates: IntCounterVec,
+    /// Of the duplicates, messages whose event the ledger held at their
+    /// offset: read again after a crash or lost commits.
+    pub rereads: IntCounterVec,
     pub refused: IntCounterVec,
     pub batch_rows: Histogram,
     pub insert_seconds: Histogram,
@@ -71,6 +74,12 @@ impl Metrics {
             r,
             "cmp_ingest_duplicates_total",
             "Re-deliveries recognised as duplicates (including messages already stored by an earlier run)",
+            &["topic"],
+        );
+        let rereads = counter(
+            r,
+            "cmp_ingest_rereads_total",
+            "Messages read again whose event the ledger held at their offset (after a crash or lost commits); counted among the duplicates too",
             &["topic"],
         );
         let refused = counter(
@@ -183,6 +192,7 @@ impl Metrics {
             read,
             stored,
             duplicates,
+            rereads,
             refused,
             batch_rows,
             insert_seconds,
@@ -210,6 +220,7 @@ impl Metrics {
                 &self.read,
                 &self.stored,
                 &self.duplicates,
+                &self.rereads,
                 &self.ledger_checks,
             ] {
                 counter.with_label_values(&[topic]);

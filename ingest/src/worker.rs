@@ -487,6 +487,7 @@ impl Worker {
             .with_label_values(&topic)
             .inc_by(d.rows.len() as u64);
         m.duplicates.with_label_values(&topic).inc_by(d.duplicates);
+        m.rereads.with_label_values(&topic).inc_by(d.rereads);
         for r in &d.refused {
             m.refused
                 .with_label_values(&[self.topic.as_str(), r.code])

@@ -261,6 +261,43 @@ async fn a_full_batch_of_late_events_is_checked_in_the_ledger() {
 }
 
 #[tokio::test]
+async fn a_group_without_offsets_skips_every_stored_event_page_by_page() {
+    // A new consumer group (or lost commits) reads a partition from its
+    // start: the ledger holds every event there, more than one page of
+    // them (worker::stored pages of 10,000), and each must be skipped.
+    let test = "stored_pages";
+    let env = migrated(test, 1).await;
+    let mut first = Process::spawn(test, "ingest-1", "cmp-ingest", &[], &env.vars);
+    let manifest = generate(test, &env, "gen", 61, 40_000, &[]);
+    ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(120)).await;
+    let (status, _) = first.terminate(Duration::from_secs(15));
+    assert!(status.success(), "SIGTERM exit status {status:?}");
+    let engagements = manifest
+        .accepted
+        .iter()
+        .filter(|(t, _)| t.ends_with("engagement"))
+        .count();
+    assert!(
+        engagements > 2 * 10_000,
+        "{engagements} stored events in one partition: fewer than three pages"
+    );
+
+    let again = env.with("CMP_KAFKA_GROUP", &format!("{test}-again"));
+    let second = Process::spawn(test, "ingest-2", "cmp-ingest", &[], &again);
+    let (stored, dups, refused) = assert_accounted(&second, manifest.messages).await;
+    assert_eq!(stored, 0.0, "an event was stored again");
+    assert_eq!((dups + refused) as u64, manifest.messages);
+    // Each recognised at its offset, through every page (not only by dedup).
+    let rereads = second
+        .metric_sum("cmp_ingest_rereads_total")
+        .await
+        .expect("metrics");
+    assert_eq!(rereads as usize, manifest.accepted.len(), "events re-read");
+    ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(30)).await;
+    ledger::assert_rollups_match(&env.store).await;
+}
+
+#[tokio::test]
 async fn a_replaced_broker_reusing_offsets_stores_every_new_event_and_counts_the_reuse() {
     // A topic created again, or a replacement or disaster-recovery cluster,
     // starts its offsets again: different events arrive at coordinates the
