@@ -164,6 +164,7 @@ for run in $( ((N > 0)) && seq 1 "$RUNS"); do
   dups=$(metric cmp_ingest_duplicates_total) refused=$(metric cmp_ingest_refused_total)
   dedup_bytes=$(metric cmp_ingest_dedup_index_bytes) capacity=$(metric cmp_ingest_dedup_capacity_bytes)
   checks=$(metric cmp_ingest_dedup_ledger_checks_total)
+  inserts=$(metric cmp_ingest_batch_rows_count) insert_rows=$(metric cmp_ingest_batch_rows_sum)
   ingest_cpu=$(cpu "$pid") used=$(cpu_since "$start" "$end")
   ingest_down
   ours+=("$(rate "$N" "$start" "$end")")
@@ -171,7 +172,8 @@ for run in $( ((N > 0)) && seq 1 "$RUNS"); do
   printf '  ours: %s msg/s; stored %s, rolled up %s, duplicates %s, refused %s; peak RSS %d MiB\n' \
     "${ours[-1]}" "$stored" "$rolled" "$dups" "$refused" $((rss_kib / 1024))
   printf '  ours: %s, cmp-ingest %.1f\n' "$used" "$ingest_cpu"
-  printf '  ours: dedup index %s of %s bytes; %s events checked in the ledger\n' "$dedup_bytes" "$capacity" "$checks"
+  printf '  ours: dedup index %s of %s bytes; %s events checked in the ledger; %s INSERTs, %.0f rows each\n' \
+    "$dedup_bytes" "$capacity" "$checks" "$inserts" "$(awk -v r="$insert_rows" -v n="$inserts" 'BEGIN {print (n > 0 ? r / n : 0)}')"
 
   db="alt_r$run"
   cpu_mark; start=$(now)
