@@ -426,7 +426,7 @@ async fn the_service_records_history_and_exports_attainment_and_lag() {
     exec(
         &env.store,
         &format!(
-            "INSERT INTO campaigns VALUES ('hist-camp', 'History', 'Historique', 'oas', '{start}', '{end}', 100000, 'test', now())"
+            "INSERT INTO campaigns (campaign_id, name_en, name_fr, program, start_date, end_date, budget_cents, changed_by, changed_at) VALUES ('hist-camp', 'History', 'Historique', 'oas', '{start}', '{end}', 100000, 'test', now())"
         ),
     )
     .await;

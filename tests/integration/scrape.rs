@@ -38,7 +38,7 @@ async fn prometheus_scrapes_the_pipeline_and_dashboards_name_only_real_series() 
     let end = today.checked_add_days(Days::new(25)).expect("date");
     for sql in [
         format!(
-            "INSERT INTO campaigns VALUES ('{CAMPAIGN}', 'OAS', 'SV', 'oas', '{start}', '{end}', 100000, 'test', now())"
+            "INSERT INTO campaigns (campaign_id, name_en, name_fr, program, start_date, end_date, budget_cents, changed_by, changed_at) VALUES ('{CAMPAIGN}', 'OAS', 'SV', 'oas', '{start}', '{end}', 100000, 'test', now())"
         ),
         format!(
             r#"INSERT INTO target_sets VALUES ('{CAMPAIGN}', '[{{"kpi":"clicks","target":1000}}]', 'test', now())"#
