@@ -24,15 +24,15 @@ use crate::views::history::{HistoryPoint, HistoryView, TargetTrend};
 use crate::views::inventory::{InventoryRow, InventoryView};
 use crate::views::kpis::{KpiValues, TargetResult};
 use crate::views::live::LiveView;
-use crate::views::pacing::{PacingDay, PacingView};
-use crate::views::performance::{GroupView, PerformanceView, PointView};
-use crate::views::portfolio::{CampaignPacing, PortfolioRow, PortfolioView};
 use crate::views::office_body::{OfficeBody, OfficeName};
 use crate::views::office_performance::{
     CampaignImpressionsView, CountView, InPersonView, OfficePerformanceView, OnlineShareView,
     StageView,
 };
 use crate::views::offices::{OfficeHistoryView, OfficeReply, OfficeView, OfficesView};
+use crate::views::pacing::{PacingDay, PacingView};
+use crate::views::performance::{GroupView, PerformanceView, PointView};
+use crate::views::portfolio::{CampaignPacing, PortfolioRow, PortfolioView};
 use crate::views::shift::{ChannelShiftView, ChannelView, MixView};
 use crate::views::targets::{
     TargetBody, TargetDef, TargetHistoryView, TargetSetView, TargetsReply,

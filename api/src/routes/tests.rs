@@ -387,7 +387,10 @@ async fn a_bad_office_is_a_400_naming_the_field() {
     for (body, parameter) in [
         (office_with("\"ON\"", "\"ONT\""), "region"),
         (office_with("\"K1A\"", "\"K1A 0B1\""), "fsas[1]"),
-        (office_with("\"fr\": \"Ottawa-Centre\"", "\"fr\": \"\""), "name.fr"),
+        (
+            office_with("\"fr\": \"Ottawa-Centre\"", "\"fr\": \"\""),
+            "name.fr",
+        ),
         (office_with("\"region\"", "\"province\""), "province"),
     ] {
         let (status, json) = call(&state, Method::PUT, uri, Some("t-admin"), body).await;

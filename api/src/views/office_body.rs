@@ -73,7 +73,12 @@ pub fn parse(body: &[u8]) -> Result<OfficeBody, ApiError> {
         Some(Value::String(r)) => Region::parse_input(r)
             .map(|r| r.as_str().to_owned())
             .ok_or_else(|| ApiError::bad("region", "must be a province or territory code"))?,
-        _ => return Err(ApiError::bad("region", "must be a province or territory code")),
+        _ => {
+            return Err(ApiError::bad(
+                "region",
+                "must be a province or territory code",
+            ));
+        }
     };
     let Some(Value::Array(list)) = o.get("fsas") else {
         return Err(ApiError::bad("fsas", "must be an array of FSAs"));
@@ -89,18 +94,19 @@ pub fn parse(body: &[u8]) -> Result<OfficeBody, ApiError> {
         let field = format!("fsas[{i}]");
         let fsa = match f {
             Value::String(s) if is_fsa_input(s) => normalise_upper(s),
-            _ => return Err(ApiError::bad(field, "must be an FSA: letter, digit, letter")),
+            _ => {
+                return Err(ApiError::bad(
+                    field,
+                    "must be an FSA: letter, digit, letter",
+                ));
+            }
         };
         if fsas.contains(&fsa) {
             return Err(ApiError::bad(field, format!("repeats {fsa}")));
         }
         fsas.push(fsa);
     }
-    Ok(OfficeBody {
-        name,
-        region,
-        fsas,
-    })
+    Ok(OfficeBody { name, region, fsas })
 }
 
 /// `400` naming the first field of `o` not in `allowed`.
@@ -113,9 +119,7 @@ fn only(o: &Map<String, Value>, allowed: &[&str], prefix: &str) -> Result<(), Ap
 
 fn text(v: Option<&Value>, field: &str) -> Result<String, ApiError> {
     match v {
-        Some(Value::String(s))
-            if !s.trim().is_empty() && s.chars().count() <= MAX_NAME_CHARS =>
-        {
+        Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= MAX_NAME_CHARS => {
             Ok(s.clone())
         }
         _ => Err(ApiError::bad(
@@ -149,15 +153,39 @@ mod tests {
     fn each_bad_field_is_named() {
         for (body, want) in [
             (r#"[]"#, "body"),
-            (r#"{"name":{"en":"A","fr":"B"},"region":"ON","fsas":["K2P"],"x":1}"#, "x"),
+            (
+                r#"{"name":{"en":"A","fr":"B"},"region":"ON","fsas":["K2P"],"x":1}"#,
+                "x",
+            ),
             (r#"{"region":"ON","fsas":["K2P"]}"#, "name"),
-            (r#"{"name":{"en":"A"},"region":"ON","fsas":["K2P"]}"#, "name.fr"),
-            (r#"{"name":{"en":" ","fr":"B"},"region":"ON","fsas":["K2P"]}"#, "name.en"),
-            (r#"{"name":{"en":"A","fr":"B","de":"C"},"region":"ON","fsas":["K2P"]}"#, "name.de"),
-            (r#"{"name":{"en":"A","fr":"B"},"region":"XX","fsas":["K2P"]}"#, "region"),
-            (r#"{"name":{"en":"A","fr":"B"},"region":"ON","fsas":[]}"#, "fsas"),
-            (r#"{"name":{"en":"A","fr":"B"},"region":"ON","fsas":["K2P","K1A0B1"]}"#, "fsas[1]"),
-            (r#"{"name":{"en":"A","fr":"B"},"region":"ON","fsas":["K2P","k2p"]}"#, "fsas[1]"),
+            (
+                r#"{"name":{"en":"A"},"region":"ON","fsas":["K2P"]}"#,
+                "name.fr",
+            ),
+            (
+                r#"{"name":{"en":" ","fr":"B"},"region":"ON","fsas":["K2P"]}"#,
+                "name.en",
+            ),
+            (
+                r#"{"name":{"en":"A","fr":"B","de":"C"},"region":"ON","fsas":["K2P"]}"#,
+                "name.de",
+            ),
+            (
+                r#"{"name":{"en":"A","fr":"B"},"region":"XX","fsas":["K2P"]}"#,
+                "region",
+            ),
+            (
+                r#"{"name":{"en":"A","fr":"B"},"region":"ON","fsas":[]}"#,
+                "fsas",
+            ),
+            (
+                r#"{"name":{"en":"A","fr":"B"},"region":"ON","fsas":["K2P","K1A0B1"]}"#,
+                "fsas[1]",
+            ),
+            (
+                r#"{"name":{"en":"A","fr":"B"},"region":"ON","fsas":["K2P","k2p"]}"#,
+                "fsas[1]",
+            ),
         ] {
             assert_eq!(field(body), want, "{body}");
         }

@@ -260,9 +260,16 @@ pub async fn performance(
     let mut online: BTreeMap<String, Days> = BTreeMap::new();
     for r in &catchment {
         let d = day(r.day);
-        *all.entry(r.program.clone()).or_default().entry(d).or_default() += r.events;
+        *all.entry(r.program.clone())
+            .or_default()
+            .entry(d)
+            .or_default() += r.events;
         if r.service_channel == "online" {
-            *online.entry(r.program.clone()).or_default().entry(d).or_default() += r.events;
+            *online
+                .entry(r.program.clone())
+                .or_default()
+                .entry(d)
+                .or_default() += r.events;
         }
     }
     let share_programs: Vec<String> = sorted(catchment.iter().map(|r| &r.program));
