@@ -81,6 +81,8 @@ use crate::{pages, routes};
         pages::list::get,
         pages::campaign::get,
         pages::portfolio::get,
+        pages::offices::ranking,
+        pages::offices::one,
         pages::sign_in::form,
         pages::sign_in::submit,
         pages::sign_in::sign_out,

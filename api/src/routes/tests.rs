@@ -493,6 +493,7 @@ async fn the_openapi_document_covers_every_route_and_method() {
         .chain(super::attribution::ROUTES)
         .chain(super::offices::ROUTES)
         .chain(crate::pages::ROUTES)
+        .chain(crate::pages::offices::ROUTES)
         .collect();
     assert_eq!(documented, routed);
     // Each documented method is routed (not a 404 or 405).
