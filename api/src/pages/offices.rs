@@ -58,7 +58,10 @@ pub async fn ranking(
     let title = t("offices", ctx.lang);
     Ok(respond(
         StatusCode::OK,
-        page(&ctx.shell(title, Nav::Offices), ranking_body(&rows, ctx.lang)),
+        page(
+            &ctx.shell(title, Nav::Offices),
+            ranking_body(&rows, ctx.lang),
+        ),
     ))
 }
 
