@@ -83,6 +83,13 @@ register() { # id program "English name" "nom français"
 register oas-online-2026 oas "Apply for OAS online" "Demandez la SV en ligne"
 register ei-digital-2026 ei "EI, digital first" "L'AE, le numérique d'abord"
 register passport-renew-2026 passport "Renew your passport online" "Renouvelez votre passeport en ligne"
+# Two offices the generator serves (loadgen's places.rs), for the offices pages.
+office() { # id region "English name" "nom français" fsas(JSON array)
+  api -X PUT -H 'Content-Type: application/json' "$API/api/v1/offices/$1" --data-binary \
+    "{\"name\":{\"en\":\"$3\",\"fr\":\"$4\"},\"region\":\"$2\",\"fsas\":$5}" >/dev/null
+}
+office ON-0001 ON "Ottawa Centre" "Ottawa-Centre" '["K0A","L0A","M0A","N0A","P0A","K1A"]'
+office QC-0001 QC "Montreal East" "Montréal-Est" '["G0A","H0A","J0A","G1A","H1A","J1A"]'
 
 cat <<TXT
 
