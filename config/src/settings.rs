@@ -16,6 +16,7 @@ pub(crate) const KNOWN: &[&str] = &[
     "CMP_KAFKA_GROUP",
     "CMP_KAFKA_MAX_POLL_INTERVAL_MS",
     "CMP_KAFKA_ASSIGNMENT",
+    "CMP_KAFKA_FETCH_WAIT_MS",
     "CMP_TOPIC_ENGAGEMENT",
     "CMP_TOPIC_UPTAKE",
     "CMP_TOPIC_DLQ",
@@ -36,6 +37,7 @@ pub(crate) const KNOWN: &[&str] = &[
     "CMP_PARTITION_QUEUE",
     "CMP_MAX_EVENT_AGE_DAYS",
     "CMP_DEDUP_HORIZON_HOURS",
+    "CMP_DEDUP_CAPACITY_KIB",
     "CMP_LOG_FORMAT",
     "CMP_RETENTION_DAYS",
     "CMP_HISTORY_INTERVAL_MIN",
@@ -82,6 +84,10 @@ pub struct Settings {
     /// `range` / `roundrobin` (every member gives up every partition). One
     /// group cannot mix cooperative and eager members.
     pub kafka_assignment: String,
+    /// librdkafka's `fetch.wait.max.ms`: how long the broker may hold a
+    /// fetch that has not yet `fetch.min.bytes` to answer with. Shorter
+    /// reads a quiet partition sooner, for more fetch requests.
+    pub kafka_fetch_wait: Duration,
     pub topics: Topics,
     pub clickhouse_url: String,
     /// On a replicated, sharded cluster, one node URL of each shard: the
@@ -120,6 +126,11 @@ pub struct Settings {
     pub max_event_age_days: u32,
     /// Event hours kept in the in-memory dedup index; older ones are checked in ClickHouse.
     pub dedup_horizon_hours: u32,
+    /// Bytes the dedup indexes of one `cmp-ingest` may hold together
+    /// (`CMP_DEDUP_CAPACITY_KIB`, default 256 MiB): past it the oldest
+    /// event hours are forgotten and the ledger decides for them. 0 keeps
+    /// no index (every event is checked in the ledger).
+    pub dedup_capacity_bytes: u64,
     /// `text` or `json` log lines.
     pub log_format: LogFormat,
     /// Ledger months entirely older than this many days are dropped (rollups
@@ -284,6 +295,11 @@ impl Settings {
             kafka_group: non_empty(src, "CMP_KAFKA_GROUP", "cmp-ingest")?,
             kafka_max_poll_interval,
             kafka_assignment,
+            kafka_fetch_wait: Duration::from_millis(src.ranged(
+                "CMP_KAFKA_FETCH_WAIT_MS",
+                500,
+                0..=300_000,
+            )?),
             topics,
             clickhouse_url,
             clickhouse_shard_urls,
@@ -316,6 +332,8 @@ impl Settings {
             partition_queue: src.ranged("CMP_PARTITION_QUEUE", 20_000, 1..=1_000_000)?,
             max_event_age_days,
             dedup_horizon_hours: src.ranged("CMP_DEDUP_HORIZON_HOURS", 72, 48..=24 * 400)?,
+            dedup_capacity_bytes: 1024
+                * src.ranged::<u64>("CMP_DEDUP_CAPACITY_KIB", 256 * 1024, 0..=1 << 30)?,
             log_format,
             retention_days,
             history_interval,
@@ -489,6 +507,18 @@ mod tests {
         assert_eq!(s.rounding_base, 5);
         assert_eq!(s.kafka_max_poll_interval, Duration::from_secs(300));
         assert_eq!(s.kafka_assignment, "cooperative-sticky");
+        assert_eq!(s.kafka_fetch_wait, Duration::from_millis(500));
+        assert_eq!(s.dedup_capacity_bytes, 256 << 20);
+    }
+
+    #[test]
+    fn dedup_capacity_is_in_kib_and_zero_keeps_no_index() {
+        let s = load(None, &[("CMP_DEDUP_CAPACITY_KIB", "4")]).expect("valid");
+        assert_eq!(s.dedup_capacity_bytes, 4096);
+        let s = load(None, &[("CMP_DEDUP_CAPACITY_KIB", "0")]).expect("valid");
+        assert_eq!(s.dedup_capacity_bytes, 0);
+        let s = load(None, &[("CMP_KAFKA_FETCH_WAIT_MS", "10")]).expect("valid");
+        assert_eq!(s.kafka_fetch_wait, Duration::from_millis(10));
     }
 
     #[test]
@@ -616,6 +646,11 @@ mod tests {
             ("CMP_ROUNDING_BASE", "0"),
             ("CMP_KAFKA_MAX_POLL_INTERVAL_MS", "0"),
             ("CMP_KAFKA_ASSIGNMENT", "sticky"),
+            ("CMP_KAFKA_FETCH_WAIT_MS", "-1"),
+            ("CMP_KAFKA_FETCH_WAIT_MS", "300001"),
+            ("CMP_DEDUP_CAPACITY_KIB", "256MiB"),
+            ("CMP_DEDUP_CAPACITY_KIB", "-5"),
+            ("CMP_DEDUP_CAPACITY_KIB", "1073741825"),
         ];
         for (setting, value) in cases {
             let err = load(None, &[(setting, value)]).expect_err(setting);

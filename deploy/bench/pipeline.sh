@@ -16,9 +16,12 @@
 # runs each).
 # Usage: deploy/bench/pipeline.sh [N=1000000] [RUNS=3] [FRESH_SECONDS=30 (0: skip)]
 # N=0 skips the throughput runs: freshness then runs at CMP_BENCH_FRESH_RATE.
-# CMP_BENCH_FETCH_WAIT_MS sets fetch.wait.max.ms of the ceiling and the
-# alternative (default: librdkafka's 500 ms, which cmp-ingest uses); the
-# broker's own ceiling (10 ms) is printed in any case.
+# CMP_BENCH_FETCH_WAIT_MS sets fetch.wait.max.ms of the ceiling, ours
+# (CMP_KAFKA_FETCH_WAIT_MS) and the alternative alike (default: librdkafka's
+# 500 ms, cmp-ingest's default too); the broker's own ceiling (10 ms) is
+# printed in any case. Other CMP_* settings of the environment reach
+# cmp-ingest, e.g. CMP_DEDUP_CAPACITY_KIB to compare dedup capacities (its
+# index bytes and ledger checks are printed).
 # Takes about 20 minutes with the defaults on 2 cores. Not run in CI.
 set -euo pipefail
 # rustup installs cargo here; a non-login shell (CI) may not have it on PATH.
@@ -27,6 +30,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 N="${1:-1000000}" RUNS="${2:-3}" FRESH_SECS="${3:-30}" FETCH_WAIT="${CMP_BENCH_FETCH_WAIT_MS:-}"
+# Ours fetches as the ceiling and the alternative do.
+[[ -n $FETCH_WAIT ]] && export CMP_KAFKA_FETCH_WAIT_MS="$FETCH_WAIT"
 CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
 BIN="$CARGO_TARGET_DIR/release"
@@ -157,6 +162,9 @@ for run in $( ((N > 0)) && seq 1 "$RUNS"); do
   end=$(now)
   rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   dups=$(metric cmp_ingest_duplicates_total) refused=$(metric cmp_ingest_refused_total)
+  dedup_bytes=$(metric cmp_ingest_dedup_index_bytes) capacity=$(metric cmp_ingest_dedup_capacity_bytes)
+  checks=$(metric cmp_ingest_dedup_ledger_checks_total)
+  inserts=$(metric cmp_ingest_batch_rows_count) insert_rows=$(metric cmp_ingest_batch_rows_sum)
   ingest_cpu=$(cpu "$pid") used=$(cpu_since "$start" "$end")
   ingest_down
   ours+=("$(rate "$N" "$start" "$end")")
@@ -164,6 +172,8 @@ for run in $( ((N > 0)) && seq 1 "$RUNS"); do
   printf '  ours: %s msg/s; stored %s, rolled up %s, duplicates %s, refused %s; peak RSS %d MiB\n' \
     "${ours[-1]}" "$stored" "$rolled" "$dups" "$refused" $((rss_kib / 1024))
   printf '  ours: %s, cmp-ingest %.1f\n' "$used" "$ingest_cpu"
+  printf '  ours: dedup index %s of %s bytes; %s events checked in the ledger; %s INSERTs, %.0f rows each\n' \
+    "$dedup_bytes" "$capacity" "$checks" "$inserts" "$(awk -v r="$insert_rows" -v n="$inserts" 'BEGIN {print (n > 0 ? r / n : 0)}')"
 
   db="alt_r$run"
   cpu_mark; start=$(now)

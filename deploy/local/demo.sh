@@ -2,8 +2,9 @@
 # The demo, from a bare Debian 12 machine with a Rust toolchain: installs
 # what is missing, builds, starts ClickHouse, the broker and Prometheus,
 # migrates the schema, runs cmp-ingest, cmp-aggregator and cmp-api, feeds
-# the demo campaigns with the generator, prints where to look, and shows each
-# campaign's numbers as they change. Ctrl-C stops everything it started.
+# two years of history and the demo campaigns (demo-history.sh), then live
+# generated traffic, prints where to look, and shows each campaign's numbers
+# as they change. Ctrl-C stops everything it started.
 set -euo pipefail
 # rustup installs cargo here; a non-login shell (CI) may not have it on PATH.
 [[ -d $HOME/.cargo/bin ]] && export PATH="$HOME/.cargo/bin:$PATH"
@@ -49,6 +50,9 @@ export CMP_API_TOKENS_FILE="$CMP_RUN_DIR/demo-tokens.toml"
 export CMP_API_ADDR="${CMP_API_ADDR:-127.0.0.1:8080}"
 
 "$BIN/cmp-aggregator" migrate
+# The demo's history goes two years back (demo-history.sh): ingest keeps
+# events that old, retention longer.
+export CMP_MAX_EVENT_AGE_DAYS="${CMP_MAX_EVENT_AGE_DAYS:-800}" CMP_RETENTION_DAYS="${CMP_RETENTION_DAYS:-830}"
 
 PIDS=()
 cleanup() {
@@ -66,23 +70,13 @@ start() { # name metrics-addr command...
 start ingest "$INGEST_METRICS" "$BIN/cmp-ingest"
 start aggregator "$AGG_METRICS" "$BIN/cmp-aggregator"
 start api "$API_METRICS" "$BIN/cmp-api"
-start loadgen 127.0.0.1:0 "$BIN/cmp-loadgen" --forever --rate "$RATE" --seed "$RANDOM"
 
-# The demo campaigns and their targets, through the API.
+# Two years of history, the demo campaigns and their targets (demo-history.sh).
 API="http://$CMP_API_ADDR"
 api() { curl -fsS -H "Authorization: Bearer $TOKEN" "$@"; }
 for _ in $(seq 100); do curl -fsS "$API/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-TODAY="$(TZ="${CMP_REPORT_TZ:-America/Toronto}" date +%F)"
-START="$(date -d "$TODAY -30 days" +%F)" END="$(date -d "$TODAY +60 days" +%F)"
-register() { # id program "English name" "nom français"
-  api -X PUT -H 'Content-Type: application/json' "$API/api/v1/campaigns/$1" --data-binary \
-    "{\"name\":{\"en\":\"$3\",\"fr\":\"$4\"},\"program\":\"$2\",\"start_date\":\"$START\",\"end_date\":\"$END\",\"budget_cents\":250000000}" >/dev/null
-  api -X PUT -H 'Content-Type: application/json' "$API/api/v1/campaigns/$1/targets" --data-binary \
-    '[{"kpi":"uptake_completed","target":5000},{"kpi":"reach","target":20000},{"kpi":"program_online_share","target":0.4},{"kpi":"cost_per_uptake_cents","target":2500}]' >/dev/null
-}
-register oas-online-2026 oas "Apply for OAS online" "Demandez la SV en ligne"
-register ei-digital-2026 ei "EI, digital first" "L'AE, le numérique d'abord"
-register passport-renew-2026 passport "Renew your passport online" "Renouvelez votre passeport en ligne"
+export BIN API TOKEN INGEST_METRICS
+bash "$HERE/demo-history.sh"
 # Two offices the generator serves (loadgen's places.rs), for the offices pages.
 office() { # id region "English name" "nom français" fsas(JSON array)
   api -X PUT -H 'Content-Type: application/json' "$API/api/v1/offices/$1" --data-binary \
@@ -90,6 +84,8 @@ office() { # id region "English name" "nom français" fsas(JSON array)
 }
 office ON-0001 ON "Ottawa Centre" "Ottawa-Centre" '["K0A","L0A","M0A","N0A","P0A","K1A"]'
 office QC-0001 QC "Montreal East" "Montréal-Est" '["G0A","H0A","J0A","G1A","H1A","J1A"]'
+# From now on, live traffic at $RATE messages a second.
+start loadgen 127.0.0.1:0 "$BIN/cmp-loadgen" --forever --rate "$RATE" --seed "$RANDOM"
 
 cat <<TXT
 

@@ -46,6 +46,9 @@ pub struct Decisions {
     pub row_timestamps: Vec<Option<i64>>,
     pub refused: Vec<Refused>,
     pub duplicates: u64,
+    /// Of the duplicates, messages whose event the ledger held at their
+    /// offset (read again after a crash or lost commits).
+    pub rereads: u64,
     /// Dedup keys and event times to add to the index once stored.
     pub accepted_keys: Vec<(u64, i64)>,
 }
@@ -97,7 +100,10 @@ pub fn decide(
     };
     for item in items {
         match item.decoded {
-            Decoded::AlreadyStored => d.duplicates += 1,
+            Decoded::AlreadyStored => {
+                d.duplicates += 1;
+                d.rereads += 1;
+            }
             Decoded::Refused {
                 refusal,
                 key,
@@ -262,6 +268,7 @@ mod tests {
         assert_eq!((d.rows[0].src_partition, d.rows[0].src_offset), (2, 10));
         assert_eq!(d.rows[1].event_id, "b");
         assert_eq!(d.duplicates, 2);
+        assert_eq!(d.rereads, 1);
         assert_eq!(d.refused.len(), 1);
         assert_eq!(d.refused[0].code, RefusalCode::Malformed.as_str());
         assert_eq!(

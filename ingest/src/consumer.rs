@@ -383,6 +383,10 @@ pub fn consumer(
             settings.kafka_max_poll_interval.as_millis().to_string(),
         )
         .set("heartbeat.interval.ms", "1000")
+        .set(
+            "fetch.wait.max.ms",
+            settings.kafka_fetch_wait.as_millis().to_string(),
+        )
         .set("statistics.interval.ms", "5000")
         // Half of a partition's prefetch bound; the other half is what the
         // poll thread may hold for it (`parking`).

@@ -22,6 +22,7 @@ pub mod outage;
 pub mod parking;
 pub mod pseudonym;
 pub mod shared;
+pub mod stored;
 pub mod worker;
 
 use std::sync::Arc;
@@ -53,6 +54,9 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
         tracing::warn!("CMP_DEMO: client identifiers are hashed with the public demo key");
     }
     let metrics = Metrics::new();
+    metrics
+        .dedup_capacity
+        .set(i64::try_from(settings.dedup_capacity_bytes).unwrap_or(i64::MAX));
     metrics.init_topics(&[&settings.topics.engagement, &settings.topics.uptake]);
     let ready = Readiness::default();
     let addr = serve_probes(
@@ -104,6 +108,7 @@ pub async fn run(settings: Settings, mut shutdown: Shutdown) -> anyhow::Result<(
         batch_max_rows: settings.batch_max_rows,
         batch_max_wait: settings.batch_max_wait,
         dedup_horizon_hours: settings.dedup_horizon_hours,
+        dedup_budget: dedup::Budget::new(settings.dedup_capacity_bytes),
         commits: commit_tx,
     });
     let consumer = consumer::consumer(

@@ -16,6 +16,9 @@ pub struct Metrics {
     pub read: IntCounterVec,
     pub stored: IntCounterVec,
     pub duplicates: IntCounterVec,
+    /// Of the duplicates, messages whose event the ledger held at their
+    /// offset: read again after a crash or lost commits.
+    pub rereads: IntCounterVec,
     pub refused: IntCounterVec,
     pub batch_rows: Histogram,
     pub insert_seconds: Histogram,
@@ -32,6 +35,12 @@ pub struct Metrics {
     /// or disaster-recovery cluster). The messages are new and stored.
     pub reused_offsets: IntCounterVec,
     pub dedup_events: IntGauge,
+    /// Bytes the dedup indexes hold, and the most they may hold.
+    pub dedup_bytes: IntGauge,
+    pub dedup_capacity: IntGauge,
+    /// Accepted events whose verdict the ledger gave: the index did not
+    /// cover their ±24 h window (late events, or hours forgotten for room).
+    pub ledger_checks: IntCounterVec,
     /// Partition workers that panicked (each stops the process).
     pub worker_panics: IntCounter,
 }
@@ -67,6 +76,12 @@ impl Metrics {
             "Re-deliveries recognised as duplicates (including messages already stored by an earlier run)",
             &["topic"],
         );
+        let rereads = counter(
+            r,
+            "cmp_ingest_rereads_total",
+            "Messages read again whose event the ledger held at their offset (after a crash or lost commits); counted among the duplicates too",
+            &["topic"],
+        );
         let refused = counter(
             r,
             "cmp_ingest_refused_total",
@@ -95,6 +110,12 @@ impl Metrics {
             r,
             "cmp_ingest_reused_offsets_total",
             "Messages at offsets where the ledger holds another event (offsets reused: topic created again, cluster replaced)",
+            &["topic"],
+        );
+        let ledger_checks = counter(
+            r,
+            "cmp_ingest_dedup_ledger_checks_total",
+            "Accepted events checked for a re-delivery in the ledger: the dedup index did not cover their window (late events, or hours forgotten to stay within CMP_DEDUP_CAPACITY_KIB)",
             &["topic"],
         );
         let batch_rows = Histogram::with_opts(
@@ -137,6 +158,16 @@ impl Metrics {
             "Event keys held in the in-memory dedup index",
         )
         .unwrap_or_else(|e| panic!("dedup: {e}"));
+        let dedup_bytes = IntGauge::new(
+            "cmp_ingest_dedup_index_bytes",
+            "Bytes the in-memory dedup indexes hold (their tables), never above cmp_ingest_dedup_capacity_bytes",
+        )
+        .unwrap_or_else(|e| panic!("dedup_bytes: {e}"));
+        let dedup_capacity = IntGauge::new(
+            "cmp_ingest_dedup_capacity_bytes",
+            "Bytes the in-memory dedup indexes may hold together (CMP_DEDUP_CAPACITY_KIB)",
+        )
+        .unwrap_or_else(|e| panic!("dedup_capacity: {e}"));
         let worker_panics = IntCounter::new(
             "cmp_ingest_worker_panics_total",
             "Partition workers that panicked; each stops the process with a failure status",
@@ -149,6 +180,8 @@ impl Metrics {
             Box::new(freshness_seconds.clone()),
             Box::new(partition_lag.clone()),
             Box::new(dedup_events.clone()),
+            Box::new(dedup_bytes.clone()),
+            Box::new(dedup_capacity.clone()),
         ] {
             registry
                 .register(m)
@@ -159,6 +192,7 @@ impl Metrics {
             read,
             stored,
             duplicates,
+            rereads,
             refused,
             batch_rows,
             insert_seconds,
@@ -169,6 +203,9 @@ impl Metrics {
             skipped_offsets,
             reused_offsets,
             dedup_events,
+            dedup_bytes,
+            dedup_capacity,
+            ledger_checks,
             worker_panics,
         }
     }
@@ -179,7 +216,13 @@ impl Metrics {
     /// dashboards find every series from the start.
     pub fn init_topics(&self, topics: &[&str]) {
         for &topic in topics {
-            for counter in [&self.read, &self.stored, &self.duplicates] {
+            for counter in [
+                &self.read,
+                &self.stored,
+                &self.duplicates,
+                &self.rereads,
+                &self.ledger_checks,
+            ] {
                 counter.with_label_values(&[topic]);
             }
             for code in RefusalCode::ALL {

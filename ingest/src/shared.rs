@@ -7,6 +7,7 @@ use cmp_model::Limits;
 use cmp_store::Store;
 
 use crate::combiner::Combiner;
+use crate::dedup::Budget;
 use crate::dlq::Dlq;
 use crate::metrics::Metrics;
 use crate::outage::Outage;
@@ -37,6 +38,8 @@ pub struct Shared {
     pub batch_max_rows: usize,
     pub batch_max_wait: Duration,
     pub dedup_horizon_hours: u32,
+    /// The memory the partitions' dedup indexes share.
+    pub dedup_budget: Arc<Budget>,
     /// Commit requests to the consumer thread, which owns the commits.
     pub commits: std::sync::mpsc::Sender<Commit>,
 }

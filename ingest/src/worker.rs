@@ -23,6 +23,7 @@ use crate::combiner::InsertError;
 use crate::dedup::{self, DedupIndex};
 use crate::ledger;
 use crate::shared::{Commit, Shared};
+use crate::stored::{self, Held, Page};
 
 /// How long a flush may keep retrying after shutdown was requested.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(7);
@@ -66,9 +67,8 @@ pub struct Worker {
     /// Built from the ledger before the first message is judged.
     index: Option<DedupIndex>,
     /// Events already in the ledger at or past the first offset read
-    /// (resume), as (offset, dedup key of the event id); emptied as the
-    /// offsets go by.
-    stored: BTreeSet<(i64, u64)>,
+    /// (resume), a page at a time; emptied as the offsets go by.
+    stored: Page,
     /// Whether this worker has warned that the partition's offsets were
     /// reused (once per assignment; the metric counts every message).
     reuse_warned: bool,
@@ -111,7 +111,7 @@ impl Worker {
             fence: orders.fence,
             _finished: finished,
             index: None,
-            stored: BTreeSet::new(),
+            stored: Page::default(),
             reuse_warned: false,
             items: Vec::new(),
             opened: None,
@@ -178,6 +178,8 @@ impl Worker {
         self.next_expected = Some(offset + 1);
         if first {
             self.resume(offset).await?;
+        } else if self.stored.ends_before(offset) {
+            self.read_stored(offset).await?;
         }
         let payload = m.payload().unwrap_or_default();
         let mut decoded =
@@ -212,7 +214,7 @@ impl Worker {
             Decoded::Accepted(e) => Some(dedup::key(&e.event_id)),
             _ => None,
         };
-        match held_at(&mut self.stored, offset, key) {
+        match self.stored.held_at(offset, key) {
             Held::Nothing => false,
             Held::Same => true,
             Held::Other => {
@@ -237,7 +239,9 @@ impl Worker {
         let mut attempt = 0;
         loop {
             let now_ms = Utc::now().timestamp_millis();
-            let mut index = DedupIndex::new(now_ms, shared.dedup_horizon_hours);
+            let budget = Arc::clone(&shared.dedup_budget);
+            let mut index = DedupIndex::within(now_ms, shared.dedup_horizon_hours, budget);
+            let since_ms = index.floor_ms();
             let found = self
                 .within_grace(async {
                     let stored = ledger::stored_offsets(
@@ -245,13 +249,16 @@ impl Worker {
                         &self.topic,
                         self.partition,
                         first_offset,
+                        None,
+                        stored::PAGE,
                     )
                     .await?;
                     let keys = ledger::recent_keys(
                         &shared.store,
                         &self.topic,
                         self.partition,
-                        index.floor_ms(),
+                        since_ms,
+                        |id, ms| index.insert(dedup::key(id), ms),
                     )
                     .await?;
                     Ok::<_, cmp_store::StoreError>((stored, keys))
@@ -260,20 +267,48 @@ impl Worker {
             match found {
                 Ok((stored, keys)) => {
                     shared.clickhouse.ok();
-                    for (id, ms) in keys {
-                        index.insert(dedup::key(&id), ms);
-                    }
                     tracing::info!(
                         topic = %self.topic,
                         partition = self.partition,
                         from_offset = first_offset,
-                        already_stored = stored.len(),
+                        already_stored = stored.entries.len(),
+                        ledger_keys = keys,
                         dedup_keys = index.len(),
+                        dedup_bytes = index.bytes(),
                         "partition resumed from the ledger"
                     );
                     shared.metrics.dedup_events.add(index.len() as i64);
+                    shared.metrics.dedup_bytes.set(used(&shared));
                     self.stored = stored;
                     self.index = Some(index);
+                    return Ok(());
+                }
+                Err(e) => {
+                    shared.clickhouse.failed(&e);
+                    self.backoff(attempt).await?;
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// Reads the next page of the events the ledger holds, from `from` on.
+    async fn read_stored(&mut self, from: i64) -> Result<(), Abort> {
+        let shared = Arc::clone(&self.shared);
+        let mut attempt = 0;
+        loop {
+            let page = ledger::stored_offsets(
+                &shared.store,
+                &self.topic,
+                self.partition,
+                from,
+                None,
+                stored::PAGE,
+            );
+            match self.within_grace(page).await? {
+                Ok(page) => {
+                    shared.clickhouse.ok();
+                    self.stored = page;
                     return Ok(());
                 }
                 Err(e) => {
@@ -324,7 +359,14 @@ impl Worker {
                 loop {
                     let found = ledger::lookup(&shared.store, &self.topic, &ids, from, to);
                     match self.within_grace(found).await? {
-                        Ok(found) => break found,
+                        Ok(found) => {
+                            shared
+                                .metrics
+                                .ledger_checks
+                                .with_label_values(&[self.topic.as_str()])
+                                .inc_by(ids.len() as u64);
+                            break found;
+                        }
                         Err(e) => {
                             shared.clickhouse.failed(&e);
                             self.backoff(attempt).await?;
@@ -390,7 +432,7 @@ impl Worker {
             self.backoff(attempt).await?;
             attempt += 1;
             let arrived = self
-                .stored_since(shared, first_offset, &mut attempt)
+                .stored_since(shared, first_offset, next_offset, &mut attempt)
                 .await?;
             pending = back
                 .iter()
@@ -403,21 +445,29 @@ impl Worker {
         Ok((d, read, next_offset))
     }
 
-    /// The partition's events in the ledger from `from` on, asked until
-    /// ClickHouse answers (with backoff, continuing `attempt`; within the
-    /// grace once shutdown was asked for).
+    /// The partition's events in the ledger from `from` to `until` (a
+    /// batch's offsets), asked until ClickHouse answers (with backoff,
+    /// continuing `attempt`; within the grace once shutdown was asked for).
     async fn stored_since(
         &mut self,
         shared: &Shared,
         from: i64,
+        until: i64,
         attempt: &mut u32,
     ) -> Result<BTreeSet<(i64, u64)>, Abort> {
         loop {
-            let found = ledger::stored_offsets(&shared.store, &self.topic, self.partition, from);
+            let found = ledger::stored_offsets(
+                &shared.store,
+                &self.topic,
+                self.partition,
+                from,
+                Some(until),
+                usize::MAX,
+            );
             match self.within_grace(found).await? {
                 Ok(found) => {
                     shared.clickhouse.ok();
-                    return Ok(found);
+                    return Ok(found.entries);
                 }
                 Err(e) => {
                     shared.clickhouse.failed(&e);
@@ -437,6 +487,7 @@ impl Worker {
             .with_label_values(&topic)
             .inc_by(d.rows.len() as u64);
         m.duplicates.with_label_values(&topic).inc_by(d.duplicates);
+        m.rereads.with_label_values(&topic).inc_by(d.rereads);
         for r in &d.refused {
             m.refused
                 .with_label_values(&[self.topic.as_str(), r.code])
@@ -454,6 +505,7 @@ impl Worker {
             }
             index.evict(now_ms);
             m.dedup_events.add(index.len() as i64 - before);
+            m.dedup_bytes.set(used(shared));
         }
     }
 
@@ -499,81 +551,22 @@ impl Worker {
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        if let Some(index) = &self.index {
+        if let Some(index) = self.index.take() {
             self.shared.metrics.dedup_events.sub(index.len() as i64);
+            drop(index);
+            self.shared.metrics.dedup_bytes.set(used(&self.shared));
         }
     }
 }
 
-/// What the ledger holds at a message's offset.
-#[derive(Debug, PartialEq, Eq)]
-enum Held {
-    Nothing,
-    /// The message's own event: it was stored before.
-    Same,
-    /// Only other events: the offset was reused.
-    Other,
-}
-
-/// What `stored` (offset, event key) holds at `offset` for a message whose
-/// event has `key` (`None`: it does not decode, so it cannot be a stored
-/// event). Drops the entries at and below `offset`: past the first message
-/// offsets only grow.
-fn held_at(stored: &mut BTreeSet<(i64, u64)>, offset: i64, key: Option<u64>) -> Held {
-    let mut held = Held::Nothing;
-    while let Some(&(at, stored_key)) = stored.first() {
-        if at > offset {
-            break;
-        }
-        stored.pop_first();
-        if at == offset && held != Held::Same {
-            held = if Some(stored_key) == key {
-                Held::Same
-            } else {
-                Held::Other
-            };
-        }
-    }
-    held
+/// Bytes the process's dedup indexes hold, as a gauge value.
+fn used(shared: &Shared) -> i64 {
+    i64::try_from(shared.dedup_budget.used()).unwrap_or(i64::MAX)
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
         None => std::future::pending().await,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_stored_offset_is_skipped_only_for_the_event_stored_there() {
-        let stored = || BTreeSet::from([(3, 30), (5, 50), (5, 51), (8, 80)]);
-        let cases = [
-            (4, Some(40), Held::Nothing),
-            (3, Some(30), Held::Same),
-            (3, Some(31), Held::Other),
-            (3, None, Held::Other),
-            (5, Some(50), Held::Same),
-            (5, Some(51), Held::Same),
-            (5, Some(52), Held::Other),
-            (9, Some(30), Held::Nothing),
-        ];
-        for (offset, key, want) in cases {
-            assert_eq!(
-                held_at(&mut stored(), offset, key),
-                want,
-                "{offset} {key:?}"
-            );
-        }
-        let mut s = stored();
-        assert_eq!(held_at(&mut s, 5, Some(51)), Held::Same);
-        assert_eq!(
-            s,
-            BTreeSet::from([(8, 80)]),
-            "what lies at or below is dropped"
-        );
     }
 }

@@ -98,10 +98,33 @@ async fn every_refusal_code_reaches_the_dlq_unchanged_with_its_headers() {
     assert_eq!(by_code, manifest.refused, "refusals by code");
 }
 
+/// A dedup capacity so small that the ledger gives most verdicts: an hour
+/// of a partition's index does not fit its share.
+const TINY_DEDUP_KIB: &str = "4";
+
 #[tokio::test]
 async fn redeliveries_count_once_even_after_a_restart_and_the_first_wins() {
-    let test = "redeliver";
-    let env = migrated(test, 3).await;
+    redeliveries_count_once("redeliver", None).await;
+}
+
+#[tokio::test]
+async fn redeliveries_count_once_with_a_tiny_dedup_capacity() {
+    let checks = redeliveries_count_once("redeliver_tiny", Some(TINY_DEDUP_KIB)).await;
+    assert!(
+        checks.0 * 2.0 > checks.1,
+        "only {} of {} re-deliveries were judged by the ledger",
+        checks.0,
+        checks.1
+    );
+}
+
+/// Runs ingest over events, then again over the same events; returns the
+/// second run's ledger checks and its valid messages.
+async fn redeliveries_count_once(test: &str, dedup_kib: Option<&str>) -> (f64, f64) {
+    let mut env = migrated(test, 3).await;
+    if let Some(kib) = dedup_kib {
+        env.vars = env.with("CMP_DEDUP_CAPACITY_KIB", kib);
+    }
     // One clock for both runs, so the second replays the first exactly.
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
     let now = now.as_str();
@@ -158,6 +181,21 @@ async fn redeliveries_count_once_even_after_a_restart_and_the_first_wins() {
         campaign, "changed",
         "the changed re-delivery replaced the first"
     );
+    let checks = ingest
+        .metric_sum("cmp_ingest_dedup_ledger_checks_total")
+        .await
+        .expect("metrics");
+    let bytes = ingest
+        .metric_sum("cmp_ingest_dedup_index_bytes")
+        .await
+        .expect("metrics");
+    let capacity = ingest
+        .metric_sum("cmp_ingest_dedup_capacity_bytes")
+        .await
+        .expect("metrics");
+    assert!(bytes <= capacity, "{bytes} bytes held of {capacity}");
+    eprintln!("{test}: {checks} ledger checks, index {bytes} of {capacity} bytes");
+    (checks, dups)
 }
 
 #[tokio::test]
@@ -186,6 +224,77 @@ async fn an_insert_whose_answer_is_lost_is_never_stored_twice_even_when_the_chec
         manifest.accepted.len(),
         relay.refused()
     );
+}
+
+#[tokio::test]
+async fn a_full_batch_of_late_events_is_checked_in_the_ledger() {
+    // Found with the bounded dedup index, where most verdicts go to the
+    // ledger: the ids of a batch's late events (older than the index
+    // covers) were looked up in one query, whose text passed ClickHouse's
+    // max_query_size (256 KiB) from about 10,000 ids: every try failed
+    // ("Max query size exceeded") and the partition stopped for good.
+    let test = "late_batch";
+    let env = migrated(test, 1).await;
+    // A long seed makes long ids (`e-<seed hex>-<n>`); every event late.
+    let manifest = generate(
+        test,
+        &env,
+        "gen",
+        0xfedc_ba98_7654_3210,
+        30_000,
+        &["--late", "1"],
+    );
+    let full_batches = env.with("CMP_BATCH_MAX_WAIT_MS", "5000");
+    let ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &full_batches);
+    ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(120)).await;
+    assert_accounted(&ingest, manifest.messages).await;
+    let checks = ingest
+        .metric_sum("cmp_ingest_dedup_ledger_checks_total")
+        .await
+        .expect("metrics");
+    // Events 1–2 days late are still inside the index (48 h of 72).
+    assert!(
+        checks as usize * 2 > manifest.accepted.len(),
+        "{checks} ledger checks for {} late events",
+        manifest.accepted.len()
+    );
+}
+
+#[tokio::test]
+async fn a_group_without_offsets_skips_every_stored_event_page_by_page() {
+    // A new consumer group (or lost commits) reads a partition from its
+    // start: the ledger holds every event there, more than one page of
+    // them (worker::stored pages of 10,000), and each must be skipped.
+    let test = "stored_pages";
+    let env = migrated(test, 1).await;
+    let mut first = Process::spawn(test, "ingest-1", "cmp-ingest", &[], &env.vars);
+    let manifest = generate(test, &env, "gen", 61, 40_000, &[]);
+    ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(120)).await;
+    let (status, _) = first.terminate(Duration::from_secs(15));
+    assert!(status.success(), "SIGTERM exit status {status:?}");
+    let engagements = manifest
+        .accepted
+        .iter()
+        .filter(|(t, _)| t.ends_with("engagement"))
+        .count();
+    assert!(
+        engagements > 2 * 10_000,
+        "{engagements} stored events in one partition: fewer than three pages"
+    );
+
+    let again = env.with("CMP_KAFKA_GROUP", &format!("{test}-again"));
+    let second = Process::spawn(test, "ingest-2", "cmp-ingest", &[], &again);
+    let (stored, dups, refused) = assert_accounted(&second, manifest.messages).await;
+    assert_eq!(stored, 0.0, "an event was stored again");
+    assert_eq!((dups + refused) as u64, manifest.messages);
+    // Each recognised at its offset, through every page (not only by dedup).
+    let rereads = second
+        .metric_sum("cmp_ingest_rereads_total")
+        .await
+        .expect("metrics");
+    assert_eq!(rereads as usize, manifest.accepted.len(), "events re-read");
+    ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(30)).await;
+    ledger::assert_rollups_match(&env.store).await;
 }
 
 #[tokio::test]
@@ -258,8 +367,44 @@ async fn a_replaced_broker_reusing_offsets_stores_every_new_event_and_counts_the
 
 #[tokio::test]
 async fn killed_at_random_moments_every_event_is_stored_exactly_once() {
-    let test = "kill";
-    let env = migrated(test, 4).await;
+    killed_at_random_moments("kill", &[]).await;
+}
+
+#[tokio::test]
+async fn killed_at_random_moments_with_a_tiny_dedup_capacity_every_event_is_stored_once() {
+    let test = "kill_tiny";
+    killed_at_random_moments(test, &[("CMP_DEDUP_CAPACITY_KIB", TINY_DEDUP_KIB)]).await;
+    // Every partition resumed holding a sliver of the keys the ledger had.
+    let resumed = log_lines(test, "partition resumed from the ledger");
+    let field = |line: &str, name: &str| -> u64 {
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {line}"))
+    };
+    let held: u64 = resumed.iter().map(|l| field(l, "dedup_keys")).sum();
+    let read: u64 = resumed.iter().map(|l| field(l, "ledger_keys")).sum();
+    assert!(
+        resumed.iter().all(|l| field(l, "dedup_bytes") <= 4096),
+        "an index passed the capacity: {resumed:#?}"
+    );
+    assert!(
+        read > 10 * held,
+        "the indexes held {held} of the {read} keys read on resume"
+    );
+    eprintln!(
+        "kill_tiny: {} resumes held {held} of {read} keys",
+        resumed.len()
+    );
+}
+
+/// Kills ingest (run with `extra` settings) at random moments while the
+/// generator produces; every event is then stored exactly once.
+async fn killed_at_random_moments(test: &str, extra: &[(&str, &str)]) {
+    let mut env = migrated(test, 4).await;
+    for (name, value) in extra {
+        env.vars = env.with(name, value);
+    }
     // A small partition queue keeps the back-pressure path busy (workers
     // behind, the poll thread waiting), so kills land mid-batch.
     let queue = std::env::var("CMP_KILL_TEST_QUEUE").unwrap_or_else(|_| "64".into());
