@@ -24,6 +24,12 @@ use crate::views::history::{HistoryPoint, HistoryView, TargetTrend};
 use crate::views::inventory::{InventoryRow, InventoryView};
 use crate::views::kpis::{KpiValues, TargetResult};
 use crate::views::live::LiveView;
+use crate::views::office_body::{OfficeBody, OfficeName};
+use crate::views::office_performance::{
+    CampaignImpressionsView, CountView, InPersonView, OfficePerformanceView, OnlineShareView,
+    StageView,
+};
+use crate::views::offices::{OfficeHistoryView, OfficeReply, OfficeView, OfficesView};
 use crate::views::pacing::{PacingDay, PacingView};
 use crate::views::performance::{GroupView, PerformanceView, PointView};
 use crate::views::portfolio::{CampaignPacing, PortfolioRow, PortfolioView};
@@ -41,7 +47,7 @@ use crate::{pages, routes};
 #[openapi(
     info(
         title = "Campaign measurement API",
-        description = "Campaigns, targets, performance against targets, the fiscal-year portfolio, live updates, programs' channel shift and unit costs of service, the Service Inventory export, campaigns' budget pacing and anomalies (contract/API.md), and the dashboard's HTML pages (tag dashboard). Every /api/ route needs `Authorization: Bearer <token>`; `lang=en|fr` picks the language of labels; errors are `{\"error\": {\"code\", \"message\"}}` and a 400 names the parameter. Client counts (`reach`, `uptake_*`, `program_uptake_completed`) are exact for admins only: for every other role a count between 1 and k−1 is `null` with `\"suppressed\": true`, and every other one is randomly rounded to a multiple of the response's `rounded` (docs/privacy.md); ratios and target figures are computed from the published counts and hidden with them."
+        description = "Campaigns, targets, performance against targets, the fiscal-year portfolio, live updates, programs' channel shift and unit costs of service, the Service Inventory export, campaigns' budget pacing and anomalies, offices (contract/API.md), and the dashboard's HTML pages (tag dashboard). Every /api/ route needs `Authorization: Bearer <token>`; `lang=en|fr` picks the language of labels; errors are `{\"error\": {\"code\", \"message\"}}` and a 400 names the parameter. Client counts (`reach`, `uptake_*`, `program_uptake_completed`) are exact for admins only: for every other role a count between 1 and k−1 is `null` with `\"suppressed\": true`, and every other one is randomly rounded to a multiple of the response's `rounded` (docs/privacy.md); ratios and target figures are computed from the published counts and hidden with them."
     ),
     paths(
         routes::ops::healthz,
@@ -67,10 +73,16 @@ use crate::{pages, routes};
         routes::attribution::get_variants,
         routes::pacing::get,
         routes::anomalies::get,
+        routes::offices::list,
+        routes::offices::get_office,
+        routes::offices::put_office,
+        routes::offices::performance,
         pages::home,
         pages::list::get,
         pages::campaign::get,
         pages::portfolio::get,
+        pages::offices::ranking,
+        pages::offices::one,
         pages::sign_in::form,
         pages::sign_in::submit,
         pages::sign_in::sign_out,
@@ -89,7 +101,9 @@ use crate::{pages, routes};
         UnitView, ExperimentHistoryView, ExperimentReply, VersionView, AttributionView,
         StageAttribution, CreditGroup, VariantsView, StratumView, VariantView, LiftInterval,
         SplitCheck, SequenceInfo, PlanWeekView, PacingView, PacingDay, CampaignPacing,
-        AnomaliesView, AnomalyView, DriverView,
+        AnomaliesView, AnomalyView, DriverView, OfficeName, OfficeBody, OfficeView, OfficesView,
+        OfficeHistoryView, OfficeReply, OfficePerformanceView, CampaignImpressionsView, CountView,
+        StageView, InPersonView, OnlineShareView,
     )),
     modifiers(&Bearer, &ValueRules),
 )]
@@ -157,6 +171,9 @@ fn value_rule(path: &str, name: &str) -> Option<Schema> {
             text.pattern(Some(format!("^({one})(,({one}))*$")))
         }
         "fiscal_year" => text.pattern(Some("^[0-9]{4}(-[0-9]{2})?$")),
+        "office_id" => text
+            .pattern(Some("^[A-Za-z0-9-]+$"))
+            .max_length(Some(cmp_model::rules::MAX_OFFICE_ID_LEN)),
         "campaign_id" | "program" | "experiment_id" | "control" => text
             .pattern(Some("^[a-z0-9][a-z0-9_-]*$"))
             .max_length(Some(cmp_model::rules::MAX_ID_LEN)),

@@ -77,6 +77,13 @@ api() { curl -fsS -H "Authorization: Bearer $TOKEN" "$@"; }
 for _ in $(seq 100); do curl -fsS "$API/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 export BIN API TOKEN INGEST_METRICS
 bash "$HERE/demo-history.sh"
+# Two offices the generator serves (loadgen's places.rs), for the offices pages.
+office() { # id region "English name" "nom français" fsas(JSON array)
+  api -X PUT -H 'Content-Type: application/json' "$API/api/v1/offices/$1" --data-binary \
+    "{\"name\":{\"en\":\"$3\",\"fr\":\"$4\"},\"region\":\"$2\",\"fsas\":$5}" >/dev/null
+}
+office ON-0001 ON "Ottawa Centre" "Ottawa-Centre" '["K0A","L0A","M0A","N0A","P0A","K1A"]'
+office QC-0001 QC "Montreal East" "Montréal-Est" '["G0A","H0A","J0A","G1A","H1A","J1A"]'
 # From now on, live traffic at $RATE messages a second.
 start loadgen 127.0.0.1:0 "$BIN/cmp-loadgen" --forever --rate "$RATE" --seed "$RANDOM"
 

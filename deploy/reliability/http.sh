@@ -97,7 +97,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
-# A couple of campaigns and target sets, and a program's unit costs, through the API.
+# A couple of campaigns and target sets, a program's unit costs and an office, through the API.
 put() {
   curl -fsS -X PUT -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
     --data "$2" "$URL$1" >/dev/null
@@ -111,6 +111,8 @@ done
 put /api/v1/programs/oas/service-costs '[{"fiscal_year": "2026-27", "service_channel": "online",
   "cost_cents": 95, "source": "http.sh"}, {"fiscal_year": "2026-27", "service_channel": "phone",
   "cost_cents": 1150, "source": "http.sh"}]'
+put /api/v1/offices/ON-0001 '{"name": {"en": "Office", "fr": "Bureau"}, "region": "ON",
+  "fsas": ["K1A", "K2P"]}'
 curl -fsS -H "Authorization: Bearer $ADMIN" "$URL/api/v1/openapi.json" >"$RUN/openapi.json"
 OPS="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(v) for v in d["paths"].values()))' "$RUN/openapi.json")"
 ROUTES="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["paths"]))' "$RUN/openapi.json")"

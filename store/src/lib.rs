@@ -13,6 +13,8 @@ mod error;
 mod events;
 mod experiments;
 mod migrate;
+mod office_reads;
+mod offices;
 mod registry;
 pub mod sql;
 mod version;
@@ -31,6 +33,11 @@ pub use experiments::{
     experiment_uptake, experiments, put_experiment,
 };
 pub use migrate::{MIGRATIONS, Migration, check_schema, migrate, wait_for_schema};
+pub use office_reads::{
+    CampaignImpressions, ChannelDay, StageDay, catchment_completed, office_impressions,
+    office_in_person,
+};
+pub use offices::{OfficeVersion, office, office_history, offices, put_office};
 pub use registry::{
     Campaign, TargetSetVersion, campaign, campaigns, put_campaign, put_targets, target_history,
     target_set,

@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[Migration] = &[
         Some(sql::MIGRATION_0011_NEEDED)
     ),
     migration!(12, "0012_campaign_owner", Some(sql::MIGRATION_0012_NEEDED)),
+    migration!(13, "0013_offices"),
 ];
 
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]

@@ -180,6 +180,25 @@ try {
   check((await page.locator("main").innerText()).includes("Fiscal year"), "the portfolio in English");
   await axe("portfolio (en)");
   await shot("portfolio-en");
+  // The offices, ranked, and one office's page, in both languages.
+  await page.click('nav a[href^="/dashboard/offices"]');
+  await page.waitForURL((u) => u.pathname === "/dashboard/offices");
+  check(await page.locator("main table tbody tr").count() >= 1, "the offices page ranks the registered offices");
+  await axe("offices (en)");
+  await shot("offices-en");
+  await page.click('main a[href^="/dashboard/offices/"]');
+  await page.waitForURL((u) => u.pathname.startsWith("/dashboard/offices/"));
+  check(await page.locator("main table").count() === 3, "an office's page has its three tables");
+  await axe("office (en)");
+  await page.click('a[hreflang="fr"]');
+  await page.waitForURL((u) => u.searchParams.get("lang") === "fr" && u.pathname.startsWith("/dashboard/offices/"));
+  await axe("office (fr)");
+  await shot("office-fr");
+  await page.click('nav a[href^="/dashboard/offices"]');
+  await page.waitForURL((u) => u.pathname === "/dashboard/offices");
+  await axe("offices (fr)");
+  await page.click('a[hreflang="en"]');
+  await page.waitForURL((u) => u.searchParams.get("lang") === "en" && u.pathname === "/dashboard/offices");
   await page.click('nav a[href^="/dashboard?"]');
   await page.click('a[hreflang="fr"]');
   await page.waitForURL((u) => u.searchParams.get("lang") === "fr" && u.pathname === "/dashboard");

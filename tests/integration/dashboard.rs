@@ -2,7 +2,7 @@
 //! role sees on each page (a manager only its campaign, escaped names,
 //! French labels); then the real `cmp-api` and `cmp-ingest` on generated
 //! traffic, driven by headless Chromium (`tests/browser/dashboard.mjs`:
-//! sign-in, the three pages in both languages, live totals moving while
+//! sign-in, the three pages and the offices pages in both languages, live totals moving while
 //! this test produces events, keyboard navigation, the CSV, axe-core).
 //! Screenshots go to `target/test-logs/dashboard_browser/`; the pages'
 //! weights are printed.
@@ -207,6 +207,52 @@ async fn dashboard_pages_show_each_role_its_campaigns() {
     let (_, p) = page(&state, "/dashboard/portfolio?lang=en", "t-admin").await;
     assert_eq!(p.matches("<tr data-status=").count(), 10, "{p}");
     assert!(p.contains("href=\"/api/v1/attainment?fiscal_year="), "{p}");
+
+    // Offices: none yet, then one (its name escaped), ranked and on its
+    // own page, in both languages, linked from the navigation.
+    let (status, o) = page(&state, "/dashboard/offices?lang=en", "t-oas").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(o.contains("No office is registered."), "{o}");
+    assert!(
+        o.contains("href=\"/dashboard/offices?lang=en\" aria-current=\"page\""),
+        "{o}"
+    );
+    let office = serde_json::json!({"name": {"en": nasty, "fr": "Bureau d'Ottawa"},
+        "region": "ON", "fsas": ["K2P", "K1A"]});
+    let req = Request::put("/api/v1/offices/on-0001")
+        .header(header::AUTHORIZATION, "Bearer t-admin")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(office.to_string()))
+        .expect("request");
+    let status = app(state.clone())
+        .oneshot(req)
+        .await
+        .expect("response")
+        .status();
+    assert!(status.is_success(), "{status}");
+    let (_, o) = page(&state, "/dashboard/offices?lang=en", "t-oas").await;
+    assert!(
+        !o.contains(nasty) && o.contains("&lt;script&gt;"),
+        "escaped: {o}"
+    );
+    assert!(
+        o.contains("href=\"/dashboard/offices/ON-0001?lang=en\""),
+        "{o}"
+    );
+    let (status, o) = page(&state, "/dashboard/offices/on-0001?lang=fr", "t-oas").await;
+    assert_eq!(status, StatusCode::OK, "{o}");
+    assert!(
+        o.contains("<h1>Bureau d&#39;Ottawa</h1>") || o.contains("<h1>Bureau d'Ottawa</h1>"),
+        "{o}"
+    );
+    assert!(
+        o.contains("K2P, K1A") && o.contains("Rien pour cette période."),
+        "{o}"
+    );
+    let (status, _) = page(&state, "/dashboard/offices/ON-9999", "t-oas").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = page(&state, "/dashboard/offices/ON_1", "t-oas").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 /// Where the test's logs (and so its screenshots) go.
@@ -257,6 +303,18 @@ async fn dashboard_in_headless_chromium() {
             assert!(r.status < 300, "{path}: {}", r.body);
         }
     }
+    // An office the generator serves (loadgen's places.rs), for the
+    // offices pages.
+    let office = r#"{"name": {"en": "Ottawa Centre", "fr": "Ottawa-Centre"}, "region": "ON", "fsas": ["K1A", "K2P"]}"#;
+    let r = request(
+        addr,
+        "PUT",
+        "/api/v1/offices/ON-0001",
+        Some("t-admin"),
+        Some(office),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
     let now = (Utc::now().trunc_subsecs(0) - Span::minutes(1)).to_rfc3339();
     let traffic = ["--now", now.as_str(), "--spread", "2d", "--clients", "2000"];
     let manifest = generate(test, &env, "gen1", 51, 3000, &traffic);
@@ -347,6 +405,8 @@ async fn dashboard_in_headless_chromium() {
         "/dashboard",
         &format!("/dashboard/campaigns/{}", demo[0].id),
         "/dashboard/portfolio",
+        "/dashboard/offices",
+        "/dashboard/offices/ON-0001",
     ] {
         eprintln!(
             "page weight {page}: HTML {} B ({} B gzip) + CSS {} B ({}) + JS {} B ({}) = {} B ({} B gzip)",
@@ -366,6 +426,8 @@ async fn dashboard_in_headless_chromium() {
         "/dashboard",
         "/dashboard/campaigns/{campaign_id}",
         "/dashboard/portfolio",
+        "/dashboard/offices",
+        "/dashboard/offices/{office_id}",
     ] {
         assert!(
             metrics.contains(&format!(r#"method="GET",route="{route}",status="200""#)),

@@ -16,6 +16,7 @@ mod experiment;
 mod hostile_http;
 mod ingest;
 mod migrate;
+mod offices;
 mod organisations;
 mod outage;
 mod pacing;

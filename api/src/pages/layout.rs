@@ -18,6 +18,7 @@ use crate::caller::Caller;
 pub enum Nav {
     Campaigns,
     Portfolio,
+    Offices,
     None,
 }
 
@@ -64,6 +65,7 @@ pub fn page(s: &Shell, main: Markup) -> Markup {
                                 @if s.viewer.is_some() {
                                     li { a href=(url::with_lang("/dashboard", lang)) aria-current=[current(Nav::Campaigns)] { (t("campaigns", lang)) } }
                                     li { a href=(url::with_lang("/dashboard/portfolio", lang)) aria-current=[current(Nav::Portfolio)] { (t("portfolio", lang)) } }
+                                    li { a href=(url::with_lang("/dashboard/offices", lang)) aria-current=[current(Nav::Offices)] { (t("offices", lang)) } }
                                 }
                                 li { a href=(url::switch_lang(s.uri, other)) lang=(other.as_str()) hreflang=(other.as_str()) { (t("other_language", lang)) } }
                             }

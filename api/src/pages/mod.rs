@@ -20,6 +20,7 @@ pub mod error;
 pub mod format;
 pub mod layout;
 pub mod list;
+pub mod offices;
 pub mod pacing;
 pub mod portfolio;
 pub mod sign_in;
@@ -76,6 +77,7 @@ pub fn routes() -> Router<AppState> {
         .route(ROUTES[5], post(sign_in::sign_out))
         .route(ROUTES[6], get(assets::css))
         .route(ROUTES[7], get(assets::js))
+        .merge(offices::routes())
 }
 
 /// The site's root: the dashboard.

@@ -58,6 +58,7 @@ mod tests {
             include_str!("list.rs"),
             include_str!("campaign.rs"),
             include_str!("portfolio.rs"),
+            include_str!("offices.rs"),
             include_str!("sign_in.rs"),
             include_str!("error.rs"),
             include_str!("format.rs"),

@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod experiments;
 pub mod history;
 pub mod live;
+pub mod offices;
 pub mod ops;
 pub mod pacing;
 pub mod performance;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route(ROUTES[9], get(portfolio::get))
         .merge(programs::routes())
         .merge(attribution::routes())
+        .merge(offices::routes())
         .route(ROUTES[10], get(experiments::list))
         .route(ROUTES[11], get(experiments::get).put(experiments::put))
         .route(ROUTES[12], get(pacing::get))

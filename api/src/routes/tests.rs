@@ -140,7 +140,19 @@ fn api_calls(id: &str) -> Vec<(Method, String)> {
         (Method::GET, format!("/api/v1/campaigns/{id}/anomalies")),
         (Method::GET, format!("/api/v1/campaigns/{id}/attribution")),
         (Method::GET, format!("/api/v1/campaigns/{id}/variants")),
+        (Method::GET, "/api/v1/offices".into()),
+        (Method::GET, "/api/v1/offices/ON-0001".into()),
+        (Method::PUT, "/api/v1/offices/ON-0001".into()),
+        (Method::GET, "/api/v1/offices/ON-0001/performance".into()),
     ]
+}
+
+const OFFICE: &[u8] = br#"{"name": {"en": "Ottawa Centre", "fr": "Ottawa-Centre"}, "region": "ON", "fsas": ["K2P", "K1A"]}"#;
+
+/// The office example with `from` replaced by `to`.
+fn office_with(from: &str, to: &str) -> Sent {
+    let body = String::from_utf8_lossy(OFFICE).replacen(from, to, 1);
+    Some(("application/json", body.into_bytes()))
 }
 
 const EXPERIMENT: &[u8] =
@@ -163,6 +175,8 @@ fn body_for(method: &Method, uri: &str) -> Option<(&'static str, Vec<u8>)> {
             b"[]".to_vec()
         } else if uri.contains("/experiments/") {
             EXPERIMENT.to_vec()
+        } else if uri.contains("/offices/") {
+            OFFICE.to_vec()
         } else {
             CAMPAIGN.to_vec()
         };
@@ -233,6 +247,25 @@ async fn rights_are_checked_before_anything_is_read() {
             costs,
             Some(token),
             body_for(&Method::PUT, costs),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{token}: {json}");
+        assert!(
+            json["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("admins only")),
+            "{json}"
+        );
+    }
+    // Offices are changed by admins only, before anything is read.
+    let office = "/api/v1/offices/ON-0001";
+    for token in ["t-exec", "t-oas", "t-all"] {
+        let (status, json) = call(
+            &state,
+            Method::PUT,
+            office,
+            Some(token),
+            body_for(&Method::PUT, office),
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{token}: {json}");
@@ -320,6 +353,13 @@ async fn bad_input_is_a_400_naming_the_parameter() {
         (Method::PUT, format!("{exp}/atlantic"), experiment_with("2026-09-30", "2026-07-30"), "pre_to"),
         (Method::PUT, format!("{exp}/atlantic"), experiment_with("2026-10-01", "2026-09-01"), "from"),
         (Method::PUT, format!("{exp}/atlantic"), experiment_with("\"to\": \"2026-11-30\"", "\"to\": \"2026-11-30\", \"treated_from\": {\"NB\": \"2026-10-08\"}"), "treated_from"),
+        (Method::GET, "/api/v1/offices/ON_1".into(), None, "office_id"),
+        (Method::GET, "/api/v1/offices/ON-0001/performance?from=2026-02-30".into(), None, "from"),
+        (Method::GET, "/api/v1/offices/ON-0001/performance?from=2026-12-02&to=2026-12-01".into(), None, "from"),
+        (Method::GET, "/api/v1/offices/ON-0001/performance?by=region".into(), None, "by"),
+        (Method::GET, "/api/v1/offices/ON-0001?history=1".into(), None, "history"),
+        (Method::GET, "/api/v1/offices?lang=de".into(), None, "lang"),
+        (Method::PUT, "/api/v1/offices/ON-00001-ABCDEFGHIJ".into(), office_with("", ""), "office_id"),
     ];
     for (method, uri, body, parameter) in table {
         for token in ["t-admin", "t-oas"] {
@@ -337,6 +377,25 @@ async fn bad_input_is_a_400_naming_the_parameter() {
                 "{message}"
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn a_bad_office_is_a_400_naming_the_field() {
+    let (state, _stop) = state();
+    let uri = "/api/v1/offices/ON-0001";
+    for (body, parameter) in [
+        (office_with("\"ON\"", "\"ONT\""), "region"),
+        (office_with("\"K1A\"", "\"K1A 0B1\""), "fsas[1]"),
+        (
+            office_with("\"fr\": \"Ottawa-Centre\"", "\"fr\": \"\""),
+            "name.fr",
+        ),
+        (office_with("\"region\"", "\"province\""), "province"),
+    ] {
+        let (status, json) = call(&state, Method::PUT, uri, Some("t-admin"), body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
+        assert_eq!(json["error"]["parameter"], parameter, "{json}");
     }
 }
 
@@ -432,7 +491,9 @@ async fn the_openapi_document_covers_every_route_and_method() {
         .into_iter()
         .chain(super::programs::ROUTES)
         .chain(super::attribution::ROUTES)
+        .chain(super::offices::ROUTES)
         .chain(crate::pages::ROUTES)
+        .chain(crate::pages::offices::ROUTES)
         .collect();
     assert_eq!(documented, routed);
     // Each documented method is routed (not a 404 or 405).
@@ -440,7 +501,8 @@ async fn the_openapi_document_covers_every_route_and_method() {
         let concrete = path
             .replace("{campaign_id}", "oas-online-2026")
             .replace("{program}", "oas")
-            .replace("{experiment_id}", "atlantic");
+            .replace("{experiment_id}", "atlantic")
+            .replace("{office_id}", "ON-0001");
         for method in item.as_object().expect("item").keys() {
             let m: Method = method.to_uppercase().parse().expect("method");
             let body = body_for(&m, &concrete);

@@ -102,6 +102,16 @@ CREATE TABLE IF NOT EXISTS cmp.service_costs ON CLUSTER '{cluster}'
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
 ORDER BY (program, changed_at);
 
+CREATE TABLE IF NOT EXISTS cmp.offices ON CLUSTER '{cluster}'
+(
+    office_id String,
+    office String,
+    changed_by String,
+    changed_at DateTime
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')
+ORDER BY (office_id, changed_at);
+
 -- The ledger, sharded by Kafka partition: rows of partition p (of either
 -- topic) live on shard p mod <shards> (README.md, "Sharding key"). Keyed by
 -- coordinates and event id, as migration 0005 keys the single-node ledger:

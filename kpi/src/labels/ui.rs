@@ -116,6 +116,21 @@ pub(super) const UI: &[(&str, &str, &str)] = &[
     ("interval_95", "95% interval of the lift", "Intervalle à 95 % de l'effet relatif"),
     ("decision", "Decision", "Décision"),
     ("control_arm", "Control version", "Version témoin"),
+    ("offices", "Offices", "Bureaux"),
+    ("offices_caption", "Offices ranked by signage impressions, {} to {}", "Bureaux classés selon les impressions d'affichage, du {} au {}"),
+    ("no_offices", "No office is registered.", "Aucun bureau n'est inscrit."),
+    ("office", "Office", "Bureau"),
+    ("office_region", "Province or territory", "Province ou territoire"),
+    ("catchment_fsas", "Catchment (forward sortation areas)", "Secteur desservi (régions de tri d'acheminement)"),
+    ("signage_impressions", "Signage impressions", "Impressions d'affichage"),
+    ("in_person_completed", "Completed in person", "Terminées en personne"),
+    ("office_impressions_caption", "Signage impressions at the office by campaign, {} to {}", "Impressions d'affichage au bureau par campagne, du {} au {}"),
+    ("office_in_person_caption", "In-person uptake at the office by program and stage, {} to {}", "Adoption en personne au bureau par programme et étape, du {} au {}"),
+    ("office_share_caption", "Completed uptake of the office's catchment by program and the online share, {} to {}", "Adoption terminée du secteur du bureau par programme et part en ligne, du {} au {}"),
+    ("completed_all_channels", "Completed, all channels", "Terminées, tous les modes"),
+    ("completed_online", "Completed online", "Terminées en ligne"),
+    ("online_share_completed", "Online share of completed", "Part en ligne des terminées"),
+    ("nothing_in_range", "Nothing in this period.", "Rien pour cette période."),
 ];
 
 #[cfg(test)]
