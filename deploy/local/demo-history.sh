@@ -17,16 +17,16 @@ gen() { # now spread count seed
     --clients 4000 >/dev/null
 }
 
-echo "demo: producing two years of history (about 90,000 messages)…"
-for k in $(seq 2 11); do gen "$(at "now - $((60 * k)) days")" 60d 3000 $((700 + k)); done
-gen "$(at "now - 60 days")" 60d 20000 712
-gen "$(at now)" 60d 30000 713
+echo "demo: producing two years of history (about 370,000 messages)…"
+for k in $(seq 2 11); do gen "$(at "now - $((60 * k)) days")" 60d 5000 $((700 + k)); done
+gen "$(at "now - 60 days")" 60d 100000 712
+gen "$(at now)" 60d 200000 713
 # Yesterday, three times a usual day's traffic: an unusual day to flag.
 MIDNIGHT="$(TZ="$TZ_NAME" date -d 'today 00:00' +%s)"
-gen "$(date -u -d "@$MIDNIGHT" +%FT%TZ)" 1d 2000 714
+gen "$(date -u -d "@$MIDNIGHT" +%FT%TZ)" 1d 15000 714
 
 # Ingest has stored it all when its stored count stops moving.
-stored() { curl -fsS "http://$INGEST_METRICS/metrics" | awk '/^cmp_ingest_stored_total/ {s += $2} END {print s + 0}'; }
+stored() { curl -fsS "http://$INGEST_METRICS/metrics" | awk '/^cmp_ingest_events_stored_total/ {s += $2} END {print s + 0}'; }
 last=-1
 for _ in $(seq 120); do
   now="$(stored)"
@@ -71,11 +71,13 @@ if plan == "weekly":
     shares = [2 if i < len(weeks) / 2 else 1 for i in range(len(weeks))]
     campaign["flight_plan"] = [{"week": w.isoformat(), "cents": budget * s // sum(shares)} for w, s in zip(weeks, shares)]
 def target(v): return max(10, round((v or 0) / elapsed / float(pace)))
+# A ratio does not grow with live traffic: its status holds all demo long.
+ctr = (t.get("ctr") or 0.01) / float(pace)
 targets = [
     {"kpi": "uptake_completed", "target": target(t.get("uptake_completed"))},
     {"kpi": "clicks", "target": target(t.get("clicks"))},
+    {"kpi": "ctr", "target": round(ctr, 6)},
     {"kpi": "program_online_share", "target": 0.4},
-    {"kpi": "cost_per_uptake_cents", "target": 2500},
 ]
 print(json.dumps(campaign))
 print(json.dumps(targets))' "$first" "$START" "$END" "$TODAY" "$pace" "$spend" "$plan")"

@@ -15,7 +15,9 @@ cd "$REPO"
 CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
 export CMP_RUN_DIR="${CMP_RUN_DIR:-$REPO/.run}"
-RATE="${CMP_DEMO_RATE:-200}"
+# Live traffic after the history: slow enough that the history (5,000
+# messages a day) keeps the statuses and pacing it was set for.
+RATE="${CMP_DEMO_RATE:-5}"
 
 bash "$HERE/install.sh"
 cargo build --workspace --bins --locked
