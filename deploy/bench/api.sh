@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Latency (p50/p99) of the API's performance and portfolio routes with
+# Latency (p50/p99) of the API's performance and portfolio routes, and of
+# the v1.1 pacing, anomalies and attribution routes, with
 # 10 M events over 50 campaigns (loaded by load.sh), each campaign with
 # four targets set through the API: a release cmp-api under wrk (Debian's
 # package, installed here if missing), rotating over the 50 campaigns.
@@ -80,6 +81,10 @@ run() { # label path-template connections
 run "performance, totals and 4 targets" "/api/v1/campaigns/{c}/performance" "$CONNECTIONS"
 run "performance, by region and channel, daily series" "/api/v1/campaigns/{c}/performance?by=region,channel&granularity=day" "$CONNECTIONS"
 run "portfolio of 50 campaigns (200 targets)" "/api/v1/attainment?fiscal_year=2026-27" 1
+# The v1.1 campaign routes (contract "v1.1 additions").
+run "budget pacing" "/api/v1/campaigns/{c}/pacing" "$CONNECTIONS"
+run "anomalies, the last 28 days" "/api/v1/campaigns/{c}/anomalies" "$CONNECTIONS"
+run "attribution, last touch by channel, 30 days" "/api/v1/campaigns/{c}/attribution?from=2026-10-01&to=2026-10-30&by=channel" "$CONNECTIONS"
 echo
 echo "API metrics:"
 curl -fsS "http://$CMP_METRICS_ADDR/metrics" | grep -E '^cmp_api_http_requests_total' || true
