@@ -10,8 +10,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::registry::next_stamp;
-use crate::{Store, StoreError, sql};
+use crate::{Store, StoreError, sql, versioned};
 
 /// A row of `measurement_settings`, field for field.
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]
@@ -81,32 +80,17 @@ pub async fn put_measurement_settings(
     changed_by: &str,
 ) -> Result<(), StoreError> {
     let newest = store
-        .timed(
-            store
-                .client
-                .query(sql::MEASUREMENT_SETTINGS_NEWEST)
-                .bind(&settings.campaign_id)
-                .fetch_one::<u32>(),
-        )
-        .await?;
+        .client
+        .query(sql::MEASUREMENT_SETTINGS_NEWEST)
+        .bind(&settings.campaign_id);
     let row = SettingsRow {
         campaign_id: settings.campaign_id.clone(),
         attribution_windows: settings.attribution_windows.clone(),
         variant_split: settings.variant_split.clone(),
         changed_by: changed_by.to_owned(),
-        changed_at: next_stamp(newest),
+        changed_at: versioned::stamp(store, newest).await?,
     };
-    // Safe to abandon at the timeout: a version stored twice reads as one.
-    store
-        .timed(async {
-            let mut insert = store
-                .client
-                .insert::<SettingsRow>("measurement_settings")
-                .await?;
-            insert.write(&row).await?;
-            insert.end().await
-        })
-        .await
+    versioned::append(store, "measurement_settings", &row).await
 }
 
 /// The current settings of those of `campaigns` that have any stored.

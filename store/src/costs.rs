@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Store, StoreError, sql};
+use crate::{Store, StoreError, sql, versioned};
 
 /// One version of a program's cost list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,30 +44,14 @@ pub async fn put_service_costs(
     costs_json: &str,
     changed_by: &str,
 ) -> Result<(), StoreError> {
-    let newest = store
-        .timed(
-            store
-                .client
-                .query(sql::SERVICE_COSTS_NEWEST)
-                .bind(program)
-                .fetch_one::<u32>(),
-        )
-        .await?;
+    let newest = store.client.query(sql::SERVICE_COSTS_NEWEST).bind(program);
     let row = CostsRow {
         program: program.to_owned(),
         costs: costs_json.to_owned(),
         changed_by: changed_by.to_owned(),
-        changed_at: crate::registry::next_stamp(newest),
+        changed_at: versioned::stamp(store, newest).await?,
     };
-    // Safe to abandon at the timeout: a version stored twice reads as one
-    // (its history shows it twice).
-    store
-        .timed(async {
-            let mut insert = store.client.insert::<CostsRow>("service_costs").await?;
-            insert.write(&row).await?;
-            insert.end().await
-        })
-        .await
+    versioned::append(store, "service_costs", &row).await
 }
 
 /// The current cost list of a program, `None` if none was ever stored.

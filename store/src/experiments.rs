@@ -9,8 +9,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::registry::{from_seconds, next_stamp};
-use crate::{Store, StoreError, sql};
+use crate::registry::from_seconds;
+use crate::{Store, StoreError, sql, versioned};
 
 /// One version of an experiment's definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,30 +83,18 @@ pub async fn put_experiment(
     changed_by: &str,
 ) -> Result<ExperimentVersion, StoreError> {
     let newest = store
-        .timed(
-            store
-                .client
-                .query(sql::EXPERIMENT_NEWEST)
-                .bind(campaign_id)
-                .bind(experiment_id)
-                .fetch_one::<u32>(),
-        )
-        .await?;
+        .client
+        .query(sql::EXPERIMENT_NEWEST)
+        .bind(campaign_id)
+        .bind(experiment_id);
     let row = ExperimentRow {
         campaign_id: campaign_id.to_owned(),
         experiment_id: experiment_id.to_owned(),
         definition: definition.to_owned(),
         changed_by: changed_by.to_owned(),
-        changed_at: next_stamp(newest),
+        changed_at: versioned::stamp(store, newest).await?,
     };
-    // Safe to abandon at the timeout: a version stored twice reads as one.
-    store
-        .timed(async {
-            let mut insert = store.client.insert::<ExperimentRow>("experiments").await?;
-            insert.write(&row).await?;
-            insert.end().await
-        })
-        .await?;
+    versioned::append(store, "experiments", &row).await?;
     Ok(ExperimentVersion {
         experiment_id: row.experiment_id,
         definition: row.definition,

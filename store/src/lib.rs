@@ -18,6 +18,7 @@ mod offices;
 mod registry;
 pub mod sql;
 mod version;
+mod versioned;
 
 pub use attainment::{AttainmentQuery, AttainmentRecord, attainment_history};
 pub use attribution::{

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Store, StoreError, sql};
+use crate::{Store, StoreError, sql, versioned};
 
 /// One version of an office's record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,30 +57,14 @@ pub async fn put_office(
     office_json: &str,
     changed_by: &str,
 ) -> Result<(), StoreError> {
-    let newest = store
-        .timed(
-            store
-                .client
-                .query(sql::OFFICE_NEWEST)
-                .bind(office_id)
-                .fetch_one::<u32>(),
-        )
-        .await?;
+    let newest = store.client.query(sql::OFFICE_NEWEST).bind(office_id);
     let row = OfficeRow {
         office_id: office_id.to_owned(),
         office: office_json.to_owned(),
         changed_by: changed_by.to_owned(),
-        changed_at: crate::registry::next_stamp(newest),
+        changed_at: versioned::stamp(store, newest).await?,
     };
-    // Safe to abandon at the timeout: a version stored twice reads as one
-    // (its history shows it twice).
-    store
-        .timed(async {
-            let mut insert = store.client.insert::<OfficeRow>("offices").await?;
-            insert.write(&row).await?;
-            insert.end().await
-        })
-        .await
+    versioned::append(store, "offices", &row).await
 }
 
 /// The current record of an office, `None` if none was ever stored.

@@ -24,6 +24,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::versioned;
 use crate::{Store, StoreError, sql};
 
 /// One campaign as the API reads and writes it (contract/API.md,
@@ -127,12 +128,6 @@ pub(crate) fn from_seconds(seconds: u32) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp(i64::from(seconds), 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
-/// The stamp of a new version: now, or one second after the newest one.
-pub(crate) fn next_stamp(newest: u32) -> u32 {
-    let now = u32::try_from(Utc::now().timestamp()).unwrap_or(u32::MAX);
-    now.max(newest.saturating_add(1))
-}
-
 impl From<CurrentRow> for Campaign {
     fn from(r: CurrentRow) -> Self {
         Campaign {
@@ -155,40 +150,27 @@ pub async fn put_campaign(
     campaign: &Campaign,
     changed_by: &str,
 ) -> Result<(), StoreError> {
+    // The dates are checked before anything is read.
+    let start_date = to_days(campaign.start_date, "start_date")?;
+    let end_date = to_days(campaign.end_date, "end_date")?;
+    let newest = store
+        .client
+        .query(sql::REGISTRY_CAMPAIGN_NEWEST)
+        .bind(&campaign.id);
     let row = CampaignRow {
         campaign_id: campaign.id.clone(),
         name_en: campaign.name_en.clone(),
         name_fr: campaign.name_fr.clone(),
         program: campaign.program.clone(),
-        start_date: to_days(campaign.start_date, "start_date")?,
-        end_date: to_days(campaign.end_date, "end_date")?,
+        start_date,
+        end_date,
         budget_cents: campaign.budget_cents,
         changed_by: changed_by.to_owned(),
-        changed_at: 0,
+        changed_at: versioned::stamp(store, newest).await?,
         flight_plan: campaign.flight_plan.clone(),
         owner: campaign.owner.clone(),
     };
-    let newest = store
-        .timed(
-            store
-                .client
-                .query(sql::REGISTRY_CAMPAIGN_NEWEST)
-                .bind(&campaign.id)
-                .fetch_one::<u32>(),
-        )
-        .await?;
-    let row = CampaignRow {
-        changed_at: next_stamp(newest),
-        ..row
-    };
-    // Safe to abandon at the timeout: a version stored twice reads as one.
-    store
-        .timed(async {
-            let mut insert = store.client.insert::<CampaignRow>("campaigns").await?;
-            insert.write(&row).await?;
-            insert.end().await
-        })
-        .await
+    versioned::append(store, "campaigns", &row).await
 }
 
 /// The current version of every campaign, by id.
@@ -227,29 +209,16 @@ pub async fn put_targets(
     changed_by: &str,
 ) -> Result<(), StoreError> {
     let newest = store
-        .timed(
-            store
-                .client
-                .query(sql::REGISTRY_TARGET_SET_NEWEST)
-                .bind(campaign_id)
-                .fetch_one::<u32>(),
-        )
-        .await?;
+        .client
+        .query(sql::REGISTRY_TARGET_SET_NEWEST)
+        .bind(campaign_id);
     let row = TargetSetRow {
         campaign_id: campaign_id.to_owned(),
         targets: targets_json.to_owned(),
         changed_by: changed_by.to_owned(),
-        changed_at: next_stamp(newest),
+        changed_at: versioned::stamp(store, newest).await?,
     };
-    // Safe to abandon at the timeout: a version stored twice reads as one
-    // (its history shows it twice).
-    store
-        .timed(async {
-            let mut insert = store.client.insert::<TargetSetRow>("target_sets").await?;
-            insert.write(&row).await?;
-            insert.end().await
-        })
-        .await
+    versioned::append(store, "target_sets", &row).await
 }
 
 /// The current target set of a campaign, `None` if none was ever stored.
@@ -312,13 +281,5 @@ mod tests {
         assert!(to_days(too_late, "end_date").is_err());
         let too_early: NaiveDate = "1969-12-31".parse().expect("date");
         assert!(to_days(too_early, "start_date").is_err());
-    }
-
-    #[test]
-    fn stamps_never_repeat() {
-        let now = u32::try_from(Utc::now().timestamp()).expect("fits");
-        assert!(next_stamp(0) >= now);
-        assert_eq!(next_stamp(now + 100), now + 101);
-        assert_eq!(next_stamp(u32::MAX), u32::MAX);
     }
 }

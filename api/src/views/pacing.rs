@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use cmp_kpi::{LabelKind, Lang, Pacing, label_or_code, pacing};
+use cmp_kpi::{LabelKind, Lang, Pacing, PlanWeek, label_or_code, pacing};
 use cmp_report::{daily_spend, flight, plan_weeks, spend_query};
 use cmp_store::Campaign;
 use serde::Serialize;
@@ -62,12 +62,13 @@ pub struct PacingDay {
     pub spent_cents: u64,
 }
 
-/// The pacing of `c` on `today` and its spend per day.
+/// The pacing of `c` on `today`, its spend per day and its weekly plan
+/// (empty: the budget evenly over the flight).
 pub async fn judge(
     sources: &Sources,
     c: &Campaign,
     today: NaiveDate,
-) -> Result<(Pacing, BTreeMap<NaiveDate, u64>), ApiError> {
+) -> Result<(Pacing, BTreeMap<NaiveDate, u64>, Vec<PlanWeek>), ApiError> {
     let tz = sources.rules.tz;
     let query = spend_query(c, today, tz);
     let key = ReportKey {
@@ -83,7 +84,7 @@ pub async fn judge(
         .await?;
     let spend = daily_spend(&report, tz);
     let weeks = plan_weeks(c);
-    Ok((pacing(&flight(c, &weeks), &spend, today), spend))
+    Ok((pacing(&flight(c, &weeks), &spend, today), spend, weeks))
 }
 
 /// The campaign's pacing as the caller may see it (any reader of it).
@@ -95,8 +96,7 @@ pub async fn view(
 ) -> Result<PacingView, ApiError> {
     let c = campaign::find(&sources.store, caller, id).await?;
     let today = sources.rules.today();
-    let (p, spend) = judge(sources, &c, today).await?;
-    let weeks = plan_weeks(&c);
+    let (p, spend, weeks) = judge(sources, &c, today).await?;
     let plan = flight(&c, &weeks).daily_plan();
     let (mut planned, mut spent) = (0, 0);
     let series = c

@@ -111,7 +111,7 @@ pub async fn portfolio(
                     targets::judge(store, rules, &c, today),
                 )
                 .await?;
-            let (p, _) = pacing::judge(sources, &c, today).await?;
+            let (p, _, _) = pacing::judge(sources, &c, today).await?;
             let name = campaign_name(&c, lang).to_owned();
             let rows = target_results(&c, &judged, audience, today, lang)
                 .into_iter()
