@@ -64,11 +64,13 @@ running() {
 # once the forked shell has become CMD (or died), so that `running` never takes
 # the shell for a stale pid: on a loaded machine the exec can come after the
 # first readiness probe.
+declare -A LAUNCHED=()
 launch() {
   local svc=$1 dir=$2 logf=$3 pid i
   shift 3
   (cd "$dir" && exec setsid "$@" >>"$logf" 2>&1 </dev/null 9>&-) &
   pid=$!
+  LAUNCHED[$svc]=$pid
   echo "$pid" >"$(pidfile "$svc")"
   for ((i = 0; i < 200; i++)); do
     kill -0 "$pid" 2>/dev/null || return 0
@@ -77,24 +79,52 @@ launch() {
   done
 }
 
-# wait_until SVC LOGFILES CMD...: retries CMD until it succeeds; on timeout or
-# if the process dies, fails with the tail of the logs.
-wait_until() {
+# How a service this shell launched ended: "status N" (a signal is 128+N).
+exit_status() {
+  local pid=${LAUNCHED[$1]:-} rc=0
+  [[ -n $pid ]] || { echo "status unknown: not launched here"; return; }
+  wait "$pid" 2>/dev/null || rc=$?
+  echo "status $rc"
+}
+
+# await SVC LOGFILES CMD...: retries CMD until it succeeds. Fails with the tail
+# of the logs: returns 1 if the process died, exits on timeout.
+await() {
   local svc=$1 logs=$2 deadline=$((SECONDS + TIMEOUT))
   shift 2
   until "$@" >/dev/null 2>&1; do
     local why=""
     ((SECONDS < deadline)) || why="did not answer within ${TIMEOUT}s"
-    running "$svc" || why="exited"
+    running "$svc" || why="exited ($(exit_status "$svc"))"
     if [[ -n $why ]]; then
       local f
       for f in $logs; do
         [[ -s $f ]] && { echo "==> $f <==" >&2; tail -n 30 "$f" >&2; }
       done
+      [[ $why == exited* ]] && { log "$svc $why"; return 1; }
       die "$svc $why"
     fi
     sleep 0.3
   done
+}
+
+# wait_until SVC LOGFILES CMD...: await, and a death is fatal.
+wait_until() { await "$@" || die "$1 did not start"; }
+
+# serve SVC DIR LOG LOGFILES PROBE CMD...: launches CMD (unless SVC runs) and
+# waits for PROBE. A service that dies before answering is launched again, up
+# to three times: a start that fails once (a port taken between its choice and
+# the bind, a signal from outside) does not fail the run, and each death is
+# reported with its status and its logs.
+serve() {
+  local svc=$1 dir=$2 logf=$3 logs=$4 probe=$5 attempt
+  shift 5
+  for attempt in 1 2 3; do
+    running "$svc" || launch "$svc" "$dir" "$logf" "$@"
+    await "$svc" "$logs" "$probe" && return 0
+    log "$svc: start attempt $attempt of 3 failed"
+  done
+  die "$svc did not start"
 }
 
 # Sends TERM to the services, waits up to 20 s for all of them, then KILLs.

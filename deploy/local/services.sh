@@ -93,11 +93,11 @@ start_clickhouse() {
       -e "s#@HTTPS_PORT@#$CMP_CH_HTTPS_PORT#g" \
       -e "s#@TCP_PORT@#$CMP_CH_TCP_PORT#g" "$HERE/clickhouse/config.xml" >"$dir/config.xml"
     cp "$HERE/clickhouse/users.xml" "$dir/users.xml"
-    # shellcheck disable=SC2086 # CMP_CH_ENV is a list of words
-    launch clickhouse "$dir" "$dir/log/stdout.log" \
-      env ${CMP_CH_ENV:-} clickhouse-server --config-file="$dir/config.xml"
   fi
-  wait_until clickhouse "$dir/log/stdout.log $dir/log/clickhouse-server.err.log" ch_ok
+  # shellcheck disable=SC2086 # CMP_CH_ENV is a list of words
+  serve clickhouse "$dir" "$dir/log/stdout.log" \
+    "$dir/log/stdout.log $dir/log/clickhouse-server.err.log" ch_ok \
+    env ${CMP_CH_ENV:-} clickhouse-server --config-file="$dir/config.xml"
   log "clickhouse ready: http://127.0.0.1:$CMP_CH_HTTP_PORT (https $CMP_CH_HTTPS_PORT, tcp $CMP_CH_TCP_PORT)"
 }
 
@@ -115,12 +115,9 @@ start_kafka() {
   local dir="$RUN/kafka" url="tcp://127.0.0.1:$CMP_KAFKA_PORT" topic
   [[ -x $TANSU ]] || die "no tansu at $TANSU: run deploy/local/install.sh"
   mkdir -p "$dir"
-  if ! running kafka; then
-    launch kafka "$dir" "$dir/tansu.log" "$TANSU" broker \
-      --listener-url "$url" --advertised-listener-url "$url" \
-      --storage-engine "$(kafka_storage)"
-  fi
-  wait_until kafka "$dir/tansu.log" kafka_ok
+  serve kafka "$dir" "$dir/tansu.log" "$dir/tansu.log" kafka_ok "$TANSU" broker \
+    --listener-url "$url" --advertised-listener-url "$url" \
+    --storage-engine "$(kafka_storage)"
   for topic in "${CMP_TOPIC_ENGAGEMENT:-cmp.engagement.v1}" \
     "${CMP_TOPIC_UPTAKE:-cmp.uptake.v1}" "${CMP_TOPIC_DLQ:-cmp.dlq.v1}"; do
     wait_until kafka "$dir/tansu.log" create_topic "$topic"
@@ -157,14 +154,12 @@ rule_files:
   - $REPO/deploy/prometheus/rules/*.yml
 scrape_configs:${jobs:- []}
 EOF
-  if ! running prometheus; then
-    launch prometheus "$dir" "$dir/prometheus.log" prometheus \
-      --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
-      --web.listen-address="127.0.0.1:$CMP_PROM_PORT" --web.enable-lifecycle
-  else # re-read the targets
+  if running prometheus; then # re-read the targets
     curl -fsS -m 5 -X POST "http://127.0.0.1:$CMP_PROM_PORT/-/reload" || true
   fi
-  wait_until prometheus "$dir/prometheus.log" prom_ok
+  serve prometheus "$dir" "$dir/prometheus.log" "$dir/prometheus.log" prom_ok prometheus \
+    --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --web.listen-address="127.0.0.1:$CMP_PROM_PORT" --web.enable-lifecycle
   log "prometheus ready: http://127.0.0.1:$CMP_PROM_PORT (targets: ${CMP_PROM_TARGETS:-none})"
 }
 
