@@ -7,7 +7,8 @@
 //! ([`retention`]).
 //!
 //! The service ([`run`]) ticks every few seconds: readiness is "ClickHouse
-//! answers"; the rollup lag gauge is refreshed; the tasks [`schedule`] says
+//! answers"; the rollup lag gauge is refreshed; the attribution slices that
+//! changed are recomputed (`cmp_report::attribution`); the tasks [`schedule`] says
 //! are due run (history snapshots, the day-end snapshot, daily retention, and
 //! the rollup drift check every `CMP_DRIFT_CHECK_INTERVAL_MIN`: a view that
 //! failed after its INSERT reached the ledger, as a replicated rollup still
@@ -77,6 +78,7 @@ pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> an
                 if let Err(e) = refresh_lag(&store, &metrics).await {
                     failed(&metrics, "rollup_lag", &e);
                 }
+                keep_attribution(&store, &settings, &metrics).await;
                 let now = Utc::now();
                 for task in schedule.due(now) {
                     if let Err(e) = run_task(task, &settings, &store, &metrics).await {
@@ -191,6 +193,28 @@ async fn run_task(
         }
     }
     Ok(())
+}
+
+/// Recomputes the attribution slices that changed since the last turn
+/// (`cmp_report::attribution::refresh`).
+async fn keep_attribution(store: &Store, settings: &Settings, metrics: &Metrics) {
+    let horizon = settings.max_event_age_days;
+    match cmp_report::attribution::refresh(store, Utc::now(), horizon, None).await {
+        Ok(done) => {
+            // The gauge first: a reader that sees the pass counted sees its gauge.
+            metrics.attribution_changed.set(done.changed as i64);
+            metrics.attribution_passes.inc();
+            if done.slices > 0 {
+                tracing::debug!(
+                    changed = done.changed,
+                    slices = done.slices,
+                    rows = done.rows,
+                    "attribution kept current"
+                );
+            }
+        }
+        Err(e) => failed(metrics, "attribution", &e),
+    }
 }
 
 /// Sets the rollup lag gauge from the newest hour in the rollups.

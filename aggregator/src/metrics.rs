@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-use prometheus::{Gauge, GaugeVec, IntCounter, IntCounterVec, Opts, Registry};
+use prometheus::{Gauge, GaugeVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry};
 
 /// The labels of one target's series: campaign, KPI code, position in the set.
 pub type TargetLabels = [String; 3];
@@ -16,6 +16,7 @@ pub type TargetLabels = [String; 3];
 /// `increase()`.
 pub const TASKS: &[&str] = &[
     "rollup_lag",
+    "attribution",
     "history",
     "history_end_of_day",
     "maintenance",
@@ -49,6 +50,11 @@ pub struct Metrics {
     exported: Arc<Mutex<BTreeSet<TargetLabels>>>,
     /// Daily KPIs of a campaign that left their expected band yesterday, by kind.
     pub anomalies: GaugeVec,
+    /// Passes of the attribution refresh that completed.
+    pub attribution_passes: IntCounter,
+    /// Attribution slices whose inputs had changed, found by the last pass
+    /// (0: attribution is current with what the ledger held at its start).
+    pub attribution_changed: IntGauge,
     /// Campaigns with pacing series, to remove those no longer in flight.
     paced: Arc<Mutex<BTreeSet<String>>>,
     /// Campaigns with anomaly series, likewise.
@@ -183,6 +189,22 @@ impl Metrics {
             )
             .unwrap_or_else(|e| panic!("anomalies: {e}")),
         );
+        let attribution_passes = register(
+            r,
+            IntCounter::new(
+                "cmp_aggregator_attribution_passes_total",
+                "Passes of the attribution refresh that completed (each recomputes the slices whose events changed)",
+            )
+            .unwrap_or_else(|e| panic!("attribution passes: {e}")),
+        );
+        let attribution_changed = register(
+            r,
+            IntGauge::new(
+                "cmp_aggregator_attribution_changed_slices",
+                "Attribution slices (program x UTC day) whose events had changed, found and recomputed by the last pass; 0 when attribution is current",
+            )
+            .unwrap_or_else(|e| panic!("attribution changed: {e}")),
+        );
         for result in ["ok", "error"] {
             rebuild_runs.with_label_values(&[result]);
         }
@@ -197,6 +219,8 @@ impl Metrics {
             rebuild_runs,
             history_snapshots,
             task_failures,
+            attribution_passes,
+            attribution_changed,
             pacing_index,
             off_pace_days,
             anomalies,

@@ -35,7 +35,11 @@
 //! `programs.rs` reads a program's uptake by service channel and stage,
 //! attributed or not (channel shift, the Service Inventory); `pacing.rs`
 //! a campaign's flight plan and spend per day (budget pacing);
-//! `anomalies.rs` a campaign's days that left their expected band.
+//! `anomalies.rs` a campaign's days that left their expected band;
+//! `attribution/` credit of uptake to exposure, kept current by the
+//! aggregator.
+
+pub mod attribution;
 
 mod anomalies;
 mod buckets;

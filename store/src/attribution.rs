@@ -1,11 +1,8 @@
 //! Attribution to exposure and message tests (contract/API.md v1.1): the
 //! per-campaign measurement settings (attribution windows and variant
-//! split, migration 0010), versioned as the registry is, and the ledger reads the routes compute from. Attribution
-//! reads a program's uptake in the asked range and only the exposures that
-//! could be eligible for it: engagement with a client, of the program's
-//! campaigns, from the longest window before the range to its end, of the
-//! clients with uptake in the range (docs/attribution.md says what that
-//! costs). Lists of campaigns are bound arrays, never pasted into SQL.
+//! split, migration 0010), versioned as the registry is, the rows
+//! attribution is computed from (`credits.rs` reads them) and the message
+//! test's exposure read from the ledger.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -105,50 +102,6 @@ pub async fn measurement_settings(
                 .query(sql::MEASUREMENT_SETTINGS_CURRENT)
                 .bind(campaigns)
                 .fetch_all::<MeasurementSettings>(),
-        )
-        .await
-}
-
-/// `program`'s uptake events in `[from, to)`.
-pub async fn attribution_uptake(
-    store: &Store,
-    program: &str,
-    (from, to): (DateTime<Utc>, DateTime<Utc>),
-) -> Result<Vec<UptakeTouch>, StoreError> {
-    store
-        .timed(
-            store
-                .client
-                .query(sql::ATTRIBUTION_UPTAKE)
-                .bind(program)
-                .bind(from.timestamp())
-                .bind(to.timestamp())
-                .fetch_all::<UptakeTouch>(),
-        )
-        .await
-}
-
-/// The exposures to `campaigns` in `[from − lookback, to)` of the clients
-/// with `program` uptake in `[from, to)`.
-pub async fn attribution_exposures(
-    store: &Store,
-    campaigns: &[String],
-    program: &str,
-    lookback: chrono::Duration,
-    (from, to): (DateTime<Utc>, DateTime<Utc>),
-) -> Result<Vec<Exposure>, StoreError> {
-    store
-        .timed(
-            store
-                .client
-                .query(sql::ATTRIBUTION_EXPOSURES)
-                .bind(campaigns)
-                .bind((from - lookback).timestamp())
-                .bind(to.timestamp())
-                .bind(program)
-                .bind(from.timestamp())
-                .bind(to.timestamp())
-                .fetch_all::<Exposure>(),
         )
         .await
 }

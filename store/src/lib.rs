@@ -9,6 +9,7 @@ mod attainment;
 mod attribution;
 mod client;
 mod costs;
+mod credits;
 mod error;
 mod events;
 mod experiments;
@@ -22,11 +23,16 @@ mod versioned;
 
 pub use attainment::{AttainmentQuery, AttainmentRecord, attainment_history};
 pub use attribution::{
-    Exposure, MeasurementSettings, UptakeTouch, VariantExposure, attribution_exposures,
-    attribution_uptake, measurement_settings, put_measurement_settings, variant_exposure,
+    Exposure, MeasurementSettings, UptakeTouch, VariantExposure, measurement_settings,
+    put_measurement_settings, variant_exposure,
 };
 pub use client::{Store, ping};
 pub use costs::{CostsVersion, put_service_costs, service_cost_history, service_costs};
+pub use credits::{
+    CreditKey, CreditQuery, CreditRow, CreditValue, Mark, SliceRecord, SliceRow, attribution_marks,
+    attribution_slices, credit_keys, credit_values, date_days, slice_exposures, slice_uptake,
+    write_credits, write_slices,
+};
 pub use error::StoreError;
 pub use events::{Code, EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
 pub use experiments::{

@@ -72,6 +72,16 @@ pub const MEASUREMENT_SETTINGS_NEWEST: &str =
     include_str!("../sql/queries/measurement_settings_newest.sql");
 pub const MEASUREMENT_SETTINGS_CURRENT: &str =
     include_str!("../sql/queries/measurement_settings_current.sql");
-pub const ATTRIBUTION_UPTAKE: &str = include_str!("../sql/queries/attribution_uptake.sql");
-pub const ATTRIBUTION_EXPOSURES: &str = include_str!("../sql/queries/attribution_exposures.sql");
+pub const ATTRIBUTION_MARKS_SINCE: &str =
+    include_str!("../sql/queries/attribution_marks_since.sql");
+pub const ATTRIBUTION_SLICES_SINCE: &str =
+    include_str!("../sql/queries/attribution_slices_since.sql");
+pub const ATTRIBUTION_SLICE_UPTAKE: &str =
+    include_str!("../sql/queries/attribution_slice_uptake.sql");
+pub const ATTRIBUTION_SLICE_EXPOSURES: &str =
+    include_str!("../sql/queries/attribution_slice_exposures.sql");
+pub const ATTRIBUTION_CREDIT_KEYS: &str =
+    include_str!("../sql/queries/attribution_credit_keys.sql");
+pub const ATTRIBUTION_CREDITS_READ: &str =
+    include_str!("../sql/queries/attribution_credits_read.sql");
 pub const VARIANT_EXPOSURE: &str = include_str!("../sql/queries/variant_exposure.sql");

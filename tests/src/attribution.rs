@@ -7,8 +7,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use cmp_model::{Action, Body, Event, Stage};
+
+use crate::Process;
 
 /// Days per action of each of the program's campaigns.
 pub type ProgramWindows = BTreeMap<String, BTreeMap<Action, i64>>;
@@ -101,6 +103,9 @@ fn campaign_of(e: &Event) -> &str {
     }
 }
 
+/// Values per UTC day of the uptake event.
+pub type Days = BTreeMap<NaiveDate, f64>;
+
 /// One stage of a campaign's attribution.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StageTruth {
@@ -110,6 +115,11 @@ pub struct StageTruth {
     /// Uptake events of the stage with any eligible exposure (any campaign).
     pub exposed_uptakes: u64,
     pub groups: BTreeMap<String, f64>,
+    /// The same per UTC day (what a non-admin's published sums are made of).
+    pub credited_days: Days,
+    pub referred_days: Days,
+    pub both_days: Days,
+    pub group_days: BTreeMap<String, Days>,
 }
 
 /// `campaign`'s attribution per stage (started, submitted, completed).
@@ -132,22 +142,33 @@ pub fn attribution(
         let up = &events[*i];
         let Body::Uptake(u) = &up.body else { continue };
         let s = out.get_mut(&u.stage).expect("every stage");
+        let day = up.event_time.date_naive();
         for (j, c) in credited {
             if campaign_of(&events[*j]) == campaign {
                 s.credited += c;
+                *s.credited_days.entry(day).or_default() += c;
                 if let Some(by) = by {
-                    *s.groups.entry(by_value(by, up, &events[*j])).or_default() += c;
+                    let group = by_value(by, up, &events[*j]);
+                    *s.groups.entry(group.clone()).or_default() += c;
+                    *s.group_days
+                        .entry(group)
+                        .or_default()
+                        .entry(day)
+                        .or_default() += c;
                 }
             }
         }
         s.exposed_uptakes += u64::from(!eligible.is_empty());
         if u.campaign_id.as_deref() == Some(campaign) {
             s.referred += 1;
-            s.both += u64::from(
-                eligible
-                    .iter()
-                    .any(|(j, _)| campaign_of(&events[*j]) == campaign),
-            );
+            *s.referred_days.entry(day).or_default() += 1.0;
+            let both = eligible
+                .iter()
+                .any(|(j, _)| campaign_of(&events[*j]) == campaign);
+            s.both += u64::from(both);
+            if both {
+                *s.both_days.entry(day).or_default() += 1.0;
+            }
         }
     }
     out
@@ -160,6 +181,8 @@ pub struct VariantTruth {
     pub exposed: u64,
     pub clicks: u64,
     pub completed: f64,
+    /// `completed` per UTC day of the uptake event.
+    pub completed_days: Days,
 }
 
 /// `campaign`'s message test by (language, variant).
@@ -205,11 +228,50 @@ pub fn variants(
                 continue;
             };
             if let (true, Some(v)) = (g.campaign_id == campaign, &g.variant) {
-                out.entry((x.language.as_str().to_owned(), v.clone()))
-                    .or_default()
-                    .completed += c;
+                let t = out
+                    .entry((x.language.as_str().to_owned(), v.clone()))
+                    .or_default();
+                t.completed += c;
+                *t.completed_days
+                    .entry(events[i].event_time.date_naive())
+                    .or_default() += c;
             }
         }
     }
     out
+}
+
+/// Waits until `aggregator`'s attribution refresh is current with what the
+/// ledger holds now: a pass that started after this call found no slice
+/// whose events had changed. Panics after `limit` with what it last saw.
+pub async fn wait_current(aggregator: &Process, limit: std::time::Duration) {
+    let passes = || aggregator.metric_sum("cmp_aggregator_attribution_passes_total");
+    let deadline = tokio::time::Instant::now() + limit;
+    let start = loop {
+        if let Some(n) = passes().await {
+            break n;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the aggregator never answered /metrics"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let mut last = (start, None);
+    while tokio::time::Instant::now() < deadline {
+        let n = passes().await.unwrap_or(start);
+        let changed = aggregator
+            .metric_sum("cmp_aggregator_attribution_changed_slices")
+            .await;
+        // Pass start + 1 may have begun before this call; start + 2 began after.
+        if n >= start + 2.0 && changed == Some(0.0) {
+            return;
+        }
+        last = (n, changed);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!(
+        "attribution not current after {limit:?}: passes {} (from {start}), changed slices {:?}",
+        last.0, last.1
+    );
 }

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::Uri;
 use axum::routing::get;
 use axum::{Json, Router};
+use cmp_report::attribution::Model;
 
 use super::CampaignId;
 use crate::caller::Caller;
@@ -15,7 +16,6 @@ use crate::error::{ApiError, ErrorBody};
 use crate::params::Params;
 use crate::state::AppState;
 use crate::views::attribution::{self, AttributionRequest, AttributionView, By};
-use crate::views::credit::Model;
 use crate::views::variants::{self, VariantsRequest, VariantsView};
 
 /// These routes, as the router and the OpenAPI document name them.

@@ -1,30 +1,34 @@
 //! `GET /api/v1/campaigns/{campaign_id}/attribution` (contract/API.md
 //! v1.1, "Attribution to exposure"): per stage, the credit the campaign's
 //! exposures earn for the program's uptake events in the range
-//! (`credit.rs`, shared with the program's other campaigns so that one
-//! uptake event's credits add up to 1), beside referral (`referred`: the
-//! uptake events naming the campaign, as the `uptake_*` KPIs count them)
-//! and `both` (naming it and with an eligible exposure to it, whatever the
-//! model). `by` splits `credited` by the credited exposure's channel,
-//! variant, segment, region or language, or the uptake's service channel.
+//! (`cmp_report::attribution`, shared with the program's other campaigns so
+//! that one uptake event's credits add up to 1), beside referral
+//! (`referred`: the program's uptake events naming the campaign) and `both`
+//! (naming it and with an eligible exposure to it, whatever the model).
+//! `by` splits `credited` by the credited exposure's channel, variant,
+//! segment, region or language, or the uptake's service channel. The
+//! figures are the aggregator's kept rows (`kept.rs`), so a request reads
+//! hours × groups, not events.
 //!
 //! Readers are the campaign's, as for its performance. Counts are client
-//! counts: a non-admin sees them published (`cmp_kpi::Disclosure`: small
-//! cells hidden, the rest randomly rounded, keyed by campaign, measure and
-//! breakdown); `referred` is published under the `uptake_<stage>` KPI's
-//! key, so it reads as the performance route shows the same count.
+//! counts: a non-admin sees them published as sums of daily atoms
+//! (`cmp_kpi::Disclosure::publish_days`: small cells hidden on the range's
+//! exact count, each day's count randomly rounded with its own coin, keyed
+//! by campaign, measure, breakdown and day), so that two overlapping ranges
+//! never give a day's exact count back; `referred` is published under the
+//! `uptake_<stage>` KPI's key.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use cmp_kpi::{Cell, CellKey, Disclosure, LabelKind, Lang, label_or_code};
-use cmp_store::{Exposure, UptakeTouch};
+use cmp_report::attribution::{Model, Windows};
+use cmp_store::CreditQuery;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::campaign;
-use super::credit::Model;
-use super::exposures::Touches;
+use super::kept::{Days, Kept, add, total};
 use super::kpis::Audience;
 use super::performance::{PerformanceRequest, range};
 use crate::caller::Caller;
@@ -75,18 +79,6 @@ impl By {
                 ),
             )
         })
-    }
-
-    /// The group of one credit.
-    fn value<'a>(self, up: &'a UptakeTouch, x: &'a Exposure) -> &'a str {
-        match self {
-            By::Channel => &x.channel,
-            By::Variant => &x.variant,
-            By::Segment => &x.segment,
-            By::Region => &x.region,
-            By::Language => &x.language,
-            By::ServiceChannel => &up.service_channel,
-        }
     }
 
     fn label(self, code: &str, lang: Lang) -> String {
@@ -164,41 +156,41 @@ pub struct AttributionView {
     pub rounded: Option<u64>,
 }
 
-/// Exact figures of one stage.
+/// Exact figures of one stage, per local day.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
-    pub credited: f64,
-    pub referred: u64,
-    pub both: u64,
-    pub groups: BTreeMap<String, f64>,
+    pub credited: Days,
+    pub referred: Days,
+    pub both: Days,
+    pub groups: BTreeMap<String, Days>,
 }
 
-/// The exact figures of `campaign` per stage (in `STAGES` order).
-pub fn tally(t: &Touches, campaign: &str, model: Model, by: Option<By>) -> [Tally; 3] {
+/// The exact figures per stage (in `STAGES` order) of what was kept.
+pub fn tally(kept: &Kept, model: Model, by: Option<By>) -> [Tally; 3] {
     let mut out: [Tally; 3] = Default::default();
-    let stage = |up: &UptakeTouch| STAGES.iter().position(|s| *s == up.stage);
-    for c in t.credits(model) {
-        let (up, x) = (&t.uptakes[c.uptake], &t.exposures[c.exposure]);
-        let Some(s) = stage(up) else { continue };
-        if x.campaign_id != campaign {
-            continue;
-        }
-        out[s].credited += c.credit;
-        if let Some(b) = by {
-            *out[s].groups.entry(b.value(up, x).to_owned()).or_default() += c.credit;
-        }
-    }
-    let mut exposed = vec![false; t.uptakes.len()];
-    for c in t.credits(Model::Linear) {
-        if t.exposures[c.exposure].campaign_id == campaign {
-            exposed[c.uptake] = true;
+    let stage = |s: &str| STAGES.iter().position(|x| *x == s);
+    for measure in [model.as_str(), "referred", "both"] {
+        for (cell, days) in kept.cells(measure, "") {
+            let Some(s) = stage(&cell.stage) else {
+                continue;
+            };
+            let t = &mut out[s];
+            let into = match measure {
+                "referred" => &mut t.referred,
+                "both" => &mut t.both,
+                _ => &mut t.credited,
+            };
+            add(into, days);
         }
     }
-    for (up, exposed) in t.uptakes.iter().zip(exposed) {
-        let Some(s) = stage(up) else { continue };
-        if up.campaign_id == campaign {
-            out[s].referred += 1;
-            out[s].both += u64::from(exposed);
+    if let Some(b) = by {
+        for (cell, days) in kept.cells(model.as_str(), b.as_str()) {
+            if let Some(s) = stage(&cell.stage) {
+                add(
+                    out[s].groups.entry(cell.by_value.clone()).or_default(),
+                    days,
+                );
+            }
         }
     }
     out
@@ -223,8 +215,24 @@ pub async fn attribution(
         },
         rules.today(),
     )?;
-    let touches = Touches::read(&sources.store, &c, dates.utc_bounds(rules.tz)).await?;
-    let tallies = tally(&touches, id, req.model, req.by);
+    let mut by_kinds = vec![""];
+    by_kinds.extend(req.by.map(By::as_str));
+    let query = CreditQuery {
+        program: &c.program,
+        campaign: id,
+        measures: &[req.model.as_str(), "referred", "both"],
+        by_kinds: &by_kinds,
+        bounds: dates.utc_bounds(rules.tz),
+    };
+    let kept = Kept::read(&sources.store, &query, rules.tz).await?;
+    let tallies = tally(&kept, req.model, req.by);
+    let windows = cmp_store::measurement_settings(&sources.store, &[id.to_owned()])
+        .await?
+        .into_iter()
+        .next()
+        .map_or_else(Windows::default, |s| {
+            Windows::stored(&s.attribution_windows)
+        });
     let audience = Audience::of(&rules, caller.is_admin());
     let stages = STAGES
         .iter()
@@ -246,11 +254,15 @@ pub async fn attribution(
         model: req.model.as_str().to_owned(),
         model_label: label_or_code(LabelKind::Measure, req.model.as_str(), lang).into_owned(),
         by: req.by.map(|b| b.as_str().to_owned()),
-        windows: touches.windows.get(id).copied().unwrap_or_default().days(),
+        windows: windows.days(),
         labels,
         stages,
         rounded: audience.rounded(),
     })
+}
+
+fn days_of(days: &Days) -> Vec<(NaiveDate, f64)> {
+    days.iter().map(|(d, v)| (*d, *v)).collect()
 }
 
 /// One stage as shown: exact for an admin (`disclosure` `None`).
@@ -264,21 +276,21 @@ fn show(
 ) -> StageAttribution {
     let credited_kpi = format!("credited_{}_{stage}", req.model.as_str());
     let measures = [
-        ("credited", credited_kpi.clone(), t.credited),
-        ("referred", format!("uptake_{stage}"), t.referred as f64),
-        ("both", format!("both_{stage}"), t.both as f64),
+        ("credited", credited_kpi.clone(), &t.credited),
+        ("referred", format!("uptake_{stage}"), &t.referred),
+        ("both", format!("both_{stage}"), &t.both),
     ];
     let mut shown = Vec::with_capacity(3);
     let mut suppressed_fields = Vec::new();
-    for (name, kpi, value) in &measures {
-        let mut cell = [Cell::new(Some(*value))];
+    for (name, kpi, days) in &measures {
+        let mut cell = [Cell::new(Some(total(days)))];
         if let Some(d) = disclosure {
             let key = CellKey {
                 campaign,
                 kpi,
                 breakdown: &[],
             };
-            d.publish(&mut cell, &[key]);
+            d.publish_days(&mut cell, &[key], &[days_of(days)]);
         }
         if cell[0].suppressed {
             suppressed_fields.push((*name).to_owned());
@@ -288,7 +300,11 @@ fn show(
     let groups = match req.by {
         None => Vec::new(),
         Some(by) => {
-            let mut cells: Vec<Cell> = t.groups.values().map(|v| Cell::new(Some(*v))).collect();
+            let mut cells: Vec<Cell> = t
+                .groups
+                .values()
+                .map(|days| Cell::new(Some(total(days))))
+                .collect();
             if let Some(d) = disclosure {
                 let pairs: Vec<[(&str, &str); 1]> = t
                     .groups
@@ -303,7 +319,8 @@ fn show(
                         breakdown: b,
                     })
                     .collect();
-                d.publish(&mut cells, &keys);
+                let days: Vec<Vec<(NaiveDate, f64)>> = t.groups.values().map(days_of).collect();
+                d.publish_days(&mut cells, &keys, &days);
             }
             t.groups
                 .keys()
@@ -330,72 +347,67 @@ fn show(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
+    use crate::views::kept::Cell as KeptCell;
 
-    const DAY: i64 = 86_400_000;
-
-    fn up(id: &str, client: &str, campaign: &str, stage: &str) -> UptakeTouch {
-        UptakeTouch {
-            event_id: id.to_owned(),
-            event_ms: 10 * DAY,
-            client_hash: client.to_owned(),
-            campaign_id: campaign.to_owned(),
-            stage: stage.to_owned(),
-            service_channel: "online".to_owned(),
-        }
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).expect("date")
     }
 
-    fn x(client: &str, campaign: &str, channel: &str, days_before: i64) -> Exposure {
-        Exposure {
-            event_id: format!("{client}{campaign}{days_before}"),
-            event_ms: 10 * DAY - days_before * DAY,
-            client_hash: client.to_owned(),
-            campaign_id: campaign.to_owned(),
-            channel: channel.to_owned(),
-            action: "click".to_owned(),
-            variant: String::new(),
-            segment: "unspecified".to_owned(),
-            region: "ON".to_owned(),
-            language: "fr".to_owned(),
+    fn cell(measure: &str, by_kind: &str, stage: &str, by_value: &str) -> KeptCell {
+        KeptCell {
+            measure: measure.to_owned(),
+            by_kind: by_kind.to_owned(),
+            stage: stage.to_owned(),
+            by_value: by_value.to_owned(),
+            by_language: String::new(),
         }
     }
 
     #[test]
-    fn referred_both_and_credit_are_counted_apart() {
-        let t = Touches {
-            uptakes: vec![
-                // Names a, last touched by b: referred and both for a, credit to b.
-                up("u1", "c1", "a", "completed"),
-                // Names a, no client: referred only.
-                up("u2", "", "a", "completed"),
-                // Names nothing, touched by a twice (web then social).
-                up("u3", "c3", "", "started"),
-            ],
-            exposures: vec![
-                x("c1", "a", "web", 5),
-                x("c1", "b", "tv", 1),
-                x("c3", "a", "web", 4),
-                x("c3", "a", "social", 2),
-            ],
-            windows: HashMap::new(),
-        };
-        let last = tally(&t, "a", Model::LastTouch, Some(By::Channel));
-        let completed = &last[2];
+    fn each_measure_and_group_keeps_its_days_and_other_models_are_left_out() {
+        let kept = Kept(BTreeMap::from([
+            (
+                cell("last_touch", "", "completed", ""),
+                Days::from([(day(1), 1.0), (day(2), 0.5)]),
+            ),
+            (
+                cell("linear", "", "completed", ""),
+                Days::from([(day(1), 9.0)]),
+            ),
+            (
+                cell("referred", "", "completed", ""),
+                Days::from([(day(2), 2.0)]),
+            ),
+            (cell("both", "", "started", ""), Days::from([(day(3), 1.0)])),
+            (
+                cell("last_touch", "channel", "completed", "web"),
+                Days::from([(day(1), 1.0)]),
+            ),
+            (
+                cell("last_touch", "channel", "completed", "tv"),
+                Days::from([(day(2), 0.5)]),
+            ),
+            (
+                cell("last_touch", "region", "completed", "ON"),
+                Days::from([(day(2), 0.5)]),
+            ),
+            (
+                cell("last_touch", "", "renewed", ""),
+                Days::from([(day(2), 7.0)]),
+            ),
+        ]));
+        let t = tally(&kept, Model::LastTouch, Some(By::Channel));
+        let completed = &t[2];
+        assert_eq!(total(&completed.credited), 1.5);
+        assert_eq!(completed.credited[&day(2)], 0.5);
+        assert_eq!(total(&completed.referred), 2.0);
+        assert_eq!(total(&t[0].both), 1.0);
         assert_eq!(
-            (completed.credited, completed.referred, completed.both),
-            (0.0, 2, 1)
+            completed.groups.keys().collect::<Vec<_>>(),
+            vec!["tv", "web"]
         );
-        let started = &last[0];
-        assert_eq!(started.credited, 1.0);
-        assert_eq!(started.groups, BTreeMap::from([("social".to_owned(), 1.0)]));
-        let linear = tally(&t, "a", Model::Linear, Some(By::Channel));
-        assert_eq!(linear[2].credited, 0.5);
-        assert_eq!(
-            linear[0].groups,
-            BTreeMap::from([("social".to_owned(), 0.5), ("web".to_owned(), 0.5)])
-        );
-        assert_eq!(tally(&t, "b", Model::LastTouch, None)[2].credited, 1.0);
+        assert_eq!(total(&tally(&kept, Model::Linear, None)[2].credited), 9.0);
+        assert!(tally(&kept, Model::Linear, None)[2].groups.is_empty());
     }
 }

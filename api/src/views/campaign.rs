@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use cmp_kpi::{LabelKind, Lang, label_or_code, parse_plan};
+use cmp_report::attribution::parse_windows;
 use cmp_store::{Campaign, MeasurementSettings, Store};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::{split, windows};
+use super::split;
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::params;
@@ -245,7 +246,7 @@ pub fn parse_body(id: &str, body: &[u8]) -> Result<CampaignPut, ApiError> {
     let attribution_windows = match fields.remove("attribution_windows") {
         None => String::new(),
         Some(v) => {
-            windows::parse(&v)?;
+            parse_windows(&v).map_err(|e| ApiError::bad(e.field, e.reason))?;
             v.to_string()
         }
     };

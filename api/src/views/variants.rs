@@ -2,7 +2,8 @@
 //! "Message tests"): per variant of the campaign's engagement events in the
 //! range, `exposed` (distinct clients), `clicks`, `ctr`, `completed`
 //! (completed uptake in the range credited last-touch, as attribution
-//! credits it, to exposures of the variant: `exposures.rs`, `credit.rs`),
+//! credits it, to exposures of the variant: the aggregator's kept rows,
+//! `kept.rs`),
 //! `conversion`; against control the relative lift with its always-valid
 //! 95 % confidence sequence, the sample-ratio check and a decision, all
 //! from `cmp_measure::message_test` (docs/attribution.md, "Message tests"
@@ -11,8 +12,10 @@
 //! evaluated on its own counts; `combined` sums them (a client seen in two
 //! languages counts in each).
 //!
-//! Readers are the campaign's. A non-admin sees `exposed` and `completed`
-//! published (`cmp_kpi::Disclosure`), and every figure of a stratum is
+//! Readers are the campaign's. A non-admin sees `exposed` published
+//! (`cmp_kpi::Disclosure`: distinct clients do not add up over days, so the
+//! range's count is rounded) and `completed` as a sum of daily atoms, and
+//! every figure of a stratum is
 //! computed from the published counts; a stratum with a hidden count shows
 //! no lift, interval or split check (they would give it back) and decides
 //! `keep_running`. `metric` is `conversion` (the only one: clicks are
@@ -25,12 +28,12 @@ use cmp_kpi::{Cell, CellKey, Disclosure, LabelKind, Lang, label_or_code};
 use cmp_measure::{
     Decision, MessageTestParams, Stratum, StratumResult, VariantCounts, message_test,
 };
+use cmp_store::CreditQuery;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::campaign;
-use super::credit::Model;
-use super::exposures::Touches;
+use super::kept::{Days, Kept, add, total};
 use super::kpis::Audience;
 use super::performance::{PerformanceRequest, range};
 use super::split;
@@ -142,20 +145,20 @@ pub struct SequenceInfo {
 }
 
 /// Exact counts of one variant in one language.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counts {
     pub exposed: u64,
     pub clicks: u64,
-    /// Sum of last-touch credit (fractional only with tied exposures).
-    pub completed: f64,
+    /// Last-touch credit per local day (fractional only with tied exposures).
+    pub completed: Days,
 }
 
 /// Exact counts by (language, variant).
 pub type Table = BTreeMap<(String, String), Counts>;
 
-/// The exact counts of `campaign`'s variants: exposure from `rows`,
-/// completions from the credits of `touches`.
-pub fn counts(rows: &[cmp_store::VariantExposure], touches: &Touches, campaign: &str) -> Table {
+/// The exact counts of a campaign's variants: exposure from `rows`,
+/// completions from its kept last-touch credit by variant and language.
+pub fn counts(rows: &[cmp_store::VariantExposure], kept: &Kept) -> Table {
     let mut t = Table::new();
     for r in rows {
         let c = t
@@ -164,14 +167,12 @@ pub fn counts(rows: &[cmp_store::VariantExposure], touches: &Touches, campaign: 
         c.exposed += r.exposed;
         c.clicks += r.clicks;
     }
-    for c in touches.credits(Model::LastTouch) {
-        let (up, x) = (&touches.uptakes[c.uptake], &touches.exposures[c.exposure]);
-        if up.stage != "completed" || x.campaign_id != campaign || x.variant.is_empty() {
+    for (cell, days) in kept.cells("last_touch", "variant") {
+        if cell.stage != "completed" || cell.by_value.is_empty() {
             continue;
         }
-        t.entry((x.language.clone(), x.variant.clone()))
-            .or_default()
-            .completed += c.credit;
+        let key = (cell.by_language.clone(), cell.by_value.clone());
+        add(&mut t.entry(key).or_default().completed, days);
     }
     t
 }
@@ -197,8 +198,15 @@ pub async fn variants(
     )?;
     let bounds = dates.utc_bounds(rules.tz);
     let rows = cmp_store::variant_exposure(&sources.store, id, bounds).await?;
-    let touches = Touches::read(&sources.store, &c, bounds).await?;
-    let table = counts(&rows, &touches, id);
+    let query = CreditQuery {
+        program: &c.program,
+        campaign: id,
+        measures: &["last_touch"],
+        by_kinds: &["variant"],
+        bounds,
+    };
+    let kept = Kept::read(&sources.store, &query, rules.tz).await?;
+    let table = counts(&rows, &kept);
     let audience = Audience::of(&rules, caller.is_admin());
     let params = MessageTestParams::default();
     let names: BTreeSet<&str> = table.keys().map(|(_, v)| v.as_str()).collect();
@@ -240,12 +248,12 @@ pub async fn variants(
                 .map(|n| {
                     let c = table
                         .get(&((*l).to_owned(), (*n).to_owned()))
-                        .copied()
+                        .cloned()
                         .unwrap_or_default();
                     let s = sum.entry(n).or_default();
                     s.exposed += c.exposed;
                     s.clicks += c.clicks;
-                    s.completed += c.completed;
+                    add(&mut s.completed, &c.completed);
                     (*n, c)
                 })
                 .collect();
@@ -317,7 +325,7 @@ impl Test<'_> {
                 .collect()
         };
         let mut exposed = exact(|c| c.exposed as f64);
-        let mut completed = exact(|c| c.completed);
+        let mut completed = exact(|c| total(&c.completed));
         if let Some(d) = disclosure {
             let breakdowns: Vec<Vec<(&str, &str)>> = cells
                 .iter()
@@ -327,20 +335,22 @@ impl Test<'_> {
                     b
                 })
                 .collect();
-            for (kpi, row) in [
-                ("exposed", &mut exposed),
-                ("variant_completed", &mut completed),
-            ] {
-                let keys: Vec<CellKey<'_>> = breakdowns
+            let keys = |kpi| -> Vec<CellKey<'_>> {
+                breakdowns
                     .iter()
                     .map(|b| CellKey {
                         campaign,
                         kpi,
                         breakdown: b,
                     })
-                    .collect();
-                d.publish(row, &keys);
-            }
+                    .collect()
+            };
+            d.publish(&mut exposed, &keys("exposed"));
+            let days: Vec<Vec<(NaiveDate, f64)>> = cells
+                .iter()
+                .map(|(_, c)| c.completed.iter().map(|(d, v)| (*d, *v)).collect())
+                .collect();
+            d.publish_days(&mut completed, &keys("variant_completed"), &days);
         }
         let hidden = exposed.iter().chain(&completed).any(|c| c.suppressed);
         let counts: Vec<VariantCounts> = cells

@@ -219,3 +219,113 @@ SELECT
 FROM cmp.events_local
 WHERE kind = 'uptake'
 GROUP BY hour, program, service_channel, stage, campaign_id, segment, region, language;
+
+-- Attribution kept current (migration 0014, docs/attribution.md): each shard
+-- copies its own uptake and exposure rows into tables sorted for seeks and
+-- counts its changes; readers go through the Distributed tables. The slices
+-- and credits the aggregator writes are replicated to every node, like the
+-- registry.
+
+CREATE TABLE IF NOT EXISTS cmp.uptake_touches_local ON CLUSTER '{cluster}'
+(
+    program String,
+    event_time DateTime,
+    event_ms Int64,
+    event_id String,
+    client_hash String,
+    campaign_id String,
+    stage String,
+    service_channel String
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(event_time)
+ORDER BY (program, event_time, event_id);
+
+CREATE TABLE IF NOT EXISTS cmp.uptake_touches ON CLUSTER '{cluster}' AS cmp.uptake_touches_local
+ENGINE = Distributed('{cluster}', cmp, uptake_touches_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.uptake_touches_mv ON CLUSTER '{cluster}'
+TO cmp.uptake_touches_local AS
+SELECT program, event_time, event_ms, event_id, client_hash, campaign_id, stage, service_channel
+FROM cmp.events_local
+WHERE kind = 'uptake';
+
+CREATE TABLE IF NOT EXISTS cmp.exposure_touches_local ON CLUSTER '{cluster}'
+(
+    client_hash String,
+    event_ms Int64,
+    event_id String,
+    event_time DateTime,
+    campaign_id String,
+    channel String,
+    action String,
+    variant String,
+    segment String,
+    region String,
+    language String
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(event_time)
+ORDER BY (client_hash, event_ms, event_id);
+
+CREATE TABLE IF NOT EXISTS cmp.exposure_touches ON CLUSTER '{cluster}' AS cmp.exposure_touches_local
+ENGINE = Distributed('{cluster}', cmp, exposure_touches_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.exposure_touches_mv ON CLUSTER '{cluster}'
+TO cmp.exposure_touches_local AS
+SELECT client_hash, event_ms, event_id, event_time, campaign_id, channel, action, variant,
+    segment, region, language
+FROM cmp.events_local
+WHERE kind = 'engagement' AND client_hash != '';
+
+CREATE TABLE IF NOT EXISTS cmp.attribution_marks_local ON CLUSTER '{cluster}'
+(
+    kind Enum8('engagement' = 1, 'uptake' = 2),
+    key String,
+    day Date,
+    events UInt64
+)
+ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(day)
+ORDER BY (kind, key, day);
+
+CREATE TABLE IF NOT EXISTS cmp.attribution_marks ON CLUSTER '{cluster}' AS cmp.attribution_marks_local
+ENGINE = Distributed('{cluster}', cmp, attribution_marks_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.attribution_marks_mv ON CLUSTER '{cluster}'
+TO cmp.attribution_marks_local AS
+SELECT kind, if(kind = 'uptake', program, campaign_id) AS key,
+    toDate(event_time) AS day, count() AS events
+FROM cmp.events_local
+WHERE kind = 'uptake' OR client_hash != ''
+GROUP BY kind, key, day;
+
+CREATE TABLE IF NOT EXISTS cmp.attribution_slices ON CLUSTER '{cluster}'
+(
+    program String,
+    day Date,
+    fingerprint UInt64,
+    settled UInt8,
+    generation UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}', generation)
+PARTITION BY toYYYYMM(day)
+ORDER BY (program, day);
+
+CREATE TABLE IF NOT EXISTS cmp.attribution_credits ON CLUSTER '{cluster}'
+(
+    program String,
+    campaign String,
+    measure String,
+    by_kind String,
+    day Date,
+    hour DateTime,
+    stage String,
+    by_value String,
+    by_language String,
+    value Float64,
+    generation UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}', generation)
+PARTITION BY toYYYYMM(day)
+ORDER BY (program, campaign, measure, by_kind, day, hour, stage, by_value, by_language);

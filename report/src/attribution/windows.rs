@@ -21,7 +21,26 @@ use chrono::Duration;
 use cmp_model::Action;
 use serde_json::Value;
 
-use crate::error::ApiError;
+/// A bad entry of an `attribution_windows` object: the field it names
+/// (`attribution_windows` or `attribution_windows.<action>`) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadWindow {
+    pub field: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for BadWindow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.field, self.reason)
+    }
+}
+
+fn bad(field: impl Into<String>, reason: impl Into<String>) -> BadWindow {
+    BadWindow {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
 
 /// Longest window, in days.
 pub const MAX_DAYS: u64 = 90;
@@ -92,10 +111,10 @@ impl Windows {
 }
 
 /// The `attribution_windows` of a campaign body: the defaults with the
-/// named actions replaced; a `400` names the bad entry.
-pub fn parse(value: &Value) -> Result<Windows, ApiError> {
+/// named actions replaced; the error names the bad entry.
+pub fn parse(value: &Value) -> Result<Windows, BadWindow> {
     let Value::Object(entries) = value else {
-        return Err(ApiError::bad(
+        return Err(bad(
             "attribution_windows",
             "must be an object of days per action, e.g. {\"click\": 7}",
         ));
@@ -104,13 +123,13 @@ pub fn parse(value: &Value) -> Result<Windows, ApiError> {
     for (name, days) in entries {
         let field = format!("attribution_windows.{name}");
         let action = Action::parse(name).ok_or_else(|| {
-            ApiError::bad(
+            bad(
                 field.clone(),
                 "is not an action (impression click engagement share video_complete visit)",
             )
         })?;
         let days = days.as_u64().filter(|d| *d <= MAX_DAYS).ok_or_else(|| {
-            ApiError::bad(
+            bad(
                 field,
                 format!("must be a whole number of days, 0 to {MAX_DAYS}"),
             )
@@ -151,7 +170,7 @@ mod tests {
             (json!({"visit": 91}), "attribution_windows.visit"),
         ] {
             match parse(&body) {
-                Err(ApiError::BadRequest { parameter, .. }) => assert_eq!(parameter, field),
+                Err(e) => assert_eq!(e.field, field),
                 other => panic!("{body}: {other:?}"),
             }
         }
