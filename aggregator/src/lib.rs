@@ -181,7 +181,12 @@ async fn run_task(
                 .and_then(|d| d.pred_opt())
                 .unwrap_or(today);
             let months = rebuild::months_between(previous, today);
-            for r in rebuild::repair_drift(&locals, &months, metrics).await? {
+            let repaired = rebuild::repair_drift(&locals, &months, metrics).await?;
+            if let Some(days) = rebuild::attribution_days(&repaired) {
+                let horizon = settings.max_event_age_days;
+                cmp_report::attribution::refresh(store, now, horizon, Some(days)).await?;
+            }
+            for r in repaired {
                 tracing::warn!(
                     table = r.rollup.table(),
                     shard = %r.shard,

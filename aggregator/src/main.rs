@@ -1,6 +1,7 @@
 //! `cmp-aggregator`: `migrate` applies the ClickHouse schema and exits;
-//! `rebuild --from D --to D [--campaign ID]` recomputes the rollups of the
-//! months the range touches from the ledger; `retention` drops the ledger
+//! `rebuild --from D --to D [--campaign ID]` recomputes the rollups and
+//! attribution's inputs of the months the range touches from the ledger,
+//! then the kept attribution of those months; `retention` drops the ledger
 //! months older than `CMP_RETENTION_DAYS`; without arguments the process runs
 //! the service (history, metrics, daily retention) until SIGTERM.
 //! Bad arguments exit with status 2.
@@ -58,7 +59,19 @@ async fn main() -> anyhow::Result<ExitCode> {
                     r.attempts
                 );
             }
-            println!("rebuilt {} month(s) of rollups", done.len());
+            println!("rebuilt {} month(s) of derived tables", done.len());
+            if let Some(days) = rebuild::attribution_days(&done) {
+                let (first, last) = (*days.start(), *days.end());
+                let horizon = settings.max_event_age_days;
+                let now = chrono::Utc::now();
+                let kept = cmp_report::attribution::refresh(&store, now, horizon, Some(days))
+                    .await
+                    .context("recomputing the kept attribution")?;
+                println!(
+                    "recomputed the kept attribution of {first} to {last}: {} slice(s), {} row(s)",
+                    kept.slices, kept.rows
+                );
+            }
         }
         Some("retention") if args.len() == 1 => {
             cmp_store::check_schema(&store)

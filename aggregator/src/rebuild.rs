@@ -1,5 +1,8 @@
-//! `cmp-aggregator rebuild`: recomputes the hourly rollups from the `events`
-//! ledger, month by month, idempotently and while the pipeline runs.
+//! `cmp-aggregator rebuild`: recomputes the tables views derive from the
+//! `events` ledger (the hourly rollups; attribution's copies and change
+//! marks), month by month, idempotently and while the pipeline runs; the
+//! kept attribution of the months rebuilt is then recomputed from them
+//! (`main.rs`, `cmp_report::attribution::refresh` with the months forced).
 //!
 //! The unit of work is one month partition of one rollup (the rollups and the
 //! ledger are both partitioned by `toYYYYMM` of the event's time) on one
@@ -51,27 +54,47 @@ const VERIFY_PAUSE: Duration = Duration::from_millis(500);
 const SWAP_RETRY_WINDOW: Duration = Duration::from_secs(90);
 const SWAP_RETRY_PAUSE: Duration = Duration::from_secs(3);
 
-/// One of the two hourly rollups and its statements.
+/// A table derived from the ledger by a view, and its statements: the two
+/// hourly rollups, and attribution's two copies and change marks
+/// (migration 0014; `cmp_report::attribution` recomputes the kept credits
+/// of a month whose inputs were rebuilt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rollup {
     Engagement,
     Uptake,
+    UptakeTouches,
+    ExposureTouches,
+    Marks,
 }
 
 impl Rollup {
-    pub const ALL: [Rollup; 2] = [Rollup::Engagement, Rollup::Uptake];
+    pub const ALL: [Rollup; 5] = [
+        Rollup::Engagement,
+        Rollup::Uptake,
+        Rollup::UptakeTouches,
+        Rollup::ExposureTouches,
+        Rollup::Marks,
+    ];
 
     pub fn table(self) -> &'static str {
-        match self {
-            Rollup::Engagement => "engagement_hourly",
-            Rollup::Uptake => "uptake_hourly",
-        }
+        self.table_in(crate::shards::SINGLE)
+    }
+
+    /// Whether attribution's kept credits are computed from it.
+    pub fn feeds_attribution(self) -> bool {
+        matches!(
+            self,
+            Rollup::UptakeTouches | Rollup::ExposureTouches | Rollup::Marks
+        )
     }
 
     fn staging_sql(self) -> &'static str {
         match self {
             Rollup::Engagement => sql::REBUILD_ENGAGEMENT_STAGING,
             Rollup::Uptake => sql::REBUILD_UPTAKE_STAGING,
+            Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_STAGING,
+            Rollup::ExposureTouches => sql::REBUILD_EXPOSURE_TOUCHES_STAGING,
+            Rollup::Marks => sql::REBUILD_MARKS_STAGING,
         }
     }
 
@@ -79,14 +102,20 @@ impl Rollup {
         match self {
             Rollup::Engagement => sql::REBUILD_ENGAGEMENT_FILL,
             Rollup::Uptake => sql::REBUILD_UPTAKE_FILL,
+            Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_FILL,
+            Rollup::ExposureTouches => sql::REBUILD_EXPOSURE_TOUCHES_FILL,
+            Rollup::Marks => sql::REBUILD_MARKS_FILL,
         }
     }
 
-    /// The rollup's table among `tables`.
+    /// The table among `tables`.
     pub fn table_in(self, tables: Tables) -> &'static str {
         match self {
             Rollup::Engagement => tables.engagement,
             Rollup::Uptake => tables.uptake,
+            Rollup::UptakeTouches => tables.uptake_touches,
+            Rollup::ExposureTouches => tables.exposure_touches,
+            Rollup::Marks => tables.marks,
         }
     }
 
@@ -94,6 +123,9 @@ impl Rollup {
         match self {
             Rollup::Engagement => sql::REBUILD_ENGAGEMENT_VERIFY,
             Rollup::Uptake => sql::REBUILD_UPTAKE_VERIFY,
+            Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_VERIFY,
+            Rollup::ExposureTouches => sql::REBUILD_EXPOSURE_TOUCHES_VERIFY,
+            Rollup::Marks => sql::REBUILD_MARKS_VERIFY,
         }
     }
 }
@@ -242,6 +274,21 @@ pub fn months_between(from: NaiveDate, to: NaiveDate) -> Vec<u32> {
     months
 }
 
+/// The days from the first month's first to the last month's last of the
+/// attribution inputs among `done`: the kept credits to recompute.
+pub fn attribution_days(done: &[Rebuilt]) -> Option<std::ops::RangeInclusive<NaiveDate>> {
+    let months = done.iter().filter(|r| r.rollup.feeds_attribution());
+    let first = months.clone().map(|r| r.month).min()?;
+    let last = months.map(|r| r.month).max()?;
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(i32::try_from(m / 100).ok()?, m % 100, d);
+    let next = if last % 100 == 12 {
+        (last / 100 + 1) * 100 + 1
+    } else {
+        last + 1
+    };
+    Some(day(first, 1)?..=day(next, 1)?.pred_opt()?)
+}
+
 /// One rebuilt month of one rollup (on one shard of a cluster).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rebuilt {
@@ -272,7 +319,7 @@ pub async fn months(store: &Store, request: &Request) -> Result<Vec<u32>, StoreE
     store.timed(q.fetch_all::<u32>()).await
 }
 
-/// Rebuilds every month of both rollups the request touches, in order, on
+/// Rebuilds every month of every derived table the request touches, in order, on
 /// each of `locals` (what [`crate::shards::resolve`] found); stops at the
 /// first failure.
 pub async fn rebuild(
@@ -470,7 +517,7 @@ pub async fn verify(
     Ok(counts)
 }
 
-/// Verifies the given months of both rollups on each of `locals` and
+/// Verifies the given months of every derived table on each of `locals` and
 /// rebuilds those whose counts drifted from the ledger (the service runs
 /// this on recent months every `CMP_DRIFT_CHECK_INTERVAL_MIN`).
 pub async fn repair_drift(
@@ -528,6 +575,28 @@ mod tests {
             vec![202611, 202612, 202701, 202702]
         );
         assert_eq!(month_of(d("2027-01-31")), 202701);
+    }
+
+    #[test]
+    fn attribution_days_span_the_months_of_its_inputs() {
+        let r = |rollup, month| Rebuilt {
+            rollup,
+            month,
+            shard: "single".into(),
+            events: 0,
+            rows: 0,
+            attempts: 1,
+        };
+        let done = [
+            r(Rollup::Engagement, 202601),
+            r(Rollup::ExposureTouches, 202611),
+            r(Rollup::Marks, 202612),
+        ];
+        assert_eq!(
+            attribution_days(&done),
+            Some(d("2026-11-01")..=d("2026-12-31"))
+        );
+        assert_eq!(attribution_days(&done[..1]), None);
     }
 
     #[test]

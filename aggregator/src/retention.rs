@@ -1,9 +1,11 @@
 //! Retention of the ledger: events older than `CMP_RETENTION_DAYS` go, by
 //! whole month partitions (`ALTER TABLE events DROP PARTITION <yyyymm>`), and
 //! only months *entirely* older than the cutoff day; the month the cutoff
-//! falls in is kept whole until it is entirely past. Rollups and attainment
-//! history are kept: reports over old periods still answer from them (only a
-//! rebuild of a dropped month is no longer possible). The service runs it
+//! falls in is kept whole until it is entirely past, with the same months of
+//! attribution's copies and change marks (only slices younger than the
+//! maximum event age are ever recomputed). Rollups, kept attribution and
+//! attainment history are kept: reports over old periods still answer from
+//! them (only a rebuild of a dropped month is no longer possible). The service runs it
 //! daily; `cmp-aggregator retention` runs it once. On a cluster each shard's
 //! `events_local` is dropped on one of its nodes (which first fetches what
 //! its other replicas hold, so that it lists every month of the shard), and
@@ -49,12 +51,18 @@ pub async fn run(locals: &[Local], today: NaiveDate, days: u32) -> Result<Vec<u3
         let store = &local.store.for_maintenance();
         let ledger = local.tables.ledger;
         for month in expired_months(store, ledger, today, days).await? {
-            let q = store
-                .client
-                .query(sql::RETENTION_DROP_MONTH)
-                .bind(Identifier(ledger))
-                .bind(month);
-            store.timed(q.execute()).await?;
+            // Attribution's inputs first: a month it lost is never needed
+            // again (older than the maximum event age), a ledger month kept
+            // after a failure still rebuilds them.
+            let t = local.tables;
+            for table in [t.uptake_touches, t.exposure_touches, t.marks, ledger] {
+                let q = store
+                    .client
+                    .query(sql::RETENTION_DROP_MONTH)
+                    .bind(Identifier(table))
+                    .bind(month);
+                store.timed(q.execute()).await?;
+            }
             tracing::info!(month, shard = %local.name, "retention: dropped a month of the ledger");
             dropped.push(month);
         }

@@ -1,8 +1,10 @@
 //! Where rebuild, retention and the drift check act. On one server they
-//! change `events` and the rollups themselves. On a replicated, sharded
-//! cluster (deploy/clickhouse/cluster/) those names are `Distributed`
-//! tables, which cannot have partitions swapped or dropped: each shard's
-//! `events_local` and `*_hourly_local` are changed on one node of the shard,
+//! change `events` and the tables its views derive (the rollups, and
+//! attribution's copies and change marks) themselves. On a replicated,
+//! sharded cluster (deploy/clickhouse/cluster/) those names are
+//! `Distributed` tables, which cannot have partitions swapped or dropped:
+//! each shard's `events_local` and derived `*_local` tables are changed on
+//! one node of the shard,
 //! and replication carries the change to its other replicas. Every shard
 //! rolls up its own ledger rows (the views fire on the shard), so a month is
 //! rebuilt shard by shard from the shard's own ledger, and each shard's
@@ -17,12 +19,15 @@ use cmp_config::Settings;
 use cmp_store::{Store, StoreError, sql};
 use serde::Deserialize;
 
-/// The ledger and rollup tables of one store.
+/// The ledger and the tables derived from it by views, of one store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tables {
     pub ledger: &'static str,
     pub engagement: &'static str,
     pub uptake: &'static str,
+    pub uptake_touches: &'static str,
+    pub exposure_touches: &'static str,
+    pub marks: &'static str,
 }
 
 /// One server's tables.
@@ -30,6 +35,9 @@ pub const SINGLE: Tables = Tables {
     ledger: "events",
     engagement: "engagement_hourly",
     uptake: "uptake_hourly",
+    uptake_touches: "uptake_touches",
+    exposure_touches: "exposure_touches",
+    marks: "attribution_marks",
 };
 
 /// A shard's own tables, read and changed on one of its nodes.
@@ -37,6 +45,9 @@ pub const SHARD: Tables = Tables {
     ledger: "events_local",
     engagement: "engagement_hourly_local",
     uptake: "uptake_hourly_local",
+    uptake_touches: "uptake_touches_local",
+    exposure_touches: "exposure_touches_local",
+    marks: "attribution_marks_local",
 };
 
 /// A store and the tables maintenance changes there.

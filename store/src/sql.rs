@@ -30,6 +30,21 @@ pub const REBUILD_UPTAKE_STAGING: &str =
 pub const REBUILD_UPTAKE_FILL: &str = include_str!("../sql/queries/rebuild_uptake_2_fill.sql");
 pub const REBUILD_SWAP: &str = include_str!("../sql/queries/rebuild_swap.sql");
 pub const REBUILD_UPTAKE_VERIFY: &str = include_str!("../sql/queries/rebuild_uptake_4_verify.sql");
+pub const REBUILD_UPTAKE_TOUCHES_STAGING: &str =
+    include_str!("../sql/queries/rebuild_uptake_touches_1_staging.sql");
+pub const REBUILD_UPTAKE_TOUCHES_FILL: &str =
+    include_str!("../sql/queries/rebuild_uptake_touches_2_fill.sql");
+pub const REBUILD_UPTAKE_TOUCHES_VERIFY: &str =
+    include_str!("../sql/queries/rebuild_uptake_touches_4_verify.sql");
+pub const REBUILD_EXPOSURE_TOUCHES_STAGING: &str =
+    include_str!("../sql/queries/rebuild_exposure_touches_1_staging.sql");
+pub const REBUILD_EXPOSURE_TOUCHES_FILL: &str =
+    include_str!("../sql/queries/rebuild_exposure_touches_2_fill.sql");
+pub const REBUILD_EXPOSURE_TOUCHES_VERIFY: &str =
+    include_str!("../sql/queries/rebuild_exposure_touches_4_verify.sql");
+pub const REBUILD_MARKS_STAGING: &str = include_str!("../sql/queries/rebuild_marks_1_staging.sql");
+pub const REBUILD_MARKS_FILL: &str = include_str!("../sql/queries/rebuild_marks_2_fill.sql");
+pub const REBUILD_MARKS_VERIFY: &str = include_str!("../sql/queries/rebuild_marks_4_verify.sql");
 pub const RETENTION_OLD_MONTHS: &str = include_str!("../sql/queries/retention_old_months.sql");
 pub const RETENTION_DROP_MONTH: &str = include_str!("../sql/queries/retention_drop_month.sql");
 pub const LEDGER_ENGINE: &str = include_str!("../sql/queries/ledger_engine.sql");

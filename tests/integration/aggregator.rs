@@ -1,7 +1,9 @@
 //! The aggregator against real ClickHouse: `rebuild` recomputes the live
 //! rollups exactly (also after they were corrupted, and when run twice),
-//! `retention` drops only whole old months of the ledger, and the service
-//! records attainment history and exports the business metrics.
+//! and attribution's copies, change marks and kept credits; `retention`
+//! drops only whole old months of the ledger (and of attribution's inputs),
+//! and the service records attainment history and exports the business
+//! metrics.
 
 use std::time::Duration;
 
@@ -367,6 +369,155 @@ async fn months_with(store: &Store, sql: &str) -> Vec<u32> {
     store.client.query(sql).fetch_all::<u32>().await.expect(sql)
 }
 
+/// A campaign's kept attribution, newest value of every key, zeros left out.
+#[derive(Debug, PartialEq, clickhouse::Row, Deserialize)]
+struct KeptCell {
+    campaign: String,
+    measure: String,
+    by_kind: String,
+    hour: u32,
+    stage: String,
+    by_value: String,
+    value: f64,
+}
+
+async fn kept(store: &Store) -> Vec<KeptCell> {
+    store
+        .client
+        .query(
+            "SELECT campaign, measure, by_kind, toUInt32(hour) AS hour, stage, by_value, value FROM
+             (SELECT campaign, measure, by_kind, hour, stage, by_value, by_language,
+                     argMax(value, generation) AS value
+              FROM attribution_credits
+              GROUP BY campaign, measure, by_kind, hour, stage, by_value, by_language)
+             WHERE value != 0
+             ORDER BY campaign, measure, by_kind, hour, stage, by_value",
+        )
+        .fetch_all::<KeptCell>()
+        .await
+        .expect("kept credits")
+}
+
+/// Rows of each of attribution's inputs, then what the ledger says they
+/// should hold.
+async fn inputs(store: &Store) -> [(u64, u64); 3] {
+    let one = |sql: &'static str| async move {
+        store.client.query(sql).fetch_one::<u64>().await.expect(sql)
+    };
+    [
+        (
+            one("SELECT count() FROM uptake_touches").await,
+            one("SELECT count() FROM events WHERE kind = 'uptake'").await,
+        ),
+        (
+            one("SELECT count() FROM exposure_touches").await,
+            one("SELECT count() FROM events WHERE kind = 'engagement' AND client_hash != ''").await,
+        ),
+        (
+            one("SELECT sum(events) FROM attribution_marks").await,
+            one("SELECT count() FROM events WHERE kind = 'uptake' OR client_hash != ''").await,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn rebuild_recomputes_attributions_inputs_and_kept_credits_from_the_ledger() {
+    let test = "rebuild_attribution";
+    let env = migrated(test, 1).await;
+    let now = Utc::now();
+    let at = |days: u64, hours: i64| {
+        let t =
+            now.checked_sub_days(Days::new(days)).expect("time") - chrono::Duration::hours(hours);
+        u32::try_from(t.timestamp()).expect("fits")
+    };
+    let (start, end) = (now.date_naive() - Days::new(60), now.date_naive());
+    for id in ["att-a", "att-b"] {
+        exec(
+            &env.store,
+            &format!(
+                "INSERT INTO campaigns (campaign_id, name_en, name_fr, program, start_date, end_date, budget_cents, changed_by, changed_at) VALUES ('{id}', 'A', 'A', 'oas', '{start}', '{end}', 100000, 'test', now())"
+            ),
+        )
+        .await;
+    }
+    // 40 clients: a click of att-a 3 days before, of att-b 1 day before
+    // (every other client), then a completed application naming att-a.
+    let mut rows = Vec::new();
+    for c in 0..40_u64 {
+        let client = format!("{c:064x}");
+        let day = 2 + c % 20;
+        let mut click = event(KIND_ENGAGEMENT, c * 10, at(day + 3, 0), "att-a");
+        click.client_hash = client.clone();
+        rows.push(click);
+        if c % 2 == 0 {
+            let mut other = event(KIND_ENGAGEMENT, c * 10 + 1, at(day + 1, 0), "att-b");
+            other.client_hash = client.clone();
+            rows.push(other);
+        }
+        let mut up = event(KIND_UPTAKE, c * 10 + 2, at(day, 0), "att-a");
+        up.client_hash = client;
+        rows.push(up);
+    }
+    ledger::insert_rows(&env.store, &rows).await;
+    let (from, to) = (
+        (now.date_naive() - Days::new(40)).to_string(),
+        now.date_naive().to_string(),
+    );
+    let args = ["rebuild", "--from", from.as_str(), "--to", to.as_str()];
+    assert!(run(test, "cmp-aggregator", &args, &env.vars).success());
+    let truth = kept(&env.store).await;
+    let credited = |measure: &str, campaign: &str| -> f64 {
+        truth
+            .iter()
+            .filter(|k| k.measure == measure && k.campaign == campaign && k.by_kind.is_empty())
+            .map(|k| k.value)
+            .sum()
+    };
+    assert_eq!(credited("last_touch", "att-a"), 20.0, "{truth:?}");
+    assert_eq!(credited("last_touch", "att-b"), 20.0);
+    assert_eq!(credited("linear", "att-a"), 30.0);
+    assert_eq!(credited("referred", "att-a"), 40.0);
+    assert_eq!(credited("both", "att-a"), 40.0);
+    assert!(
+        inputs(&env.store)
+            .await
+            .iter()
+            .all(|(kept, want)| kept == want)
+    );
+
+    // Corrupt: the copies and marks doubled, a foreign credit kept newer
+    // than anything the aggregator wrote.
+    for table in ["uptake_touches", "exposure_touches", "attribution_marks"] {
+        exec(
+            &env.store,
+            &format!("INSERT INTO {table} SELECT * FROM {table}"),
+        )
+        .await;
+    }
+    exec(
+        &env.store,
+        &format!(
+            "INSERT INTO attribution_credits (program, campaign, measure, by_kind, day, hour, stage, by_value, by_language, value, generation)
+             VALUES ('oas', 'att-a', 'last_touch', '', toDate(toDateTime({h})), toStartOfHour(toDateTime({h})), 'completed', '', '', 99, 18446744073709551615)",
+            h = at(5, 0)
+        ),
+    )
+    .await;
+    assert_ne!(kept(&env.store).await, truth);
+    assert!(run(test, "cmp-aggregator", &args, &env.vars).success());
+    assert_eq!(
+        inputs(&env.store).await.map(|(kept, want)| kept == want),
+        [true; 3],
+        "inputs after the rebuild: {:?}",
+        inputs(&env.store).await
+    );
+    assert_eq!(
+        kept(&env.store).await,
+        truth,
+        "kept credits after the rebuild"
+    );
+}
+
 #[tokio::test]
 async fn retention_drops_only_whole_old_months_and_keeps_rollups() {
     let test = "retention";
@@ -402,6 +553,16 @@ async fn retention_drops_only_whole_old_months_and_keeps_rollups() {
         before[2..].to_vec()
     );
     assert_eq!(months_with(&env.store, rollup_months).await, before);
+    for copy in ["uptake_touches", "exposure_touches"] {
+        let sql = format!("SELECT DISTINCT toYYYYMM(event_time) AS m FROM {copy} ORDER BY m");
+        assert_eq!(
+            months_with(&env.store, &sql).await,
+            before[2..].to_vec(),
+            "{copy}"
+        );
+    }
+    let marks = "SELECT DISTINCT toYYYYMM(day) AS m FROM attribution_marks ORDER BY m";
+    assert_eq!(months_with(&env.store, marks).await, before[2..].to_vec());
     assert_eq!(
         rollups(&env.store).await,
         rolled_before,

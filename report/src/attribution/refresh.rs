@@ -24,6 +24,9 @@
 //!    credit in Rust (`rows.rs`), a 0 for each key a slice no longer has,
 //!    all in one INSERT, then the slices' records.
 //!
+//! A rebuild (`force`) drops the kept months it touches and recomputes
+//! them whole.
+//!
 //! A late exposure changes its campaign's marks on its day and so every
 //! slice whose window reaches it; a late uptake event changes its day's.
 //! The work of a pass follows what changed: the slices touched, and in each
@@ -37,7 +40,8 @@ use std::hash::{Hash, Hasher};
 use std::ops::RangeInclusive;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
+use clickhouse::sql::Identifier;
 use cmp_store::{CreditRow, SliceRow, Store, StoreError};
 
 use super::rows::{GROUPINGS, Key, slice_rows};
@@ -56,7 +60,8 @@ const MEASURES: [&str; 4] = ["last_touch", "linear", "referred", "both"];
 pub struct Refreshed {
     /// Slices whose inputs had changed since their record (or without one).
     pub changed: usize,
-    /// Slices recomputed: the changed ones, those settling, those forced.
+    /// Slices recomputed: the changed ones (a forced month's are all
+    /// changed) and those settling.
     pub slices: usize,
     /// Credit rows written (zeros included).
     pub rows: usize,
@@ -177,8 +182,9 @@ struct Dirty {
     settled: bool,
 }
 
-/// One pass at `now`: every dirty slice of the last `horizon_days` days,
-/// and every slice of `force` whatever its record (a rebuild's range).
+/// One pass at `now`: every dirty slice of the last `horizon_days` days;
+/// with `force` (a rebuild's days), every month it touches dropped and
+/// recomputed whole, whatever its records.
 pub async fn refresh(
     store: &Store,
     now: DateTime<Utc>,
@@ -189,6 +195,9 @@ pub async fn refresh(
     let mut first = today - Duration::days(i64::from(horizon_days));
     if let Some(f) = &force {
         first = first.min(*f.start());
+    }
+    if let Some(f) = &force {
+        drop_months(store, f).await?;
     }
     let programs = programs(store).await?;
     // Marks before anything computed from them: a mark read is never newer
@@ -220,11 +229,9 @@ pub async fn refresh(
             .into_iter()
             .filter_map(|day| {
                 let fingerprint = marks.fingerprint(name, p, day);
-                let forced = force.as_ref().is_some_and(|f| f.contains(&day));
                 let (changed, settled) = match records.get(&(name.clone(), day)) {
                     None => (true, false),
                     Some(r) if r.fingerprint != fingerprint => (true, false),
-                    _ if forced => (false, false),
                     Some(r) if r.settled == 0 && r.newest + settle_micros <= now_micros => {
                         (false, true)
                     }
@@ -246,6 +253,29 @@ pub async fn refresh(
         }
     }
     Ok(done)
+}
+
+/// Drops the kept credits and slice records of every month `days` touches,
+/// so that they are recomputed whole (a rebuild: what was kept may be wrong
+/// in any way, even newer than anything the refresh writes).
+async fn drop_months(store: &Store, days: &RangeInclusive<NaiveDate>) -> Result<(), StoreError> {
+    let month = |d: NaiveDate| u32::try_from(d.year()).unwrap_or(0) * 100 + d.month();
+    let mut day = *days.start();
+    while day <= *days.end() {
+        for table in ["attribution_credits", "attribution_slices"] {
+            let q = store
+                .client
+                .query(cmp_store::sql::RETENTION_DROP_MONTH)
+                .bind(Identifier(table))
+                .bind(month(day));
+            store.timed(q.execute()).await?;
+        }
+        day = day
+            .with_day(1)
+            .and_then(|d| d.checked_add_months(Months::new(1)))
+            .unwrap_or(NaiveDate::MAX);
+    }
+    Ok(())
 }
 
 /// Consecutive days of one month, at most [`RUN_DAYS`] each.
