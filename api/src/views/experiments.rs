@@ -179,16 +179,64 @@ pub async fn list(
     id: &str,
     lang: Lang,
 ) -> Result<ExperimentListView, ApiError> {
-    let c = campaign::find(&sources.store, caller, id).await?;
-    let mut experiments = Vec::new();
-    for version in cmp_store::experiments(&sources.store, id).await? {
-        let def = stored(&version)?;
-        experiments.push(show(sources, caller, &c, &version, def, lang).await?);
-    }
+    let experiments = each(sources, caller, id, lang)
+        .await?
+        .into_iter()
+        .map(|(_, view)| view)
+        .collect::<Result<_, _>>()?;
     Ok(ExperimentListView {
         campaign: id.to_owned(),
         experiments,
     })
+}
+
+/// Every experiment of the campaign by id, each with its result or the
+/// error that stopped it, so that one failing experiment does not hide
+/// the others (the campaign page). The campaign's rights are checked first.
+pub async fn each(
+    sources: &Sources,
+    caller: &Caller,
+    id: &str,
+    lang: Lang,
+) -> Result<Vec<(String, Result<ExperimentView, ApiError>)>, ApiError> {
+    let c = campaign::find(&sources.store, caller, id).await?;
+    let mut experiments = Vec::new();
+    for version in cmp_store::experiments(&sources.store, id).await? {
+        let view = match stored(&version) {
+            Ok(def) => show(sources, caller, &c, &version, def, lang).await,
+            Err(e) => Err(e),
+        };
+        experiments.push((version.experiment_id, view));
+    }
+    Ok(experiments)
+}
+
+/// The campaign's newest experiment with its result (the portfolio's
+/// incremental result): the one whose test starts last, of those started
+/// on one day the one registered last, then the greatest id. `None` when
+/// the campaign has none. `c` is one the caller may read.
+pub async fn newest(
+    sources: &Sources,
+    caller: &Caller,
+    c: &Campaign,
+    lang: Lang,
+) -> Result<Option<ExperimentView>, ApiError> {
+    let mut defined = Vec::new();
+    for version in cmp_store::experiments(&sources.store, &c.id).await? {
+        let def = stored(&version)?;
+        defined.push((version, def));
+    }
+    let newest = defined.into_iter().max_by(|(a, x), (b, y)| {
+        (x.start(), a.changed_at, &a.experiment_id).cmp(&(
+            y.start(),
+            b.changed_at,
+            &b.experiment_id,
+        ))
+    });
+    match newest {
+        Some((version, def)) => Ok(Some(show(sources, caller, c, &version, def, lang).await?)),
+        None => Ok(None),
+    }
 }
 
 /// A stored definition (validated when stored).
