@@ -198,6 +198,11 @@ async fn dashboard_pages_show_each_role_its_campaigns() {
         c.contains("Aucune donnée pour l'instant"),
         "no event yet: {c}"
     );
+    assert!(
+        c.contains("<h2 id=\"experiments-h\">Expériences</h2>")
+            && c.contains("Aucune expérience n'est inscrite pour cette campagne."),
+        "no experiment registered: {c}"
+    );
 
     let (status, p) = page(&state, "/dashboard/portfolio?lang=en", "t-oas").await;
     assert_eq!(status, StatusCode::OK);
@@ -209,6 +214,10 @@ async fn dashboard_pages_show_each_role_its_campaigns() {
     let (_, p) = page(&state, "/dashboard/portfolio?lang=en", "t-admin").await;
     assert_eq!(p.matches("<tr data-status=").count(), 10, "{p}");
     assert!(p.contains("href=\"/api/v1/attainment?fiscal_year="), "{p}");
+    assert!(
+        !p.contains("id=\"incremental\""),
+        "no incremental result without an experiment: {p}"
+    );
 
     // Offices: none yet, then one (its name escaped), ranked and on its
     // own page, in both languages, linked from the navigation.
