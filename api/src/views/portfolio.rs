@@ -12,8 +12,8 @@
 //! with a registered geographic experiment, its newest experiment's
 //! incremental result as the experiment route shows it. Which campaigns
 //! have experiments is one read of the (small) `experiments` table; a
-//! result is computed only for those (one ledger read each, as a `GET` of
-//! the experiment does).
+//! result is computed only for those, from ledger reads kept like the
+//! judged targets (up to `PORTFOLIO_STALE` old).
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -195,7 +195,7 @@ pub async fn portfolio(
             let (p, _, _) = pacing::judge(sources, &c, today).await?;
             let name = campaign_name(&c, lang).to_owned();
             let incremental = if experimented.contains(&c.id) {
-                experiments::newest(sources, caller, &c, lang)
+                experiments::newest(sources, caller, &c, PORTFOLIO_STALE, lang)
                     .await?
                     .map(|e| CampaignIncrement::of(&name, e))
             } else {
