@@ -121,7 +121,7 @@ pub async fn put(
     let version =
         cmp_store::put_experiment(store, id, experiment_id, &json, &caller.0.name).await?;
     caller.audit("register_experiment", id);
-    show(sources, caller, &c, &version, def, lang).await
+    show(sources, caller, &c, &version, def, lang, None).await
 }
 
 /// One experiment with its result.
@@ -138,7 +138,7 @@ pub async fn get(
         .await?
         .ok_or_else(|| no_experiment(id, experiment_id))?;
     let def = stored(&version)?;
-    show(sources, caller, &c, &version, def, lang).await
+    show(sources, caller, &c, &version, def, lang, None).await
 }
 
 /// Every version of the experiment's definition (who, when), newest first.
@@ -207,7 +207,7 @@ pub async fn each(
     let mut experiments = Vec::new();
     for version in cmp_store::experiments(&sources.store, id).await? {
         let view = match stored(&version) {
-            Ok(def) => show(sources, caller, &c, &version, def, lang).await,
+            Ok(def) => show(sources, caller, &c, &version, def, lang, None).await,
             Err(e) => Err(e),
         };
         experiments.push((version.experiment_id, view));
@@ -243,7 +243,7 @@ pub async fn newest(
     });
     match newest {
         Some((version, def)) => Ok(Some(
-            show_reading(sources, caller, c, &version, def, lang, Some(stale)).await?,
+            show(sources, caller, c, &version, def, lang, Some(stale)).await?,
         )),
         None => Ok(None),
     }
@@ -375,20 +375,9 @@ async fn check_units(sources: &Sources, c: &Campaign, def: &Definition) -> Resul
     Ok(())
 }
 
-/// The view of one version, its result computed now.
+/// The view of one version, its result computed now from the ledger
+/// read as `reads` says.
 async fn show(
-    sources: &Sources,
-    caller: &Caller,
-    c: &Campaign,
-    version: &ExperimentVersion,
-    def: Definition,
-    lang: Lang,
-) -> Result<ExperimentView, ApiError> {
-    show_reading(sources, caller, c, version, def, lang, None).await
-}
-
-/// The view of one version, the ledger read as `reads` says.
-async fn show_reading(
     sources: &Sources,
     caller: &Caller,
     c: &Campaign,

@@ -87,8 +87,9 @@ pub struct CampaignIncrement {
     /// unit (`null`: no result yet, or hidden as built on a small count).
     pub estimate: Option<f64>,
     pub relative_lift: Option<f64>,
-    /// The 90 % interval of `estimate`, and as a relative lift.
+    /// The 90 % interval of `estimate`.
     pub interval: Option<Bounds>,
+    /// The same interval as a relative lift.
     pub relative_interval: Option<Bounds>,
     /// `too_early`, `effect`, `no_effect`, `inconclusive`,
     /// `pre_trend_failed`; `null` when there is no result yet.
