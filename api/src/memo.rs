@@ -10,7 +10,10 @@
 //! is at most one poll older than the data (another replica's registry
 //! write shows within one poll). Unknown version (before the first poll, or
 //! ClickHouse unreachable): nothing is cached. The portfolio may take
-//! judged targets up to [`PORTFOLIO_STALE`] old (see `views/portfolio.rs`).
+//! judged targets, and the ledger reads its experiments' results rest on,
+//! up to [`PORTFOLIO_STALE`] old (see `views/portfolio.rs`): every ledger
+//! INSERT adds a part to a rollup through its view, so the data version
+//! follows the ledger too.
 //! Entries of older versions are dropped as the map fills.
 
 use std::collections::HashMap;
@@ -19,11 +22,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use cmp_kpi::{Dimension, Granularity};
 use cmp_process::Shutdown;
 use cmp_report::Report;
-use cmp_store::{Campaign, Store, TableVersion};
+use cmp_store::{Campaign, Store, TableVersion, UnitDay, UnitSpend};
 use tokio::sync::{OnceCell, watch};
 
 /// How often the data version is read: a look at `system.parts` (a few
@@ -55,6 +58,24 @@ pub struct JudgedKey {
 
 pub type Judged = Vec<cmp_report::Judged>;
 
+/// A program's uptake per experiment unit and reporting day
+/// (`cmp_store::experiment_uptake`'s arguments).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UptakeKey {
+    pub tz: &'static str,
+    pub unit: &'static str,
+    pub program: String,
+    pub bounds: (DateTime<Utc>, DateTime<Utc>),
+}
+
+/// A campaign's spend per experiment unit (`cmp_store::experiment_spend`'s).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SpendKey {
+    pub unit: &'static str,
+    pub campaign: String,
+    pub bounds: (DateTime<Utc>, DateTime<Utc>),
+}
+
 /// The data version: the tables' parts and this process's registry writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Version {
@@ -74,6 +95,8 @@ struct Inner {
     writes: AtomicU64,
     reports: Cache<ReportKey, Report>,
     judged: Cache<JudgedKey, Judged>,
+    uptake: Cache<UptakeKey, Vec<UnitDay>>,
+    spend: Cache<SpendKey, Vec<UnitSpend>>,
 }
 
 impl Default for Memo {
@@ -84,6 +107,8 @@ impl Default for Memo {
                 writes: AtomicU64::new(0),
                 reports: Cache::default(),
                 judged: Cache::default(),
+                uptake: Cache::default(),
+                spend: Cache::default(),
             }),
         }
     }
@@ -143,6 +168,38 @@ impl Memo {
     {
         self.inner
             .judged
+            .get(key, self.version(), stale, compute)
+            .await
+    }
+
+    /// The experiment uptake of `key`, as [`Memo::judged`] keeps values.
+    pub async fn uptake<E, F>(
+        &self,
+        key: UptakeKey,
+        stale: Duration,
+        compute: F,
+    ) -> Result<Arc<Vec<UnitDay>>, E>
+    where
+        F: Future<Output = Result<Vec<UnitDay>, E>>,
+    {
+        self.inner
+            .uptake
+            .get(key, self.version(), stale, compute)
+            .await
+    }
+
+    /// The experiment spend of `key`, as [`Memo::judged`] keeps values.
+    pub async fn spend<E, F>(
+        &self,
+        key: SpendKey,
+        stale: Duration,
+        compute: F,
+    ) -> Result<Arc<Vec<UnitSpend>>, E>
+    where
+        F: Future<Output = Result<Vec<UnitSpend>, E>>,
+    {
+        self.inner
+            .spend
             .get(key, self.version(), stale, compute)
             .await
     }

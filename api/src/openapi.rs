@@ -32,7 +32,7 @@ use crate::views::office_performance::{
 use crate::views::offices::{OfficeHistoryView, OfficeReply, OfficeView, OfficesView};
 use crate::views::pacing::{PacingDay, PacingView};
 use crate::views::performance::{GroupView, PerformanceView, PointView};
-use crate::views::portfolio::{CampaignPacing, PortfolioRow, PortfolioView};
+use crate::views::portfolio::{CampaignIncrement, CampaignPacing, PortfolioRow, PortfolioView};
 use crate::views::shift::{ChannelShiftView, ChannelView, MixView};
 use crate::views::targets::{
     TargetBody, TargetDef, TargetHistoryView, TargetSetView, TargetsReply,
@@ -101,6 +101,7 @@ use crate::{pages, routes};
         UnitView, ExperimentHistoryView, ExperimentReply, VersionView, AttributionView,
         StageAttribution, CreditGroup, VariantsView, StratumView, VariantView, LiftInterval,
         SplitCheck, SequenceInfo, PlanWeekView, PacingView, PacingDay, CampaignPacing,
+        CampaignIncrement,
         AnomaliesView, AnomalyView, DriverView, OfficeName, OfficeBody, OfficeView, OfficesView,
         OfficeHistoryView, OfficeReply, OfficePerformanceView, CampaignImpressionsView, CountView,
         StageView, InPersonView, OnlineShareView,

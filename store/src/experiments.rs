@@ -161,6 +161,18 @@ pub async fn experiments(
     Ok(rows.into_iter().map(ExperimentVersion::from).collect())
 }
 
+/// The ids of the campaigns with at least one registered experiment.
+pub async fn experiment_campaigns(store: &Store) -> Result<Vec<String>, StoreError> {
+    store
+        .timed(
+            store
+                .client
+                .query(sql::EXPERIMENT_CAMPAIGNS)
+                .fetch_all::<String>(),
+        )
+        .await
+}
+
 /// `program`'s uptake per `unit` (`region`, `fsa` or `office`) and day of
 /// `tz` (an IANA name) in `[from, to)`, units without a value left out.
 pub async fn experiment_uptake(

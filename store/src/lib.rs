@@ -36,8 +36,8 @@ pub use credits::{
 pub use error::StoreError;
 pub use events::{Code, EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};
 pub use experiments::{
-    ExperimentVersion, UnitDay, UnitSpend, experiment, experiment_history, experiment_spend,
-    experiment_uptake, experiments, put_experiment,
+    ExperimentVersion, UnitDay, UnitSpend, experiment, experiment_campaigns, experiment_history,
+    experiment_spend, experiment_uptake, experiments, put_experiment,
 };
 pub use migrate::{MIGRATIONS, Migration, check_schema, migrate, wait_for_schema};
 pub use office_reads::{

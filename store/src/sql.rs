@@ -81,6 +81,7 @@ pub const BENCH_VISIBLE_UPTAKE: &str = include_str!("../sql/queries/bench_visibl
 pub const EXPERIMENT_NEWEST: &str = include_str!("../sql/queries/experiment_newest.sql");
 pub const EXPERIMENT_VERSIONS: &str = include_str!("../sql/queries/experiment_versions.sql");
 pub const EXPERIMENTS_CURRENT: &str = include_str!("../sql/queries/experiments_current.sql");
+pub const EXPERIMENT_CAMPAIGNS: &str = include_str!("../sql/queries/experiment_campaigns.sql");
 pub const EXPERIMENT_UPTAKE: &str = include_str!("../sql/queries/experiment_uptake.sql");
 pub const EXPERIMENT_SPEND: &str = include_str!("../sql/queries/experiment_spend.sql");
 pub const MEASUREMENT_SETTINGS_NEWEST: &str =

@@ -4,14 +4,17 @@
 // campaign and the portfolio in both languages, checks what each shows,
 // waits for the live totals to change while the Rust side produces events
 // (it prints "PRODUCE" and the test answers by producing), tabs from the
-// top of the page into the targets table, downloads the portfolio's CSV,
+// top of the page into the targets table, checks the campaign's
+// geographic experiment (its section, chart and tables, in both languages)
+// and its row in the portfolio, downloads the portfolio's CSV,
 // loads a page with JavaScript off, runs axe-core on every page in both
 // languages (no serious or critical violation allowed), saves screenshots
 // and prints each page's weight. Any failed check exits non-zero.
 //
 // Environment: DASH_URL, DASH_TOKEN (an admin token), DASH_CAMPAIGN (a
-// campaign with targets and traffic), DASH_CAMPAIGNS (how many the list
-// shows), DASH_OUT (the screenshot folder).
+// campaign with targets and traffic), DASH_EXPERIMENT (an experiment of
+// that campaign with a result), DASH_CAMPAIGNS (how many the list shows),
+// DASH_OUT (the screenshot folder).
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
@@ -28,6 +31,7 @@ const env = (name) => {
 const base = env("DASH_URL");
 const token = env("DASH_TOKEN");
 const campaign = env("DASH_CAMPAIGN");
+const experiment = env("DASH_EXPERIMENT");
 const campaigns = Number(env("DASH_CAMPAIGNS"));
 const out = env("DASH_OUT");
 mkdirSync(out, { recursive: true });
@@ -110,6 +114,18 @@ try {
   check(targetRows >= 3, `the targets table lists the targets (${targetRows})`);
   check(await page.locator("#targets .status").count() === targetRows, "each target shows its status by icon and words");
   check(await page.locator("#targets svg.spark").count() >= 1, "a target shows its attainment trend");
+  // The experiment: its heading under "Experiments", the lift on its
+  // interval (a named chart), then the table of its figures and the places'.
+  async function experimentShown(heading, sub) {
+    check(await page.locator("#experiments-h").innerText() === heading, `the section "${heading}"`);
+    check(await page.locator(`#experiment-${experiment}-h`).innerText() === `${sub} ${experiment}`, `the experiment's heading "${sub} ${experiment}"`);
+    const chart = page.locator(`svg.chart[aria-labelledby="experiment-${experiment}-chart-t experiment-${experiment}-chart-d"]`);
+    check(await chart.count() === 1, "the experiment's lift is charted on its interval");
+    const rows = await page.locator(`[aria-labelledby="experiment-${experiment}-caption"] tbody tr`).count();
+    const places = await page.locator(`[aria-labelledby="experiment-${experiment}-units-caption"] tbody tr`).count();
+    check(rows === 11 && places >= 4, `the chart is followed by the result's table (${rows} figures) and the places' (${places})`);
+  }
+  await experimentShown("Experiments", "Experiment");
 
   // Live totals: the first update arrives, then the numbers move with new events.
   await page.waitForFunction(() => document.getElementById("live-status")?.textContent.length > 0);
@@ -156,6 +172,7 @@ try {
   await page.waitForFunction(() => document.getElementById("live-status")?.textContent.startsWith("Mis à jour"));
   const frImpressions = await page.locator('#live [data-kpi="impressions"]').innerText();
   check(/^\d{1,3}(\u00a0\d{3})*$/.test(frImpressions), `live numbers are written the French way (${frImpressions})`);
+  await experimentShown("Expériences", "Expérience");
   await axe("campaign (fr)");
   await shot("campaign-fr");
 
@@ -168,6 +185,9 @@ try {
   check(ranks.length >= campaigns && ranks.every((r, i) => r >= 0 && (i === 0 || ranks[i - 1] <= r)),
     `the portfolio lists ${ranks.length} targets riskiest first (${ranks.join(",")})`);
   check(await page.locator("#portfolio svg.spark").count() >= 1, "portfolio rows show their attainment trend");
+  check(await page.locator(`#incremental tbody tr[data-experiment="${experiment}"] a[href$="#experiment-${experiment}-h"]`).count() === 1
+    && await page.locator("#incremental tbody tr").count() === 1,
+    "the portfolio shows the incremental result of the one campaign with an experiment");
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv")]);
   const csv = readFileSync(await download.path(), "utf8");
   const lines = csv.split("\r\n").filter((l) => l.length > 0);

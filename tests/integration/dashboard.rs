@@ -3,7 +3,9 @@
 //! French labels); then the real `cmp-api` and `cmp-ingest` on generated
 //! traffic, driven by headless Chromium (`tests/browser/dashboard.mjs`:
 //! sign-in, the three pages and the offices pages in both languages, live totals moving while
-//! this test produces events, keyboard navigation, the CSV, axe-core).
+//! this test produces events, keyboard navigation, the CSV, axe-core;
+//! a registered geographic experiment on the campaign page and in the
+//! portfolio).
 //! Screenshots go to `target/test-logs/dashboard_browser/`; the pages'
 //! weights are printed.
 
@@ -196,6 +198,11 @@ async fn dashboard_pages_show_each_role_its_campaigns() {
         c.contains("Aucune donnée pour l'instant"),
         "no event yet: {c}"
     );
+    assert!(
+        c.contains("<h2 id=\"experiments-h\">Expériences</h2>")
+            && c.contains("Aucune expérience n'est inscrite pour cette campagne."),
+        "no experiment registered: {c}"
+    );
 
     let (status, p) = page(&state, "/dashboard/portfolio?lang=en", "t-oas").await;
     assert_eq!(status, StatusCode::OK);
@@ -207,6 +214,10 @@ async fn dashboard_pages_show_each_role_its_campaigns() {
     let (_, p) = page(&state, "/dashboard/portfolio?lang=en", "t-admin").await;
     assert_eq!(p.matches("<tr data-status=").count(), 10, "{p}");
     assert!(p.contains("href=\"/api/v1/attainment?fiscal_year="), "{p}");
+    assert!(
+        !p.contains("id=\"incremental\""),
+        "no incremental result without an experiment: {p}"
+    );
 
     // Offices: none yet, then one (its name escaped), ranked and on its
     // own page, in both languages, linked from the navigation.
@@ -318,10 +329,56 @@ async fn dashboard_in_headless_chromium() {
     let now = (Utc::now().trunc_subsecs(0) - Span::minutes(1)).to_rfc3339();
     let traffic = ["--now", now.as_str(), "--spread", "2d", "--clients", "2000"];
     let manifest = generate(test, &env, "gen1", 51, 3000, &traffic);
-    ledger::assert_exactly(&env.store, &manifest.accepted, Duration::from_secs(120)).await;
+    // Eight days before those, for the experiment's pre-period (no
+    // invalid messages: the generator builds them around `--now`, which
+    // is in the past here).
+    let before = (Utc::now().trunc_subsecs(0) - Span::days(2)).to_rfc3339();
+    let older = [
+        "--now",
+        before.as_str(),
+        "--spread",
+        "8d",
+        "--clients",
+        "2000",
+        "--late",
+        "0",
+        "--invalid",
+        "0",
+    ];
+    let history_manifest = generate(test, &env, "gen0", 50, 4000, &older);
+    let accepted = manifest
+        .accepted
+        .union(&history_manifest.accepted)
+        .cloned()
+        .collect();
+    ledger::assert_exactly(&env.store, &accepted, Duration::from_secs(120)).await;
+
+    // A geographic experiment on the first campaign: Ontario and Quebec
+    // from two days ago, against every other province with data. Its
+    // result (whatever it says: the traffic has no lift) is what the
+    // page shows, chart and tables included.
+    let today = local_date(Utc::now(), TZ);
+    let experiment = serde_json::json!({"unit": "region", "treated": ["ON", "QC"],
+        "kpi": "program_uptake_completed",
+        "pre_from": (today - Span::days(9)).to_string(), "pre_to": (today - Span::days(3)).to_string(),
+        "from": (today - Span::days(2)).to_string(), "to": (today + Span::days(10)).to_string()});
+    let path = format!("/api/v1/campaigns/{}/experiments/central", demo[0].id);
+    let r = request(
+        addr,
+        "PUT",
+        &path,
+        Some("t-admin"),
+        Some(&experiment.to_string()),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let registered = r.json();
+    assert!(
+        registered["result"]["relative_lift"].is_f64(),
+        "the page will show a result: {registered}"
+    );
 
     // Two weeks of day-end attainment for the first campaign's targets.
-    let today = local_date(Utc::now(), TZ);
     let mut history = Vec::new();
     for days_ago in 1..=14_i64 {
         let ended = today - Span::days(days_ago - 1);
@@ -356,6 +413,7 @@ async fn dashboard_in_headless_chromium() {
         .env("DASH_URL", format!("http://{addr}"))
         .env("DASH_TOKEN", "t-admin")
         .env("DASH_CAMPAIGN", &demo[0].id)
+        .env("DASH_EXPERIMENT", "central")
         .env("DASH_CAMPAIGNS", demo.len().to_string())
         .env("DASH_OUT", &out)
         .stdin(Stdio::null())

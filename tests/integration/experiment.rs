@@ -5,7 +5,11 @@
 //! injected lift; at zero lift the status is not `effect`, by province,
 //! postal area (`fsa`) and office (`office_id`) alike; the counts, spend
 //! and cost are the ledger's; a staggered start is refused naming the
-//! problem; another campaign's manager is refused.
+//! problem; another campaign's manager is refused. The portfolio
+//! (`/api/v1/attainment`) carries the newest experiment's incremental
+//! result for this campaign, with the route's numbers for each caller, and
+//! nothing for a campaign without an experiment; the campaign page shows
+//! every experiment, the portfolio page the result.
 //!
 //! **Why this size and seed are reliable.** The data are a pure function
 //! of the seed and `--now`, and `--now` is today's UTC midnight with the
@@ -26,7 +30,7 @@
 //! postal areas against eight elsewhere give `no_effect` (p 0.56), its two
 //! busiest offices `no_effect` (p 0.20). Every result is printed.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
 use cmp_tests::api_env::ApiEnv;
 use cmp_tests::generate::generate;
 use cmp_tests::http::{Response, request};
@@ -72,6 +76,83 @@ fn strs(v: &[String]) -> Vec<&str> {
 async fn put(addr: std::net::SocketAddr, id: &str, token: &str, body: &str) -> Response {
     let path = format!("/api/v1/campaigns/{CAMPAIGN}/experiments/{id}");
     request(addr, "PUT", &path, Some(token), Some(body)).await
+}
+
+/// The fiscal year (`2026-27`) holding `day`.
+fn fiscal_year(day: NaiveDate) -> String {
+    let start = if day.month() >= 4 {
+        day.year()
+    } else {
+        day.year() - 1
+    };
+    format!("{start}-{:02}", (start + 1) % 100)
+}
+
+/// The portfolio's incremental results as `token` sees them, with the
+/// route's answer for each campaign's newest experiment (`newest`) beside
+/// it: the same numbers, for this campaign only.
+async fn assert_portfolio_shows(
+    addr: std::net::SocketAddr,
+    fy: &str,
+    token: &str,
+    newest: &str,
+) -> Value {
+    let r = request(
+        addr,
+        "GET",
+        &format!("/api/v1/attainment?fiscal_year={fy}&lang=fr"),
+        Some(token),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let portfolio = r.json();
+    let campaigns: Vec<&str> = portfolio["pacing"]
+        .as_array()
+        .expect("pacing")
+        .iter()
+        .map(|p| p["campaign"].as_str().unwrap_or_default())
+        .collect();
+    let incremental = portfolio["incremental"].as_array().expect("incremental");
+    assert_eq!(
+        incremental.len(),
+        1,
+        "{token}: {incremental:?} of {campaigns:?}"
+    );
+    let shown = &incremental[0];
+    assert_eq!(
+        (shown["campaign"].as_str(), shown["experiment_id"].as_str()),
+        (Some(CAMPAIGN), Some(newest)),
+        "{token}: {shown}"
+    );
+    let r = request(
+        addr,
+        "GET",
+        &format!("/api/v1/campaigns/{CAMPAIGN}/experiments/{newest}?lang=fr"),
+        Some(token),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let route = r.json();
+    let result = &route["result"];
+    for field in [
+        "estimate",
+        "relative_lift",
+        "interval",
+        "relative_interval",
+        "status",
+        "status_label",
+        "suppressed",
+    ] {
+        assert_eq!(shown[field], result[field], "{token}: {field} of {newest}");
+    }
+    assert_eq!(
+        (&shown["kpi"], &shown["from"], &shown["to"]),
+        (&route["kpi"], &route["from"], &route["to"])
+    );
+    println!("portfolio as {token}: {shown}");
+    shown.clone()
 }
 
 fn num(v: &Value, what: &str) -> f64 {
@@ -310,6 +391,45 @@ async fn an_injected_lift_is_covered_zero_lift_is_no_effect_and_staggered_starts
     assert_eq!(who, ["oas-team", "ops"], "newest first");
     assert_eq!(versions[1]["control"].as_array().map(Vec::len), Some(9));
 
+    // The portfolio: this campaign's newest experiment (both test from the
+    // same day; `west` was registered last, or in the same second and its
+    // id is greater), with the route's numbers for an admin and for the
+    // manager (counts rounded: the estimate is rebuilt from them); another
+    // campaign, without an experiment, has none.
+    let other = campaign.replace("\"oas\"", "\"ei\"");
+    let r = request(
+        addr,
+        "PUT",
+        "/api/v1/campaigns/ei-2026",
+        Some("x-admin"),
+        Some(&other),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let fy = fiscal_year(period.0);
+    let exact = assert_portfolio_shows(addr, &fy, "x-admin", "west").await;
+    assert!(
+        exact["estimate"].is_f64() && exact["relative_interval"]["low"].is_f64(),
+        "{exact}"
+    );
+    assert_ne!(exact["status"], "effect", "{exact}");
+    let managed = assert_portfolio_shows(addr, &fy, "x-oas", "west").await;
+    assert_eq!(managed["relative_lift"], exact["relative_lift"]);
+    let r = request(
+        addr,
+        "GET",
+        &format!("/api/v1/attainment?fiscal_year={fy}"),
+        Some("x-ei"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.json()["incremental"],
+        json!([]),
+        "ei-2026 has no experiment"
+    );
+
     // Registered before its test: the sizing only (too early, with the
     // minimum detectable effect from the pre-period).
     let ahead = experiment_body(
@@ -325,6 +445,57 @@ async fn an_injected_lift_is_covered_zero_lift_is_no_effect_and_staggered_starts
     assert_eq!(sizing["estimate"], Value::Null);
     let mde = num(&sizing["minimum_detectable_effect"]["relative"], "mde");
     assert!(mde > 0.0 && mde < 1.0, "{sizing}");
+    // Its test starts last: the portfolio's newest now, too early to tell.
+    let ahead = assert_portfolio_shows(addr, &fy, "x-oas", "ahead").await;
+    assert_eq!(
+        (&ahead["estimate"], &ahead["status"]),
+        (&Value::Null, &json!("too_early"))
+    );
+
+    // The pages: every experiment on the campaign page, in French, each
+    // with its decision; the portfolio page's row links to the newest.
+    let r = request(
+        addr,
+        "GET",
+        &format!("/dashboard/campaigns/{CAMPAIGN}?lang=fr"),
+        Some("x-oas"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for id in ["ahead", "ontario-quebec", "west"] {
+        assert!(
+            r.body.contains(&format!(
+                "<h3 id=\"experiment-{id}-h\">Expérience {id}</h3>"
+            )),
+            "{id}: {}",
+            r.body
+        );
+    }
+    assert!(
+        r.body
+            .contains("<p class=\"big\"><strong>Effet décelé</strong></p>")
+            && r.body
+                .contains("<p class=\"big\"><strong>Trop tôt pour conclure</strong></p>"),
+        "{}",
+        r.body
+    );
+    let r = request(
+        addr,
+        "GET",
+        &format!("/dashboard/portfolio?fiscal_year={fy}&lang=en"),
+        Some("x-oas"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains(&format!(
+            "<tr data-experiment=\"ahead\"><th scope=\"row\"><a href=\"/dashboard/campaigns/{CAMPAIGN}?lang=en#experiment-ahead-h\">"
+        )),
+        "{}",
+        r.body
+    );
 
     // All three are listed.
     let r = request(

@@ -6,7 +6,8 @@
 //! shift), the cost per completed application, the spending pace
 //! (`pacing.rs`), the unusual days of the last four weeks with their badge
 //! (`anomalies.rs`) and what the campaign caused (`effect.rs`: who it
-//! brought, its message test). Every chart is followed by its data table.
+//! brought, its message test; `experiments.rs`: its geographic
+//! experiments). Every chart is followed by its data table.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -22,10 +23,11 @@ use maud::{Markup, html};
 
 use super::chart::{self, Bar, Point};
 use super::error::PageError;
+use super::experiments::Experiments;
 use super::layout::{Nav, page};
 use super::table::{self, cell, framed, hidden, status, trend, trend_points, value};
 use super::words::{fill, t, word};
-use super::{Ctx, Viewer, effect, format, respond, url};
+use super::{Ctx, Viewer, effect, experiments, format, respond, url};
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::params;
@@ -33,6 +35,7 @@ use crate::state::AppState;
 use crate::views::anomalies::{self, AnomaliesView};
 use crate::views::attribution::{self, AttributionRequest, AttributionView, By};
 use crate::views::campaign as campaigns;
+use crate::views::experiments as experiment_views;
 use crate::views::history::{self, HistoryRequest, HistoryView};
 use crate::views::kpis::{KpiValues, TargetResult, campaign_name, kpi_label};
 use crate::views::pacing::{self, PacingView};
@@ -68,6 +71,9 @@ pub struct Data {
     pub attribution: Option<AttributionView>,
     /// The message test (`None`: unavailable now).
     pub variants: Option<VariantsView>,
+    /// The geographic experiments, each with its result or why it has
+    /// none (`None`: unavailable now).
+    pub experiments: Option<Experiments>,
     pub pacing: PacingView,
     pub anomalies: AnomaliesView,
     pub series_kpi: Kpi,
@@ -163,6 +169,7 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         anomalies,
         attribution,
         variants,
+        experiments,
     ) = tokio::try_join!(
         report(state, caller, id, &over_time, lang),
         report(state, caller, id, &segment, lang),
@@ -173,7 +180,15 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         anomalies::view(&state.sources, caller, id, (None, None), lang).boxed(),
         optional(attribution::attribution(&state.sources, caller, id, &credit, lang).boxed()),
         optional(variants::variants(&state.sources, caller, id, &test, lang).boxed()),
+        optional(experiment_views::each(&state.sources, caller, id, lang).boxed()),
     )?;
+    for (experiment, error) in experiments
+        .iter()
+        .flatten()
+        .filter_map(|(e, r)| Some((e, r.as_ref().err()?)))
+    {
+        tracing::warn!(%experiment, %error, "an experiment of the campaign page has no result");
+    }
     Ok(Data {
         campaign,
         main,
@@ -186,14 +201,16 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
         anomalies,
         attribution,
         variants,
+        experiments,
         series_kpi,
         tz: state.sources.rules.tz,
         today,
     })
 }
 
-/// How long the page waits for each section that joins the ledger
-/// (attribution, the message test) before showing it as unavailable.
+/// How long the page waits for each section that reads the ledger
+/// (attribution, the message test, the experiments) before showing it as
+/// unavailable.
 const SECTION_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A section computed from the ledger at each read, whose cost grows with
@@ -251,6 +268,7 @@ pub fn body(d: &Data, lang: Lang) -> Markup {
         (super::pacing::section(&d.pacing, lang))
         (effect::who_it_brought(d.attribution.as_ref(), lang))
         (effect::message_test(d.variants.as_ref(), lang))
+        (experiments::section(d.experiments.as_ref(), lang))
     }
 }
 

@@ -1,5 +1,5 @@
 //! Charts drawn on the server as inline SVG: horizontal bars, a line over
-//! time and a sparkline. Each is `role="img"` named by its `<title>` and
+//! time, estimates with their intervals and a sparkline. Each is `role="img"` named by its `<title>` and
 //! described by its `<desc>`; the page puts the same numbers in a table
 //! next to it, so nothing is only in the picture. Marks are dark enough
 //! for 3:1 against the background (WCAG 1.4.11); the styles are in
@@ -167,6 +167,71 @@ pub fn line(l: &Line) -> Markup {
     }
 }
 
+/// One estimate with its interval: its label, the three values and the
+/// estimate as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    pub label: String,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    pub text: String,
+}
+
+/// The scale of an interval chart: every value and zero, with a little
+/// room either side.
+fn span(rows: &[Estimate]) -> (f64, f64) {
+    let (low, high) = rows
+        .iter()
+        .flat_map(|r| [r.low, r.value, r.high])
+        .filter(|v| v.is_finite())
+        .fold((0.0_f64, 0.0_f64), |(l, h), v| (l.min(v), h.max(v)));
+    let room = if high > low { (high - low) * 0.1 } else { 1.0 };
+    (low - room, high + room)
+}
+
+/// Estimates as dots on their intervals, on a horizontal scale that
+/// holds zero, drawn as a dashed line labelled `zero` (no effect);
+/// `format` writes the scale's ends.
+pub fn intervals(
+    id: &str,
+    title: &str,
+    desc: &str,
+    rows: &[Estimate],
+    zero: &str,
+    format: &dyn Fn(f64) -> String,
+) -> Markup {
+    const LABELS: f64 = 250.0;
+    const RIGHT: f64 = WIDTH - 40.0;
+    const TOP: f64 = 22.0;
+    const ROW: f64 = 34.0;
+    let (low, high) = span(rows);
+    let x = |v: f64| LABELS + (RIGHT - LABELS) * (v - low) / (high - low);
+    let bottom = TOP + ROW * rows.len() as f64;
+    let height = bottom + 22.0;
+    html! {
+        svg.chart.intervals role="img" aria-labelledby=(format!("{id}-t {id}-d")) viewBox=(format!("0 0 {WIDTH} {height}")) {
+            title id=(format!("{id}-t")) { (title) }
+            desc id=(format!("{id}-d")) { (desc) }
+            line.grid x1=(LABELS) x2=(RIGHT) y1=(format!("{bottom:.1}")) y2=(format!("{bottom:.1}")) {}
+            text.axis x=(LABELS) y=(format!("{:.1}", bottom + 16.0)) text-anchor="start" { (format(low)) }
+            text.axis x=(RIGHT) y=(format!("{:.1}", bottom + 16.0)) text-anchor="end" { (format(high)) }
+            line.target x1=(format!("{:.1}", x(0.0))) x2=(format!("{:.1}", x(0.0))) y1=(format!("{:.1}", TOP - 4.0)) y2=(format!("{bottom:.1}")) {}
+            text.axis x=(format!("{:.1}", x(0.0))) y=(format!("{:.1}", TOP - 8.0)) text-anchor="middle" { (zero) }
+            @for (i, r) in rows.iter().enumerate() {
+                @let y = TOP + ROW * i as f64 + ROW / 2.0;
+                text.label x=(LABELS - 8.0) y=(format!("{:.1}", y + 4.0)) text-anchor="end" { (fit(&r.label, 34)) }
+                polyline.series points=(format!("{:.1},{:.1} {:.1},{:.1}", x(r.low), y, x(r.high), y)) {}
+                @for end in [r.low, r.high] {
+                    polyline.series points=(format!("{:.1},{:.1} {:.1},{:.1}", x(end), y - 6.0, x(end), y + 6.0)) {}
+                }
+                circle.mark cx=(format!("{:.1}", x(r.value))) cy=(format!("{y:.1}")) r="5" {}
+                text.value x=(format!("{:.1}", x(r.value))) y=(format!("{:.1}", y - 9.0)) text-anchor="middle" { (r.text) }
+            }
+        }
+    }
+}
+
 /// A small line of attainment values (1 = the target) with the target as
 /// a dashed line; `title` says what it shows in words.
 pub fn sparkline(title: &str, values: &[Option<f64>]) -> Markup {
@@ -285,6 +350,42 @@ mod tests {
             top(&[p(None)], None) == 1.0 && top(&[p(Some(5.0))], None) > 5.0,
             "an empty chart still has an axis"
         );
+    }
+
+    #[test]
+    fn intervals_hold_zero_and_put_each_estimate_on_its_interval() {
+        let row = |value: f64, low: f64, high: f64| Estimate {
+            label: "Lift".into(),
+            value,
+            low,
+            high,
+            text: format!("{value}"),
+        };
+        // All above zero: the scale still starts below zero.
+        let (low, high) = span(&[row(0.3, 0.2, 0.47)]);
+        assert!(low < 0.0 && high > 0.47, "{low} {high}");
+        let svg = intervals(
+            "e",
+            "Lift <of> uptake",
+            "d",
+            &[row(0.3, 0.2, 0.47)],
+            "No effect",
+            &|v| format!("{v:.2}"),
+        )
+        .into_string();
+        assert!(
+            svg.contains(r#"role="img" aria-labelledby="e-t e-d""#),
+            "{svg}"
+        );
+        assert!(svg.contains("Lift &lt;of&gt; uptake") && svg.contains(">No effect<"));
+        // Scale −0.047..0.517 over x 250..640: zero at 282.5, the estimate
+        // at 489.9, the interval from 420.8 to 607.5.
+        assert!(svg.contains(r#"x1="282.5" x2="282.5""#), "{svg}");
+        assert!(svg.contains(r#"<circle class="mark" cx="489.9""#), "{svg}");
+        assert!(svg.contains(r#"points="420.8,39.0 607.5,39.0""#), "{svg}");
+        assert!(!svg.contains("style="));
+        // Nothing but zero: a scale of its own.
+        assert_eq!(span(&[row(0.0, 0.0, 0.0)]), (-1.0, 1.0));
     }
 
     #[test]

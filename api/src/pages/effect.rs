@@ -16,12 +16,13 @@ use super::words::{fill, t, word};
 use crate::views::attribution::AttributionView;
 use crate::views::variants::{VariantView, VariantsView};
 
-fn measure(code: &str, lang: Lang) -> String {
+/// A measure's label of LABELS.md (v1.1).
+pub(super) fn measure(code: &str, lang: Lang) -> String {
     label_or_code(LabelKind::Measure, code, lang).into_owned()
 }
 
 /// A section whose data could not be read in time.
-fn unavailable(id: &str, heading: &str, lang: Lang) -> Markup {
+pub(super) fn unavailable(id: &str, heading: &str, lang: Lang) -> Markup {
     html! {
         section aria-labelledby=(id) {
             h2 id=(id) { (heading) }

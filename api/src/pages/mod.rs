@@ -17,6 +17,7 @@ pub mod campaign;
 pub mod chart;
 pub mod effect;
 pub mod error;
+pub mod experiments;
 pub mod format;
 pub mod layout;
 pub mod list;

@@ -2,8 +2,9 @@
 //! every campaign the viewer may see whose flight overlaps the fiscal year
 //! (default: the current one), riskiest first, as the JSON and CSV
 //! portfolio gives them; a count by status; each target's attainment
-//! trend over the last 30 days; the CSV of the same rows; and each
-//! campaign's spending pace (`pacing.rs`).
+//! trend over the last 30 days; the CSV of the same rows; each
+//! campaign's spending pace (`pacing.rs`); and the incremental result of
+//! each campaign with a geographic experiment (`experiments.rs`).
 
 use std::collections::BTreeMap;
 
@@ -174,6 +175,10 @@ pub fn body(d: &Data, lang: Lang) -> Markup {
         @if !d.view.pacing.is_empty() {
             h2 { (t("pacing_by_campaign", lang)) }
             (super::pacing::portfolio_table(&d.view.pacing, lang))
+        }
+        @if !d.view.incremental.is_empty() {
+            h2 { (t("incremental_by_campaign", lang)) }
+            (super::experiments::portfolio_table(&d.view.incremental, lang))
         }
     }
 }

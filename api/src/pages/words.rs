@@ -64,6 +64,8 @@ mod tests {
             include_str!("format.rs"),
             include_str!("chart.rs"),
             include_str!("table.rs"),
+            include_str!("effect.rs"),
+            include_str!("experiments.rs"),
         ];
         let mut n = 0;
         for source in sources {

@@ -13,8 +13,12 @@ use crate::views::portfolio::{self, PortfolioView};
 
 /// Every target of every campaign the caller may read whose flight
 /// overlaps the fiscal year (of one organisation with `organisation`),
-/// riskiest first; `format=csv` gives RFC 4180
-/// CSV with a header row in the chosen language.
+/// riskiest first, with each campaign's budget pacing (`pacing`) and, for
+/// a campaign with a registered geographic experiment, its newest
+/// experiment's incremental result (`incremental`: the lift, its 90 %
+/// interval and the decision, as the experiment route gives them);
+/// `format=csv` gives RFC 4180 CSV of the targets with a header row in the
+/// chosen language.
 #[utoipa::path(get, path = "/api/v1/attainment", tag = "portfolio",
     params(
         ("fiscal_year" = String, Query, description = "2026-27 or 2026: the year from 1 April 2026"),

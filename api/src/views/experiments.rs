@@ -5,12 +5,16 @@
 //! uptake of the campaign's program per unit and reporting day
 //! (`experiment_panel.rs`), by `cmp_measure::experiment` (difference in
 //! differences, placebo inference), and shown as the caller may see it
-//! (`experiment_result.rs`).
+//! (`experiment_result.rs`). The portfolio's newest experiment per
+//! campaign may take those ledger reads from the memo, up to its
+//! allowance old.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use cmp_kpi::{DateRange, LabelKind, Lang, label_or_code};
 use cmp_measure::{ExperimentParams, experiment};
-use cmp_store::{Campaign, ExperimentVersion, Store};
+use cmp_store::{Campaign, ExperimentVersion};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -21,7 +25,7 @@ use super::experiment_result::{Computed, Periods, ResultView, view};
 use super::kpis::Audience;
 use crate::caller::Caller;
 use crate::error::ApiError;
-use crate::rules::Rules;
+use crate::memo::{SpendKey, UptakeKey};
 use crate::sources::Sources;
 
 /// One experiment: its definition (as registered), who registered this
@@ -111,13 +115,13 @@ pub async fn put(
     let def = parse_body(body)?;
     let store = &sources.store;
     let c = campaign::find_for_write(store, caller, id).await?;
-    check_units(store, sources.rules, &c, &def).await?;
+    check_units(sources, &c, &def).await?;
     let json = serde_json::to_string(&def)
         .map_err(|e| ApiError::bad("body", format!("cannot be stored: {e}")))?;
     let version =
         cmp_store::put_experiment(store, id, experiment_id, &json, &caller.0.name).await?;
     caller.audit("register_experiment", id);
-    show(sources, caller, &c, &version, def, lang).await
+    show(sources, caller, &c, &version, def, lang, None).await
 }
 
 /// One experiment with its result.
@@ -134,7 +138,7 @@ pub async fn get(
         .await?
         .ok_or_else(|| no_experiment(id, experiment_id))?;
     let def = stored(&version)?;
-    show(sources, caller, &c, &version, def, lang).await
+    show(sources, caller, &c, &version, def, lang, None).await
 }
 
 /// Every version of the experiment's definition (who, when), newest first.
@@ -179,16 +183,70 @@ pub async fn list(
     id: &str,
     lang: Lang,
 ) -> Result<ExperimentListView, ApiError> {
-    let c = campaign::find(&sources.store, caller, id).await?;
-    let mut experiments = Vec::new();
-    for version in cmp_store::experiments(&sources.store, id).await? {
-        let def = stored(&version)?;
-        experiments.push(show(sources, caller, &c, &version, def, lang).await?);
-    }
+    let experiments = each(sources, caller, id, lang)
+        .await?
+        .into_iter()
+        .map(|(_, view)| view)
+        .collect::<Result<_, _>>()?;
     Ok(ExperimentListView {
         campaign: id.to_owned(),
         experiments,
     })
+}
+
+/// Every experiment of the campaign by id, each with its result or the
+/// error that stopped it, so that one failing experiment does not hide
+/// the others (the campaign page). The campaign's rights are checked first.
+pub async fn each(
+    sources: &Sources,
+    caller: &Caller,
+    id: &str,
+    lang: Lang,
+) -> Result<Vec<(String, Result<ExperimentView, ApiError>)>, ApiError> {
+    let c = campaign::find(&sources.store, caller, id).await?;
+    let mut experiments = Vec::new();
+    for version in cmp_store::experiments(&sources.store, id).await? {
+        let view = match stored(&version) {
+            Ok(def) => show(sources, caller, &c, &version, def, lang, None).await,
+            Err(e) => Err(e),
+        };
+        experiments.push((version.experiment_id, view));
+    }
+    Ok(experiments)
+}
+
+/// The campaign's newest experiment with its result (the portfolio's
+/// incremental result): the one whose test starts last, of those started
+/// on one day the one registered last, then the greatest id. `None` when
+/// the campaign has none. `c` is one the caller may read. The ledger reads
+/// it rests on may be kept up to `stale` (the portfolio's judged targets'
+/// allowance), so a live pipeline does not make each portfolio request
+/// read them again.
+pub async fn newest(
+    sources: &Sources,
+    caller: &Caller,
+    c: &Campaign,
+    stale: std::time::Duration,
+    lang: Lang,
+) -> Result<Option<ExperimentView>, ApiError> {
+    let mut defined = Vec::new();
+    for version in cmp_store::experiments(&sources.store, &c.id).await? {
+        let def = stored(&version)?;
+        defined.push((version, def));
+    }
+    let newest = defined.into_iter().max_by(|(a, x), (b, y)| {
+        (x.start(), a.changed_at, &a.experiment_id).cmp(&(
+            y.start(),
+            b.changed_at,
+            &b.experiment_id,
+        ))
+    });
+    match newest {
+        Some((version, def)) => Ok(Some(
+            show(sources, caller, c, &version, def, lang, Some(stale)).await?,
+        )),
+        None => Ok(None),
+    }
 }
 
 /// A stored definition (validated when stored).
@@ -202,28 +260,70 @@ fn stored(version: &ExperimentVersion) -> Result<Definition, ApiError> {
     })
 }
 
+/// How a result reads the ledger: straight (`None`, exact: the experiment
+/// routes and the campaign page), or through the memo, accepting reads
+/// made at an older data version up to this long ago (the portfolio, as it
+/// takes judged targets).
+type Reads = Option<std::time::Duration>;
+
 /// The program's uptake per unit and day over `pre_from ..= last`.
 async fn panel(
-    store: &Store,
-    rules: Rules,
+    sources: &Sources,
     c: &Campaign,
     def: &Definition,
     last: NaiveDate,
+    reads: Reads,
 ) -> Result<Panel, ApiError> {
+    let tz = sources.rules.tz;
     let bounds = DateRange {
         from: def.pre_from,
         to: last,
     }
-    .utc_bounds(rules.tz);
-    let rows = cmp_store::experiment_uptake(
-        store,
-        rules.tz.name(),
-        def.unit.as_str(),
-        &c.program,
-        bounds,
-    )
-    .await?;
-    Ok(Panel::new(def, last, &rows, rules.tz))
+    .utc_bounds(tz);
+    let (unit, program) = (def.unit.as_str(), c.program.as_str());
+    let read = cmp_store::experiment_uptake(&sources.store, tz.name(), unit, program, bounds);
+    let rows = match reads {
+        None => Arc::new(read.await?),
+        Some(stale) => {
+            let key = UptakeKey {
+                tz: tz.name(),
+                unit,
+                program: program.to_owned(),
+                bounds,
+            };
+            sources.memo.uptake(key, stale, read).await?
+        }
+    };
+    Ok(Panel::new(def, last, &rows, tz))
+}
+
+/// The campaign's spend in the treated units over `from ..= last`.
+async fn treated_spend(
+    sources: &Sources,
+    c: &Campaign,
+    def: &Definition,
+    (from, last): (NaiveDate, NaiveDate),
+    reads: Reads,
+) -> Result<u64, ApiError> {
+    let bounds = DateRange { from, to: last }.utc_bounds(sources.rules.tz);
+    let unit = def.unit.as_str();
+    let read = cmp_store::experiment_spend(&sources.store, unit, &c.id, bounds);
+    let rows = match reads {
+        None => Arc::new(read.await?),
+        Some(stale) => {
+            let key = SpendKey {
+                unit,
+                campaign: c.id.clone(),
+                bounds,
+            };
+            sources.memo.spend(key, stale, read).await?
+        }
+    };
+    Ok(rows
+        .iter()
+        .filter(|s| def.treated.contains(&s.unit))
+        .map(|s| s.spend_cents)
+        .sum())
 }
 
 /// Index of `date` in a panel from `pre_from`.
@@ -233,18 +333,13 @@ fn index(def: &Definition, date: NaiveDate) -> usize {
 
 /// Every named unit has data in the pre-period (so far), and there are at
 /// least two controls; a `400` names the unit's place in its list.
-async fn check_units(
-    store: &Store,
-    rules: Rules,
-    c: &Campaign,
-    def: &Definition,
-) -> Result<(), ApiError> {
-    let last = rules.today() - Duration::days(1);
+async fn check_units(sources: &Sources, c: &Campaign, def: &Definition) -> Result<(), ApiError> {
+    let last = sources.rules.today() - Duration::days(1);
     let pre_last = def.pre_to.min(last);
     let with_data = if pre_last < def.pre_from {
         Vec::new()
     } else {
-        panel(store, rules, c, def, pre_last)
+        panel(sources, c, def, pre_last, None)
             .await?
             .with_data(0, index(def, pre_last))
     };
@@ -280,7 +375,8 @@ async fn check_units(
     Ok(())
 }
 
-/// The view of one version, its result computed now.
+/// The view of one version, its result computed now from the ledger
+/// read as `reads` says.
 async fn show(
     sources: &Sources,
     caller: &Caller,
@@ -288,6 +384,7 @@ async fn show(
     version: &ExperimentVersion,
     def: Definition,
     lang: Lang,
+    reads: Reads,
 ) -> Result<ExperimentView, ApiError> {
     let rules = sources.rules;
     let audience = Audience::of(&rules, caller.is_admin());
@@ -305,7 +402,7 @@ async fn show(
             )),
         ),
         Some(last) => {
-            let panel = panel(&sources.store, rules, c, &def, last).await?;
+            let panel = panel(sources, c, &def, last, reads).await?;
             let pre_end = index(&def, def.pre_to);
             if control_used.is_empty() {
                 control_used = panel
@@ -318,17 +415,7 @@ async fn show(
             let spend_cents = if last < start {
                 0
             } else {
-                let bounds = DateRange {
-                    from: start,
-                    to: last,
-                }
-                .utc_bounds(rules.tz);
-                cmp_store::experiment_spend(&sources.store, def.unit.as_str(), &c.id, bounds)
-                    .await?
-                    .iter()
-                    .filter(|s| def.treated.contains(&s.unit))
-                    .map(|s| s.spend_cents)
-                    .sum()
+                treated_spend(sources, c, &def, (start, last), reads).await?
             };
             let units: Vec<String> = def.treated.iter().chain(&control_used).cloned().collect();
             let design = design(&def, &control_used, spend_cents);

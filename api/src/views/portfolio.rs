@@ -7,8 +7,16 @@
 //! risk, on track, not started, met), then lowest pace (none first: nothing
 //! shows progress), then lowest attainment, then campaign and position.
 //! Campaigns are judged a few at a time, concurrently.
+//!
+//! Beside the targets: each campaign's budget pacing and, for a campaign
+//! with a registered geographic experiment, its newest experiment's
+//! incremental result as the experiment route shows it. Which campaigns
+//! have experiments is one read of the (small) `experiments` table; a
+//! result is computed only for those, from ledger reads kept like the
+//! judged targets (up to `PORTFOLIO_STALE` old).
 
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use cmp_kpi::{DateRange, FiscalYear, LabelKind, Lang, label, label_or_code};
@@ -16,8 +24,9 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::experiment_result::Bounds;
 use super::kpis::{Audience, TargetResult, campaign_name, target_results};
-use super::{campaign, pacing, targets};
+use super::{campaign, experiments, pacing, targets};
 use crate::caller::Caller;
 use crate::csv::Csv;
 use crate::error::ApiError;
@@ -52,6 +61,69 @@ pub struct PortfolioView {
     pub rows: Vec<PortfolioRow>,
     /// Each campaign's budget pacing, by campaign id.
     pub pacing: Vec<CampaignPacing>,
+    /// The incremental result of each campaign with a registered
+    /// geographic experiment (its newest), by campaign id; campaigns
+    /// without one are absent.
+    pub incremental: Vec<CampaignIncrement>,
+}
+
+/// A campaign's incremental result in the portfolio: its newest
+/// experiment (the one whose test starts last) with the figures of
+/// `GET .../experiments/{experiment_id}`'s `result`, counts published the
+/// same way.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CampaignIncrement {
+    pub campaign: String,
+    pub campaign_name: String,
+    pub experiment_id: String,
+    /// The experiment's KPI and its label.
+    #[schema(example = "program_uptake_completed")]
+    pub kpi: String,
+    pub kpi_label: String,
+    /// The test period (inclusive).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Treated minus counterfactual over the observed test, in the KPI's
+    /// unit (`null`: no result yet, or hidden as built on a small count).
+    pub estimate: Option<f64>,
+    pub relative_lift: Option<f64>,
+    /// The 90 % interval of `estimate`.
+    pub interval: Option<Bounds>,
+    /// The same interval as a relative lift.
+    pub relative_interval: Option<Bounds>,
+    /// `too_early`, `effect`, `no_effect`, `inconclusive`,
+    /// `pre_trend_failed`; `null` when there is no result yet.
+    #[schema(example = "effect")]
+    pub status: Option<String>,
+    pub status_label: Option<String>,
+    /// Why there is no result (as the experiment route says it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// Some figure is hidden as built on a small count.
+    pub suppressed: bool,
+}
+
+impl CampaignIncrement {
+    fn of(name: &str, e: experiments::ExperimentView) -> Self {
+        let r = e.result.as_ref();
+        CampaignIncrement {
+            campaign: e.campaign,
+            campaign_name: name.to_owned(),
+            experiment_id: e.experiment_id,
+            kpi: e.definition.kpi.as_str().to_owned(),
+            kpi_label: e.kpi_label,
+            from: e.definition.from,
+            to: e.definition.to,
+            estimate: r.and_then(|r| r.estimate),
+            relative_lift: r.and_then(|r| r.relative_lift),
+            interval: r.and_then(|r| r.interval),
+            relative_interval: r.and_then(|r| r.relative_interval),
+            status: r.map(|r| r.status.clone()),
+            status_label: r.map(|r| r.status_label.clone()),
+            suppressed: r.is_some_and(|r| r.suppressed),
+            explanation: e.explanation,
+        }
+    }
 }
 
 /// One campaign's budget pacing in the portfolio (the pacing route's
@@ -97,7 +169,17 @@ pub async fn portfolio(
         })
         .collect();
     let audience = Audience::of(&rules, caller.is_admin());
-    let judged: Vec<(Vec<PortfolioRow>, CampaignPacing)> = stream::iter(campaigns)
+    let experimented: BTreeSet<String> = if campaigns.is_empty() {
+        BTreeSet::new()
+    } else {
+        cmp_store::experiment_campaigns(store)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let experimented = &experimented;
+    type Judged = (Vec<PortfolioRow>, CampaignPacing, Option<CampaignIncrement>);
+    let judged: Vec<Judged> = stream::iter(campaigns)
         .map(|c| async move {
             let key = JudgedKey {
                 campaign: c.clone(),
@@ -113,6 +195,13 @@ pub async fn portfolio(
                 .await?;
             let (p, _, _) = pacing::judge(sources, &c, today).await?;
             let name = campaign_name(&c, lang).to_owned();
+            let incremental = if experimented.contains(&c.id) {
+                experiments::newest(sources, caller, &c, PORTFOLIO_STALE, lang)
+                    .await?
+                    .map(|e| CampaignIncrement::of(&name, e))
+            } else {
+                None
+            };
             let rows = target_results(&c, &judged, audience, today, lang)
                 .into_iter()
                 .map(|target| PortfolioRow {
@@ -134,22 +223,27 @@ pub async fn portfolio(
                 status: p.status,
                 status_label: label_or_code(LabelKind::Decision, p.status, lang).into_owned(),
             };
-            Ok::<_, ApiError>((rows, pacing))
+            Ok::<_, ApiError>((rows, pacing, incremental))
         })
         .buffer_unordered(CONCURRENCY)
         .try_collect()
         .await?;
-    let (rows, mut pacing): (Vec<Vec<PortfolioRow>>, Vec<CampaignPacing>) =
-        judged.into_iter().unzip();
-    let mut rows: Vec<PortfolioRow> = rows.into_iter().flatten().collect();
+    let (mut rows, mut pacing, mut incremental) = (Vec::new(), Vec::new(), Vec::new());
+    for (r, p, i) in judged {
+        rows.extend(r);
+        pacing.push(p);
+        incremental.extend(i);
+    }
     rows.sort_by(riskiest_first);
     pacing.sort_by(|a, b| a.campaign.cmp(&b.campaign));
+    incremental.sort_by(|a: &CampaignIncrement, b| a.campaign.cmp(&b.campaign));
     Ok(PortfolioView {
         fiscal_year: fy.to_string(),
         judged_on: today,
         rounded: audience.rounded(),
         rows,
         pacing,
+        incremental,
     })
 }
 
@@ -391,6 +485,7 @@ mod tests {
                 Lang::Fr,
             ),
             pacing: Vec::new(),
+            incremental: Vec::new(),
         };
         let text = to_csv(&view, Lang::Fr);
         let lines: Vec<&str> = text.split("\r\n").collect();
