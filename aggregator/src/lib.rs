@@ -204,9 +204,13 @@ async fn run_task(
 /// (`cmp_report::attribution::refresh`).
 async fn keep_attribution(store: &Store, settings: &Settings, metrics: &Metrics) {
     let horizon = settings.max_event_age_days;
+    let started = std::time::Instant::now();
     match cmp_report::attribution::refresh(store, Utc::now(), horizon, None).await {
         Ok(done) => {
-            // The gauge first: a reader that sees the pass counted sees its gauge.
+            // The gauges first: a reader that sees the pass counted sees them.
+            metrics
+                .attribution_pass_seconds
+                .set(started.elapsed().as_secs_f64());
             metrics.attribution_changed.set(done.changed as i64);
             metrics.attribution_passes.inc();
             if done.slices > 0 {

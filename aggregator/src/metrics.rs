@@ -55,6 +55,9 @@ pub struct Metrics {
     /// Attribution slices whose inputs had changed, found by the last pass
     /// (0: attribution is current with what the ledger held at its start).
     pub attribution_changed: IntGauge,
+    /// Seconds the last attribution pass took (its cost follows the slices
+    /// that changed, not the ledger).
+    pub attribution_pass_seconds: Gauge,
     /// Campaigns with pacing series, to remove those no longer in flight.
     paced: Arc<Mutex<BTreeSet<String>>>,
     /// Campaigns with anomaly series, likewise.
@@ -205,6 +208,14 @@ impl Metrics {
             )
             .unwrap_or_else(|e| panic!("attribution changed: {e}")),
         );
+        let attribution_pass_seconds = register(
+            r,
+            Gauge::new(
+                "cmp_aggregator_attribution_pass_seconds",
+                "Seconds the last attribution pass took (reading the marks, recomputing the changed slices, writing them)",
+            )
+            .unwrap_or_else(|e| panic!("attribution pass seconds: {e}")),
+        );
         for result in ["ok", "error"] {
             rebuild_runs.with_label_values(&[result]);
         }
@@ -221,6 +232,7 @@ impl Metrics {
             task_failures,
             attribution_passes,
             attribution_changed,
+            attribution_pass_seconds,
             pacing_index,
             off_pace_days,
             anomalies,
