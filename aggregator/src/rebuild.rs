@@ -55,22 +55,24 @@ const SWAP_RETRY_WINDOW: Duration = Duration::from_secs(90);
 const SWAP_RETRY_PAUSE: Duration = Duration::from_secs(3);
 
 /// A table derived from the ledger by a view, and its statements: the two
-/// hourly rollups, and attribution's two copies and change marks
-/// (migration 0014; `cmp_report::attribution` recomputes the kept credits
-/// of a month whose inputs were rebuilt).
+/// hourly rollups, the message test's, and attribution's two copies and
+/// change marks (migration 0014; `cmp_report::attribution` recomputes the
+/// kept credits of a month whose inputs were rebuilt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rollup {
     Engagement,
     Uptake,
+    Variants,
     UptakeTouches,
     ExposureTouches,
     Marks,
 }
 
 impl Rollup {
-    pub const ALL: [Rollup; 5] = [
+    pub const ALL: [Rollup; 6] = [
         Rollup::Engagement,
         Rollup::Uptake,
+        Rollup::Variants,
         Rollup::UptakeTouches,
         Rollup::ExposureTouches,
         Rollup::Marks,
@@ -92,6 +94,7 @@ impl Rollup {
         match self {
             Rollup::Engagement => sql::REBUILD_ENGAGEMENT_STAGING,
             Rollup::Uptake => sql::REBUILD_UPTAKE_STAGING,
+            Rollup::Variants => sql::REBUILD_VARIANTS_STAGING,
             Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_STAGING,
             Rollup::ExposureTouches => sql::REBUILD_EXPOSURE_TOUCHES_STAGING,
             Rollup::Marks => sql::REBUILD_MARKS_STAGING,
@@ -102,6 +105,7 @@ impl Rollup {
         match self {
             Rollup::Engagement => sql::REBUILD_ENGAGEMENT_FILL,
             Rollup::Uptake => sql::REBUILD_UPTAKE_FILL,
+            Rollup::Variants => sql::REBUILD_VARIANTS_FILL,
             Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_FILL,
             Rollup::ExposureTouches => sql::REBUILD_EXPOSURE_TOUCHES_FILL,
             Rollup::Marks => sql::REBUILD_MARKS_FILL,
@@ -113,6 +117,7 @@ impl Rollup {
         match self {
             Rollup::Engagement => tables.engagement,
             Rollup::Uptake => tables.uptake,
+            Rollup::Variants => tables.variants,
             Rollup::UptakeTouches => tables.uptake_touches,
             Rollup::ExposureTouches => tables.exposure_touches,
             Rollup::Marks => tables.marks,
@@ -123,6 +128,7 @@ impl Rollup {
         match self {
             Rollup::Engagement => sql::REBUILD_ENGAGEMENT_VERIFY,
             Rollup::Uptake => sql::REBUILD_UPTAKE_VERIFY,
+            Rollup::Variants => sql::REBUILD_VARIANTS_VERIFY,
             Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_VERIFY,
             Rollup::ExposureTouches => sql::REBUILD_EXPOSURE_TOUCHES_VERIFY,
             Rollup::Marks => sql::REBUILD_MARKS_VERIFY,

@@ -28,6 +28,7 @@ pub struct Tables {
     pub uptake_touches: &'static str,
     pub exposure_touches: &'static str,
     pub marks: &'static str,
+    pub variants: &'static str,
 }
 
 /// One server's tables.
@@ -38,6 +39,7 @@ pub const SINGLE: Tables = Tables {
     uptake_touches: "uptake_touches",
     exposure_touches: "exposure_touches",
     marks: "attribution_marks",
+    variants: "variant_hourly",
 };
 
 /// A shard's own tables, read and changed on one of its nodes.
@@ -48,6 +50,7 @@ pub const SHARD: Tables = Tables {
     uptake_touches: "uptake_touches_local",
     exposure_touches: "exposure_touches_local",
     marks: "attribution_marks_local",
+    variants: "variant_hourly_local",
 };
 
 /// A store and the tables maintenance changes there.

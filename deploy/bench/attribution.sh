@@ -65,13 +65,14 @@ PROGRAMS="['oas','ei','cpp','gis','passport']"
 q "INSERT INTO campaigns (campaign_id, name_en, name_fr, program, start_date, end_date, budget_cents, changed_by, changed_at) SELECT concat('camp-', toString(number)), 'Campaign', 'Campagne', ${PROGRAMS}[number % 5 + 1], toDate('$(day -100)'), toDate('$(day 60)'), 100000000, 'bench', now() FROM system.numbers LIMIT 50"
 
 # Event n: campaign camp-(n % 50), whose program is n % 5; a client of that
-# program's pool of EVENTS / 20; every tenth event an uptake of the program
-# naming the campaign; times uniform over the last 80 days (milliseconds).
+# program's pool of EVENTS / 20; one event in ten (by a hash) an uptake of
+# the program naming the campaign; times uniform over the last 80 days
+# (milliseconds).
 POOL=$(( EVENTS / 20 > 1000 ? EVENTS / 20 : 1000 ))
 echo "== load: $EVENTS events, a pool of $POOL clients per program"
 start=$(date +%s.%N)
 q "INSERT INTO events (src_topic, src_partition, src_offset, kind, event_id, event_time, event_ms, campaign_id, channel, action, count, cost_cents, program, service_channel, stage, segment, region, language, client_hash, ingested_at, variant, office_id, fsa)
-SELECT 'bench', number % 4, number, if(number % 10 = 0, 'uptake', 'engagement'), concat('b-', toString(number)),
+SELECT 'bench', number % 4, number, if(intHash32(number + 9) % 10 = 0, 'uptake', 'engagement'), concat('b-', toString(number)),
     toDateTime(intDiv(ms, 1000)), ms, concat('camp-', toString(number % 50)),
     ['web','social','search','display','video','tv','radio','print','signage','email','outreach'][intHash32(number) % 11 + 1],
     ['impression','impression','click','engagement','share','video_complete','visit','click'][intHash32(number + 1) % 8 + 1],
@@ -80,7 +81,7 @@ SELECT 'bench', number % 4, number, if(number % 10 = 0, 'uptake', 'engagement'),
     ['seniors','newcomers','youth','families','indigenous','rural','unspecified'][intHash32(number + 4) % 7 + 1],
     ['AB','BC','MB','NB','NL','NS','ON','PE','QC','SK'][intHash32(number + 5) % 10 + 1], ['en','fr'][intHash32(number + 6) % 2 + 1],
     if(intHash32(number + 7) % 4 = 0, '', hex(cityHash64(number % 5, intHash64(number) % $POOL))), now(),
-    if(number % 50 < 5 AND number % 10 != 0, ['control','b'][intHash32(number + 8) % 2 + 1], ''), '', ''
+    if(number % 50 < 5 AND intHash32(number + 9) % 10 != 0, ['control','b'][intHash32(number + 8) % 2 + 1], ''), '', ''
 FROM (SELECT number, toInt64(toUnixTimestamp(toDateTime('$TODAY 00:00:00')) - 80 * 86400) * 1000 + toInt64(intHash64(number) % (80 * 86400000)) AS ms FROM system.numbers LIMIT $EVENTS)"
 echo "inserted in $(since "$start") s"
 q "SELECT table, sum(rows) AS rows, formatReadableSize(sum(bytes_on_disk)) AS disk FROM system.parts WHERE active AND database = '$CMP_CLICKHOUSE_DATABASE' AND table IN ('events', 'engagement_hourly', 'uptake_hourly', 'uptake_touches', 'exposure_touches', 'attribution_marks') GROUP BY table ORDER BY table FORMAT PrettyCompactMonoBlock"
@@ -121,7 +122,7 @@ WATCH=$!
 PIDS+=("$WATCH")
 for i in $(seq 0 14); do
   q "INSERT INTO events (src_topic, src_partition, src_offset, kind, event_id, event_time, event_ms, campaign_id, channel, action, count, cost_cents, program, service_channel, stage, segment, region, language, client_hash, ingested_at, variant, office_id, fsa)
-  SELECT 'live', 0, $EVENTS + $i * 2000 + number, if(number % 10 = 0, 'uptake', 'engagement'), concat('l-$i-', toString(number)), now(), toInt64(toUnixTimestamp(now())) * 1000 + number % 1000,
+  SELECT 'live', 0, $EVENTS + $i * 2000 + number, if(intHash32(number + 9) % 10 = 0, 'uptake', 'engagement'), concat('l-$i-', toString(number)), now(), toInt64(toUnixTimestamp(now())) * 1000 + number % 1000,
       concat('camp-', toString(number % 50)), 'web', 'click', 1, 25, ${PROGRAMS}[number % 5 + 1], 'online', 'completed', 'unspecified', 'ON', 'en',
       hex(cityHash64(number % 5, intHash64(number + $i) % $POOL)), now(), '', '', ''
   FROM system.numbers LIMIT 2000"

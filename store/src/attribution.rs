@@ -106,7 +106,8 @@ pub async fn measurement_settings(
         .await
 }
 
-/// `campaign_id`'s message-test exposure in `[from, to)` per variant and language.
+/// `campaign_id`'s message-test exposure in the UTC hours `[from, to)` per
+/// variant and language, from its rollup (`variant_hourly`).
 pub async fn variant_exposure(
     store: &Store,
     campaign_id: &str,

@@ -45,6 +45,11 @@ pub const REBUILD_EXPOSURE_TOUCHES_VERIFY: &str =
 pub const REBUILD_MARKS_STAGING: &str = include_str!("../sql/queries/rebuild_marks_1_staging.sql");
 pub const REBUILD_MARKS_FILL: &str = include_str!("../sql/queries/rebuild_marks_2_fill.sql");
 pub const REBUILD_MARKS_VERIFY: &str = include_str!("../sql/queries/rebuild_marks_4_verify.sql");
+pub const REBUILD_VARIANTS_STAGING: &str =
+    include_str!("../sql/queries/rebuild_variants_1_staging.sql");
+pub const REBUILD_VARIANTS_FILL: &str = include_str!("../sql/queries/rebuild_variants_2_fill.sql");
+pub const REBUILD_VARIANTS_VERIFY: &str =
+    include_str!("../sql/queries/rebuild_variants_4_verify.sql");
 pub const RETENTION_OLD_MONTHS: &str = include_str!("../sql/queries/retention_old_months.sql");
 pub const RETENTION_DROP_MONTH: &str = include_str!("../sql/queries/retention_drop_month.sql");
 pub const LEDGER_ENGINE: &str = include_str!("../sql/queries/ledger_engine.sql");

@@ -398,9 +398,9 @@ async fn kept(store: &Store) -> Vec<KeptCell> {
         .expect("kept credits")
 }
 
-/// Rows of each of attribution's inputs, then what the ledger says they
-/// should hold.
-async fn inputs(store: &Store) -> [(u64, u64); 3] {
+/// Rows of each of attribution's inputs and of the message test's rollup,
+/// then what the ledger says they should hold.
+async fn inputs(store: &Store) -> [(u64, u64); 4] {
     let one = |sql: &'static str| async move {
         store.client.query(sql).fetch_one::<u64>().await.expect(sql)
     };
@@ -416,6 +416,10 @@ async fn inputs(store: &Store) -> [(u64, u64); 3] {
         (
             one("SELECT sum(events) FROM attribution_marks").await,
             one("SELECT count() FROM events WHERE kind = 'uptake' OR client_hash != ''").await,
+        ),
+        (
+            one("SELECT countMerge(events) FROM variant_hourly").await,
+            one("SELECT count() FROM events WHERE variant != ''").await,
         ),
     ]
 }
@@ -448,6 +452,7 @@ async fn rebuild_recomputes_attributions_inputs_and_kept_credits_from_the_ledger
         let day = 2 + c % 20;
         let mut click = event(KIND_ENGAGEMENT, c * 10, at(day + 3, 0), "att-a");
         click.client_hash = client.clone();
+        click.variant = if c % 3 == 0 { "control" } else { "b" }.into();
         rows.push(click);
         if c % 2 == 0 {
             let mut other = event(KIND_ENGAGEMENT, c * 10 + 1, at(day + 1, 0), "att-b");
@@ -487,7 +492,12 @@ async fn rebuild_recomputes_attributions_inputs_and_kept_credits_from_the_ledger
 
     // Corrupt: the copies and marks doubled, a foreign credit kept newer
     // than anything the aggregator wrote.
-    for table in ["uptake_touches", "exposure_touches", "attribution_marks"] {
+    for table in [
+        "uptake_touches",
+        "exposure_touches",
+        "attribution_marks",
+        "variant_hourly",
+    ] {
         exec(
             &env.store,
             &format!("INSERT INTO {table} SELECT * FROM {table}"),
@@ -507,7 +517,7 @@ async fn rebuild_recomputes_attributions_inputs_and_kept_credits_from_the_ledger
     assert!(run(test, "cmp-aggregator", &args, &env.vars).success());
     assert_eq!(
         inputs(&env.store).await.map(|(kept, want)| kept == want),
-        [true; 3],
+        [true; 4],
         "inputs after the rebuild: {:?}",
         inputs(&env.store).await
     );

@@ -1,6 +1,8 @@
 //! `GET /api/v1/campaigns/{campaign_id}/variants` (contract/API.md v1.1,
 //! "Message tests"): per variant of the campaign's engagement events in the
-//! range, `exposed` (distinct clients), `clicks`, `ctr`, `completed`
+//! range, `exposed` (distinct clients) and `clicks` from the message test's
+//! rollup (`variant_hourly`: the hours' exact client sets merged), `ctr`,
+//! `completed`
 //! (completed uptake in the range credited last-touch, as attribution
 //! credits it, to exposures of the variant: the aggregator's kept rows,
 //! `kept.rs`),

@@ -329,3 +329,30 @@ CREATE TABLE IF NOT EXISTS cmp.attribution_credits ON CLUSTER '{cluster}'
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}', generation)
 PARTITION BY toYYYYMM(day)
 ORDER BY (program, campaign, measure, by_kind, day, hour, stage, by_value, by_language);
+
+CREATE TABLE IF NOT EXISTS cmp.variant_hourly_local ON CLUSTER '{cluster}'
+(
+    hour DateTime,
+    campaign_id String,
+    variant String,
+    language String,
+    events AggregateFunction(count),
+    clients AggregateFunction(uniqExact, String),
+    click_count AggregateFunction(sum, UInt64)
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY toYYYYMM(hour)
+ORDER BY (campaign_id, hour, variant, language);
+
+CREATE TABLE IF NOT EXISTS cmp.variant_hourly ON CLUSTER '{cluster}' AS cmp.variant_hourly_local
+ENGINE = Distributed('{cluster}', cmp, variant_hourly_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.variant_hourly_mv ON CLUSTER '{cluster}'
+TO cmp.variant_hourly_local AS
+SELECT toStartOfHour(event_time) AS hour, campaign_id, variant, language,
+    countState() AS events,
+    uniqExactStateIf(client_hash, client_hash != '') AS clients,
+    sumStateIf(toUInt64(count), action = 'click') AS click_count
+FROM cmp.events_local
+WHERE kind = 'engagement' AND variant != ''
+GROUP BY hour, campaign_id, variant, language;

@@ -20,6 +20,10 @@
 --   grouping (`by_kind`: '' for the total, or one dimension) and UTC hour
 --   of the uptake; the newest generation of a key wins (a key a newer
 --   generation no longer has is written again with 0).
+-- And a rollup for the message test: `variant_hourly`, per campaign, UTC
+-- hour, variant and language, the distinct clients exposed (exact) and the
+-- clicks, so that a test's exposure is read from hours × variants, not from
+-- the ledger's months.
 -- Rows older than this migration reach the copies through `cmp-aggregator
 -- rebuild` (docs/runbook.md, "Upgrading the schema").
 CREATE TABLE IF NOT EXISTS uptake_touches
@@ -113,3 +117,26 @@ CREATE TABLE IF NOT EXISTS attribution_credits
 ENGINE = ReplacingMergeTree(generation)
 PARTITION BY toYYYYMM(day)
 ORDER BY (program, campaign, measure, by_kind, day, hour, stage, by_value, by_language);
+
+CREATE TABLE IF NOT EXISTS variant_hourly
+(
+    hour DateTime,
+    campaign_id String,
+    variant String,
+    language String,
+    events AggregateFunction(count),
+    clients AggregateFunction(uniqExact, String),
+    click_count AggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (campaign_id, hour, variant, language);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS variant_hourly_mv TO variant_hourly AS
+SELECT toStartOfHour(event_time) AS hour, campaign_id, variant, language,
+    countState() AS events,
+    uniqExactStateIf(client_hash, client_hash != '') AS clients,
+    sumStateIf(toUInt64(count), action = 'click') AS click_count
+FROM events
+WHERE kind = 'engagement' AND variant != ''
+GROUP BY hour, campaign_id, variant, language;
