@@ -204,7 +204,7 @@ impl Metrics {
             r,
             IntGauge::new(
                 "cmp_aggregator_attribution_changed_slices",
-                "Attribution slices (program x UTC day) whose events had changed, found and recomputed by the last pass; 0 when attribution is current",
+                "Attribution slices (program x UTC hour) whose events had changed, found and recomputed by the last pass; 0 when attribution is current",
             )
             .unwrap_or_else(|e| panic!("attribution changed: {e}")),
         );

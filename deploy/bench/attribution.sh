@@ -153,7 +153,8 @@ rows_read() { # path: the rows ClickHouse read for one request of it alone
   local t0
   sleep 1
   t0=$(q "SELECT toUnixTimestamp(now())")
-  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$API$1"
+  curl -sS -o "$CMP_RUN_DIR/one.json" -w '' -H "Authorization: Bearer $TOKEN" "$API$1"
+  grep -q '"error"' "$CMP_RUN_DIR/one.json" && echo "($1: $(head -c 300 "$CMP_RUN_DIR/one.json"))" >&2
   sleep 1
   q "SYSTEM FLUSH LOGS" >/dev/null
   q "SELECT sum(read_rows) FROM system.query_log WHERE type = 2 AND event_time >= toDateTime($t0) AND query NOT LIKE '%query_log%' AND query NOT LIKE '%system.%' AND query NOT LIKE 'SELECT toUnixTimestamp%'"

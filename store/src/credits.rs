@@ -2,31 +2,31 @@
 //! and writes of the aggregator's incremental refresh (the change marks,
 //! the slice records, one slice's uptake and exposures from their sorted
 //! copies, the keys a slice had) and the API's read of a campaign's kept
-//! credits. Days travel as `YYYY-MM-DD` text and `Date` days, instants as
-//! seconds; lists are bound arrays, never pasted into SQL.
+//! credits. Instants and hours travel as seconds since the epoch; lists are
+//! bound arrays, never pasted into SQL.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::registry::to_days;
 use crate::{Exposure, Store, StoreError, UptakeTouch, sql};
 
-/// How many events a (kind, key, UTC day) has received: `kind_name` is
+/// How many events a (kind, key, UTC hour) has received: `kind_name` is
 /// `uptake` (key: program) or `engagement` (key: campaign, events with a
 /// client only).
 #[derive(Debug, Clone, PartialEq, Eq, clickhouse::Row, Deserialize)]
 pub struct Mark {
     pub kind_name: String,
     pub key: String,
-    pub day_text: String,
+    /// Start of the UTC hour, seconds.
+    pub hour_start: u32,
     pub events: u64,
 }
 
-/// The newest record of one slice (program, UTC day).
+/// The newest record of one slice (program, UTC hour).
 #[derive(Debug, Clone, PartialEq, Eq, clickhouse::Row, Deserialize)]
 pub struct SliceRecord {
     pub program: String,
-    pub day_text: String,
+    pub hour_start: u32,
     pub fingerprint: u64,
     pub settled: u8,
     /// Microseconds since the epoch when it was computed.
@@ -39,7 +39,6 @@ pub struct CreditKey {
     pub campaign: String,
     pub measure: String,
     pub by_kind: String,
-    pub day_text: String,
     /// Start of the UTC hour of the uptake, seconds.
     pub hour_start: u32,
     pub stage: String,
@@ -54,8 +53,6 @@ pub struct CreditRow {
     pub campaign: String,
     pub measure: String,
     pub by_kind: String,
-    /// `Date`: days since 1970-01-01.
-    pub day: u16,
     /// `DateTime`: seconds.
     pub hour: u32,
     pub stage: String,
@@ -69,7 +66,8 @@ pub struct CreditRow {
 #[derive(Debug, Clone, PartialEq, Eq, clickhouse::Row, Serialize)]
 pub struct SliceRow {
     pub program: String,
-    pub day: u16,
+    /// `DateTime`: seconds.
+    pub hour: u32,
     pub fingerprint: u64,
     pub settled: u8,
     pub generation: u64,
@@ -87,29 +85,27 @@ pub struct CreditValue {
     pub value: f64,
 }
 
-/// `Date` days of `date`, for a row.
-pub fn date_days(date: NaiveDate) -> Result<u16, StoreError> {
-    to_days(date, "day")
-}
-
-/// Every mark from `since` on.
-pub async fn attribution_marks(store: &Store, since: NaiveDate) -> Result<Vec<Mark>, StoreError> {
+/// Every mark from the hour starting at `since` on.
+pub async fn attribution_marks(
+    store: &Store,
+    since: DateTime<Utc>,
+) -> Result<Vec<Mark>, StoreError> {
     let q = store
         .client
         .query(sql::ATTRIBUTION_MARKS_SINCE)
-        .bind(since.to_string());
+        .bind(since.timestamp());
     store.timed(q.fetch_all::<Mark>()).await
 }
 
-/// The newest record of every slice from `since` on.
+/// The newest record of every slice from the hour starting at `since` on.
 pub async fn attribution_slices(
     store: &Store,
-    since: NaiveDate,
+    since: DateTime<Utc>,
 ) -> Result<Vec<SliceRecord>, StoreError> {
     let q = store
         .client
         .query(sql::ATTRIBUTION_SLICES_SINCE)
-        .bind(since.to_string());
+        .bind(since.timestamp());
     store.timed(q.fetch_all::<SliceRecord>()).await
 }
 
@@ -149,20 +145,19 @@ pub async fn slice_exposures(
     store.timed(q.fetch_all::<Exposure>()).await
 }
 
-/// The keys of `program`'s credit rows on the UTC days `[first, last]`
-/// whose newest value is not 0.
+/// The keys of `program`'s credit rows in the hours `[from, to)` whose
+/// newest value is not 0.
 pub async fn credit_keys(
     store: &Store,
     program: &str,
-    first: NaiveDate,
-    last: NaiveDate,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<CreditKey>, StoreError> {
     let q = store
         .client
         .query(sql::ATTRIBUTION_CREDIT_KEYS)
         .bind(program)
-        .bind(first.to_string())
-        .bind(last.to_string());
+        .bind(from.timestamp())
+        .bind(to.timestamp());
     store.timed(q.fetch_all::<CreditKey>()).await
 }
 
@@ -195,8 +190,7 @@ where
 }
 
 /// What the API asks of a campaign's kept credits: its program, the
-/// measures and groupings (`""`: totals), the UTC days the hours fall in
-/// and the hours `[from, to)`.
+/// measures and groupings (`""`: totals) and the hours `[from, to)`.
 #[derive(Debug, Clone)]
 pub struct CreditQuery<'a> {
     pub program: &'a str,
@@ -212,7 +206,6 @@ pub async fn credit_values(
     q: &CreditQuery<'_>,
 ) -> Result<Vec<CreditValue>, StoreError> {
     let (from, to) = q.bounds;
-    let last = (to - chrono::Duration::seconds(1)).date_naive();
     let query = store
         .client
         .query(sql::ATTRIBUTION_CREDITS_READ)
@@ -220,8 +213,6 @@ pub async fn credit_values(
         .bind(q.campaign)
         .bind(q.measures)
         .bind(q.by_kinds)
-        .bind(from.date_naive().to_string())
-        .bind(last.to_string())
         .bind(from.timestamp())
         .bind(to.timestamp());
     store.timed(query.fetch_all::<CreditValue>()).await

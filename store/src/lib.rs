@@ -30,8 +30,8 @@ pub use client::{Store, ping};
 pub use costs::{CostsVersion, put_service_costs, service_cost_history, service_costs};
 pub use credits::{
     CreditKey, CreditQuery, CreditRow, CreditValue, Mark, SliceRecord, SliceRow, attribution_marks,
-    attribution_slices, credit_keys, credit_values, date_days, slice_exposures, slice_uptake,
-    write_credits, write_slices,
+    attribution_slices, credit_keys, credit_values, slice_exposures, slice_uptake, write_credits,
+    write_slices,
 };
 pub use error::StoreError;
 pub use events::{Code, EventRow, KIND_ENGAGEMENT, KIND_UPTAKE};

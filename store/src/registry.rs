@@ -112,7 +112,7 @@ struct TargetSetVersionRow {
 const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
 
 /// `Date` (days since 1970-01-01) of `date`; the error names the field.
-pub(crate) fn to_days(date: NaiveDate, field: &str) -> Result<u16, StoreError> {
+fn to_days(date: NaiveDate, field: &str) -> Result<u16, StoreError> {
     u16::try_from((date - EPOCH).num_days()).map_err(|_| {
         StoreError::ClickHouse(clickhouse::error::Error::InvalidParams(
             format!("{field} {date} is outside 1970-01-01..=2149-06-06").into(),

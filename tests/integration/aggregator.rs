@@ -507,8 +507,8 @@ async fn rebuild_recomputes_attributions_inputs_and_kept_credits_from_the_ledger
     exec(
         &env.store,
         &format!(
-            "INSERT INTO attribution_credits (program, campaign, measure, by_kind, day, hour, stage, by_value, by_language, value, generation)
-             VALUES ('oas', 'att-a', 'last_touch', '', toDate(toDateTime({h})), toStartOfHour(toDateTime({h})), 'completed', '', '', 99, 18446744073709551615)",
+            "INSERT INTO attribution_credits (program, campaign, measure, by_kind, hour, stage, by_value, by_language, value, generation)
+             VALUES ('oas', 'att-a', 'last_touch', '', toStartOfHour(toDateTime({h})), 'completed', '', '', 99, 18446744073709551615)",
             h = at(5, 0)
         ),
     )
@@ -571,7 +571,7 @@ async fn retention_drops_only_whole_old_months_and_keeps_rollups() {
             "{copy}"
         );
     }
-    let marks = "SELECT DISTINCT toYYYYMM(day) AS m FROM attribution_marks ORDER BY m";
+    let marks = "SELECT DISTINCT toYYYYMM(hour) AS m FROM attribution_marks ORDER BY m";
     assert_eq!(months_with(&env.store, marks).await, before[2..].to_vec());
     assert_eq!(
         rollups(&env.store).await,

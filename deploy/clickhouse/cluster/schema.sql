@@ -282,12 +282,12 @@ CREATE TABLE IF NOT EXISTS cmp.attribution_marks_local ON CLUSTER '{cluster}'
 (
     kind Enum8('engagement' = 1, 'uptake' = 2),
     key String,
-    day Date,
+    hour DateTime,
     events UInt64
 )
 ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
-PARTITION BY toYYYYMM(day)
-ORDER BY (kind, key, day);
+PARTITION BY toYYYYMM(hour)
+ORDER BY (kind, key, hour);
 
 CREATE TABLE IF NOT EXISTS cmp.attribution_marks ON CLUSTER '{cluster}' AS cmp.attribution_marks_local
 ENGINE = Distributed('{cluster}', cmp, attribution_marks_local, rand());
@@ -295,22 +295,22 @@ ENGINE = Distributed('{cluster}', cmp, attribution_marks_local, rand());
 CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.attribution_marks_mv ON CLUSTER '{cluster}'
 TO cmp.attribution_marks_local AS
 SELECT kind, if(kind = 'uptake', program, campaign_id) AS key,
-    toDate(event_time) AS day, count() AS events
+    toStartOfHour(event_time) AS hour, count() AS events
 FROM cmp.events_local
 WHERE kind = 'uptake' OR client_hash != ''
-GROUP BY kind, key, day;
+GROUP BY kind, key, hour;
 
 CREATE TABLE IF NOT EXISTS cmp.attribution_slices ON CLUSTER '{cluster}'
 (
     program String,
-    day Date,
+    hour DateTime,
     fingerprint UInt64,
     settled UInt8,
     generation UInt64
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}', generation)
-PARTITION BY toYYYYMM(day)
-ORDER BY (program, day);
+PARTITION BY toYYYYMM(hour)
+ORDER BY (program, hour);
 
 CREATE TABLE IF NOT EXISTS cmp.attribution_credits ON CLUSTER '{cluster}'
 (
@@ -318,7 +318,6 @@ CREATE TABLE IF NOT EXISTS cmp.attribution_credits ON CLUSTER '{cluster}'
     campaign String,
     measure String,
     by_kind String,
-    day Date,
     hour DateTime,
     stage String,
     by_value String,
@@ -327,8 +326,8 @@ CREATE TABLE IF NOT EXISTS cmp.attribution_credits ON CLUSTER '{cluster}'
     generation UInt64
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}', generation)
-PARTITION BY toYYYYMM(day)
-ORDER BY (program, campaign, measure, by_kind, day, hour, stage, by_value, by_language);
+PARTITION BY toYYYYMM(hour)
+ORDER BY (program, campaign, measure, by_kind, hour, stage, by_value, by_language);
 
 CREATE TABLE IF NOT EXISTS cmp.variant_hourly_local ON CLUSTER '{cluster}'
 (

@@ -1,16 +1,16 @@
 //! Attribution kept current: one pass of the aggregator's incremental
 //! refresh (docs/attribution.md, "Computed incrementally").
 //!
-//! A slice is a program's uptake of one UTC day. Its credits depend on the
-//! program's uptake that day, on the exposures to the program's campaigns
+//! A slice is a program's uptake of one UTC hour. Its credits depend on the
+//! program's uptake that hour, on the exposures to the program's campaigns
 //! from its longest window before, and on the campaigns' windows. The
-//! views of migration 0014 count each (program, day) of uptake and each
-//! (campaign, day) of exposure as events arrive (`attribution_marks`); a
+//! views of migration 0014 count each (program, hour) of uptake and each
+//! (campaign, hour) of exposure as events arrive (`attribution_marks`); a
 //! slice's fingerprint hashes the marks it depends on and the program's
 //! settings. A pass:
 //!
 //! 1. reads the marks, the slice records and the registry (a few rows per
-//!    program or campaign and day, never events);
+//!    program or campaign and hour, never events);
 //! 2. takes as dirty every slice of the last `horizon` days (the maximum
 //!    event age: an older one cannot change) whose fingerprint differs from
 //!    its record's, or whose record was computed on marks not yet settled
@@ -18,21 +18,20 @@
 //!    mark can be seen a moment before the rows it counts: the second
 //!    computation reads them; an INSERT cannot take longer than the
 //!    client's timeout, which the server enforces);
-//! 3. recomputes dirty slices in runs of consecutive days of one month:
+//! 3. recomputes dirty slices in runs of consecutive hours of one month:
 //!    the run's uptake from its copy sorted by program and time, the
 //!    exposures of its clients by index seeks in the copy sorted by client,
 //!    credit in Rust (`rows.rs`), a 0 for each key a slice no longer has,
 //!    all in one INSERT, then the slices' records.
 //!
-//! A rebuild (`force`) drops the kept months it touches and recomputes
-//! them whole.
-//!
-//! A late exposure changes its campaign's marks on its day and so every
-//! slice whose window reaches it; a late uptake event changes its day's.
-//! The work of a pass follows what changed: the slices touched, and in each
-//! the uptake and its clients' exposures. A crash between the credits and
-//! the records only redoes the slices (rows are idempotent: the newest
-//! generation of a key wins).
+//! Live traffic changes the current hour's slice of each program (an
+//! exposure counts only for uptake after it); a late exposure changes every
+//! slice its window reaches, a late uptake event its hour's. The work of a
+//! pass follows what changed: the slices touched, and in each the uptake
+//! and its clients' exposures. A crash between the credits and the records
+//! only redoes the slices (rows are idempotent: the newest generation of a
+//! key wins). A rebuild (`force`) drops the kept months it touches and
+//! recomputes them whole.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -51,8 +50,9 @@ use super::windows::{MAX_DAYS, Windows};
 /// computed once more and recorded as settled: twice the default ClickHouse
 /// call timeout, which bounds how long one INSERT's views take.
 pub const SETTLE: Duration = Duration::seconds(60);
-/// Longest run of days recomputed with one read and one INSERT.
-const RUN_DAYS: i64 = 7;
+const HOUR: i64 = 3_600;
+/// Longest run of hours recomputed with one read and one INSERT (a day).
+const RUN_HOURS: i64 = 24;
 const MEASURES: [&str; 4] = ["last_touch", "linear", "referred", "both"];
 
 /// What a pass did.
@@ -113,47 +113,92 @@ async fn programs(store: &Store) -> Result<BTreeMap<String, Program>, StoreError
     Ok(out)
 }
 
-/// The marks, by (program, day) for uptake and by campaign for exposure.
+/// Running totals of marks by hour: the marks of `[a, b]` are two lookups.
+#[derive(Debug, Default)]
+struct Cumulative {
+    /// (hour, total of the marks up to and including it), by hour.
+    steps: Vec<(i64, u64)>,
+}
+
+impl Cumulative {
+    fn new(marks: &BTreeMap<i64, u64>) -> Self {
+        let mut total = 0;
+        let steps = marks
+            .iter()
+            .map(|(h, n)| {
+                total += n;
+                (*h, total)
+            })
+            .collect();
+        Self { steps }
+    }
+
+    /// The total up to and including `hour`.
+    fn upto(&self, hour: i64) -> u64 {
+        match self.steps.partition_point(|(h, _)| *h <= hour) {
+            0 => 0,
+            i => self.steps[i - 1].1,
+        }
+    }
+
+    fn between(&self, first: i64, last: i64) -> u64 {
+        self.upto(last) - self.upto(first - 1)
+    }
+}
+
+/// The marks of one program: its uptake by hour, and its campaigns'
+/// exposure by hour, summed.
 #[derive(Debug, Default)]
 struct Marks {
-    uptake: HashMap<(String, NaiveDate), u64>,
-    exposure: HashMap<String, BTreeMap<NaiveDate, u64>>,
+    uptake: BTreeMap<i64, u64>,
+    exposure: Cumulative,
+}
+
+/// Every program's marks, read from `since` on.
+async fn marks(
+    store: &Store,
+    programs: &BTreeMap<String, Program>,
+    since: DateTime<Utc>,
+) -> Result<HashMap<String, Marks>, StoreError> {
+    let campaign_program: HashMap<&str, &str> = programs
+        .iter()
+        .flat_map(|(name, p)| p.campaigns.iter().map(move |c| (c.as_str(), name.as_str())))
+        .collect();
+    let mut uptake: HashMap<String, BTreeMap<i64, u64>> = HashMap::new();
+    let mut exposure: HashMap<String, BTreeMap<i64, u64>> = HashMap::new();
+    for m in cmp_store::attribution_marks(store, since).await? {
+        let hour = i64::from(m.hour_start);
+        if m.kind_name == "uptake" {
+            *uptake.entry(m.key).or_default().entry(hour).or_default() += m.events;
+        } else if let Some(program) = campaign_program.get(m.key.as_str()) {
+            *exposure
+                .entry((*program).to_owned())
+                .or_default()
+                .entry(hour)
+                .or_default() += m.events;
+        }
+    }
+    Ok(programs
+        .keys()
+        .map(|name| {
+            let m = Marks {
+                uptake: uptake.remove(name).unwrap_or_default(),
+                exposure: Cumulative::new(&exposure.remove(name).unwrap_or_default()),
+            };
+            (name.clone(), m)
+        })
+        .collect())
 }
 
 impl Marks {
-    async fn read(store: &Store, since: NaiveDate) -> Result<Marks, StoreError> {
-        let mut m = Marks::default();
-        for mark in cmp_store::attribution_marks(store, since).await? {
-            let Ok(day) = mark.day_text.parse::<NaiveDate>() else {
-                continue;
-            };
-            if mark.kind_name == "uptake" {
-                m.uptake.insert((mark.key, day), mark.events);
-            } else {
-                *m.exposure
-                    .entry(mark.key)
-                    .or_default()
-                    .entry(day)
-                    .or_default() += mark.events;
-            }
-        }
-        Ok(m)
-    }
-
-    /// What a slice's credits depend on, hashed.
-    fn fingerprint(&self, name: &str, p: &Program, day: NaiveDate) -> u64 {
-        let uptake = self
-            .uptake
-            .get(&(name.to_owned(), day))
-            .copied()
-            .unwrap_or(0);
-        let first = day - Duration::days(p.longest_days);
-        let exposure: u64 = p
-            .campaigns
-            .iter()
-            .filter_map(|c| self.exposure.get(c))
-            .map(|days| days.range(first..=day).map(|(_, n)| n).sum::<u64>())
-            .sum();
+    /// What the slice of `hour` depends on, hashed: its uptake, the
+    /// exposure from the longest window before its first instant to its
+    /// end, and the program's settings.
+    fn fingerprint(&self, p: &Program, hour: i64) -> u64 {
+        let uptake = self.uptake.get(&hour).copied().unwrap_or(0);
+        let exposure = self
+            .exposure
+            .between(hour - p.longest_days * 24 * HOUR, hour);
         let mut h = DefaultHasher::new();
         (uptake, exposure, p.settings).hash(&mut h);
         h.finish()
@@ -172,64 +217,65 @@ fn next_generation(now: DateTime<Utc>) -> u64 {
     }
 }
 
-/// A dirty slice: its day, fingerprint, whether it changed since its
+/// A dirty slice: its hour, fingerprint, whether it changed since its
 /// record and whether its marks had settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Dirty {
-    day: NaiveDate,
+    hour: i64,
     fingerprint: u64,
     changed: bool,
     settled: bool,
 }
 
+fn instant(seconds: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or_default()
+}
+
+fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
 /// One pass at `now`: every dirty slice of the last `horizon_days` days;
 /// with `force` (a rebuild's days), every month it touches dropped and
-/// recomputed whole, whatever its records.
+/// recomputed whole.
 pub async fn refresh(
     store: &Store,
     now: DateTime<Utc>,
     horizon_days: u32,
     force: Option<RangeInclusive<NaiveDate>>,
 ) -> Result<Refreshed, StoreError> {
-    let today = now.date_naive();
-    let mut first = today - Duration::days(i64::from(horizon_days));
+    let mut first = midnight(now.date_naive() - Duration::days(i64::from(horizon_days)));
     if let Some(f) = &force {
-        first = first.min(*f.start());
-    }
-    if let Some(f) = &force {
+        first = first.min(midnight(*f.start()));
         drop_months(store, f).await?;
     }
     let programs = programs(store).await?;
     // Marks before anything computed from them: a mark read is never newer
     // than the rows the computation then reads.
-    let marks = Marks::read(store, first - Duration::days(MAX_DAYS as i64)).await?;
-    let mut records: HashMap<(String, NaiveDate), cmp_store::SliceRecord> = HashMap::new();
+    let lookback = Duration::days(MAX_DAYS as i64);
+    let mut marks = marks(store, &programs, first - lookback).await?;
+    let mut records: HashMap<(String, i64), cmp_store::SliceRecord> = HashMap::new();
     for r in cmp_store::attribution_slices(store, first).await? {
-        if let Ok(day) = r.day_text.parse::<NaiveDate>() {
-            records.insert((r.program.clone(), day), r);
-        }
+        records.insert((r.program.clone(), i64::from(r.hour_start)), r);
     }
+    let first = first.timestamp();
     let now_micros = u64::try_from(now.timestamp_micros()).unwrap_or(0);
     let settle_micros = u64::try_from(SETTLE.num_microseconds().unwrap_or(0)).unwrap_or(0);
     let mut done = Refreshed::default();
     for (name, p) in &programs {
-        let mut days: BTreeSet<NaiveDate> = marks
-            .uptake
-            .keys()
-            .filter(|(program, day)| program == name && *day >= first)
-            .map(|(_, day)| *day)
-            .collect();
-        days.extend(
+        let m = marks.remove(name).unwrap_or_default();
+        let mut hours: BTreeSet<i64> = m.uptake.range(first..).map(|(h, _)| *h).collect();
+        hours.extend(
             records
                 .keys()
                 .filter(|(program, _)| program == name)
-                .map(|(_, day)| *day),
+                .map(|(_, hour)| *hour),
         );
-        let dirty: Vec<Dirty> = days
+        let dirty: Vec<Dirty> = hours
             .into_iter()
-            .filter_map(|day| {
-                let fingerprint = marks.fingerprint(name, p, day);
-                let (changed, settled) = match records.get(&(name.clone(), day)) {
+            .filter_map(|hour| {
+                let fingerprint = m.fingerprint(p, hour);
+                let (changed, settled) = match records.get(&(name.clone(), hour)) {
                     None => (true, false),
                     Some(r) if r.fingerprint != fingerprint => (true, false),
                     Some(r) if r.settled == 0 && r.newest + settle_micros <= now_micros => {
@@ -238,7 +284,7 @@ pub async fn refresh(
                     Some(_) => return None,
                 };
                 Some(Dirty {
-                    day,
+                    hour,
                     fingerprint,
                     changed,
                     settled,
@@ -278,16 +324,18 @@ async fn drop_months(store: &Store, days: &RangeInclusive<NaiveDate>) -> Result<
     Ok(())
 }
 
-/// Consecutive days of one month, at most [`RUN_DAYS`] each.
+/// Consecutive hours of one month, at most [`RUN_HOURS`] each.
 fn runs(dirty: &[Dirty]) -> Vec<&[Dirty]> {
+    let month = |h: i64| {
+        let d = instant(h).date_naive();
+        (d.year(), d.month())
+    };
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..=dirty.len() {
         let cut = i == dirty.len() || {
-            let (a, b) = (dirty[i - 1].day, dirty[i].day);
-            b - a != Duration::days(1)
-                || a.month() != b.month()
-                || b - dirty[start].day >= Duration::days(RUN_DAYS)
+            let (a, b) = (dirty[i - 1].hour, dirty[i].hour);
+            b - a != HOUR || month(a) != month(b) || b - dirty[start].hour >= RUN_HOURS * HOUR
         };
         if cut {
             out.push(&dirty[start..i]);
@@ -295,10 +343,6 @@ fn runs(dirty: &[Dirty]) -> Vec<&[Dirty]> {
         }
     }
     out
-}
-
-fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
 /// Keeps the first row of each event id.
@@ -320,7 +364,7 @@ async fn recompute(
     let (Some(first), Some(last)) = (run.first(), run.last()) else {
         return Ok((0, 0));
     };
-    let bounds = (midnight(first.day), midnight(last.day) + Duration::days(1));
+    let bounds = (instant(first.hour), instant(last.hour + HOUR));
     let uptakes = distinct(cmp_store::slice_uptake(store, name, bounds).await?, |u| {
         u.event_id.as_str()
     });
@@ -330,43 +374,39 @@ async fn recompute(
         |x| x.event_id.as_str(),
     );
     let mut rows = slice_rows(&uptakes, &exposures, &p.windows);
-    for old in cmp_store::credit_keys(store, name, first.day, last.day).await? {
+    for old in cmp_store::credit_keys(store, name, bounds).await? {
         if let Some(key) = key_of(&old) {
             rows.entry(key).or_insert(0.0);
         }
     }
     let generation = next_generation(now);
-    let credit_rows = rows
+    let seconds = |h: i64| u32::try_from(h).unwrap_or(0);
+    let credit_rows: Vec<CreditRow> = rows
         .into_iter()
-        .map(|(k, value)| {
-            Ok(CreditRow {
-                program: name.to_owned(),
-                campaign: k.campaign,
-                measure: k.measure.to_owned(),
-                by_kind: k.by_kind.to_owned(),
-                day: cmp_store::date_days(k.day)?,
-                hour: u32::try_from(k.hour).unwrap_or(0),
-                stage: k.stage,
-                by_value: k.by_value,
-                by_language: k.by_language,
-                value,
-                generation,
-            })
+        .map(|(k, value)| CreditRow {
+            program: name.to_owned(),
+            campaign: k.campaign,
+            measure: k.measure.to_owned(),
+            by_kind: k.by_kind.to_owned(),
+            hour: seconds(k.hour),
+            stage: k.stage,
+            by_value: k.by_value,
+            by_language: k.by_language,
+            value,
+            generation,
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect();
     cmp_store::write_credits(store, &credit_rows).await?;
-    let slices = run
+    let slices: Vec<SliceRow> = run
         .iter()
-        .map(|d| {
-            Ok(SliceRow {
-                program: name.to_owned(),
-                day: cmp_store::date_days(d.day)?,
-                fingerprint: d.fingerprint,
-                settled: u8::from(d.settled),
-                generation,
-            })
+        .map(|d| SliceRow {
+            program: name.to_owned(),
+            hour: seconds(d.hour),
+            fingerprint: d.fingerprint,
+            settled: u8::from(d.settled),
+            generation,
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect();
     cmp_store::write_slices(store, &slices).await?;
     Ok((slices.len(), credit_rows.len()))
 }
@@ -381,7 +421,6 @@ fn key_of(k: &cmp_store::CreditKey) -> Option<Key> {
         campaign: k.campaign.clone(),
         measure,
         by_kind,
-        day: k.day_text.parse().ok()?,
         hour: i64::from(k.hour_start),
         stage: k.stage.clone(),
         by_value: k.by_value.clone(),
@@ -393,14 +432,18 @@ fn key_of(k: &cmp_store::CreditKey) -> Option<Key> {
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().expect("date")
+    fn h(s: &str) -> i64 {
+        format!("{s}:00:00Z")
+            .parse::<DateTime<Utc>>()
+            .expect("hour")
+            .timestamp()
     }
 
-    fn dirty(days: &[&str]) -> Vec<Dirty> {
-        days.iter()
-            .map(|s| Dirty {
-                day: d(s),
+    fn dirty(hours: &[i64]) -> Vec<Dirty> {
+        hours
+            .iter()
+            .map(|&hour| Dirty {
+                hour,
                 fingerprint: 0,
                 changed: true,
                 settled: false,
@@ -409,23 +452,12 @@ mod tests {
     }
 
     #[test]
-    fn runs_are_consecutive_days_of_one_month_a_week_at_most() {
-        let days = dirty(&[
-            "2026-10-30",
-            "2026-10-31",
-            "2026-11-01",
-            "2026-11-02",
-            "2026-11-04",
-            "2026-11-05",
-            "2026-11-06",
-            "2026-11-07",
-            "2026-11-08",
-            "2026-11-09",
-            "2026-11-10",
-            "2026-11-11",
-        ]);
-        let lengths: Vec<usize> = runs(&days).iter().map(|r| r.len()).collect();
-        assert_eq!(lengths, vec![2, 2, 7, 1]);
+    fn runs_are_consecutive_hours_of_one_month_a_day_at_most() {
+        let mut hours = vec![h("2026-10-31T22"), h("2026-10-31T23"), h("2026-11-01T00")];
+        hours.push(h("2026-11-01T02"));
+        hours.extend((0..30).map(|i| h("2026-11-02T00") + i * HOUR));
+        let lengths: Vec<usize> = runs(&dirty(&hours)).iter().map(|r| r.len()).collect();
+        assert_eq!(lengths, vec![2, 1, 1, 24, 6]);
         assert!(runs(&[]).is_empty());
     }
 
@@ -445,24 +477,24 @@ mod tests {
             longest_days: 30,
             settings: 1,
         };
-        let mut m = Marks::default();
-        m.uptake.insert(("p".to_owned(), d("2026-11-10")), 3);
-        m.exposure
-            .insert("c".to_owned(), BTreeMap::from([(d("2026-10-01"), 5)]));
-        let before = m.fingerprint("p", &p, d("2026-11-10"));
-        // An exposure beyond the window changes nothing; one inside does.
-        m.exposure
-            .get_mut("c")
-            .expect("c")
-            .insert(d("2026-10-10"), 1);
-        assert_eq!(m.fingerprint("p", &p, d("2026-11-10")), before);
-        m.exposure
-            .get_mut("c")
-            .expect("c")
-            .insert(d("2026-10-11"), 1);
-        assert_ne!(m.fingerprint("p", &p, d("2026-11-10")), before);
-        let after = m.fingerprint("p", &p, d("2026-11-10"));
+        let slice = h("2026-11-10T13");
+        let mut exposure = BTreeMap::from([(slice - 31 * 24 * HOUR, 5)]);
+        let marks = |e: &BTreeMap<i64, u64>| Marks {
+            uptake: BTreeMap::from([(slice, 3)]),
+            exposure: Cumulative::new(e),
+        };
+        let before = marks(&exposure).fingerprint(&p, slice);
+        // An exposure beyond the window, or after the slice, changes nothing;
+        // one inside it (its first hour and its last included) does.
+        exposure.insert(slice - 30 * 24 * HOUR - HOUR, 1);
+        exposure.insert(slice + HOUR, 1);
+        assert_eq!(marks(&exposure).fingerprint(&p, slice), before);
+        for inside in [slice - 30 * 24 * HOUR, slice] {
+            let mut e = exposure.clone();
+            e.insert(inside, 1);
+            assert_ne!(marks(&e).fingerprint(&p, slice), before, "{inside}");
+        }
         let other = Program { settings: 2, ..p };
-        assert_ne!(m.fingerprint("p", &other, d("2026-11-10")), after);
+        assert_ne!(marks(&exposure).fingerprint(&other, slice), before);
     }
 }

@@ -14,7 +14,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, NaiveDate, Utc};
 use cmp_store::{Exposure, UptakeTouch};
 
 use super::credit::{Model, credits};
@@ -36,9 +35,7 @@ pub struct Key {
     pub campaign: String,
     pub measure: &'static str,
     pub by_kind: &'static str,
-    /// UTC day of the uptake: the slice.
-    pub day: NaiveDate,
-    /// Start of the UTC hour of the uptake, seconds.
+    /// Start of the UTC hour of the uptake, seconds: its slice.
     pub hour: i64,
     pub stage: String,
     pub by_value: String,
@@ -57,11 +54,10 @@ fn group<'a>(kind: &str, up: &'a UptakeTouch, x: &'a Exposure) -> (&'a str, &'a 
     }
 }
 
-/// Where an uptake event's rows go: its UTC day and hour.
-fn when(up: &UptakeTouch) -> (NaiveDate, i64) {
-    let at = DateTime::<Utc>::from_timestamp_millis(up.event_ms).unwrap_or(DateTime::UNIX_EPOCH);
-    let seconds = at.timestamp();
-    (at.date_naive(), seconds - seconds.rem_euclid(3600))
+/// Where an uptake event's rows go: the start of its UTC hour, seconds.
+pub fn hour_of(event_ms: i64) -> i64 {
+    let seconds = event_ms.div_euclid(1000);
+    seconds - seconds.rem_euclid(3600)
 }
 
 /// Every non-zero row of the slice.
@@ -72,13 +68,11 @@ pub fn slice_rows(
 ) -> BTreeMap<Key, f64> {
     let mut rows: BTreeMap<Key, f64> = BTreeMap::new();
     let mut add = |campaign: &str, measure, by_kind, up: &UptakeTouch, by: (&str, &str), v| {
-        let (day, hour) = when(up);
         let key = Key {
             campaign: campaign.to_owned(),
             measure,
             by_kind,
-            day,
-            hour,
+            hour: hour_of(up.event_ms),
             stage: up.stage.clone(),
             by_value: by.0.to_owned(),
             by_language: by.1.to_owned(),
@@ -197,13 +191,8 @@ mod tests {
             .filter(|k| k.measure == "referred")
             .map(|k| k.hour)
             .collect();
-        assert_eq!(
-            hours,
-            vec![
-                (t / 1000) - (t / 1000) % 3600,
-                (t + HOUR) / 1000 - ((t + HOUR) / 1000) % 3600
-            ]
-        );
-        assert!(rows.keys().all(|k| k.day.to_string() == "1970-01-21"));
+        assert_eq!(hours, vec![hour_of(t), hour_of(t + HOUR)]);
+        assert_eq!(hour_of(t), 20 * 86_400 + 13 * 3_600);
+        assert_eq!(hour_of(-1), -3_600);
     }
 }

@@ -6,13 +6,13 @@
 --   client, so that the exposures of the clients of one program-day are
 --   index seeks,
 -- - `attribution_marks`: how many events each (kind, program or campaign,
---   UTC day) has received, a change detector the aggregator compares with
+--   UTC hour) has received, a change detector the aggregator compares with
 --   what each slice was computed from. One INSERT reaches the views one
 --   after the other, so a mark can be seen a moment before the copied rows
 --   it counts: a slice computed on new marks is computed once more when
 --   they have settled (`settled`).
 -- And two the aggregator writes:
--- - `attribution_slices`: per (program, UTC day of the uptake), the
+-- - `attribution_slices`: per (program, UTC hour of the uptake), the
 --   fingerprint of the inputs its credits were computed from and whether
 --   they had settled, newest generation (microseconds) wins,
 -- - `attribution_credits`: the credits and referral counts of a slice per
@@ -74,31 +74,31 @@ CREATE TABLE IF NOT EXISTS attribution_marks
 (
     kind Enum8('engagement' = 1, 'uptake' = 2),
     key String,
-    day Date,
+    hour DateTime,
     events UInt64
 )
 ENGINE = SummingMergeTree
-PARTITION BY toYYYYMM(day)
-ORDER BY (kind, key, day);
+PARTITION BY toYYYYMM(hour)
+ORDER BY (kind, key, hour);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS attribution_marks_mv TO attribution_marks AS
 SELECT kind, if(kind = 'uptake', program, campaign_id) AS key,
-    toDate(event_time) AS day, count() AS events
+    toStartOfHour(event_time) AS hour, count() AS events
 FROM events
 WHERE kind = 'uptake' OR client_hash != ''
-GROUP BY kind, key, day;
+GROUP BY kind, key, hour;
 
 CREATE TABLE IF NOT EXISTS attribution_slices
 (
     program String,
-    day Date,
+    hour DateTime,
     fingerprint UInt64,
     settled UInt8,
     generation UInt64
 )
 ENGINE = ReplacingMergeTree(generation)
-PARTITION BY toYYYYMM(day)
-ORDER BY (program, day);
+PARTITION BY toYYYYMM(hour)
+ORDER BY (program, hour);
 
 CREATE TABLE IF NOT EXISTS attribution_credits
 (
@@ -106,7 +106,6 @@ CREATE TABLE IF NOT EXISTS attribution_credits
     campaign String,
     measure String,
     by_kind String,
-    day Date,
     hour DateTime,
     stage String,
     by_value String,
@@ -115,8 +114,8 @@ CREATE TABLE IF NOT EXISTS attribution_credits
     generation UInt64
 )
 ENGINE = ReplacingMergeTree(generation)
-PARTITION BY toYYYYMM(day)
-ORDER BY (program, campaign, measure, by_kind, day, hour, stage, by_value, by_language);
+PARTITION BY toYYYYMM(hour)
+ORDER BY (program, campaign, measure, by_kind, hour, stage, by_value, by_language);
 
 CREATE TABLE IF NOT EXISTS variant_hourly
 (

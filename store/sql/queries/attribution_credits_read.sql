@@ -1,4 +1,4 @@
--- params: 'oas', 'oas-online-2026', ['last_touch', 'referred', 'both'], [''], '2026-11-01', '2026-11-08', 1793505600, 1794110400
+-- params: 'oas', 'oas-online-2026', ['last_touch', 'referred', 'both'], [''], 1793505600, 1794110400
 -- A campaign's kept attribution (migration 0014) for the measures and
 -- groupings asked, per UTC hour of the uptake in [from, to): the newest
 -- value of each key, zeros left out. Rows read follow the hours and groups
@@ -9,7 +9,6 @@ FROM
     SELECT measure, by_kind, stage, by_value, by_language, hour, argMax(value, generation) AS value
     FROM attribution_credits
     WHERE program = ? AND campaign = ? AND has(?, measure) AND has(?, by_kind)
-        AND day >= toDate(?) AND day <= toDate(?)
         AND hour >= toDateTime(?) AND hour < toDateTime(?)
     GROUP BY measure, by_kind, stage, by_value, by_language, hour
 )

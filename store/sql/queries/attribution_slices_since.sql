@@ -1,11 +1,12 @@
--- params: '2026-09-01'
--- The newest record of each attribution slice (program, UTC day) from a day
--- on: the fingerprint of the marks its credits were computed from, whether
--- they had settled, and its generation (microseconds since the epoch).
-SELECT program, toString(day) AS day_text,
+-- params: 1790000000
+-- The newest record of each attribution slice (program, UTC hour) from an
+-- instant on: the fingerprint of the marks its credits were computed from,
+-- whether they had settled, and its generation (microseconds since the
+-- epoch).
+SELECT program, toUInt32(hour) AS hour_start,
     argMax(fingerprint, generation) AS fingerprint,
     argMax(settled, generation) AS settled,
     max(generation) AS newest
 FROM attribution_slices
-WHERE day >= toDate(?)
-GROUP BY program, day
+WHERE hour >= toDateTime(?)
+GROUP BY program, hour

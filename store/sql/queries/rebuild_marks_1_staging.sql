@@ -4,5 +4,5 @@
 -- and key of migration 0014 and the cluster schema, on a plain engine.
 CREATE TABLE ? AS ?
 ENGINE = SummingMergeTree
-PARTITION BY toYYYYMM(day)
-ORDER BY (kind, key, day)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (kind, key, hour)
