@@ -49,9 +49,16 @@ trap cleanup EXIT
 bash "$REPO/deploy/local/services.sh" start clickhouse
 # shellcheck disable=SC1091
 source "$CMP_RUN_DIR/env.sh"
-# Every query in system.query_log (ClickHouse reloads users.xml by itself).
+# Every query in system.query_log: ClickHouse reloads users.xml when its
+# modification time changes (to the second: wait for the next one), which
+# the default profile then shows.
+sleep 1.1
 sed -i 's#<load_balancing>random</load_balancing>#&<log_queries>1</log_queries>#' \
   "$CMP_RUN_DIR/clickhouse/users.xml"
+for _ in $(seq 60); do
+  [[ $(curl -fsS "$CMP_CLICKHOUSE_URL/" --data-binary "SELECT value FROM system.settings WHERE name = 'log_queries'") == 1 ]] && break
+  sleep 0.5
+done
 export CMP_CLICKHOUSE_DATABASE=bench_attribution
 "$BIN/cmp-aggregator" migrate >/dev/null
 q() { curl -fsS "$CMP_CLICKHOUSE_URL/?database=$CMP_CLICKHOUSE_DATABASE" --data-binary "$1"; }
@@ -120,6 +127,7 @@ seen="$CMP_RUN_DIR/passes.txt"
   done ) &
 WATCH=$!
 PIDS+=("$WATCH")
+live_start=$(q "SELECT toUnixTimestamp(now())")
 for i in $(seq 0 14); do
   q "INSERT INTO events (src_topic, src_partition, src_offset, kind, event_id, event_time, event_ms, campaign_id, channel, action, count, cost_cents, program, service_channel, stage, segment, region, language, client_hash, ingested_at, variant, office_id, fsa)
   SELECT 'live', 0, $EVENTS + $i * 2000 + number, if(intHash32(number + 9) % 10 = 0, 'uptake', 'engagement'), concat('l-$i-', toString(number)), now(), toInt64(toUnixTimestamp(now())) * 1000 + number % 1000,
@@ -130,6 +138,9 @@ for i in $(seq 0 14); do
 done
 sleep 8
 kill "$WATCH" 2>/dev/null || true
+q "SYSTEM FLUSH LOGS" >/dev/null
+echo "what the aggregator's queries cost during the live part (system.query_log):"
+q "SELECT substring(replaceRegexpAll(replaceRegexpAll(query, '--[^\\n]*\\n', ''), '[ \\t\\n]+', ' '), 1, 70) AS statement, count() AS n, round(avg(query_duration_ms)) AS avg_ms, round(avg(read_rows)) AS avg_rows FROM system.query_log WHERE type = 2 AND event_time >= toDateTime($live_start) AND query NOT LIKE '%INSERT INTO events%' AND query NOT LIKE '%system.%' AND query NOT LIKE 'SYSTEM%' GROUP BY statement ORDER BY sum(query_duration_ms) DESC LIMIT 8 FORMAT PrettyCompactMonoBlock"
 echo "passes during the live part: $(wc -l <"$seen"); seconds per pass: median $(cut -d' ' -f1 "$seen" | median), max $(cut -d' ' -f1 "$seen" | sort -g | tail -n1); slices changed per pass: median $(cut -d' ' -f2 "$seen" | median)"
 
 echo
