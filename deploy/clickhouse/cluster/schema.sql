@@ -266,7 +266,8 @@ CREATE TABLE IF NOT EXISTS cmp.exposure_touches_local ON CLUSTER '{cluster}'
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
 PARTITION BY toYYYYMM(event_time)
-ORDER BY (client_hash, event_ms, event_id);
+ORDER BY (client_hash, event_ms, event_id)
+SETTINGS index_granularity = 1024;
 
 CREATE TABLE IF NOT EXISTS cmp.exposure_touches ON CLUSTER '{cluster}' AS cmp.exposure_touches_local
 ENGINE = Distributed('{cluster}', cmp, exposure_touches_local, rand());
