@@ -7,8 +7,7 @@
 //! ([`retention`]).
 //!
 //! The service ([`run`]) ticks every few seconds: readiness is "ClickHouse
-//! answers"; the rollup lag gauge is refreshed; the attribution slices that
-//! changed are recomputed (`cmp_report::attribution`); the tasks [`schedule`] says
+//! answers"; the rollup lag gauge is refreshed; the tasks [`schedule`] says
 //! are due run (history snapshots, the day-end snapshot, daily retention, and
 //! the rollup drift check every `CMP_DRIFT_CHECK_INTERVAL_MIN`: a view that
 //! failed after its INSERT reached the ledger, as a replicated rollup still
@@ -16,7 +15,10 @@
 //! ledger within that interval). A ClickHouse outage (refused connections, or a
 //! server that hangs: every call has a timeout) only costs warnings and a
 //! not-ready probe: the loop keeps going and the tasks are retried;
-//! readiness is followed while a task runs too.
+//! readiness is followed while a task runs too. Beside the loop, a task of
+//! its own recomputes the attribution slices that changed every tick
+//! (`cmp_report::attribution`), so that a long catch-up holds nothing else
+//! back.
 
 pub mod anomalies;
 pub mod history;
@@ -71,6 +73,13 @@ pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> an
         settings.drift_check_interval,
     );
     let tick = TICK.min(settings.history_interval);
+    let attribution = tokio::spawn(keep_attribution(
+        store.clone(),
+        settings.max_event_age_days,
+        metrics.clone(),
+        shutdown.clone(),
+        tick,
+    ));
     loop {
         let up = follow_readiness(&store, &ready).await;
         if up {
@@ -78,7 +87,6 @@ pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> an
                 if let Err(e) = refresh_lag(&store, &metrics).await {
                     failed(&metrics, "rollup_lag", &e);
                 }
-                keep_attribution(&store, &settings, &metrics).await;
                 let now = Utc::now();
                 for task in schedule.due(now) {
                     if let Err(e) = run_task(task, &settings, &store, &metrics).await {
@@ -107,6 +115,9 @@ pub async fn run(settings: Settings, store: Store, mut shutdown: Shutdown) -> an
         }
     }
     ready.set(false);
+    if let Err(e) = attribution.await {
+        tracing::error!(error = %e, "the attribution task ended abnormally");
+    }
     tracing::info!("aggregator stopped");
     Ok(())
 }
@@ -200,29 +211,52 @@ async fn run_task(
     Ok(())
 }
 
-/// Recomputes the attribution slices that changed since the last turn
-/// (`cmp_report::attribution::refresh`).
-async fn keep_attribution(store: &Store, settings: &Settings, metrics: &Metrics) {
-    let horizon = settings.max_event_age_days;
-    let started = std::time::Instant::now();
-    match cmp_report::attribution::refresh(store, Utc::now(), horizon, None).await {
-        Ok(done) => {
-            // The gauges first: a reader that sees the pass counted sees them.
-            metrics
-                .attribution_pass_seconds
-                .set(started.elapsed().as_secs_f64());
-            metrics.attribution_changed.set(done.changed as i64);
-            metrics.attribution_passes.inc();
-            if done.slices > 0 {
-                tracing::debug!(
-                    changed = done.changed,
-                    slices = done.slices,
-                    rows = done.rows,
-                    "attribution kept current"
-                );
+/// Keeps attribution current until `shutdown`: a pass
+/// (`cmp_report::attribution::refresh`) every `tick`, in a task of its own
+/// so that a long catch-up never holds back the history snapshots, the
+/// gauges or the drift check. A pass cut short by shutdown is redone by
+/// the next start (its rows are idempotent); a failed one after
+/// [`schedule::RETRY`], as the loop's tasks are.
+async fn keep_attribution(
+    store: Store,
+    horizon_days: u32,
+    metrics: Metrics,
+    mut shutdown: Shutdown,
+    tick: Duration,
+) {
+    loop {
+        let started = std::time::Instant::now();
+        let pass = cmp_report::attribution::refresh(&store, Utc::now(), horizon_days, None);
+        let mut pause = tick;
+        tokio::select! {
+            _ = shutdown.wait() => break,
+            result = pass => match result {
+                Ok(done) => {
+                    // The gauges first: a reader that sees the pass counted sees them.
+                    metrics
+                        .attribution_pass_seconds
+                        .set(started.elapsed().as_secs_f64());
+                    metrics.attribution_changed.set(done.changed as i64);
+                    metrics.attribution_passes.inc();
+                    if done.slices > 0 {
+                        tracing::debug!(
+                            changed = done.changed,
+                            slices = done.slices,
+                            rows = done.rows,
+                            "attribution kept current"
+                        );
+                    }
+                }
+                Err(e) => {
+                    failed(&metrics, "attribution", &e);
+                    pause = schedule::RETRY;
+                }
             }
         }
-        Err(e) => failed(metrics, "attribution", &e),
+        tokio::select! {
+            _ = shutdown.wait() => break,
+            _ = tokio::time::sleep(pause) => {}
+        }
     }
 }
 
