@@ -242,6 +242,27 @@ log "rebuild on the cluster: $(tail -1 "$WORK/rebuild.log")"
 read -r ledger got <<<"$(counted "$CLUSTER_URL")"
 [[ $got == "$ledger" ]] || die "after the rebuild the cluster rollups count $got events, the ledger $ledger"
 same_reports "after the rebuild"
+# The rebuild recomputed the kept attribution from the copies on every
+# shard (a client's exposures and uptake lie on any shard); one server's,
+# recomputed by its own rebuild, must give the same answers.
+CMP_CLICKHOUSE_URL="$SINGLE_URL" "$BIN/cmp-aggregator" rebuild --from "$FROM" --to "$TODAY" >"$WORK/rebuild-single.log" 2>&1 ||
+  { cat "$WORK/rebuild-single.log" >&2; die "rebuild on the single node"; }
+for c in "${CAMPAIGNS[@]}"; do
+  id="${c%%=*}"
+  for s in cluster single; do
+    api "${API[$s]}/api/v1/campaigns/$id/attribution?by=channel" | python3 -m json.tool --sort-keys >"$WORK/$id.attribution.$s.json" ||
+      die "attribution of $id through the $s API"
+  done
+  diff "$WORK/$id.attribution.cluster.json" "$WORK/$id.attribution.single.json" >&2 ||
+    die "$id: the attributions differ (above: cluster <, single >)"
+  credited="$(python3 -c 'import json, sys
+def total(v):
+    if isinstance(v, dict):
+        return sum(x if k == "credited" and isinstance(x, (int, float)) else total(x) for k, x in v.items())
+    return sum(map(total, v)) if isinstance(v, list) else 0
+print(round(total(json.load(open(sys.argv[1]))), 3))' "$WORK/$id.attribution.cluster.json")"
+  log "$id: the same attribution by channel on the cluster and the single node (credited, every level summed: $credited)"
+done
 OLD=201901 # older than any retention: one row on each shard (partitions 0 and 1)
 q "$CLUSTER_URL" "INSERT INTO $DB.events (src_topic, src_partition, src_offset, kind, event_id, event_time, campaign_id)
   VALUES ('retention-probe', 0, 0, 'engagement', 'old-0', '2019-01-15 12:00:00', 'probe'),

@@ -58,6 +58,7 @@ for fault in none "${FAULTS[@]}"; do
       repaired+=("$(figure repaired_s "$line")")
       short+=("$(figure rollups_short "$line")")
       log "$fault run $run: exact (${line#compare.sh: result })"
+      grep ': the same attribution' "$out" | sed 's/^/  | /' >&2 || true
     else
       failed=1
       log "$fault run $run: FAILED: $(grep 'FAILED' "$out" | tail -1)"
