@@ -208,23 +208,24 @@ if [[ $got != "$ledger" ]]; then
 fi
 log "cluster: $ACCEPTED accepted events stored once, counted once by the rollups"
 
-# same_reports WHEN: each campaign's /performance is the same JSON through
-# both cluster APIs (s1r1, s2r2) and the single node's.
-same_reports() {
+# same_answers WHEN PATH: each campaign's /api/v1/campaigns/<id>/PATH is the
+# same JSON through both cluster APIs (s1r1, s2r2) and the single node's
+# (left in $WORK/<id>.single.json).
+same_answers() {
   local c id s
   for c in "${CAMPAIGNS[@]}"; do
     id="${c%%=*}"
     for s in cluster cluster2 single; do
-      api "${API[$s]}/api/v1/campaigns/$id/performance" | python3 -m json.tool --sort-keys >"$WORK/$id.$s.json" ||
-        die "performance of $id through the $s API"
+      api "${API[$s]}/api/v1/campaigns/$id/$2" | python3 -m json.tool --sort-keys >"$WORK/$id.$s.json" ||
+        die "$2 of $id through the $s API"
     done
-    diff "$WORK/$id.cluster.json" "$WORK/$id.single.json" >&2 || die "$id $1: the reports differ (above: cluster <, single >)"
-    diff "$WORK/$id.cluster2.json" "$WORK/$id.cluster.json" >&2 || die "$id $1: the two cluster APIs differ"
+    diff "$WORK/$id.cluster.json" "$WORK/$id.single.json" >&2 || die "$id $1: $2 differs (above: cluster <, single >)"
+    diff "$WORK/$id.cluster2.json" "$WORK/$id.cluster.json" >&2 || die "$id $1: the two cluster APIs differ on $2"
   done
-  log "$1: each campaign's report is the same through both cluster APIs and the single node"
+  log "$1: each campaign's $2 is the same through both cluster APIs and the single node"
 }
 start_apis
-same_reports "after the run"
+same_answers "after the run" performance
 
 # Maintenance on the cluster: refused without the shard URLs, naming them;
 # with them, a rebuild of every month of the run (per shard) changes no
@@ -241,26 +242,21 @@ CMP_CLICKHOUSE_URL="$CLUSTER_URL" CMP_CLICKHOUSE_SHARD_URLS="$SHARDS" \
 log "rebuild on the cluster: $(tail -1 "$WORK/rebuild.log")"
 read -r ledger got <<<"$(counted "$CLUSTER_URL")"
 [[ $got == "$ledger" ]] || die "after the rebuild the cluster rollups count $got events, the ledger $ledger"
-same_reports "after the rebuild"
+same_answers "after the rebuild" performance
 # The rebuild recomputed the kept attribution from the copies on every
 # shard (a client's exposures and uptake lie on any shard); one server's,
 # recomputed by its own rebuild, must give the same answers.
 CMP_CLICKHOUSE_URL="$SINGLE_URL" "$BIN/cmp-aggregator" rebuild --from "$FROM" --to "$TODAY" >"$WORK/rebuild-single.log" 2>&1 ||
   { cat "$WORK/rebuild-single.log" >&2; die "rebuild on the single node"; }
+same_answers "after both rebuilt" "attribution?by=channel"
 for c in "${CAMPAIGNS[@]}"; do
   id="${c%%=*}"
-  for s in cluster single; do
-    api "${API[$s]}/api/v1/campaigns/$id/attribution?by=channel" | python3 -m json.tool --sort-keys >"$WORK/$id.attribution.$s.json" ||
-      die "attribution of $id through the $s API"
-  done
-  diff "$WORK/$id.attribution.cluster.json" "$WORK/$id.attribution.single.json" >&2 ||
-    die "$id: the attributions differ (above: cluster <, single >)"
   credited="$(python3 -c 'import json, sys
 def total(v):
     if isinstance(v, dict):
         return sum(x if k == "credited" and isinstance(x, (int, float)) else total(x) for k, x in v.items())
     return sum(map(total, v)) if isinstance(v, list) else 0
-print(round(total(json.load(open(sys.argv[1]))), 3))' "$WORK/$id.attribution.cluster.json")"
+print(round(total(json.load(open(sys.argv[1]))), 3))' "$WORK/$id.single.json")"
   log "$id: the same attribution by channel on the cluster and the single node (credited, every level summed: $credited)"
 done
 OLD=201901 # older than any retention: one row on each shard (partitions 0 and 1)
