@@ -5,6 +5,18 @@
 //! computed one is still exact and is served from memory; concurrent
 //! requests for the same missing one wait for a single computation.
 //!
+//! **Held snapshots** (the performance route and the live feed, which
+//! reads through it): once a report has been computed, a request at a
+//! newer version is answered at once with the last one computed (the held
+//! snapshot, whose `as_of` says how fresh it is) while one computation at
+//! the new version runs in the background, started by the first reader
+//! who found it stale; no reader waits for it, and when it is done the
+//! next readers get it. At most [`REFRESHING`] such computations run at
+//! once (a stale report found while they are all busy is refreshed by a
+//! later reader). A report never computed yet, or whose registry rows
+//! changed since (a campaign or its targets: read-your-writes holds), makes
+//! its reader wait.
+//!
 //! The version is polled every [`POLL`] in the background, and this
 //! process's own registry writes count too (read-your-writes), so a report
 //! is at most one poll older than the data (another replica's registry
@@ -18,7 +30,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -27,7 +39,7 @@ use cmp_kpi::{Dimension, Granularity};
 use cmp_process::Shutdown;
 use cmp_report::Report;
 use cmp_store::{Campaign, Store, TableVersion, UnitDay, UnitSpend};
-use tokio::sync::{OnceCell, watch};
+use tokio::sync::{OnceCell, Semaphore, watch};
 
 /// How often the data version is read: a look at `system.parts` (a few
 /// milliseconds), and up to one period added to what readers see of new
@@ -37,6 +49,8 @@ pub const POLL: Duration = Duration::from_millis(100);
 pub const PORTFOLIO_STALE: Duration = Duration::from_secs(60);
 /// Entries kept before those of older versions are dropped.
 const CAPACITY: usize = 4096;
+/// Background recomputations of held snapshots running at once.
+pub const REFRESHING: usize = 4;
 
 /// A report's identity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -81,6 +95,24 @@ pub struct SpendKey {
 struct Version {
     tables: Arc<Vec<TableVersion>>,
     writes: u64,
+}
+
+/// The registry's tables: a held snapshot never outlives a change of them.
+const REGISTRY: [&str; 2] = ["campaigns", "target_sets"];
+
+impl Version {
+    /// Whether only the rollups changed between the two (the registry, and
+    /// this process's writes to it, did not).
+    fn same_registry(&self, other: &Version) -> bool {
+        let registry = |v: &Version| -> Vec<TableVersion> {
+            v.tables
+                .iter()
+                .filter(|t| REGISTRY.contains(&t.table.as_str()))
+                .cloned()
+                .collect()
+        };
+        self.writes == other.writes && registry(self) == registry(other)
+    }
 }
 
 /// The computed reports and judged targets, by version.
@@ -144,15 +176,23 @@ impl Memo {
         })
     }
 
-    /// The report of `key`, computed by `compute` unless known at this version.
+    /// The report of `key`: known at this version, else the held snapshot
+    /// (refreshed in the background by `compute`), else computed now.
     pub async fn report<E, F>(&self, key: ReportKey, compute: F) -> Result<Arc<Report>, E>
     where
-        F: Future<Output = Result<Report, E>>,
+        F: Future<Output = Result<Report, E>> + Send + 'static,
+        E: Send + 'static,
     {
-        self.inner
-            .reports
-            .get(key, self.version(), Duration::ZERO, compute)
-            .await
+        self.inner.reports.held(key, self.version(), compute).await
+    }
+
+    /// The judged targets of `key` as [`Memo::report`] keeps reports.
+    pub async fn judged_held<E, F>(&self, key: JudgedKey, compute: F) -> Result<Arc<Judged>, E>
+    where
+        F: Future<Output = Result<Judged, E>> + Send + 'static,
+        E: Send + 'static,
+    {
+        self.inner.judged.held(key, self.version(), compute).await
     }
 
     /// The judged targets of `key`; a value computed at an older version is
@@ -205,24 +245,149 @@ impl Memo {
     }
 }
 
-/// One computation: its version, when it started, and its value once known.
+/// One computation: its version, when it started, and its value once
+/// known; the key's held snapshot (shared by its entries of every
+/// version), and whether a background computation of this version runs.
 #[derive(Debug)]
 struct Entry<V> {
     version: Version,
     started: Instant,
     cell: Arc<OnceCell<Arc<V>>>,
+    held: Arc<Mutex<Held<V>>>,
+    refreshing: Arc<AtomicBool>,
+}
+
+/// The newest value computed for a key and its version: `seq` is when its
+/// computation started (a later start replaces it).
+#[derive(Debug)]
+struct Held<V> {
+    seq: u64,
+    value: Option<(Version, Arc<V>)>,
+}
+
+impl<V> Entry<V> {
+    fn new(version: Version, held: Option<Arc<Mutex<Held<V>>>>) -> Entry<V> {
+        Entry {
+            version,
+            started: Instant::now(),
+            cell: Arc::new(OnceCell::new()),
+            held: held.unwrap_or_else(|| {
+                Arc::new(Mutex::new(Held {
+                    seq: 0,
+                    value: None,
+                }))
+            }),
+            refreshing: Arc::new(AtomicBool::new(false)),
+        }
+    }
 }
 
 #[derive(Debug)]
 struct Cache<K, V> {
     entries: Mutex<HashMap<K, Entry<V>>>,
+    /// Permits of the background recomputations.
+    refreshes: Arc<Semaphore>,
+    /// Numbers the computations of held snapshots in start order.
+    started: AtomicU64,
 }
 
 impl<K, V> Default for Cache<K, V> {
     fn default() -> Self {
         Cache {
             entries: Mutex::new(HashMap::new()),
+            refreshes: Arc::new(Semaphore::new(REFRESHING)),
+            started: AtomicU64::new(0),
         }
+    }
+}
+
+/// Drops the entries of older versions once the map is full (all of them
+/// if that is not enough).
+fn make_room<K, V>(entries: &mut HashMap<K, Entry<V>>, version: &Version) {
+    if entries.len() >= CAPACITY {
+        entries.retain(|_, e| e.version == *version);
+        if entries.len() >= CAPACITY {
+            entries.clear();
+        }
+    }
+}
+
+/// Computes a value of `version` into `cell` once and, if it is the newest
+/// started, into the held snapshot.
+async fn fill<V, E>(
+    cell: &OnceCell<Arc<V>>,
+    held: &Mutex<Held<V>>,
+    (seq, version): (u64, Version),
+    compute: impl Future<Output = Result<V, E>>,
+) -> Result<Arc<V>, E> {
+    let value = cell
+        .get_or_try_init(|| async { compute.await.map(Arc::new) })
+        .await?;
+    let mut h = held.lock().unwrap_or_else(|p| p.into_inner());
+    if seq >= h.seq {
+        *h = Held {
+            seq,
+            value: Some((version, Arc::clone(value))),
+        };
+    }
+    Ok(Arc::clone(value))
+}
+
+impl<K: Eq + Hash + Clone, V: Send + Sync + 'static> Cache<K, V> {
+    /// The value of `key` at `version`; else the held snapshot at once (if
+    /// only the rollups changed since it was computed), with one background
+    /// computation of `version` started if none runs and a permit is free;
+    /// else (never computed, or the registry changed) computed now, once
+    /// for all concurrent readers. Errors are not kept.
+    async fn held<E, F>(&self, key: K, version: Option<Version>, compute: F) -> Result<Arc<V>, E>
+    where
+        F: Future<Output = Result<V, E>> + Send + 'static,
+        E: Send + 'static,
+    {
+        let Some(version) = version else {
+            return compute.await.map(Arc::new);
+        };
+        let (cell, held, refreshing) = {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            match entries.get(&key) {
+                Some(e) if e.version == version => {}
+                found => {
+                    let held = found.map(|e| Arc::clone(&e.held));
+                    make_room(&mut entries, &version);
+                    entries.insert(key.clone(), Entry::new(version.clone(), held));
+                }
+            }
+            let e = entries.get(&key).expect("present");
+            if let Some(v) = e.cell.get() {
+                return Ok(Arc::clone(v));
+            }
+            (
+                Arc::clone(&e.cell),
+                Arc::clone(&e.held),
+                Arc::clone(&e.refreshing),
+            )
+        };
+        let seq = (self.started.fetch_add(1, Ordering::Relaxed) + 1, version);
+        let last = held
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .value
+            .as_ref()
+            .filter(|(v, _)| v.same_registry(&seq.1))
+            .map(|(_, value)| Arc::clone(value));
+        let Some(last) = last else {
+            return fill(&cell, &held, seq, compute).await;
+        };
+        if let Ok(permit) = Arc::clone(&self.refreshes).try_acquire_owned()
+            && !refreshing.swap(true, Ordering::AcqRel)
+        {
+            tokio::spawn(async move {
+                let _ = fill(&cell, &held, seq, compute).await;
+                refreshing.store(false, Ordering::Release);
+                drop(permit);
+            });
+        }
+        Ok(last)
     }
 }
 
@@ -249,22 +414,12 @@ impl<K: Eq + Hash, V> Cache<K, V> {
                     Some(v) => return Ok(Arc::clone(v)),
                     None => Arc::clone(&e.cell),
                 },
-                _ => {
-                    if entries.len() >= CAPACITY {
-                        entries.retain(|_, e| e.version == version);
-                        if entries.len() >= CAPACITY {
-                            entries.clear();
-                        }
-                    }
-                    let cell = Arc::new(OnceCell::new());
-                    entries.insert(
-                        key,
-                        Entry {
-                            version,
-                            started: Instant::now(),
-                            cell: Arc::clone(&cell),
-                        },
-                    );
+                found => {
+                    let held = found.map(|e| Arc::clone(&e.held));
+                    make_room(&mut entries, &version);
+                    let entry = Entry::new(version, held);
+                    let cell = Arc::clone(&entry.cell);
+                    entries.insert(key, entry);
                     cell
                 }
             }
@@ -364,5 +519,67 @@ mod tests {
             .get(2, version(1, 0), Duration::ZERO, async { Ok::<_, &str>(9) })
             .await;
         assert_eq!(*again.expect("retried"), 9);
+    }
+
+    #[tokio::test]
+    async fn a_reader_never_waits_for_a_refresh_another_started() {
+        use futures_util::FutureExt;
+        let cache: Cache<u8, u32> = Cache::default();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = |value: u32, gate: Option<tokio::sync::oneshot::Receiver<()>>| {
+            let calls = Arc::clone(&calls);
+            async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                if let Some(gate) = gate {
+                    let _ = gate.await;
+                }
+                Ok::<_, ()>(value)
+            }
+        };
+        // Never computed: the first reader waits for it.
+        let first = cache.held(1, version(1, 0), counted(1, None)).await;
+        assert_eq!(*first.expect("computed"), 1);
+        // New data: the held snapshot at once, its refresh in the background
+        // (held up by `gate`), and a second reader gets the snapshot too
+        // without starting another.
+        let (open, gate) = tokio::sync::oneshot::channel();
+        let now = cache
+            .held(1, version(2, 0), counted(2, Some(gate)))
+            .now_or_never()
+            .expect("answered without waiting");
+        assert_eq!(*now.expect("held"), 1);
+        let again = cache
+            .held(1, version(2, 0), counted(3, None))
+            .now_or_never()
+            .expect("answered without waiting");
+        assert_eq!(*again.expect("held"), 1);
+        // The refresh finishes: readers get it.
+        open.send(()).expect("gate");
+        let mut fresh = 1;
+        for _ in 0..1000 {
+            tokio::task::yield_now().await;
+            fresh = *cache
+                .held(1, version(2, 0), counted(4, None))
+                .await
+                .expect("value");
+            if fresh == 2 {
+                break;
+            }
+        }
+        assert_eq!(fresh, 2);
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "one refresh for version 2");
+        // Still newer data while nothing is held at it: the newest snapshot.
+        let v3 = cache
+            .held(
+                1,
+                version(3, 0),
+                counted(5, Some(tokio::sync::oneshot::channel().1)),
+            )
+            .now_or_never()
+            .expect("answered without waiting");
+        assert_eq!(*v3.expect("held"), 2);
+        // A registry write: never the held snapshot.
+        let written = cache.held(1, version(3, 1), counted(6, None)).await;
+        assert_eq!(*written.expect("computed"), 6);
     }
 }

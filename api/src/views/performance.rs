@@ -8,7 +8,6 @@
 //! from its total.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use cmp_kpi::{DateRange, Dimension, Granularity, Lang, label_or_code};
@@ -166,13 +165,18 @@ pub async fn performance(
         today,
     };
     let memo = &sources.memo;
+    // Owned computations: a held snapshot's refresh runs in the background.
+    let report = {
+        let store = store.clone();
+        async move { cmp_report::performance(&store, &query).await }
+    };
+    let judge = {
+        let (store, c) = (store.clone(), c.clone());
+        async move { targets::judge(&store, rules, &c, today).await }
+    };
     let (r, judged) = tokio::try_join!(
-        memo.report(report_key, cmp_report::performance(store, &query)),
-        memo.judged(
-            judged_key,
-            Duration::ZERO,
-            targets::judge(store, rules, &c, today)
-        ),
+        memo.report(report_key, report),
+        memo.judged_held(judged_key, judge),
     )?;
     let audience = Audience::of(&rules, caller.is_admin());
     let totals = audience
