@@ -101,14 +101,15 @@ struct Version {
 const REGISTRY: [&str; 2] = ["campaigns", "target_sets"];
 
 impl Version {
-    /// Whether only the rollups changed between the two (the registry, and
-    /// this process's writes to it, did not).
+    /// Whether only the rollups changed between the two: no registry write
+    /// (a new block in its tables, or this process's own). A merge of the
+    /// registry's parts changes no block number and no answer.
     fn same_registry(&self, other: &Version) -> bool {
-        let registry = |v: &Version| -> Vec<TableVersion> {
+        let registry = |v: &Version| -> Vec<(String, i64)> {
             v.tables
                 .iter()
                 .filter(|t| REGISTRY.contains(&t.table.as_str()))
-                .cloned()
+                .map(|t| (t.table.clone(), t.block))
                 .collect()
         };
         self.writes == other.writes && registry(self) == registry(other)
@@ -581,5 +582,20 @@ mod tests {
         // A registry write: never the held snapshot.
         let written = cache.held(1, version(3, 1), counted(6, None)).await;
         assert_eq!(*written.expect("computed"), 6);
+    }
+
+    #[test]
+    fn a_merge_of_the_registry_is_no_registry_write() {
+        let with_targets = |block: i64, parts: u64| Version {
+            tables: Arc::new(vec![TableVersion {
+                table: "target_sets".into(),
+                block,
+                parts,
+                rows: 50,
+            }]),
+            writes: 0,
+        };
+        assert!(with_targets(7, 50).same_registry(&with_targets(7, 3)));
+        assert!(!with_targets(7, 50).same_registry(&with_targets(8, 51)));
     }
 }
