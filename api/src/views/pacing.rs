@@ -78,10 +78,9 @@ pub async fn judge(
         by: Vec::new(),
         granularity: query.granularity,
     };
-    let report = sources
-        .memo
-        .report(key, cmp_report::performance(&sources.store, &query))
-        .await?;
+    let store = sources.store.clone();
+    let compute = async move { cmp_report::performance(&store, &query).await };
+    let report = sources.memo.report(key, compute).await?;
     let spend = daily_spend(&report, tz);
     let weeks = plan_weeks(c);
     Ok((pacing(&flight(c, &weeks), &spend, today), spend, weeks))

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Reads under live data (issue 14): p50/p99 of the API's report routes with
+# READERS concurrent readers (wrk) while the ledger takes a small INSERT
+# every half second, so every campaign's data changes between two answers
+# (the live case), and the rows ClickHouse reads per report
+# (system.query_log). Asserts nothing.
+#
+# The ledger: EVENTS events over 50 campaigns, generated inside ClickHouse
+# by INSERT … SELECT from numbers() (the rollups fill through their views,
+# as in production) with heavy tails: campaign sizes, segments, regions and
+# channels skewed (a power of a uniform draw picks the index), bulk
+# impressions (counts up to 5 000), 80 % engagement, clients drawn from a
+# skewed pool per campaign (a quarter without one), times over the flights
+# from 2026-04-01 to 2026-12-05.
+#
+# Usage: deploy/bench/reads.sh [EVENTS=1000000] [SECONDS=20] [READERS=16] [RUNS=3]
+# (RUNS wrk passes per route, one after the other, on the same ledger).
+# CMP_BENCH_BIN=DIR runs the cmp-api and cmp-aggregator found in DIR (e.g.
+# binaries built from an earlier commit, for a before/after) instead of
+# building this checkout's.
+set -euo pipefail
+[[ -d $HOME/.cargo/bin ]] && export PATH="$HOME/.cargo/bin:$PATH"
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+EVENTS_WANTED="${1:-1000000}" SECS="${2:-20}" READERS="${3:-16}" RUNS="${4:-3}"
+CACHE="${CMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cmp}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
+command -v wrk >/dev/null || { echo "reads.sh needs wrk (apt-get install wrk)" >&2; exit 2; }
+
+if [[ -n ${CMP_BENCH_BIN:-} ]]; then
+  BIN="$CMP_BENCH_BIN"
+else
+  cargo build --release --locked -p cmp-aggregator -p cmp-api --bins
+  BIN="$CARGO_TARGET_DIR/release"
+fi
+EVENTS="$EVENTS_WANTED"
+export CMP_RUN_DIR; CMP_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cmp-bench.XXXXXX")"
+unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
+trap 'bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1; rm -rf "$CMP_RUN_DIR"' EXIT
+bash "$REPO/deploy/local/services.sh" start clickhouse
+# shellcheck disable=SC1091
+source "$CMP_RUN_DIR/env.sh"
+export CMP_CLICKHOUSE_DATABASE=bench_reads
+"$BIN/cmp-aggregator" migrate >/dev/null
+q() { curl -fsS "$CMP_CLICKHOUSE_URL/?database=$CMP_CLICKHOUSE_DATABASE" --data-binary "$1"; }
+q "INSERT INTO campaigns (campaign_id, name_en, name_fr, program, start_date, end_date, budget_cents, changed_by, changed_at) SELECT concat('camp-', toString(number)), 'Campaign', 'Campagne', ['oas','ei','cpp','gis','passport'][number % 5 + 1], toDate('2026-04-01'), toDate('2027-03-31'), 100000000, 'bench', now() FROM system.numbers LIMIT 50"
+
+# The API's queries go to system.query_log (users.xml is reloaded live).
+sed -i 's#<load_balancing>random</load_balancing>#<load_balancing>random</load_balancing><log_queries>1</log_queries>#' \
+  "$CMP_RUN_DIR/clickhouse/users.xml"
+
+# u(k): a uniform draw in [0, 1) from the row number, stream k.
+u() { echo "(cityHash64(number, $1) % 1000000) / 1000000."; }
+CAMPAIGN="concat('camp-', toString(toUInt32(floor(50 * pow($(u 1), 2)))))"
+EVENT_SELECT() { # first-offset time-expression
+  cat <<SQL
+SELECT 'cmp.bench.v1', 0, $1 + number, if($(u 2) < 0.2, 'uptake', 'engagement'),
+  concat('r-', toString($1 + number)), $2, 0,
+  if($(u 2) < 0.2 AND $(u 3) < 0.3, '', $CAMPAIGN),
+  ['social','search','display','video','web','tv','radio','print','signage','email','outreach'][toUInt32(floor(11 * pow($(u 4), 2))) + 1],
+  ['impression','impression','impression','impression','click','engagement','video_complete','visit','share'][toUInt32(floor(9 * $(u 5))) + 1],
+  toUInt32(1 + if($(u 5) < 0.45, floor(5000 * pow($(u 6), 8)), 0)), toUInt64(floor(200 * $(u 7))),
+  ['oas','ei','cpp','gis','passport'][toUInt32(floor(5 * $(u 8))) + 1],
+  ['online','online','online','phone','in_person','mail'][toUInt32(floor(6 * $(u 9))) + 1],
+  ['started','started','submitted','completed'][toUInt32(floor(4 * $(u 10))) + 1],
+  ['unspecified','seniors','families','newcomers','youth','rural','indigenous'][toUInt32(floor(7 * pow($(u 11), 2))) + 1],
+  ['ON','QC','BC','AB','MB','SK','NS','NB','NL','PE','XX','YT','NT','NU','CA'][toUInt32(floor(15 * pow($(u 12), 2.5))) + 1],
+  ['en','en','en','en','en','en','en','fr','fr','und'][toUInt32(floor(10 * $(u 13))) + 1],
+  if($(u 14) < 0.25, '', hex(cityHash64($CAMPAIGN, toUInt32(floor(300000 * pow($(u 15), 1.5)))))),
+  now(), '', '', ''
+SQL
+}
+load_start=$(date +%s)
+# In steps of 2 M rows (a bounded INSERT each).
+for ((from = 0; from < EVENTS; from += 2000000)); do
+  n=$(( EVENTS - from < 2000000 ? EVENTS - from : 2000000 ))
+  q "INSERT INTO events $(EVENT_SELECT 0 "toDateTime('2026-04-01 04:00:00') + toUInt32(floor(21400000 * $(u 16)))") FROM (SELECT number + $from AS number FROM system.numbers LIMIT $n)"
+done
+echo "loaded $EVENTS events in $(( $(date +%s) - load_start )) s (the views filled the rollups)"
+# Background merges of the load settle first (at most 10 min): readers are
+# measured against the steady state, not against the load's merge backlog.
+settle_start=$(date +%s)
+for _ in $(seq 600); do
+  [[ $(q "SELECT count() FROM system.merges WHERE database = '$CMP_CLICKHOUSE_DATABASE'") == 0 ]] && break
+  sleep 1
+done
+echo "merges settled in $(( $(date +%s) - settle_start )) s; active parts: $(q "SELECT count() FROM system.parts WHERE database = '$CMP_CLICKHOUSE_DATABASE' AND active")"
+q "SELECT table, sum(rows) AS rows FROM system.parts WHERE database = '$CMP_CLICKHOUSE_DATABASE' AND active AND (table LIKE '%hourly' OR table LIKE '%daily' OR table = 'events') GROUP BY table ORDER BY table"
+
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+TOKEN="bench-admin-token"
+printf '[[token]]\nname = "bench"\nsha256 = "%s"\nrole = "admin"\n' \
+  "$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)" > "$CMP_RUN_DIR/tokens.toml"
+export CMP_API_TOKENS_FILE="$CMP_RUN_DIR/tokens.toml"
+CMP_DISCLOSURE_KEY="$(/usr/bin/python3 -c 'import secrets; print(secrets.token_hex(32))')"
+export CMP_DISCLOSURE_KEY
+export CMP_API_ADDR="127.0.0.1:$(free_port)" CMP_METRICS_ADDR="127.0.0.1:$(free_port)"
+API="http://$CMP_API_ADDR"
+"$BIN/cmp-api" >"$CMP_RUN_DIR/api.log" 2>&1 &
+API_PID=$!
+TRICKLE_PID=""
+# (set -e holds in the trap too: no command of it may fail before the last.)
+trap 'set +e; [[ -n $TRICKLE_PID ]] && kill "$TRICKLE_PID"; kill -TERM "$API_PID"; wait "$API_PID"; bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1; rm -rf "$CMP_RUN_DIR"' EXIT
+for _ in $(seq 100); do curl -fsS "$API/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+TARGETS='[{"kpi":"uptake_completed","target":5000},{"kpi":"reach","target":20000,"region":"QC"},{"kpi":"program_online_share","target":0.4},{"kpi":"cost_per_uptake_cents","target":2500}]'
+for i in $(seq 0 49); do
+  curl -fsS -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    "$API/api/v1/campaigns/camp-$i/targets" --data-binary "$TARGETS" >/dev/null
+done
+
+# Live data: 200 events of the same mix, happening now, every 0.5 s.
+trickle() {
+  local offset=$((EVENTS + 1))
+  while true; do
+    q "INSERT INTO events $(EVENT_SELECT "$offset" "now() - toUInt32(floor(60 * $(u 16)))") FROM (SELECT number FROM system.numbers LIMIT 200)" || true
+    offset=$((offset + 200))
+    sleep 0.5
+  done
+}
+
+rotate() {
+  cat <<LUA
+n = 0
+request = function()
+  n = n + 1
+  local path = string.gsub("$1", "{c}", "camp-" .. (n % 50))
+  return wrk.format(nil, path)
+end
+LUA
+}
+get() { curl -fsS -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$API$1"; }
+# Rows read by ClickHouse for one report computed alone: a new data version
+# first (one INSERT), then the request; the queries since, from query_log
+# (the data-version poll excluded).
+rows_of() { # path
+  q "INSERT INTO events $(EVENT_SELECT 999000000000 "now()") FROM (SELECT number FROM system.numbers LIMIT 1)"
+  sleep 0.3
+  local t0 took
+  t0=$(q "SELECT toUInt64(now())")
+  sleep 1
+  took=$(get "$1")
+  sleep 0.2
+  q "SYSTEM FLUSH LOGS"
+  q "SELECT concat('  ', '$1', ': ', toString(count()), ' queries, ', toString(sum(read_rows)), ' rows read, ', toString(max(query_duration_ms)), ' ms longest query; request $took s')
+     FROM system.query_log
+     WHERE type = 2 AND event_time >= toDateTime($t0) AND query NOT LIKE '%system.parts%'
+       AND query NOT LIKE '%query_log%' AND query NOT LIKE 'INSERT%' AND query NOT LIKE '%toUInt64(now())%'"
+}
+
+ROUTES=(
+  "performance, defaults (totals and 4 targets)|/api/v1/campaigns/{c}/performance"
+  "performance, by=segment,channel, daily series|/api/v1/campaigns/{c}/performance?by=segment,channel&granularity=day"
+  "portfolio, 50 campaigns, 200 targets|/api/v1/attainment?fiscal_year=2026-27"
+)
+echo
+echo "== rows read per report (one request alone, fresh data version)"
+for r in "${ROUTES[@]}"; do
+  path="${r#*|}"
+  rows_of "${path//\{c\}/camp-0}"
+  rows_of "${path//\{c\}/camp-25}"
+done
+
+trickle &
+TRICKLE_PID=$!
+for r in "${ROUTES[@]}"; do
+  label="${r%%|*}" path="${r#*|}"
+  rotate "$path" > "$CMP_RUN_DIR/rotate.lua"
+  echo
+  for run in $(seq "$RUNS"); do
+    echo "== live: $label, $READERS readers, ${SECS} s, an INSERT every 0.5 s (run $run of $RUNS)"
+    wrk -t2 -c"$READERS" -d"${SECS}s" --timeout 60s --latency -s "$CMP_RUN_DIR/rotate.lua" \
+      -H "Authorization: Bearer $TOKEN" "$API" | grep -E '^ +(50|90|99)%|Requests/sec|requests in|Non-2xx|Socket errors'
+  done
+done
+kill $TRICKLE_PID 2>/dev/null || true
+TRICKLE_PID=""
+echo
+echo "ledger: $(q "SELECT count() FROM events") events"
