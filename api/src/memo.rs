@@ -38,7 +38,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use cmp_kpi::{Dimension, Granularity};
 use cmp_process::Shutdown;
 use cmp_report::Report;
-use cmp_store::{Campaign, Store, TableVersion, UnitDay, UnitSpend};
+use cmp_store::{Campaign, Store, StoreError, TableVersion, UnitDay, UnitSpend};
 use tokio::sync::{OnceCell, Semaphore, watch};
 
 /// How often the data version is read: a look at `system.parts` (a few
@@ -130,6 +130,8 @@ struct Inner {
     judged: Cache<JudgedKey, Judged>,
     uptake: Cache<UptakeKey, Vec<UnitDay>>,
     spend: Cache<SpendKey, Vec<UnitSpend>>,
+    /// Campaigns read since the registry last changed, with that version.
+    campaigns: Mutex<Option<Campaigns>>,
 }
 
 impl Default for Memo {
@@ -142,6 +144,7 @@ impl Default for Memo {
                 judged: Cache::default(),
                 uptake: Cache::default(),
                 spend: Cache::default(),
+                campaigns: Mutex::new(None),
             }),
         }
     }
@@ -185,6 +188,45 @@ impl Memo {
         E: Send + 'static,
     {
         self.inner.reports.held(key, self.version(), compute).await
+    }
+
+    /// Every campaign's current version, by id, read once while the
+    /// registry is unchanged (no new block in its tables, no write by this
+    /// process): the routes look a campaign up on every request, and a
+    /// lookup must not queue behind the reports ClickHouse is computing.
+    pub async fn campaigns(&self, store: &Store) -> Result<Arc<Vec<Campaign>>, StoreError> {
+        let Some(version) = self.version() else {
+            return cmp_store::campaigns(store).await.map(Arc::new);
+        };
+        let kept = |v: &Version| {
+            let kept = self
+                .inner
+                .campaigns
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            kept.as_ref()
+                .filter(|(at, _)| at.same_registry(v))
+                .map(|(_, all)| Arc::clone(all))
+        };
+        if let Some(all) = kept(&version) {
+            return Ok(all);
+        }
+        let all = Arc::new(cmp_store::campaigns(store).await?);
+        *self
+            .inner
+            .campaigns
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((version, Arc::clone(&all)));
+        Ok(all)
+    }
+
+    /// The campaign `id` (`None`: not registered), from [`Memo::campaigns`].
+    pub async fn campaign(&self, store: &Store, id: &str) -> Result<Option<Campaign>, StoreError> {
+        let all = self.campaigns(store).await?;
+        Ok(all
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+            .ok()
+            .map(|i| all[i].clone()))
     }
 
     /// The judged targets of `key` as [`Memo::report`] keeps reports.
@@ -245,6 +287,9 @@ impl Memo {
             .await
     }
 }
+
+/// Every campaign as read at a registry version.
+type Campaigns = (Version, Arc<Vec<Campaign>>);
 
 /// One computation: its version, when it started, and its value once
 /// known; the key's held snapshot (shared by its entries of every

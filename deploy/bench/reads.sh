@@ -3,7 +3,8 @@
 # READERS concurrent readers (wrk) while the ledger takes a small INSERT
 # every half second, so every campaign's data changes between two answers
 # (the live case), and the rows ClickHouse reads per report
-# (system.query_log). Asserts nothing.
+# (system.query_log), and freshness: produce -> visible through the
+# performance route while the readers read. Asserts nothing.
 #
 # The ledger: EVENTS events over 50 campaigns, generated inside ClickHouse
 # by INSERT … SELECT from numbers() (the rollups fill through their views,
@@ -162,17 +163,60 @@ for r in "${ROUTES[@]}"; do
   rows_of "${path//\{c\}/camp-25}"
 done
 
+# Freshness through the route: one engagement event of 10,000,000
+# impressions (unmistakable beside the trickle's) INSERTed for a campaign
+# now, then its report read every 50 ms until the impressions include it;
+# prints the seconds between the INSERT and that answer, one probe every
+# 2 s (campaigns 0, 10, 25, 40 in turn: the largest, middling, small) until
+# the file STOP exists.
+impressions() { curl -fsS -H "Authorization: Bearer $TOKEN" "$API/api/v1/campaigns/$1/performance" | jq '.totals.impressions'; }
+PROBED=(0 10 25 40)
+probe() { # stop-file
+  local k=0 c before t0 offset=999500000000
+  while [[ ! -e $1 ]]; do
+    c="camp-${PROBED[k % 4]}"
+    before=$(impressions "$c")
+    t0=$(date +%s.%N)
+    q "INSERT INTO events SELECT 'cmp.bench.v1', 0, $((offset + k)), 'engagement', 'probe-$k', now(), 0, '$c', 'web', 'impression', 10000000, 0, 'oas', 'online', 'started', 'unspecified', 'ON', 'en', '', now(), '', '', ''"
+    until (( $(impressions "$c") >= before + 10000000 )); do
+      (( $(echo "$(date +%s.%N) - $t0 > 300" | bc) )) && { echo "300 (not seen)"; return; }
+      sleep 0.05
+    done
+    echo "$(date +%s.%N) - $t0" | bc
+    k=$((k + 1))
+    sleep 2
+  done
+}
+
 trickle &
 TRICKLE_PID=$!
 for r in "${ROUTES[@]}"; do
   label="${r%%|*}" path="${r#*|}"
   rotate "$path" > "$CMP_RUN_DIR/rotate.lua"
+  # Warm-up: every campaign's report asked once, one after the other (its
+  # first computation, which a reader waits for); the passes then measure
+  # the steady live state, where each answer is the newest computed.
   echo
+  warm_start=$(date +%s.%N)
+  for i in $(seq 0 49); do get "${path//\{c\}/camp-$i}" >/dev/null; done
+  echo "== warm-up: $label, asked 50 times in turn (camp-0 to camp-49): $(echo "$(date +%s.%N) - $warm_start" | bc) s"
+  fresh=""
+  if [[ $path == */performance ]]; then
+    fresh="$CMP_RUN_DIR/fresh.txt"
+    : > "$fresh"
+    probe "$CMP_RUN_DIR/stop" >> "$fresh" &
+    PROBE_PID=$!
+  fi
   for run in $(seq "$RUNS"); do
     echo "== live: $label, $READERS readers, ${SECS} s, an INSERT every 0.5 s (run $run of $RUNS)"
     wrk -t2 -c"$READERS" -d"${SECS}s" --timeout 60s --latency -s "$CMP_RUN_DIR/rotate.lua" \
       -H "Authorization: Bearer $TOKEN" "$API" | grep -E '^ +(50|90|99)%|Requests/sec|requests in|Non-2xx|Socket errors'
   done
+  if [[ -n $fresh ]]; then
+    touch "$CMP_RUN_DIR/stop"
+    wait "$PROBE_PID" || true
+    echo "== freshness through the route (INSERT -> answer with it), seconds, sorted: $(sort -n "$fresh" | awk '{printf "%.2f ", $1}')"
+  fi
 done
 kill $TRICKLE_PID 2>/dev/null || true
 TRICKLE_PID=""

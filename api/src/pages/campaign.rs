@@ -129,7 +129,7 @@ async fn read(state: &AppState, ctx: &Ctx, id: &str) -> Result<Data, ApiError> {
     };
     let caller = &ctx.caller;
     let lang = ctx.lang;
-    let campaign = campaigns::find(&state.sources.store, caller, id).await?;
+    let campaign = campaigns::find(&state.sources, caller, id).await?;
     let today = state.sources.rules.today();
     let span = performance::range(&campaign, &PerformanceRequest::default(), today)?;
     let g = granularity(span.days());

@@ -24,7 +24,7 @@ pub async fn list(
     uri: Uri,
 ) -> Result<Json<Vec<CampaignView>>, ApiError> {
     let lang = Params::parse(&uri, &["lang"])?.lang()?;
-    let all = campaign::list(&state.sources.store, &caller).await?;
+    let all = campaign::list(&state.sources, &caller).await?;
     Ok(Json(
         all.iter().map(|c| CampaignView::of(c, lang)).collect(),
     ))
@@ -45,7 +45,7 @@ pub async fn get(
     uri: Uri,
 ) -> Result<Json<CampaignView>, ApiError> {
     let lang = Params::parse(&uri, &["lang"])?.lang()?;
-    let c = campaign::find(&state.sources.store, &caller, &id).await?;
+    let c = campaign::find(&state.sources, &caller, &id).await?;
     Ok(Json(CampaignView::of(&c, lang)))
 }
 

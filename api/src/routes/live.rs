@@ -104,7 +104,7 @@ pub async fn get(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let lang = Params::parse(&uri, &["lang"])?.lang()?;
-    campaign::find(&state.sources.store, &caller, &id).await?;
+    campaign::find(&state.sources, &caller, &id).await?;
     let client = Client {
         rx: state.hub.subscribe(&id),
         last: headers

@@ -32,9 +32,9 @@ pub async fn get(
     let p = Params::parse(&uri, &["history", "lang"])?;
     let lang = p.lang()?;
     Ok(Json(if p.flag("history")? {
-        TargetsReply::History(targets::history(&state.sources.store, &caller, &id, lang).await?)
+        TargetsReply::History(targets::history(&state.sources, &caller, &id, lang).await?)
     } else {
-        TargetsReply::Current(targets::current(&state.sources.store, &caller, &id, lang).await?)
+        TargetsReply::Current(targets::current(&state.sources, &caller, &id, lang).await?)
     })
     .into_response())
 }

@@ -127,7 +127,7 @@ pub async fn view(
     asked: (Option<NaiveDate>, Option<NaiveDate>),
     lang: Lang,
 ) -> Result<AnomaliesView, ApiError> {
-    let c = campaign::find(&sources.store, caller, id).await?;
+    let c = campaign::find(sources, caller, id).await?;
     let rules = sources.rules;
     let flight = DateRange {
         from: c.start_date,

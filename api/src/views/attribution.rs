@@ -204,7 +204,7 @@ pub async fn attribution(
     req: &AttributionRequest,
     lang: Lang,
 ) -> Result<AttributionView, ApiError> {
-    let c = campaign::find(&sources.store, caller, id).await?;
+    let c = campaign::find(sources, caller, id).await?;
     let rules = sources.rules;
     let dates = range(
         &c,

@@ -16,6 +16,7 @@ use super::split;
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::params;
+use crate::sources::Sources;
 
 /// A campaign's name in both official languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -129,20 +130,25 @@ impl CampaignView {
 }
 
 /// The campaigns the caller may read, by id.
-pub async fn list(store: &Store, caller: &Caller) -> Result<Vec<Campaign>, ApiError> {
-    Ok(cmp_store::campaigns(store)
+pub async fn list(sources: &Sources, caller: &Caller) -> Result<Vec<Campaign>, ApiError> {
+    Ok(sources
+        .memo
+        .campaigns(&sources.store)
         .await?
-        .into_iter()
+        .iter()
         .filter(|c| caller.0.can_read(&c.id) && caller.0.covers_owner(&c.owner))
+        .cloned()
         .collect())
 }
 
 /// One campaign the caller may read: `403` before `404`, so a manager
 /// learns nothing of campaigns that are not its own; then `403` if
 /// another organisation owns it.
-pub async fn find(store: &Store, caller: &Caller, id: &str) -> Result<Campaign, ApiError> {
+pub async fn find(sources: &Sources, caller: &Caller, id: &str) -> Result<Campaign, ApiError> {
     caller.read(id)?;
-    let c = cmp_store::campaign(store, id)
+    let c = sources
+        .memo
+        .campaign(&sources.store, id)
         .await?
         .ok_or_else(|| ApiError::no_campaign(id))?;
     caller.owns(&c)?;

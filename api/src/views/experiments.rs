@@ -133,7 +133,7 @@ pub async fn get(
     lang: Lang,
 ) -> Result<ExperimentView, ApiError> {
     check_id(experiment_id)?;
-    let c = campaign::find(&sources.store, caller, id).await?;
+    let c = campaign::find(sources, caller, id).await?;
     let version = cmp_store::experiment(&sources.store, id, experiment_id)
         .await?
         .ok_or_else(|| no_experiment(id, experiment_id))?;
@@ -149,7 +149,7 @@ pub async fn history(
     experiment_id: &str,
 ) -> Result<ExperimentHistoryView, ApiError> {
     check_id(experiment_id)?;
-    campaign::find(&sources.store, caller, id).await?;
+    campaign::find(sources, caller, id).await?;
     let versions = cmp_store::experiment_history(&sources.store, id, experiment_id).await?;
     if versions.is_empty() {
         return Err(no_experiment(id, experiment_id));
@@ -203,7 +203,7 @@ pub async fn each(
     id: &str,
     lang: Lang,
 ) -> Result<Vec<(String, Result<ExperimentView, ApiError>)>, ApiError> {
-    let c = campaign::find(&sources.store, caller, id).await?;
+    let c = campaign::find(sources, caller, id).await?;
     let mut experiments = Vec::new();
     for version in cmp_store::experiments(&sources.store, id).await? {
         let view = match stored(&version) {

@@ -51,7 +51,7 @@ pub async fn headlines(
     let rules = sources.rules;
     let today = rules.today();
     let audience = Audience::of(&rules, caller.is_admin());
-    stream::iter(campaign::list(store, caller).await?)
+    stream::iter(campaign::list(sources, caller).await?)
         .map(|c| async move {
             let judged = targets::judge(store, rules, &c, today).await?;
             let targets = target_results(&c, &judged, audience, today, lang);

@@ -101,7 +101,7 @@ pub async fn history(
     if let (Some(from), Some(to)) = (req.from, req.to) {
         DateRange::new(from, to)?;
     }
-    let c = campaign::find(&sources.store, caller, id).await?;
+    let c = campaign::find(sources, caller, id).await?;
     let today = sources.rules.today();
     let to = req.to.unwrap_or(today);
     let from = req.from.unwrap_or(to - Duration::days(DEFAULT_DAYS - 1));

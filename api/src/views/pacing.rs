@@ -93,7 +93,7 @@ pub async fn view(
     id: &str,
     lang: Lang,
 ) -> Result<PacingView, ApiError> {
-    let c = campaign::find(&sources.store, caller, id).await?;
+    let c = campaign::find(sources, caller, id).await?;
     let today = sources.rules.today();
     let (p, spend, weeks) = judge(sources, &c, today).await?;
     let plan = flight(&c, &weeks).daily_plan();

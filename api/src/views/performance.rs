@@ -139,7 +139,7 @@ pub async fn performance(
     if let (Some(from), Some(to)) = (req.from, req.to) {
         checked(from, to, req.granularity)?;
     }
-    let c = campaign::find(store, caller, id).await?;
+    let c = campaign::find(sources, caller, id).await?;
     let today = rules.today();
     let range = range(&c, req, today)?;
     let query = Query {

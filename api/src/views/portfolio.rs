@@ -156,7 +156,7 @@ pub async fn portfolio(
     let rules = sources.rules;
     let today = rules.today();
     let year = fy.range();
-    let campaigns: Vec<_> = campaign::list(store, caller)
+    let campaigns: Vec<_> = campaign::list(sources, caller)
         .await?
         .into_iter()
         .filter(|c| {

@@ -15,6 +15,7 @@ use super::kpis::kpi_label;
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::rules::Rules;
+use crate::sources::Sources;
 
 /// Most targets one set may hold.
 pub const MAX_TARGETS: usize = 200;
@@ -130,13 +131,13 @@ pub async fn current_targets(store: &Store, id: &str) -> Result<Vec<Target>, Sto
 
 /// The current set.
 pub async fn current(
-    store: &Store,
+    sources: &Sources,
     caller: &Caller,
     id: &str,
     lang: Lang,
 ) -> Result<TargetSetView, ApiError> {
-    campaign::find(store, caller, id).await?;
-    Ok(match cmp_store::target_set(store, id).await? {
+    campaign::find(sources, caller, id).await?;
+    Ok(match cmp_store::target_set(&sources.store, id).await? {
         Some(v) => version_view(id, &v, lang),
         None => TargetSetView {
             campaign: id.to_owned(),
@@ -149,15 +150,15 @@ pub async fn current(
 
 /// Every version.
 pub async fn history(
-    store: &Store,
+    sources: &Sources,
     caller: &Caller,
     id: &str,
     lang: Lang,
 ) -> Result<TargetHistoryView, ApiError> {
-    campaign::find(store, caller, id).await?;
+    campaign::find(sources, caller, id).await?;
     Ok(TargetHistoryView {
         campaign: id.to_owned(),
-        versions: cmp_store::target_history(store, id)
+        versions: cmp_store::target_history(&sources.store, id)
             .await?
             .iter()
             .map(|v| version_view(id, v, lang))

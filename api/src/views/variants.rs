@@ -187,7 +187,7 @@ pub async fn variants(
     req: &VariantsRequest,
     lang: Lang,
 ) -> Result<VariantsView, ApiError> {
-    let c = campaign::find(&sources.store, caller, id).await?;
+    let c = campaign::find(sources, caller, id).await?;
     let rules = sources.rules;
     let dates = range(
         &c,
