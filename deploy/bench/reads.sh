@@ -131,7 +131,8 @@ request = function()
 end
 LUA
 }
-get() { curl -fsS -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$API$1"; }
+# The status and seconds of one request (a refusal or timeout is a figure too).
+get() { curl -sS -o /dev/null -w '%{http_code} %{time_total} s' -H "Authorization: Bearer $TOKEN" "$API$1" || true; }
 # Rows read by ClickHouse for one report computed alone: a new data version
 # first (one INSERT), then the request; the queries since, from query_log
 # (the data-version poll excluded).
@@ -144,7 +145,7 @@ rows_of() { # path
   took=$(get "$1")
   sleep 0.2
   q "SYSTEM FLUSH LOGS"
-  q "SELECT concat('  ', '$1', ': ', toString(count()), ' queries, ', toString(sum(read_rows)), ' rows read, ', toString(max(query_duration_ms)), ' ms longest query; request $took s')
+  q "SELECT concat('  ', '$1', ': ', toString(count()), ' queries, ', toString(sum(read_rows)), ' rows read, ', toString(max(query_duration_ms)), ' ms longest query; request: $took')
      FROM system.query_log
      WHERE type = 2 AND event_time >= toDateTime($t0) AND query NOT LIKE '%system.parts%'
        AND query NOT LIKE '%query_log%' AND query NOT LIKE 'INSERT%' AND query NOT LIKE '%toUInt64(now())%'"
@@ -169,7 +170,7 @@ done
 # prints the seconds between the INSERT and that answer, one probe every
 # 2 s (campaigns 0, 10, 25, 40 in turn: the largest, middling, small) until
 # the file STOP exists.
-impressions() { curl -fsS -H "Authorization: Bearer $TOKEN" "$API/api/v1/campaigns/$1/performance" | jq '.totals.impressions'; }
+impressions() { curl -sS -H "Authorization: Bearer $TOKEN" "$API/api/v1/campaigns/$1/performance" | jq '.totals.impressions // 0' 2>/dev/null || echo 0; }
 PROBED=(0 10 25 40)
 probe() { # stop-file
   local k=0 c before t0 offset=999500000000
@@ -198,8 +199,11 @@ for r in "${ROUTES[@]}"; do
   # the steady live state, where each answer is the newest computed.
   echo
   warm_start=$(date +%s.%N)
-  for i in $(seq 0 49); do get "${path//\{c\}/camp-$i}" >/dev/null; done
-  echo "== warm-up: $label, asked 50 times in turn (camp-0 to camp-49): $(echo "$(date +%s.%N) - $warm_start" | bc) s"
+  refused=0
+  for i in $(seq 0 49); do
+    [[ $(get "${path//\{c\}/camp-$i}") == 200\ * ]] || refused=$((refused + 1))
+  done
+  echo "== warm-up: $label, asked 50 times in turn (camp-0 to camp-49): $(echo "$(date +%s.%N) - $warm_start" | bc) s, $refused answers not 200"
   fresh=""
   if [[ $path == */performance ]]; then
     fresh="$CMP_RUN_DIR/fresh.txt"
