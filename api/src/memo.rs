@@ -198,18 +198,17 @@ impl Memo {
         let Some(version) = self.version() else {
             return cmp_store::campaigns(store).await.map(Arc::new);
         };
-        let kept = |v: &Version| {
+        {
             let kept = self
                 .inner
                 .campaigns
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
-            kept.as_ref()
-                .filter(|(at, _)| at.same_registry(v))
-                .map(|(_, all)| Arc::clone(all))
-        };
-        if let Some(all) = kept(&version) {
-            return Ok(all);
+            if let Some((at, all)) = kept.as_ref()
+                && at.same_registry(&version)
+            {
+                return Ok(Arc::clone(all));
+            }
         }
         let all = Arc::new(cmp_store::campaigns(store).await?);
         *self
