@@ -26,37 +26,14 @@ export CMP_CLICKHOUSE_DATABASE=bench_api
 # shellcheck source=deploy/bench/load.sh
 source "$HERE/load.sh"
 
-free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-TOKEN="bench-admin-token"
-printf '[[token]]\nname = "bench"\nsha256 = "%s"\nrole = "admin"\n' \
-  "$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)" > "$CMP_RUN_DIR/tokens.toml"
-export CMP_API_TOKENS_FILE="$CMP_RUN_DIR/tokens.toml"
-CMP_DISCLOSURE_KEY="$(/usr/bin/python3 -c 'import secrets; print(secrets.token_hex(32))')"
-export CMP_DISCLOSURE_KEY
-export CMP_API_ADDR="127.0.0.1:$(free_port)" CMP_METRICS_ADDR="127.0.0.1:$(free_port)"
-API="http://$CMP_API_ADDR"
-"$CARGO_TARGET_DIR/release/cmp-api" >"$CMP_RUN_DIR/api.log" 2>&1 &
-API_PID=$!
+# shellcheck source=deploy/bench/api_up.sh
+source "$HERE/api_up.sh"
+API_PID=""
 trap 'kill -TERM $API_PID 2>/dev/null; wait $API_PID 2>/dev/null; bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1; rm -rf "$CMP_RUN_DIR"' EXIT
-for _ in $(seq 100); do curl -fsS "$API/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+start_api "$CARGO_TARGET_DIR/release/cmp-api"
 
-TARGETS='[{"kpi":"uptake_completed","target":5000},{"kpi":"reach","target":20000,"region":"QC"},{"kpi":"program_online_share","target":0.4},{"kpi":"cost_per_uptake_cents","target":2500}]'
-for i in $(seq 0 49); do
-  curl -fsS -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    "$API/api/v1/campaigns/camp-$i/targets" --data-binary "$TARGETS" >/dev/null
-done
+set_targets
 
-# A wrk script that rotates over the campaigns (path template: {c} = camp-N).
-rotate() {
-  cat <<LUA
-n = 0
-request = function()
-  n = n + 1
-  local path = string.gsub("$1", "{c}", "camp-" .. (n % 50))
-  return wrk.format(nil, path)
-end
-LUA
-}
 wrk_pass() { # connections
   wrk -t1 -c"$1" -d"${SECS}s" --timeout 60s --latency -s "$CMP_RUN_DIR/rotate.lua" \
     -H "Authorization: Bearer $TOKEN" "$API" | grep -E '^ +(50|90|99)%|Requests/sec|requests in|Non-2xx|Socket errors'

@@ -70,27 +70,15 @@ done
 echo "merges settled in $(( $(date +%s) - settle_start )) s; active parts: $(q "SELECT count() FROM system.parts WHERE database = '$CMP_CLICKHOUSE_DATABASE' AND active")"
 q "SELECT table, sum(rows) AS rows FROM system.parts WHERE database = '$CMP_CLICKHOUSE_DATABASE' AND active AND (table LIKE '%hourly' OR table LIKE '%daily' OR table = 'events') GROUP BY table ORDER BY table"
 
-free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-TOKEN="bench-admin-token"
-printf '[[token]]\nname = "bench"\nsha256 = "%s"\nrole = "admin"\n' \
-  "$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)" > "$CMP_RUN_DIR/tokens.toml"
-export CMP_API_TOKENS_FILE="$CMP_RUN_DIR/tokens.toml"
-CMP_DISCLOSURE_KEY="$(/usr/bin/python3 -c 'import secrets; print(secrets.token_hex(32))')"
-export CMP_DISCLOSURE_KEY
-export CMP_API_ADDR="127.0.0.1:$(free_port)" CMP_METRICS_ADDR="127.0.0.1:$(free_port)"
-API="http://$CMP_API_ADDR"
-"$BIN/cmp-api" >"$CMP_RUN_DIR/api.log" 2>&1 &
-API_PID=$!
+# shellcheck source=deploy/bench/api_up.sh
+source "$HERE/api_up.sh"
+API_PID=""
 TRICKLE_PID=""
 # (set -e holds in the trap too: no command of it may fail before the last.)
 trap 'set +e; [[ -n $TRICKLE_PID ]] && kill "$TRICKLE_PID"; kill -TERM "$API_PID"; wait "$API_PID"; bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1; rm -rf "$CMP_RUN_DIR"' EXIT
-for _ in $(seq 100); do curl -fsS "$API/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+start_api "$BIN/cmp-api"
 
-TARGETS='[{"kpi":"uptake_completed","target":5000},{"kpi":"reach","target":20000,"region":"QC"},{"kpi":"program_online_share","target":0.4},{"kpi":"cost_per_uptake_cents","target":2500}]'
-for i in $(seq 0 49); do
-  curl -fsS -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    "$API/api/v1/campaigns/camp-$i/targets" --data-binary "$TARGETS" >/dev/null
-done
+set_targets
 
 # Live data: 200 events of the same mix, happening now, every 0.5 s.
 trickle() {
@@ -102,16 +90,6 @@ trickle() {
   done
 }
 
-rotate() {
-  cat <<LUA
-n = 0
-request = function()
-  n = n + 1
-  local path = string.gsub("$1", "{c}", "camp-" .. (n % 50))
-  return wrk.format(nil, path)
-end
-LUA
-}
 # The status and seconds of one request (a refusal or timeout is a figure too).
 get() { curl -sS -o /dev/null -w '%{http_code} %{time_total} s' -H "Authorization: Bearer $TOKEN" "$API$1" || true; }
 # Rows read by ClickHouse for one report computed alone: a new data version
