@@ -7,15 +7,10 @@
 # rollups fill through the same materialized views as in production.
 # Needs: REPO, CARGO_TARGET_DIR with a release cmp-aggregator. Defines q SQL.
 EVENTS="${EVENTS:-10000000}"
-export CMP_RUN_DIR; CMP_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cmp-bench.XXXXXX")"
-unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
-trap 'bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1; rm -rf "$CMP_RUN_DIR"' EXIT
-bash "$REPO/deploy/local/services.sh" start clickhouse
-# shellcheck disable=SC1091
-source "$CMP_RUN_DIR/env.sh"
 export CMP_CLICKHOUSE_DATABASE="${CMP_CLICKHOUSE_DATABASE:-bench_report}"
-"$CARGO_TARGET_DIR/release/cmp-aggregator" migrate >/dev/null 2>&1
-q() { curl -fsS "$CMP_CLICKHOUSE_URL/?database=$CMP_CLICKHOUSE_DATABASE" --data-binary "$1"; }
+# shellcheck source=deploy/bench/clickhouse_up.sh
+source "$REPO/deploy/bench/clickhouse_up.sh"
+start_clickhouse "$CARGO_TARGET_DIR/release/cmp-aggregator"
 
 q "INSERT INTO campaigns (campaign_id, name_en, name_fr, program, start_date, end_date, budget_cents, changed_by, changed_at) SELECT concat('camp-', toString(number)), 'Campaign', 'Campagne', ['oas','ei','cpp','gis','passport'][number % 5 + 1], toDate('2026-04-01'), toDate('2027-03-31'), 100000000, 'bench', now() FROM system.numbers LIMIT 50"
 load_start=$(date +%s)

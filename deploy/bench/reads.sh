@@ -36,15 +36,10 @@ else
   BIN="$CARGO_TARGET_DIR/release"
 fi
 EVENTS="$EVENTS_WANTED"
-export CMP_RUN_DIR; CMP_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cmp-bench.XXXXXX")"
-unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
-trap 'bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1; rm -rf "$CMP_RUN_DIR"' EXIT
-bash "$REPO/deploy/local/services.sh" start clickhouse
-# shellcheck disable=SC1091
-source "$CMP_RUN_DIR/env.sh"
 export CMP_CLICKHOUSE_DATABASE=bench_reads
-"$BIN/cmp-aggregator" migrate >/dev/null
-q() { curl -fsS "$CMP_CLICKHOUSE_URL/?database=$CMP_CLICKHOUSE_DATABASE" --data-binary "$1"; }
+# shellcheck source=deploy/bench/clickhouse_up.sh
+source "$HERE/clickhouse_up.sh"
+start_clickhouse "$BIN/cmp-aggregator"
 q "INSERT INTO campaigns (campaign_id, name_en, name_fr, program, start_date, end_date, budget_cents, changed_by, changed_at) SELECT concat('camp-', toString(number)), 'Campaign', 'Campagne', ['oas','ei','cpp','gis','passport'][number % 5 + 1], toDate('2026-04-01'), toDate('2027-03-31'), 100000000, 'bench', now() FROM system.numbers LIMIT 50"
 
 # The API's queries go to system.query_log (users.xml is reloaded live).

@@ -23,15 +23,10 @@ else
   cargo build --release --locked -p cmp-aggregator --bins
   BIN="$CARGO_TARGET_DIR/release"
 fi
-export CMP_RUN_DIR; CMP_RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cmp-views.XXXXXX")"
-unset CMP_CH_HTTP_PORT CMP_CH_HTTPS_PORT CMP_CH_TCP_PORT CMP_KAFKA_PORT CMP_PROM_PORT
-trap 'bash "$REPO/deploy/local/services.sh" stop --purge >/dev/null 2>&1; rm -rf "$CMP_RUN_DIR"' EXIT
-bash "$REPO/deploy/local/services.sh" start clickhouse
-# shellcheck disable=SC1091
-source "$CMP_RUN_DIR/env.sh"
 export CMP_CLICKHOUSE_DATABASE=bench_views
-"$BIN/cmp-aggregator" migrate >/dev/null
-q() { curl -fsS "$CMP_CLICKHOUSE_URL/?database=$CMP_CLICKHOUSE_DATABASE" --data-binary "$1"; }
+# shellcheck source=deploy/bench/clickhouse_up.sh
+source "$HERE/clickhouse_up.sh"
+start_clickhouse "$BIN/cmp-aggregator"
 # shellcheck source=deploy/bench/heavy.sh
 source "$HERE/heavy.sh"
 
