@@ -145,22 +145,19 @@ pub(crate) struct Span<'a> {
 }
 
 /// A report query with its bucket and key spans and every value bound, in
-/// the files' order: the time zone, `firsts` (the campaign, or program),
-/// the daily tier's grouping, the span, the narrowing pairs in
-/// `Dimension::ALL` order.
+/// the files' order: the time zone, the campaign (or program), the daily
+/// tier's grouping, the span, the narrowing pairs in `Dimension::ALL`
+/// order.
 fn query(
     store: &Store,
     template: &str,
     table: Table,
-    firsts: &[&str],
+    first: &str,
     grouping: Option<u8>,
     span: &Span<'_>,
 ) -> clickhouse::query::Query {
     let sql = with_spans(template, table, span.by, span.bucketing);
-    let mut q = store.client.query(&sql).bind(span.tz.name());
-    for first in firsts {
-        q = q.bind(*first);
-    }
+    let mut q = store.client.query(&sql).bind(span.tz.name()).bind(first);
     if let Some(g) = grouping {
         q = q.bind(g);
     }
@@ -197,7 +194,7 @@ async fn engagement(
         sql::REPORT_ENGAGEMENT,
         sql::REPORT_ENGAGEMENT_DAILY,
     );
-    let q = query(store, sql, Table::Engagement, &[&c.id], g, span);
+    let q = query(store, sql, Table::Engagement, &c.id, g, span);
     Ok((store.timed(q.fetch_all()).await?, g.is_some()))
 }
 
@@ -208,7 +205,7 @@ async fn reach(store: &Store, c: &Campaign, span: &Span<'_>) -> Result<Vec<Reach
         sql::REPORT_REACH,
         sql::REPORT_REACH_DAILY,
     );
-    let q = query(store, sql, Table::Engagement, &[&c.id], g, span);
+    let q = query(store, sql, Table::Engagement, &c.id, g, span);
     store.timed(q.fetch_all()).await
 }
 
@@ -217,31 +214,14 @@ async fn uptake(
     c: &Campaign,
     span: &Span<'_>,
 ) -> Result<(Vec<UptakeRow>, bool), StoreError> {
-    let (q, daily) = match tier::source(Kind::Uptake, span) {
-        Source::Hourly => (
-            query(
-                store,
-                sql::REPORT_UPTAKE,
-                Table::Uptake,
-                &[&c.id],
-                None,
-                span,
-            ),
-            false,
-        ),
-        Source::Daily(g) => (
-            query(
-                store,
-                sql::REPORT_UPTAKE_DAILY,
-                Table::Uptake,
-                &[&c.program, &c.id],
-                Some(g),
-                span,
-            ),
-            true,
-        ),
-    };
-    Ok((store.timed(q.fetch_all()).await?, daily))
+    let (sql, g) = pick(
+        Kind::Uptake,
+        span,
+        sql::REPORT_UPTAKE,
+        sql::REPORT_UPTAKE_DAILY,
+    );
+    let q = query(store, sql, Table::Uptake, &c.id, g, span);
+    Ok((store.timed(q.fetch_all()).await?, g.is_some()))
 }
 
 async fn program(
@@ -255,7 +235,7 @@ async fn program(
         sql::REPORT_PROGRAM,
         sql::REPORT_PROGRAM_DAILY,
     );
-    let q = query(store, sql, Table::Uptake, &[&c.program], g, span);
+    let q = query(store, sql, Table::Uptake, &c.program, g, span);
     Ok((store.timed(q.fetch_all()).await?, g.is_some()))
 }
 

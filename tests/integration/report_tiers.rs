@@ -4,7 +4,8 @@
 //! several INSERTs; reports with every breakdown (each subset of the five
 //! dimensions), each bucketing and two time zones (the daily tier's, where
 //! whole days with at most one dimension read it, and another, where every
-//! query reads the hourly tier), each equal to the brute force. Then the
+//! query reads the hourly tier), each equal to the brute force; some
+//! uptake is credited to a campaign of another program. Then the
 //! same after `cmp-aggregator rebuild`, and after the daily tables were
 //! emptied and the aggregator service started (its first drift check
 //! covers every month retention keeps: an upgrade fills the new tier).
@@ -160,10 +161,22 @@ async fn reports_on_the_daily_tier_equal_a_brute_force_count_across_dst_and_mont
         invalid_share: 0.0,
         ..GenConfig::default()
     };
-    let events: Vec<Event> = regenerate(config, 6000, now)
+    let mut events: Vec<Event> = regenerate(config, 6000, now)
         .into_iter()
         .map(|(_, e)| e)
         .collect();
+    // Some uptake credited to a campaign of another program: it counts for
+    // the campaign (uptake KPIs) and for its own program (program KPIs).
+    let mut crossed = 0;
+    for e in events.iter_mut().step_by(7) {
+        if let Body::Uptake(u) = &mut e.body
+            && u.program != "oas"
+        {
+            u.campaign_id = Some("oas-online-2026".into());
+            crossed += 1;
+        }
+    }
+    assert!(crossed > 50, "{crossed} crossed");
     let rows: Vec<EventRow> = events
         .iter()
         .enumerate()
