@@ -24,7 +24,6 @@ mod pipeline;
 mod rebalance;
 mod registry;
 mod report;
-mod report_tiers;
 mod scrape;
 mod tls;
 mod worker_panic;
