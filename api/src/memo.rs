@@ -9,11 +9,11 @@
 //! reads through it): once a report has been computed, a request at a
 //! newer version is answered at once with the last one computed (the held
 //! snapshot, whose `as_of` says how fresh it is) while one computation at
-//! the new version runs in the background, started by the first reader
+//! the new version runs in the background, queued by the first reader
 //! who found it stale; no reader waits for it, and when it is done the
 //! next readers get it. At most [`REFRESHING`] such computations run at
-//! once (a stale report found while they are all busy is refreshed by a
-//! later reader). A report never computed yet, or whose registry rows
+//! once; the others wait their turn in the order their keys were found
+//! stale, one per key. A report never computed yet, or whose registry rows
 //! changed since (a campaign or its targets: read-your-writes holds), makes
 //! its reader wait.
 //!
@@ -30,7 +30,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -291,23 +291,24 @@ impl Memo {
 type Campaigns = (Version, Arc<Vec<Campaign>>);
 
 /// One computation: its version, when it started, and its value once
-/// known; the key's held snapshot (shared by its entries of every
-/// version), and whether a background computation of this version runs.
+/// known; and the key's held snapshot (shared by its entries of every
+/// version).
 #[derive(Debug)]
 struct Entry<V> {
     version: Version,
     started: Instant,
     cell: Arc<OnceCell<Arc<V>>>,
     held: Arc<Mutex<Held<V>>>,
-    refreshing: Arc<AtomicBool>,
 }
 
 /// The newest value computed for a key and its version: `seq` is when its
-/// computation started (a later start replaces it).
+/// computation started (a later start replaces it); and whether a
+/// background refresh of the key is queued or running (one at a time).
 #[derive(Debug)]
 struct Held<V> {
     seq: u64,
     value: Option<(Version, Arc<V>)>,
+    refreshing: bool,
 }
 
 impl<V> Entry<V> {
@@ -320,9 +321,9 @@ impl<V> Entry<V> {
                 Arc::new(Mutex::new(Held {
                     seq: 0,
                     value: None,
+                    refreshing: false,
                 }))
             }),
-            refreshing: Arc::new(AtomicBool::new(false)),
         }
     }
 }
@@ -370,10 +371,8 @@ async fn fill<V, E>(
         .await?;
     let mut h = held.lock().unwrap_or_else(|p| p.into_inner());
     if seq >= h.seq {
-        *h = Held {
-            seq,
-            value: Some((version, Arc::clone(value))),
-        };
+        h.seq = seq;
+        h.value = Some((version, Arc::clone(value)));
     }
     Ok(Arc::clone(value))
 }
@@ -381,9 +380,13 @@ async fn fill<V, E>(
 impl<K: Eq + Hash + Clone, V: Send + Sync + 'static> Cache<K, V> {
     /// The value of `key` at `version`; else the held snapshot at once (if
     /// only the rollups changed since it was computed), with one background
-    /// computation of `version` started if none runs and a permit is free;
-    /// else (never computed, or the registry changed) computed now, once
-    /// for all concurrent readers. Errors are not kept.
+    /// computation of `version` queued if none is queued or running for the
+    /// key: it starts when one of the [`REFRESHING`] permits is free, in the
+    /// order the keys were found stale (the semaphore is fair), so that a
+    /// key is refreshed within one round of the stale keys rather than when
+    /// a reader happens to find a permit free; else (never computed, or the
+    /// registry changed) computed now, once for all concurrent readers.
+    /// Errors are not kept.
     async fn held<E, F>(&self, key: K, version: Option<Version>, compute: F) -> Result<Arc<V>, E>
     where
         F: Future<Output = Result<V, E>> + Send + 'static,
@@ -392,7 +395,7 @@ impl<K: Eq + Hash + Clone, V: Send + Sync + 'static> Cache<K, V> {
         let Some(version) = version else {
             return compute.await.map(Arc::new);
         };
-        let (cell, held, refreshing) = {
+        let (cell, held) = {
             let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
             match entries.get(&key) {
                 Some(e) if e.version == version => {}
@@ -406,29 +409,29 @@ impl<K: Eq + Hash + Clone, V: Send + Sync + 'static> Cache<K, V> {
             if let Some(v) = e.cell.get() {
                 return Ok(Arc::clone(v));
             }
-            (
-                Arc::clone(&e.cell),
-                Arc::clone(&e.held),
-                Arc::clone(&e.refreshing),
-            )
+            (Arc::clone(&e.cell), Arc::clone(&e.held))
         };
         let seq = (self.started.fetch_add(1, Ordering::Relaxed) + 1, version);
-        let last = held
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .value
-            .as_ref()
-            .filter(|(v, _)| v.same_registry(&seq.1))
-            .map(|(_, value)| Arc::clone(value));
+        let (last, queue) = {
+            let mut h = held.lock().unwrap_or_else(|p| p.into_inner());
+            let last = h
+                .value
+                .as_ref()
+                .filter(|(v, _)| v.same_registry(&seq.1))
+                .map(|(_, value)| Arc::clone(value));
+            let queue = last.is_some() && !h.refreshing;
+            h.refreshing |= queue;
+            (last, queue)
+        };
         let Some(last) = last else {
             return fill(&cell, &held, seq, compute).await;
         };
-        if let Ok(permit) = Arc::clone(&self.refreshes).try_acquire_owned()
-            && !refreshing.swap(true, Ordering::AcqRel)
-        {
+        if queue {
+            let permits = Arc::clone(&self.refreshes);
             tokio::spawn(async move {
+                let permit = permits.acquire_owned().await;
                 let _ = fill(&cell, &held, seq, compute).await;
-                refreshing.store(false, Ordering::Release);
+                held.lock().unwrap_or_else(|p| p.into_inner()).refreshing = false;
                 drop(permit);
             });
         }
@@ -626,6 +629,54 @@ mod tests {
         // A registry write: never the held snapshot.
         let written = cache.held(1, version(3, 1), counted(6, None)).await;
         assert_eq!(*written.expect("computed"), 6);
+    }
+
+    #[tokio::test]
+    async fn a_key_found_stale_while_every_refresh_slot_is_busy_is_refreshed_when_one_frees() {
+        use futures_util::FutureExt;
+        let cache: Cache<u8, u32> = Cache::default();
+        let value = |v: u32, gate: Option<tokio::sync::oneshot::Receiver<()>>| async move {
+            if let Some(gate) = gate {
+                let _ = gate.await;
+            }
+            Ok::<_, ()>(v)
+        };
+        let keys = u8::try_from(REFRESHING).expect("few slots") + 1;
+        for k in 0..keys {
+            let first = cache.held(k, version(1, 0), value(1, None)).await;
+            assert_eq!(*first.expect("computed"), 1);
+        }
+        // New data: every slot taken by a refresh held up by its gate...
+        let mut gates = Vec::new();
+        for k in 0..keys - 1 {
+            let (open, gate) = tokio::sync::oneshot::channel();
+            gates.push(open);
+            let held = cache.held(k, version(2, 0), value(2, Some(gate)));
+            assert_eq!(*held.now_or_never().expect("at once").expect("held"), 1);
+        }
+        // ...when the last key is found stale: its snapshot at once, and its
+        // refresh waits for a slot instead of waiting for another reader.
+        let last = keys - 1;
+        let held = cache.held(last, version(2, 0), value(2, None));
+        assert_eq!(*held.now_or_never().expect("at once").expect("held"), 1);
+        for open in gates {
+            open.send(()).expect("gate");
+        }
+        let mut refreshed = false;
+        for _ in 0..1000 {
+            tokio::task::yield_now().await;
+            let done = cache.entries.lock().expect("entries")[&last]
+                .cell
+                .get()
+                .map(|v| **v);
+            if done == Some(2) {
+                refreshed = true;
+                break;
+            }
+        }
+        assert!(refreshed, "the stale key was never refreshed");
+        let next = cache.held(last, version(2, 0), value(3, None));
+        assert_eq!(*next.now_or_never().expect("at once").expect("fresh"), 2);
     }
 
     #[test]
