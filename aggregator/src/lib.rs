@@ -139,7 +139,7 @@ fn task_name(task: Task) -> &'static str {
         Task::History => "history",
         Task::EndOfDay(_) => "history_end_of_day",
         Task::Maintenance => "maintenance",
-        Task::DriftCheck => "drift_check",
+        Task::DriftCheck { .. } => "drift_check",
     }
 }
 
@@ -183,15 +183,20 @@ async fn run_task(
                 tracing::info!(months = ?dropped, "retention dropped ledger months");
             }
         }
-        Task::DriftCheck => {
+        Task::DriftCheck { every_month } => {
             let locals = shards::resolve(store, settings).await?;
-            // The rollups of this month and the previous one, checked against the ledger.
+            // The rollups of this month and the previous one (at start: of
+            // every month retention keeps), checked against the ledger.
             let today = now.date_naive();
-            let previous = today
-                .with_day(1)
-                .and_then(|d| d.pred_opt())
-                .unwrap_or(today);
-            let months = rebuild::months_between(previous, today);
+            let first = if every_month {
+                retention::first_kept_day(today, settings.retention_days)
+            } else {
+                today
+                    .with_day(1)
+                    .and_then(|d| d.pred_opt())
+                    .unwrap_or(today)
+            };
+            let months = rebuild::months_between(first, today);
             let repaired = rebuild::repair_drift(&locals, &months, metrics).await?;
             if let Some(days) = rebuild::attribution_days(&repaired) {
                 let horizon = settings.max_event_age_days;
@@ -284,7 +289,7 @@ mod tests {
             Task::History,
             Task::EndOfDay(day),
             Task::Maintenance,
-            Task::DriftCheck,
+            Task::DriftCheck { every_month: true },
         ] {
             assert!(crate::metrics::TASKS.contains(&task_name(task)), "{task:?}");
         }

@@ -54,14 +54,18 @@ const VERIFY_PAUSE: Duration = Duration::from_millis(500);
 const SWAP_RETRY_WINDOW: Duration = Duration::from_secs(90);
 const SWAP_RETRY_PAUSE: Duration = Duration::from_secs(3);
 
-/// A table derived from the ledger by a view, and its statements: the two
-/// hourly rollups, the message test's, and attribution's two copies and
+/// A table derived from the ledger by views, and its statements: the two
+/// hourly rollups, the daily tier's three tables (migration 0015), the
+/// message test's, and attribution's two copies and
 /// change marks (migration 0014; `cmp_report::attribution` recomputes the
 /// kept credits of a month whose inputs were rebuilt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rollup {
     Engagement,
     Uptake,
+    EngagementDaily,
+    UptakeDaily,
+    ReachDaily,
     Variants,
     UptakeTouches,
     ExposureTouches,
@@ -69,9 +73,12 @@ pub enum Rollup {
 }
 
 impl Rollup {
-    pub const ALL: [Rollup; 6] = [
+    pub const ALL: [Rollup; 9] = [
         Rollup::Engagement,
         Rollup::Uptake,
+        Rollup::EngagementDaily,
+        Rollup::UptakeDaily,
+        Rollup::ReachDaily,
         Rollup::Variants,
         Rollup::UptakeTouches,
         Rollup::ExposureTouches,
@@ -94,6 +101,9 @@ impl Rollup {
         match self {
             Rollup::Engagement => sql::REBUILD_ENGAGEMENT_STAGING,
             Rollup::Uptake => sql::REBUILD_UPTAKE_STAGING,
+            Rollup::EngagementDaily => sql::REBUILD_ENGAGEMENT_DAILY_STAGING,
+            Rollup::UptakeDaily => sql::REBUILD_UPTAKE_DAILY_STAGING,
+            Rollup::ReachDaily => sql::REBUILD_REACH_DAILY_STAGING,
             Rollup::Variants => sql::REBUILD_VARIANTS_STAGING,
             Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_STAGING,
             Rollup::ExposureTouches => sql::REBUILD_EXPOSURE_TOUCHES_STAGING,
@@ -105,6 +115,9 @@ impl Rollup {
         match self {
             Rollup::Engagement => sql::REBUILD_ENGAGEMENT_FILL,
             Rollup::Uptake => sql::REBUILD_UPTAKE_FILL,
+            Rollup::EngagementDaily => sql::REBUILD_ENGAGEMENT_DAILY_FILL,
+            Rollup::UptakeDaily => sql::REBUILD_UPTAKE_DAILY_FILL,
+            Rollup::ReachDaily => sql::REBUILD_REACH_DAILY_FILL,
             Rollup::Variants => sql::REBUILD_VARIANTS_FILL,
             Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_FILL,
             Rollup::ExposureTouches => sql::REBUILD_EXPOSURE_TOUCHES_FILL,
@@ -117,6 +130,9 @@ impl Rollup {
         match self {
             Rollup::Engagement => tables.engagement,
             Rollup::Uptake => tables.uptake,
+            Rollup::EngagementDaily => tables.engagement_daily,
+            Rollup::UptakeDaily => tables.uptake_daily,
+            Rollup::ReachDaily => tables.reach_daily,
             Rollup::Variants => tables.variants,
             Rollup::UptakeTouches => tables.uptake_touches,
             Rollup::ExposureTouches => tables.exposure_touches,
@@ -128,6 +144,9 @@ impl Rollup {
         match self {
             Rollup::Engagement => sql::REBUILD_ENGAGEMENT_VERIFY,
             Rollup::Uptake => sql::REBUILD_UPTAKE_VERIFY,
+            Rollup::EngagementDaily => sql::REBUILD_ENGAGEMENT_DAILY_VERIFY,
+            Rollup::UptakeDaily => sql::REBUILD_UPTAKE_DAILY_VERIFY,
+            Rollup::ReachDaily => sql::REBUILD_REACH_DAILY_VERIFY,
             Rollup::Variants => sql::REBUILD_VARIANTS_VERIFY,
             Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_VERIFY,
             Rollup::ExposureTouches => sql::REBUILD_EXPOSURE_TOUCHES_VERIFY,

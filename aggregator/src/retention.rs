@@ -21,10 +21,14 @@ use crate::shards::Local;
 /// The first month kept when `today` is the UTC day and `days` the
 /// retention: every month before it ends before the cutoff day.
 pub fn first_kept_month(today: NaiveDate, days: u32) -> u32 {
-    let cutoff = today
+    month_of(first_kept_day(today, days))
+}
+
+/// The cutoff day: its month is the first one kept.
+pub fn first_kept_day(today: NaiveDate, days: u32) -> NaiveDate {
+    today
         .checked_sub_days(chrono::Days::new(u64::from(days)))
-        .unwrap_or(NaiveDate::MIN);
-    month_of(cutoff)
+        .unwrap_or(NaiveDate::MIN)
 }
 
 /// Months of the ledger table `ledger` older than the retention, oldest first.

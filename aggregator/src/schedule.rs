@@ -2,8 +2,8 @@
 //! the clock (the run loop passes "now"): the attainment-history snapshot
 //! every `CMP_HISTORY_INTERVAL_MIN` (and at start), the end-of-day snapshot
 //! once the reporting day changes, the daily retention at start and every
-//! 24 h, the drift check of the recent rollup months at start and every
-//! `CMP_DRIFT_CHECK_INTERVAL_MIN`. A task
+//! 24 h, the drift check of every kept month at start, then of the recent
+//! rollup months every `CMP_DRIFT_CHECK_INTERVAL_MIN`. A task
 //! that failed is retried after [`RETRY`], not on every tick, so an outage
 //! logs a warning every half minute rather than every few seconds.
 
@@ -26,8 +26,10 @@ pub enum Task {
     /// Retention of the ledger.
     Maintenance,
     /// This month's and last month's rollups checked against the ledger,
-    /// a month that drifted rebuilt.
-    DriftCheck,
+    /// a month that drifted rebuilt; until one such check succeeds in this
+    /// process, every month retention keeps (`every_month`), so that a
+    /// table a migration added is filled from the ledger at upgrade.
+    DriftCheck { every_month: bool },
 }
 
 /// What ran when, and what is still owed.
@@ -43,6 +45,8 @@ pub struct Schedule {
     day: NaiveDate,
     /// An end-of-day snapshot not yet recorded (it failed), and when to retry it.
     owed_day: Option<(NaiveDate, DateTime<Utc>)>,
+    /// Whether a drift check of every month has been handed out (and not failed).
+    checked_every_month: bool,
 }
 
 fn later(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
@@ -61,6 +65,7 @@ impl Schedule {
             next_drift: now,
             day: now.with_timezone(&tz).date_naive(),
             owed_day: None,
+            checked_every_month: false,
         }
     }
 
@@ -91,7 +96,10 @@ impl Schedule {
             self.next_maintenance = later(now, DAY);
         }
         if now >= self.next_drift {
-            tasks.push(Task::DriftCheck);
+            tasks.push(Task::DriftCheck {
+                every_month: !self.checked_every_month,
+            });
+            self.checked_every_month = true;
             self.next_drift = later(now, self.drift_every);
         }
         tasks
@@ -105,7 +113,10 @@ impl Schedule {
             Task::History => self.next_history = self.next_history.min(retry),
             Task::EndOfDay(day) => self.owed_day = Some((day, retry)),
             Task::Maintenance => self.next_maintenance = self.next_maintenance.min(retry),
-            Task::DriftCheck => self.next_drift = self.next_drift.min(retry),
+            Task::DriftCheck { every_month } => {
+                self.next_drift = self.next_drift.min(retry);
+                self.checked_every_month &= !every_month;
+            }
         }
     }
 }
@@ -129,7 +140,11 @@ mod tests {
         );
         assert_eq!(
             s.due(at("2026-11-03T15:00:00Z")),
-            vec![Task::History, Task::Maintenance, Task::DriftCheck]
+            vec![
+                Task::History,
+                Task::Maintenance,
+                Task::DriftCheck { every_month: true }
+            ]
         );
         assert_eq!(s.due(at("2026-11-03T15:14:59Z")), vec![]);
         assert_eq!(s.due(at("2026-11-03T15:15:00Z")), vec![Task::History]);
@@ -140,17 +155,21 @@ mod tests {
     }
 
     #[test]
-    fn drift_check_at_start_then_every_interval() {
+    fn drift_check_of_every_month_at_start_then_of_recent_ones_every_interval() {
         let ten_minutes = Duration::from_secs(600);
         let mut s = Schedule::new(at("2026-11-03T15:00:00Z"), chrono_tz::UTC, DAY, ten_minutes);
-        assert!(
-            s.due(at("2026-11-03T15:00:00Z"))
-                .contains(&Task::DriftCheck)
+        let (every, recent) = (
+            Task::DriftCheck { every_month: true },
+            Task::DriftCheck { every_month: false },
         );
-        assert_eq!(s.due(at("2026-11-03T15:09:59Z")), vec![]);
-        assert_eq!(s.due(at("2026-11-03T15:10:00Z")), vec![Task::DriftCheck]);
-        s.failed(Task::DriftCheck, at("2026-11-03T15:10:01Z"));
-        assert_eq!(s.due(at("2026-11-03T15:10:31Z")), vec![Task::DriftCheck]);
+        assert!(s.due(at("2026-11-03T15:00:00Z")).contains(&every));
+        // The first failed: every month again on retry.
+        s.failed(every, at("2026-11-03T15:00:01Z"));
+        assert_eq!(s.due(at("2026-11-03T15:00:31Z")), vec![every]);
+        assert_eq!(s.due(at("2026-11-03T15:10:30Z")), vec![]);
+        assert_eq!(s.due(at("2026-11-03T15:10:31Z")), vec![recent]);
+        s.failed(recent, at("2026-11-03T15:10:32Z"));
+        assert_eq!(s.due(at("2026-11-03T15:11:02Z")), vec![recent]);
     }
 
     #[test]

@@ -109,6 +109,12 @@ EOF
 
 # <remote_servers>, <zookeeper>, <macros>, <distributed_ddl> and the
 # interserver port of node $1 (shard and replica are its name's digits).
+# replicated_max_ratio_of_wrong_parts 1: a node SIGKILLed mid-INSERT starts
+# again however many of a table's rows are in parts ZooKeeper never
+# recorded (INSERTs not acknowledged, which ingest sends again); they are
+# detached as `unexpected_` and the replica fetches the rest. The default
+# 0.5 refused to start a node whose small daily-tier table had 64 % of its
+# rows in such parts (CI, kill-half).
 node_config() {
   local n=$1 s r
   echo "<?xml version=\"1.0\"?>"
@@ -129,6 +135,7 @@ node_config() {
     <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
     <interserver_http_host>127.0.0.1</interserver_http_host>
     <interserver_http_port>$(port "$n" INTERSERVER_PORT)</interserver_http_port>
+    <merge_tree><replicated_max_ratio_of_wrong_parts>1</replicated_max_ratio_of_wrong_parts></merge_tree>
 </yandex>
 EOF
 }

@@ -1,7 +1,8 @@
-//! The four report queries (`store/sql/queries/report_*.sql`) and how
-//! their rows become [`Measures`] per (bucket, breakdown key) cell. Which
-//! queries run depends on the KPIs asked for ([`Need`]); those that run
-//! run concurrently.
+//! The four report queries (`store/sql/queries/report_*.sql`), each on
+//! the hourly or the daily tier as `tier.rs` chooses, and how their rows
+//! become [`Measures`] per (bucket, breakdown key) cell. Which queries run
+//! depends on the KPIs asked for ([`Need`]); those that run run
+//! concurrently.
 
 use std::collections::BTreeMap;
 
@@ -14,17 +15,21 @@ use serde::Deserialize;
 use super::REACH_RSE;
 use super::buckets::{Bucketing, seconds};
 use super::slice::{Slice, Table, with_spans};
+use super::tier::{self, Kind, Source};
 
 /// One cell: (the bucket's first instant in UTC seconds, 0 for a whole-range
 /// bucket; breakdown values in `by` order).
 pub(crate) type CellKey = (u32, Vec<String>);
 
-/// What a query over a span gave: measures per cell, and the newest hour
-/// (UTC seconds) any row came from.
+/// What a query over a span gave: measures per cell, the newest hour (UTC
+/// seconds) any hourly-tier row came from, and the first instant of the
+/// newest day any daily-tier row came from (the day holds the newest hour
+/// of those rows: [`newest_hour`] finds it).
 #[derive(Debug, Default)]
 pub(crate) struct Cells {
     pub cells: BTreeMap<CellKey, Measures>,
     pub newest: Option<u32>,
+    pub newest_day: Option<u32>,
 }
 
 /// Which rollup queries a set of KPIs needs.
@@ -140,23 +145,23 @@ pub(crate) struct Span<'a> {
 }
 
 /// A report query with its bucket and key spans and every value bound, in
-/// the files' order: the time zone, the campaign (or program), the span,
-/// the narrowing pairs in `Dimension::ALL` order.
+/// the files' order: the time zone, the campaign (or program), the daily
+/// tier's grouping, the span, the narrowing pairs in `Dimension::ALL`
+/// order.
 fn query(
     store: &Store,
     template: &str,
     table: Table,
     first: &str,
+    grouping: Option<u8>,
     span: &Span<'_>,
 ) -> clickhouse::query::Query {
     let sql = with_spans(template, table, span.by, span.bucketing);
-    let mut q = store
-        .client
-        .query(&sql)
-        .bind(span.tz.name())
-        .bind(first)
-        .bind(seconds(span.start))
-        .bind(seconds(span.end));
+    let mut q = store.client.query(&sql).bind(span.tz.name()).bind(first);
+    if let Some(g) = grouping {
+        q = q.bind(g);
+    }
+    q = q.bind(seconds(span.start)).bind(seconds(span.end));
     for d in Dimension::ALL {
         let v = span.slice.value(d);
         q = q.bind(v).bind(v);
@@ -164,23 +169,43 @@ fn query(
     q
 }
 
+/// The hourly or the daily template of a query, as `tier` chooses, and
+/// the daily tier's grouping.
+fn pick(
+    kind: Kind,
+    span: &Span<'_>,
+    hourly: &'static str,
+    daily: &'static str,
+) -> (&'static str, Option<u8>) {
+    match tier::source(kind, span) {
+        Source::Hourly => (hourly, None),
+        Source::Daily(g) => (daily, Some(g)),
+    }
+}
+
 async fn engagement(
     store: &Store,
     c: &Campaign,
     span: &Span<'_>,
-) -> Result<Vec<EngagementRow>, StoreError> {
-    let q = query(
-        store,
-        sql::REPORT_ENGAGEMENT,
-        Table::Engagement,
-        &c.id,
+) -> Result<(Vec<EngagementRow>, bool), StoreError> {
+    let (sql, g) = pick(
+        Kind::Engagement,
         span,
+        sql::REPORT_ENGAGEMENT,
+        sql::REPORT_ENGAGEMENT_DAILY,
     );
-    store.timed(q.fetch_all()).await
+    let q = query(store, sql, Table::Engagement, &c.id, g, span);
+    Ok((store.timed(q.fetch_all()).await?, g.is_some()))
 }
 
 async fn reach(store: &Store, c: &Campaign, span: &Span<'_>) -> Result<Vec<ReachRow>, StoreError> {
-    let q = query(store, sql::REPORT_REACH, Table::Engagement, &c.id, span);
+    let (sql, g) = pick(
+        Kind::Reach,
+        span,
+        sql::REPORT_REACH,
+        sql::REPORT_REACH_DAILY,
+    );
+    let q = query(store, sql, Table::Engagement, &c.id, g, span);
     store.timed(q.fetch_all()).await
 }
 
@@ -188,26 +213,64 @@ async fn uptake(
     store: &Store,
     c: &Campaign,
     span: &Span<'_>,
-) -> Result<Vec<UptakeRow>, StoreError> {
-    let q = query(store, sql::REPORT_UPTAKE, Table::Uptake, &c.id, span);
-    store.timed(q.fetch_all()).await
+) -> Result<(Vec<UptakeRow>, bool), StoreError> {
+    let (sql, g) = pick(
+        Kind::Uptake,
+        span,
+        sql::REPORT_UPTAKE,
+        sql::REPORT_UPTAKE_DAILY,
+    );
+    let q = query(store, sql, Table::Uptake, &c.id, g, span);
+    Ok((store.timed(q.fetch_all()).await?, g.is_some()))
 }
 
 async fn program(
     store: &Store,
     c: &Campaign,
     span: &Span<'_>,
-) -> Result<Vec<ProgramRow>, StoreError> {
-    let q = query(store, sql::REPORT_PROGRAM, Table::Uptake, &c.program, span);
-    store.timed(q.fetch_all()).await
+) -> Result<(Vec<ProgramRow>, bool), StoreError> {
+    let (sql, g) = pick(
+        Kind::Uptake,
+        span,
+        sql::REPORT_PROGRAM,
+        sql::REPORT_PROGRAM_DAILY,
+    );
+    let q = query(store, sql, Table::Uptake, &c.program, g, span);
+    Ok((store.timed(q.fetch_all()).await?, g.is_some()))
+}
+
+/// The start of the newest UTC hour in `[start, end)` with the campaign's
+/// engagement or uptake or its program's completed uptake, from the hourly
+/// tier (`None`: no row).
+pub(crate) async fn newest_hour(
+    store: &Store,
+    c: &Campaign,
+    start: u32,
+    end: u32,
+) -> Result<Option<u32>, StoreError> {
+    let q = store
+        .client
+        .query(sql::REPORT_NEWEST)
+        .bind(&c.id)
+        .bind(start)
+        .bind(end)
+        .bind(&c.program)
+        .bind(&c.id)
+        .bind(start)
+        .bind(end)
+        .bind(&c.program)
+        .bind(start)
+        .bind(end);
+    let newest: u32 = store.timed(q.fetch_one()).await?;
+    Ok((newest > 0).then_some(newest))
 }
 
 /// Runs `f` only when `needed`; no rows otherwise.
-async fn when<T, F>(needed: bool, f: F) -> Result<Vec<T>, StoreError>
+async fn when<T: Default, F>(needed: bool, f: F) -> Result<T, StoreError>
 where
-    F: std::future::Future<Output = Result<Vec<T>, StoreError>>,
+    F: std::future::Future<Output = Result<T, StoreError>>,
 {
-    if needed { f.await } else { Ok(Vec::new()) }
+    if needed { f.await } else { Ok(T::default()) }
 }
 
 /// A reach estimate from the sketch's count.
@@ -235,22 +298,33 @@ pub(crate) async fn cells(
     span: &Span<'_>,
     need: Need,
 ) -> Result<Cells, StoreError> {
-    let (engagement_rows, reach_rows, uptake_rows, program_rows) = tokio::try_join!(
-        when(need.engagement, engagement(store, campaign, span)),
-        when(need.reach, reach(store, campaign, span)),
-        when(need.uptake, uptake(store, campaign, span)),
-        when(need.program, program(store, campaign, span)),
-    )?;
+    let ((engagement_rows, e_daily), reach_rows, (uptake_rows, u_daily), (program_rows, p_daily)) =
+        tokio::try_join!(
+            when(need.engagement, engagement(store, campaign, span)),
+            when(need.reach, reach(store, campaign, span)),
+            when(need.uptake, uptake(store, campaign, span)),
+            when(need.program, program(store, campaign, span)),
+        )?;
     let mut out = Cells::default();
     let base = if need.reach {
         zero()
     } else {
         Measures::default()
     };
-    let mut newest = |n: u32| out.newest = Some(out.newest.map_or(n, |m: u32| m.max(n)));
+    let latest = |slot: &mut Option<u32>, n: u32| *slot = Some(slot.map_or(n, |m| m.max(n)));
+    let mut newest = |n: u32, daily: bool| {
+        latest(
+            if daily {
+                &mut out.newest_day
+            } else {
+                &mut out.newest
+            },
+            n,
+        );
+    };
     let mut cells: BTreeMap<CellKey, Measures> = BTreeMap::new();
     for r in engagement_rows {
-        newest(r.newest);
+        newest(r.newest, e_daily);
         let m = cells.entry((r.bucket, r.key)).or_insert(base);
         let n = r.count;
         match r.action.as_str() {
@@ -265,7 +339,7 @@ pub(crate) async fn cells(
         m.spend_cents += r.cost_cents;
     }
     for r in uptake_rows {
-        newest(r.newest);
+        newest(r.newest, u_daily);
         let m = cells.entry((r.bucket, r.key)).or_insert(base);
         match r.stage.as_str() {
             "started" => m.uptake_started += r.events,
@@ -275,7 +349,7 @@ pub(crate) async fn cells(
         }
     }
     for r in program_rows {
-        newest(r.newest);
+        newest(r.newest, p_daily);
         let m = cells.entry((r.bucket, r.key)).or_insert(base);
         m.program_uptake_completed += r.events;
         if r.online != 0 {

@@ -30,7 +30,13 @@
 //! - **Totals** sum the groups; their reach is one more merge over the
 //!   whole slice. A series has one point per bucket of the range, empty
 //!   buckets included (all zero).
-//! - `as_of` is the start of the newest UTC hour any counted row came from.
+//! - **Tiers**: each query reads the daily tier (migration 0015: per local
+//!   day, the whole campaign and each single dimension) when it asks whole
+//!   days keeping at most one dimension, else the hourly rollups
+//!   (`tier.rs`); both are exact, the daily tier's rows grow with days ×
+//!   values, not with events.
+//! - `as_of` is the start of the newest UTC hour any counted row came from
+//!   (for daily-tier rows, found in the hourly tier over their newest day).
 //!
 //! `programs.rs` reads a program's uptake by service channel and stage,
 //! attributed or not (channel shift, the Service Inventory); `pacing.rs`
@@ -49,6 +55,7 @@ mod programs;
 mod shown;
 mod slice;
 mod targets;
+mod tier;
 
 use std::collections::BTreeMap;
 
@@ -207,7 +214,20 @@ pub async fn performance(store: &Store, query: &Query) -> Result<Report, StoreEr
         }),
     )?;
 
-    let as_of = by_day.newest.map(instant);
+    // The daily tier knows only the newest day: its newest hour is read
+    // from the hourly tier over that day alone.
+    let newest_of_days = match by_day.newest_day {
+        Some(day) => fetch::newest_hour(
+            store,
+            &query.campaign,
+            day.max(seconds(start)),
+            seconds(end),
+        )
+        .await?
+        .or(Some(day)),
+        None => None,
+    };
+    let as_of = by_day.newest.max(newest_of_days).map(instant);
     let reach_of_key = |key: &Vec<String>| {
         group_reach
             .cells

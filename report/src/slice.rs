@@ -129,6 +129,10 @@ mod tests {
             sql::REPORT_REACH,
             sql::REPORT_UPTAKE,
             sql::REPORT_PROGRAM,
+            sql::REPORT_ENGAGEMENT_DAILY,
+            sql::REPORT_REACH_DAILY,
+            sql::REPORT_UPTAKE_DAILY,
+            sql::REPORT_PROGRAM_DAILY,
         ] {
             assert_eq!(template.matches(BUCKET_OPEN).count(), 1);
             assert_eq!(template.matches(KEY_OPEN).count(), 1);
@@ -145,28 +149,43 @@ mod tests {
                 .replace(BUCKET_OPEN, "")
                 .replace(CLOSE, "")
         };
-        for (template, table, bucketing) in [
+        let (day, week) = (
+            Bucketing::Every(Granularity::Day),
+            Bucketing::Every(Granularity::Week),
+        );
+        let hour = Bucketing::Every(Granularity::Hour);
+        use Dimension::*;
+        for (template, table, by, bucketing) in [
+            (sql::REPORT_ENGAGEMENT, Table::Engagement, &all[..], day),
+            (sql::REPORT_REACH, Table::Engagement, &all[..], week),
             (
-                sql::REPORT_ENGAGEMENT,
-                Table::Engagement,
-                Bucketing::Every(Granularity::Day),
-            ),
-            (
-                sql::REPORT_REACH,
-                Table::Engagement,
-                Bucketing::Every(Granularity::Week),
-            ),
-            (sql::REPORT_UPTAKE, Table::Uptake, Bucketing::Whole),
-            (
-                sql::REPORT_PROGRAM,
+                sql::REPORT_UPTAKE,
                 Table::Uptake,
-                Bucketing::Every(Granularity::Hour),
+                &all[..],
+                Bucketing::Whole,
+            ),
+            (sql::REPORT_PROGRAM, Table::Uptake, &all[..], hour),
+            (
+                sql::REPORT_ENGAGEMENT_DAILY,
+                Table::Engagement,
+                &[Segment][..],
+                day,
+            ),
+            (sql::REPORT_REACH_DAILY, Table::Engagement, &[][..], week),
+            (
+                sql::REPORT_UPTAKE_DAILY,
+                Table::Uptake,
+                &[ServiceChannel, Region][..],
+                Bucketing::Whole,
+            ),
+            (
+                sql::REPORT_PROGRAM_DAILY,
+                Table::Uptake,
+                &[ServiceChannel, Language][..],
+                day,
             ),
         ] {
-            assert_eq!(
-                with_spans(template, table, &all, bucketing),
-                plain(template)
-            );
+            assert_eq!(with_spans(template, table, by, bucketing), plain(template));
         }
     }
 

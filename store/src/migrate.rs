@@ -63,6 +63,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_campaign_owner", Some(sql::MIGRATION_0012_NEEDED)),
     migration!(13, "0013_offices"),
     migration!(14, "0014_attribution_incremental"),
+    migration!(15, "0015_daily_tier"),
 ];
 
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]

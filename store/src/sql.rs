@@ -28,6 +28,30 @@ pub const REBUILD_ENGAGEMENT_VERIFY: &str =
 pub const REBUILD_UPTAKE_STAGING: &str =
     include_str!("../sql/queries/rebuild_uptake_1_staging.sql");
 pub const REBUILD_UPTAKE_FILL: &str = include_str!("../sql/queries/rebuild_uptake_2_fill.sql");
+pub const REBUILD_ENGAGEMENT_DAILY_STAGING: &str =
+    include_str!("../sql/queries/rebuild_engagement_daily_1_staging.sql");
+pub const REBUILD_ENGAGEMENT_DAILY_FILL: &str =
+    include_str!("../sql/queries/rebuild_engagement_daily_2_fill.sql");
+pub const REBUILD_ENGAGEMENT_DAILY_VERIFY: &str =
+    include_str!("../sql/queries/rebuild_engagement_daily_4_verify.sql");
+pub const REBUILD_UPTAKE_DAILY_STAGING: &str =
+    include_str!("../sql/queries/rebuild_uptake_daily_1_staging.sql");
+pub const REBUILD_UPTAKE_DAILY_FILL: &str =
+    include_str!("../sql/queries/rebuild_uptake_daily_2_fill.sql");
+pub const REBUILD_UPTAKE_DAILY_VERIFY: &str =
+    include_str!("../sql/queries/rebuild_uptake_daily_4_verify.sql");
+pub const REBUILD_REACH_DAILY_STAGING: &str =
+    include_str!("../sql/queries/rebuild_reach_daily_1_staging.sql");
+pub const REBUILD_REACH_DAILY_FILL: &str =
+    include_str!("../sql/queries/rebuild_reach_daily_2_fill.sql");
+pub const REBUILD_REACH_DAILY_VERIFY: &str =
+    include_str!("../sql/queries/rebuild_reach_daily_4_verify.sql");
+pub const REPORT_ENGAGEMENT_DAILY: &str =
+    include_str!("../sql/queries/report_engagement_daily.sql");
+pub const REPORT_REACH_DAILY: &str = include_str!("../sql/queries/report_reach_daily.sql");
+pub const REPORT_UPTAKE_DAILY: &str = include_str!("../sql/queries/report_uptake_daily.sql");
+pub const REPORT_PROGRAM_DAILY: &str = include_str!("../sql/queries/report_program_daily.sql");
+pub const REPORT_NEWEST: &str = include_str!("../sql/queries/report_newest.sql");
 pub const REBUILD_SWAP: &str = include_str!("../sql/queries/rebuild_swap.sql");
 pub const REBUILD_UPTAKE_VERIFY: &str = include_str!("../sql/queries/rebuild_uptake_4_verify.sql");
 pub const REBUILD_UPTAKE_TOUCHES_STAGING: &str =

@@ -24,6 +24,7 @@ mod pipeline;
 mod rebalance;
 mod registry;
 mod report;
+mod report_tiers;
 mod scrape;
 mod tls;
 mod worker_panic;

@@ -356,3 +356,244 @@ SELECT toStartOfHour(event_time) AS hour, campaign_id, variant, language,
 FROM cmp.events_local
 WHERE kind = 'engagement' AND variant != ''
 GROUP BY hour, campaign_id, variant, language;
+
+-- The daily tier (migration 0015): each shard sums its own ledger rows per
+-- local day; readers add the shards' rows through the Distributed tables.
+
+CREATE TABLE IF NOT EXISTS cmp.engagement_daily_local ON CLUSTER '{cluster}'
+(
+    month UInt32,
+    day DateTime,
+    campaign_id String,
+    grouping UInt8,
+    segment String,
+    channel String,
+    region String,
+    language String,
+    action String,
+    tally UInt64,
+    units UInt64,
+    spend_cents UInt64
+)
+ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY month
+ORDER BY (campaign_id, grouping, day, segment, channel, region, language, action)
+SETTINGS index_granularity = 1024;
+
+CREATE TABLE IF NOT EXISTS cmp.engagement_daily ON CLUSTER '{cluster}' AS cmp.engagement_daily_local
+ENGINE = Distributed('{cluster}', cmp, engagement_daily_local, rand());
+
+CREATE TABLE IF NOT EXISTS cmp.uptake_daily_local ON CLUSTER '{cluster}'
+(
+    month UInt32,
+    day DateTime,
+    program String,
+    campaign_id String,
+    grouping UInt8,
+    service_channel String,
+    stage String,
+    segment String,
+    region String,
+    language String,
+    tally UInt64
+)
+ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY month
+ORDER BY (program, grouping, campaign_id, day, service_channel, stage, segment, region, language)
+SETTINGS index_granularity = 1024;
+
+CREATE TABLE IF NOT EXISTS cmp.uptake_daily ON CLUSTER '{cluster}' AS cmp.uptake_daily_local
+ENGINE = Distributed('{cluster}', cmp, uptake_daily_local, rand());
+
+CREATE TABLE IF NOT EXISTS cmp.reach_daily_local ON CLUSTER '{cluster}'
+(
+    month UInt32,
+    day DateTime,
+    campaign_id String,
+    grouping UInt8,
+    segment String,
+    region String,
+    reach AggregateFunction(uniqCombined, String)
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+PARTITION BY month
+ORDER BY (campaign_id, grouping, day, segment, region)
+SETTINGS index_granularity = 1024;
+
+CREATE TABLE IF NOT EXISTS cmp.reach_daily ON CLUSTER '{cluster}' AS cmp.reach_daily_local
+ENGINE = Distributed('{cluster}', cmp, reach_daily_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.engagement_daily_total_mv ON CLUSTER '{cluster}'
+TO cmp.engagement_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    campaign_id,
+    toUInt8(0) AS grouping,
+    '' AS segment, '' AS channel, '' AS region, '' AS language,
+    action,
+    count() AS tally,
+    sum(count) AS units,
+    sum(cost_cents) AS spend_cents
+FROM cmp.events_local
+WHERE kind = 'engagement'
+GROUP BY month, day, campaign_id, grouping, segment, channel, region, language, action;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.engagement_daily_segment_mv ON CLUSTER '{cluster}'
+TO cmp.engagement_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    campaign_id,
+    toUInt8(1) AS grouping,
+    segment, '' AS channel, '' AS region, '' AS language,
+    action,
+    count() AS tally,
+    sum(count) AS units,
+    sum(cost_cents) AS spend_cents
+FROM cmp.events_local
+WHERE kind = 'engagement'
+GROUP BY month, day, campaign_id, grouping, segment, channel, region, language, action;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.engagement_daily_channel_mv ON CLUSTER '{cluster}'
+TO cmp.engagement_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    campaign_id,
+    toUInt8(2) AS grouping,
+    '' AS segment, channel, '' AS region, '' AS language,
+    action,
+    count() AS tally,
+    sum(count) AS units,
+    sum(cost_cents) AS spend_cents
+FROM cmp.events_local
+WHERE kind = 'engagement'
+GROUP BY month, day, campaign_id, grouping, segment, channel, region, language, action;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.engagement_daily_region_mv ON CLUSTER '{cluster}'
+TO cmp.engagement_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    campaign_id,
+    toUInt8(8) AS grouping,
+    '' AS segment, '' AS channel, region, '' AS language,
+    action,
+    count() AS tally,
+    sum(count) AS units,
+    sum(cost_cents) AS spend_cents
+FROM cmp.events_local
+WHERE kind = 'engagement'
+GROUP BY month, day, campaign_id, grouping, segment, channel, region, language, action;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.engagement_daily_language_mv ON CLUSTER '{cluster}'
+TO cmp.engagement_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    campaign_id,
+    toUInt8(16) AS grouping,
+    '' AS segment, '' AS channel, '' AS region, language,
+    action,
+    count() AS tally,
+    sum(count) AS units,
+    sum(cost_cents) AS spend_cents
+FROM cmp.events_local
+WHERE kind = 'engagement'
+GROUP BY month, day, campaign_id, grouping, segment, channel, region, language, action;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.uptake_daily_total_mv ON CLUSTER '{cluster}'
+TO cmp.uptake_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    program, campaign_id,
+    toUInt8(0) AS grouping,
+    service_channel, stage,
+    '' AS segment, '' AS region, '' AS language,
+    count() AS tally
+FROM cmp.events_local
+WHERE kind = 'uptake'
+GROUP BY month, day, program, campaign_id, grouping, service_channel, stage, segment, region, language;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.uptake_daily_segment_mv ON CLUSTER '{cluster}'
+TO cmp.uptake_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    program, campaign_id,
+    toUInt8(1) AS grouping,
+    service_channel, stage,
+    segment, '' AS region, '' AS language,
+    count() AS tally
+FROM cmp.events_local
+WHERE kind = 'uptake'
+GROUP BY month, day, program, campaign_id, grouping, service_channel, stage, segment, region, language;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.uptake_daily_region_mv ON CLUSTER '{cluster}'
+TO cmp.uptake_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    program, campaign_id,
+    toUInt8(8) AS grouping,
+    service_channel, stage,
+    '' AS segment, region, '' AS language,
+    count() AS tally
+FROM cmp.events_local
+WHERE kind = 'uptake'
+GROUP BY month, day, program, campaign_id, grouping, service_channel, stage, segment, region, language;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.uptake_daily_language_mv ON CLUSTER '{cluster}'
+TO cmp.uptake_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    program, campaign_id,
+    toUInt8(16) AS grouping,
+    service_channel, stage,
+    '' AS segment, '' AS region, language,
+    count() AS tally
+FROM cmp.events_local
+WHERE kind = 'uptake'
+GROUP BY month, day, program, campaign_id, grouping, service_channel, stage, segment, region, language;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.reach_daily_total_mv ON CLUSTER '{cluster}'
+TO cmp.reach_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    campaign_id,
+    toUInt8(0) AS grouping,
+    '' AS segment, '' AS region,
+    uniqCombinedState(client_hash) AS reach
+FROM cmp.events_local
+WHERE kind = 'engagement' AND client_hash != ''
+GROUP BY month, day, campaign_id, grouping, segment, region;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.reach_daily_segment_mv ON CLUSTER '{cluster}'
+TO cmp.reach_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    campaign_id,
+    toUInt8(1) AS grouping,
+    segment, '' AS region,
+    uniqCombinedState(client_hash) AS reach
+FROM cmp.events_local
+WHERE kind = 'engagement' AND client_hash != ''
+GROUP BY month, day, campaign_id, grouping, segment, region;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.reach_daily_region_mv ON CLUSTER '{cluster}'
+TO cmp.reach_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    campaign_id,
+    toUInt8(8) AS grouping,
+    '' AS segment, region,
+    uniqCombinedState(client_hash) AS reach
+FROM cmp.events_local
+WHERE kind = 'engagement' AND client_hash != ''
+GROUP BY month, day, campaign_id, grouping, segment, region;

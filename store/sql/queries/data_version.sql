@@ -10,6 +10,7 @@ SELECT
     sum(rows) AS rows
 FROM system.parts
 WHERE database = ? AND active
-    AND table IN ('engagement_hourly', 'uptake_hourly', 'campaigns', 'target_sets')
+    AND table IN ('engagement_hourly', 'uptake_hourly', 'engagement_daily', 'uptake_daily',
+        'reach_daily', 'campaigns', 'target_sets')
 GROUP BY table
 ORDER BY table
