@@ -104,6 +104,47 @@ pub async fn assert_rollups_match(store: &Store) {
     }
 }
 
+/// Asserts the daily tier counts every ledger event once per grouping
+/// (engagement keeps five, uptake four: migration 0015), month by month
+/// (its partitions are the ledger's UTC months). `OPTIMIZE … FINAL` first
+/// merges each table's parts, as background merges do in time.
+pub async fn assert_daily_tier_matches(store: &Store) {
+    for (kind, table, groupings) in [
+        ("engagement", "engagement_daily", 5),
+        ("uptake", "uptake_daily", 4),
+    ] {
+        store
+            .client
+            .query("OPTIMIZE TABLE ? FINAL")
+            .bind(clickhouse::sql::Identifier(table))
+            .execute()
+            .await
+            .expect("merge the daily tier");
+        let stored: Vec<(u32, u64)> = store
+            .client
+            .query(
+                "SELECT toYYYYMM(event_time) AS month, ? * count() FROM events \
+                 WHERE kind = ? GROUP BY month ORDER BY month",
+            )
+            .bind(groupings)
+            .bind(kind)
+            .fetch_all()
+            .await
+            .expect("ledger events by month");
+        let tallied: Vec<(u32, u64)> = store
+            .client
+            .query("SELECT month, sum(tally) FROM ? GROUP BY month ORDER BY month")
+            .bind(clickhouse::sql::Identifier(table))
+            .fetch_all()
+            .await
+            .expect("daily tier tally by month");
+        assert_eq!(
+            tallied, stored,
+            "{table}'s tally by month against {groupings} times the ledger's {kind} events"
+        );
+    }
+}
+
 /// How many times the ledger's rows were counted: rows, distinct events
 /// (source coordinates and id), and events the rollups count (both kinds). A row stored
 /// twice shows as more rows than coordinates until a merge hides it; in the

@@ -375,7 +375,7 @@ CREATE TABLE IF NOT EXISTS cmp.engagement_daily_local ON CLUSTER '{cluster}'
     units UInt64,
     spend_cents UInt64
 )
-ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', (tally, units, spend_cents))
 PARTITION BY month
 ORDER BY (campaign_id, grouping, day, segment, channel, region, language, action)
 SETTINGS index_granularity = 1024;
@@ -397,7 +397,7 @@ CREATE TABLE IF NOT EXISTS cmp.uptake_daily_local ON CLUSTER '{cluster}'
     language String,
     tally UInt64
 )
-ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')
+ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', tally)
 PARTITION BY month
 ORDER BY (program, grouping, campaign_id, day, service_channel, stage, segment, region, language)
 SETTINGS index_granularity = 1024;

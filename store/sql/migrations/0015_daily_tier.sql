@@ -15,6 +15,9 @@
 --   others are '' (no stored value is empty);
 -- - engagement: every grouping of at most one dimension, counts (`tally`
 --   events, `units` their count, `spend_cents`) as plain sums;
+-- - the engine sums only the columns it is told to: left to choose, it
+--   sums every number outside the sort key, `month` with the rest, so that
+--   merged rows left their month (`WHERE month = …` missed them);
 -- - uptake: program, campaign, service channel and stage always kept, and
 --   at most one of segment, region, language;
 -- - reach: a uniqCombined sketch of the engagement clients for the whole
@@ -40,7 +43,7 @@ CREATE TABLE IF NOT EXISTS engagement_daily
     units UInt64,
     spend_cents UInt64
 )
-ENGINE = SummingMergeTree
+ENGINE = SummingMergeTree((tally, units, spend_cents))
 PARTITION BY month
 ORDER BY (campaign_id, grouping, day, segment, channel, region, language, action)
 SETTINGS index_granularity = 1024;
@@ -59,7 +62,7 @@ CREATE TABLE IF NOT EXISTS uptake_daily
     language String,
     tally UInt64
 )
-ENGINE = SummingMergeTree
+ENGINE = SummingMergeTree(tally)
 PARTITION BY month
 ORDER BY (program, grouping, campaign_id, day, service_channel, stage, segment, region, language)
 SETTINGS index_granularity = 1024;

@@ -4,7 +4,7 @@
 -- columns, partitions and key as migration 0015 and the cluster schema
 -- give it, on a plain engine.
 CREATE TABLE ? AS ?
-ENGINE = SummingMergeTree
+ENGINE = SummingMergeTree((tally, units, spend_cents))
 PARTITION BY month
 ORDER BY (campaign_id, grouping, day, segment, channel, region, language, action)
 SETTINGS index_granularity = 1024

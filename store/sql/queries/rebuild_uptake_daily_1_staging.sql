@@ -4,7 +4,7 @@
 -- partitions and key as migration 0015 and the cluster schema give it, on
 -- a plain engine.
 CREATE TABLE ? AS ?
-ENGINE = SummingMergeTree
+ENGINE = SummingMergeTree(tally)
 PARTITION BY month
 ORDER BY (program, grouping, campaign_id, day, service_channel, stage, segment, region, language)
 SETTINGS index_granularity = 1024
