@@ -198,6 +198,11 @@ async fn run_task(
             };
             let months = rebuild::months_between(first, today);
             let repaired = rebuild::repair_drift(&locals, &months, metrics).await?;
+            tracing::info!(
+                months = months.len(),
+                repaired = repaired.len(),
+                "drift check done"
+            );
             if let Some(days) = rebuild::attribution_days(&repaired) {
                 let horizon = settings.max_event_age_days;
                 cmp_report::attribution::refresh(store, now, horizon, Some(days)).await?;
@@ -207,7 +212,7 @@ async fn run_task(
                     table = r.rollup.table(),
                     shard = %r.shard,
                     month = r.month,
-                    events = r.events,
+                    rows = r.rows,
                     "rollup month rebuilt after drifting from the ledger"
                 );
             }

@@ -50,11 +50,10 @@ async fn main() -> anyhow::Result<ExitCode> {
                 .context("rebuild failed")?;
             for r in &done {
                 println!(
-                    "rebuilt {} {} ({}): {} events in {} rollup rows ({} attempt(s))",
+                    "rebuilt {} {} ({}): {} rows ({} attempt(s))",
                     r.rollup.table(),
                     r.month,
                     r.shard,
-                    r.events,
                     r.rows,
                     r.attempts
                 );

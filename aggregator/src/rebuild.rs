@@ -21,12 +21,19 @@
 //!    rollup's kind: the current engine refuses to replace from an empty
 //!    source);
 //! 4. drop the staging table (also when a step failed);
-//! 5. verify: `countMerge(events)` of the rollup's month equals `count()` of
-//!    the ledger's events of that kind and month. A live INSERT landing
-//!    between steps 2 and 3 wrote its rollup rows into the partition the swap
-//!    replaced, so its events would be missing: the counts differ and the
-//!    month is redone (a few checks apart first, so that an INSERT still in
-//!    flight is not mistaken for a loss), at most [`MAX_ATTEMPTS`] times.
+//! 5. verify: in every hour of the month (every local day for the daily
+//!    tier) the rollup counts as many events as the ledger holds of its
+//!    kind. A live INSERT landing between steps 2 and 3 wrote its rollup
+//!    rows into the partition the swap replaced, so its events would be
+//!    missing: a slice differs and the month is redone (a few checks apart
+//!    first, so that an INSERT still in flight is not mistaken for a loss),
+//!    at most [`MAX_ATTEMPTS`] times.
+//!
+//! The drift check ([`repair_drift`]) reads the same slices and rebuilds a
+//! month only when one differs alike in readings seconds apart
+//! ([`drifted`]): a reading under live traffic meets INSERTs between the
+//! ledger and their views, and a month rebuilt under traffic is exposed to
+//! the race above.
 //!
 //! On a shard, steps 1–4 are redone for up to 90 s while they fail: a
 //! replicated table refuses swaps until its replicas have a leader again,
@@ -50,6 +57,10 @@ pub const MAX_ATTEMPTS: u32 = 5;
 /// Count checks after a swap before concluding an insert raced it.
 const VERIFY_CHECKS: u32 = 3;
 const VERIFY_PAUSE: Duration = Duration::from_millis(500);
+/// Readings of a month that must find a slice mismatched alike before the
+/// drift check calls it drifted, and the pause between them.
+const DRIFT_CHECKS: u32 = 3;
+const DRIFT_PAUSE: Duration = Duration::from_secs(2);
 /// How long a shard's failing swap is tried again, and how often.
 const SWAP_RETRY_WINDOW: Duration = Duration::from_secs(90);
 const SWAP_RETRY_PAUSE: Duration = Duration::from_secs(3);
@@ -161,11 +172,12 @@ pub enum RebuildError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(
-        "{table} {month}: the rollup counts {rolled_up} events but the ledger holds {stored} after {attempts} attempts (live inserts kept racing the swap); run the rebuild again"
+        "{table} {month}: in {slices} hours or days the rollup counts {rolled_up} events but the ledger holds {stored} after {attempts} attempts (live inserts kept racing the swap); run the rebuild again"
     )]
     Unstable {
         table: &'static str,
         month: u32,
+        slices: usize,
         rolled_up: u64,
         stored: u64,
         attempts: u32,
@@ -321,8 +333,6 @@ pub struct Rebuilt {
     pub month: u32,
     /// `single`, or the shard's name.
     pub shard: String,
-    /// Ledger events the month's rollup now counts.
-    pub events: u64,
     /// Rollup rows written for the month (before background merges).
     pub rows: u64,
     /// Swaps it took (more than 1 when a live insert raced one).
@@ -385,35 +395,38 @@ async fn rebuild_month_inner(
     local.sync(local.tables.ledger).await?;
     local.sync(rollup.table_in(local.tables)).await?;
     let store = &local.store.for_maintenance();
-    let mut last = Counts::default();
+    let mut last = Vec::new();
     for attempt in 1..=MAX_ATTEMPTS {
         let rows = swap_retrying(store, local, rollup, month, attempt).await?;
         last = verify(store, local.tables, rollup, month).await?;
-        if last.rolled_up == last.stored {
+        if last.is_empty() {
             return Ok(Rebuilt {
                 rollup,
                 month,
                 shard: local.name.clone(),
-                events: last.stored,
                 rows,
                 attempts: attempt,
             });
         }
+        let (rolled_up, stored) = totals(&last);
         tracing::warn!(
             table = rollup.table(),
             shard = %local.name,
             month,
             attempt,
-            rolled_up = last.rolled_up,
-            stored = last.stored,
+            slices = last.len(),
+            rolled_up,
+            stored,
             "a live insert raced the rebuild's swap: redoing the month"
         );
     }
+    let (rolled_up, stored) = totals(&last);
     Err(RebuildError::Unstable {
         table: rollup.table(),
         month,
-        rolled_up: last.rolled_up,
-        stored: last.stored,
+        slices: last.len(),
+        rolled_up,
+        stored,
         attempts: MAX_ATTEMPTS,
     })
 }
@@ -507,44 +520,90 @@ async fn swap(
     Ok(rows)
 }
 
-/// The rollup's and the ledger's event counts of a month.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, clickhouse::Row, Deserialize)]
-pub struct Counts {
+/// A slice of a month (an hour, or a local day for the daily tier: its
+/// first second since the epoch) whose events a derived table and the
+/// ledger count differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clickhouse::Row, Deserialize)]
+pub struct Mismatch {
+    pub slice: u32,
     pub rolled_up: u64,
     pub stored: u64,
 }
 
-/// Compares the counts, a few times apart while they differ (an INSERT may
-/// be between the ledger and the view); returns the last.
+/// The events the mismatched slices count in the table and in the ledger.
+pub fn totals(mismatches: &[Mismatch]) -> (u64, u64) {
+    mismatches.iter().fold((0, 0), |(r, s), m| {
+        (r.saturating_add(m.rolled_up), s.saturating_add(m.stored))
+    })
+}
+
+/// One reading of the slices of a month whose counts differ.
+async fn mismatches(
+    store: &Store,
+    tables: Tables,
+    rollup: Rollup,
+    month: u32,
+) -> Result<Vec<Mismatch>, StoreError> {
+    let q = store
+        .client
+        .query(rollup.verify_sql())
+        .bind(Identifier(rollup.table_in(tables)))
+        .bind(month)
+        .bind(Identifier(tables.ledger))
+        .bind(month);
+    store.timed(q.fetch_all::<Mismatch>()).await
+}
+
+/// After a swap: reads the mismatched slices a few times apart until none
+/// is left (an INSERT may be between the ledger and its views); returns
+/// the last reading, empty when the month is whole.
 pub async fn verify(
     store: &Store,
     tables: Tables,
     rollup: Rollup,
     month: u32,
-) -> Result<Counts, StoreError> {
-    let mut counts = Counts::default();
+) -> Result<Vec<Mismatch>, StoreError> {
+    let mut found = Vec::new();
     for check in 0..VERIFY_CHECKS {
         if check > 0 {
             tokio::time::sleep(VERIFY_PAUSE).await;
         }
-        let q = store
-            .client
-            .query(rollup.verify_sql())
-            .bind(Identifier(rollup.table_in(tables)))
-            .bind(month)
-            .bind(Identifier(tables.ledger))
-            .bind(month);
-        counts = store.timed(q.fetch_one::<Counts>()).await?;
-        if counts.rolled_up == counts.stored {
+        found = mismatches(store, tables, rollup, month).await?;
+        if found.is_empty() {
             break;
         }
     }
-    Ok(counts)
+    Ok(found)
 }
 
-/// Verifies the given months of every derived table on each of `locals` and
-/// rebuilds those whose counts drifted from the ledger (the service runs
-/// this on recent months every `CMP_DRIFT_CHECK_INTERVAL_MIN`).
+/// The slices of a month that drifted: mismatched alike (same counts) in
+/// [`DRIFT_CHECKS`] readings [`DRIFT_PAUSE`] apart. An INSERT writes the
+/// ledger, then its views one after another, so under live traffic a
+/// reading almost always meets a slice whose ledger rows are visible and
+/// whose rollup rows are not yet; by the next reading that INSERT has
+/// finished and the slice's counts have moved. A slice still receiving
+/// traffic is judged once its traffic pauses for the readings' span.
+pub async fn drifted(
+    store: &Store,
+    tables: Tables,
+    rollup: Rollup,
+    month: u32,
+) -> Result<Vec<Mismatch>, StoreError> {
+    let mut alike = mismatches(store, tables, rollup, month).await?;
+    for _ in 1..DRIFT_CHECKS {
+        if alike.is_empty() {
+            break;
+        }
+        tokio::time::sleep(DRIFT_PAUSE).await;
+        let again = mismatches(store, tables, rollup, month).await?;
+        alike.retain(|m| again.contains(m));
+    }
+    Ok(alike)
+}
+
+/// Checks the given months of every derived table on each of `locals` and
+/// rebuilds those with a slice that drifted from the ledger (the service
+/// runs this on recent months every `CMP_DRIFT_CHECK_INTERVAL_MIN`).
 pub async fn repair_drift(
     locals: &[Local],
     months: &[u32],
@@ -555,14 +614,17 @@ pub async fn repair_drift(
         for rollup in Rollup::ALL {
             for local in locals {
                 let store = &local.store.for_maintenance();
-                let counts = verify(store, local.tables, rollup, month).await?;
-                if counts.rolled_up != counts.stored {
+                let drifted = drifted(store, local.tables, rollup, month).await?;
+                if let Some(first) = drifted.first() {
+                    let (rolled_up, stored) = totals(&drifted);
                     tracing::warn!(
                         table = rollup.table(),
                         shard = %local.name,
                         month,
-                        rolled_up = counts.rolled_up,
-                        stored = counts.stored,
+                        slices = drifted.len(),
+                        first_slice = first.slice,
+                        rolled_up,
+                        stored,
                         "rollup drifted from the ledger: rebuilding the month"
                     );
                     repaired.push(rebuild_month(local, rollup, month, metrics).await?);
@@ -608,7 +670,6 @@ mod tests {
             rollup,
             month,
             shard: "single".into(),
-            events: 0,
             rows: 0,
             attempts: 1,
         };

@@ -1,7 +1,19 @@
 -- params: engagement_hourly, 197001, events, 197001
--- Events counted by the engagement rollup for a month, then events of the
--- ledger for that month (a rebuild is good when they are equal); the
--- single-node tables, or a shard's local ones read on one of its nodes.
-SELECT
-    (SELECT countMerge(events) FROM ? WHERE toYYYYMM(hour) = ?) AS rolled_up,
-    (SELECT count() FROM ? WHERE kind = 'engagement' AND toYYYYMM(event_time) = ?) AS stored
+-- The hours of a month whose events the engagement rollup and the ledger
+-- count differently: the single-node tables, or a shard's local ones read
+-- on one of its nodes.
+-- One row per slice (hour, or local day) whose counts differ: a rebuild is
+-- good when none is left; the drift check calls a slice drifted when it
+-- differs alike in checks seconds apart (an INSERT caught between the
+-- ledger and its views has moved on by then).
+SELECT slice, sum(rolled) AS rolled_up, sum(held) AS stored
+FROM (
+    SELECT toUInt32(hour) AS slice, countMerge(events) AS rolled, toUInt64(0) AS held
+    FROM ? WHERE toYYYYMM(hour) = ? GROUP BY slice
+    UNION ALL
+    SELECT toUInt32(toStartOfHour(event_time)) AS slice, toUInt64(0) AS rolled, count() AS held
+    FROM ? WHERE kind = 'engagement' AND toYYYYMM(event_time) = ? GROUP BY slice
+)
+GROUP BY slice
+HAVING rolled_up != stored
+ORDER BY slice
