@@ -30,8 +30,7 @@
 //!    at most [`MAX_ATTEMPTS`] times.
 //!
 //! The drift check ([`repair_drift`]) reads the same slices and rebuilds a
-//! month only when one differs alike in readings seconds apart
-//! ([`drifted`]): a reading under live traffic meets INSERTs between the
+//! month only when one differs alike in readings seconds apart: a reading under live traffic meets INSERTs between the
 //! ledger and their views, and a month rebuilt under traffic is exposed to
 //! the race above.
 //!
@@ -576,34 +575,20 @@ pub async fn verify(
     Ok(found)
 }
 
-/// The slices of a month that drifted: mismatched alike (same counts) in
+/// Checks the given months of every derived table on each of `locals` and
+/// rebuilds those with a slice that drifted from the ledger (the service
+/// runs this on recent months every `CMP_DRIFT_CHECK_INTERVAL_MIN`).
+///
+/// A slice drifted when it is mismatched alike (same counts) in
 /// [`DRIFT_CHECKS`] readings [`DRIFT_PAUSE`] apart. An INSERT writes the
 /// ledger, then its views one after another, so under live traffic a
 /// reading almost always meets a slice whose ledger rows are visible and
 /// whose rollup rows are not yet; by the next reading that INSERT has
 /// finished and the slice's counts have moved. A slice still receiving
-/// traffic is judged once its traffic pauses for the readings' span.
-pub async fn drifted(
-    store: &Store,
-    tables: Tables,
-    rollup: Rollup,
-    month: u32,
-) -> Result<Vec<Mismatch>, StoreError> {
-    let mut alike = mismatches(store, tables, rollup, month).await?;
-    for _ in 1..DRIFT_CHECKS {
-        if alike.is_empty() {
-            break;
-        }
-        tokio::time::sleep(DRIFT_PAUSE).await;
-        let again = mismatches(store, tables, rollup, month).await?;
-        alike.retain(|m| again.contains(m));
-    }
-    Ok(alike)
-}
-
-/// Checks the given months of every derived table on each of `locals` and
-/// rebuilds those with a slice that drifted from the ledger (the service
-/// runs this on recent months every `CMP_DRIFT_CHECK_INTERVAL_MIN`).
+/// traffic is judged once its traffic pauses for the readings' span. The
+/// readings of a month go round every table before pausing, so a month
+/// whose tables all drifted (a Keeper outage on a cluster) is judged in one
+/// span.
 pub async fn repair_drift(
     locals: &[Local],
     months: &[u32],
@@ -611,25 +596,41 @@ pub async fn repair_drift(
 ) -> Result<Vec<Rebuilt>, RebuildError> {
     let mut repaired = Vec::new();
     for &month in months {
+        let mut suspects = Vec::new();
         for rollup in Rollup::ALL {
             for local in locals {
                 let store = &local.store.for_maintenance();
-                let drifted = drifted(store, local.tables, rollup, month).await?;
-                if let Some(first) = drifted.first() {
-                    let (rolled_up, stored) = totals(&drifted);
-                    tracing::warn!(
-                        table = rollup.table(),
-                        shard = %local.name,
-                        month,
-                        slices = drifted.len(),
-                        first_slice = first.slice,
-                        rolled_up,
-                        stored,
-                        "rollup drifted from the ledger: rebuilding the month"
-                    );
-                    repaired.push(rebuild_month(local, rollup, month, metrics).await?);
+                let found = mismatches(store, local.tables, rollup, month).await?;
+                if !found.is_empty() {
+                    suspects.push((rollup, local, found));
                 }
             }
+        }
+        for _ in 1..DRIFT_CHECKS {
+            if suspects.is_empty() {
+                break;
+            }
+            tokio::time::sleep(DRIFT_PAUSE).await;
+            for (rollup, local, alike) in &mut suspects {
+                let store = &local.store.for_maintenance();
+                let again = mismatches(store, local.tables, *rollup, month).await?;
+                alike.retain(|m| again.contains(m));
+            }
+            suspects.retain(|(_, _, alike)| !alike.is_empty());
+        }
+        for (rollup, local, drifted) in suspects {
+            let (rolled_up, stored) = totals(&drifted);
+            tracing::warn!(
+                table = rollup.table(),
+                shard = %local.name,
+                month,
+                slices = drifted.len(),
+                first_slice = drifted.first().map_or(0, |m| m.slice),
+                rolled_up,
+                stored,
+                "rollup drifted from the ledger: rebuilding the month"
+            );
+            repaired.push(rebuild_month(local, rollup, month, metrics).await?);
         }
     }
     Ok(repaired)

@@ -177,18 +177,27 @@ got="$(q "$CLUSTER_URL" "SELECT count(), uniqExact(src_topic, src_partition, src
 # The rollups have no source coordinates: compare them with the ledger on the
 # run's campaigns (uptake events without a campaign are left out of both).
 c="'${CAMPAIGNS[0]%%=*}', '${CAMPAIGNS[1]%%=*}', '${CAMPAIGNS[2]%%=*}'"
-# counted URL: the run's campaigns' events in the ledger, then in the rollups.
+# counted URL: the run's campaigns' events in the ledger, then in the hourly
+# rollups; then the ledger's count of them times the daily tier's groupings
+# (5 for engagement, 4 for uptake), then the daily tier's tally.
 counted() {
-  q "$1" "SELECT (SELECT uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events
-    WHERE $TOPICS AND campaign_id IN ($c)),
+  q "$1" "SELECT
+    (SELECT uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events
+      WHERE $TOPICS AND campaign_id IN ($c)),
     (SELECT countMerge(events) FROM $DB.engagement_hourly WHERE campaign_id IN ($c))
-    + (SELECT countMerge(events) FROM $DB.uptake_hourly WHERE campaign_id IN ($c))"
+    + (SELECT countMerge(events) FROM $DB.uptake_hourly WHERE campaign_id IN ($c)),
+    (SELECT 5 * countIf(kind = 'engagement') + 4 * countIf(kind = 'uptake') FROM $DB.events
+      WHERE $TOPICS AND campaign_id IN ($c)),
+    (SELECT sum(tally) FROM $DB.engagement_daily WHERE campaign_id IN ($c))
+    + (SELECT sum(tally) FROM $DB.uptake_daily WHERE campaign_id IN ($c))"
 }
-read -r ledger got <<<"$(counted "$SINGLE_URL")"
+# (The ledger holds each event once here: checked above.)
+read -r ledger got tiered daily <<<"$(counted "$SINGLE_URL")"
 [[ $got == "$ledger" ]] || die "rollups at $SINGLE_URL count $got events of the run's campaigns, the ledger $ledger"
-read -r ledger got <<<"$(counted "$CLUSTER_URL")"
-if [[ $got != "$ledger" ]]; then
-  log "cluster rollups count $got events of the run's campaigns, the ledger $ledger: waiting for the aggregator's drift check"
+[[ $daily == "$tiered" ]] || die "the daily tier at $SINGLE_URL tallies $daily, the ledger's events times their groupings $tiered"
+read -r ledger got tiered daily <<<"$(counted "$CLUSTER_URL")"
+if [[ $got != "$ledger" || $daily != "$tiered" ]]; then
+  log "cluster rollups count $got events of the run's campaigns, the ledger $ledger (daily tier: $daily of $tiered): waiting for the aggregator's drift check"
   for n in "${NODES[@]}"; do # where: each node's own ledger rows and rollups
     log "node $n: ledger, rollups = $(q "$n" "SELECT
       (SELECT uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events_local
@@ -197,11 +206,12 @@ if [[ $got != "$ledger" ]]; then
       + (SELECT countMerge(events) FROM $DB.uptake_hourly_local WHERE campaign_id IN ($c))" | tr '\t' ' ')"
   done
   short_at=$SECONDS short=$((ledger - got))
-  for ((i = 0; i < 240 && got != ledger; i++)); do
+  for ((i = 0; i < 360 && (got != ledger || daily != tiered); i++)); do
     sleep 0.5
-    read -r ledger got <<<"$(counted "$CLUSTER_URL")"
+    read -r ledger got tiered daily <<<"$(counted "$CLUSTER_URL")"
   done
-  [[ $got == "$ledger" ]] || die "rollups at $CLUSTER_URL count $got events of the run's campaigns, the ledger $ledger (after 120 s)"
+  [[ $got == "$ledger" && $daily == "$tiered" ]] ||
+    die "rollups at $CLUSTER_URL count $got events of the run's campaigns, the ledger $ledger; the daily tier tallies $daily of $tiered (after 180 s)"
   log "cluster rollups repaired by the drift check $((SECONDS - short_at)) s after the ledger was complete:"
   RESULT+=" rollups_short=$short repaired_s=$((SECONDS - short_at))"
   grep -h 'rebuilt after drifting' "$WORK/aggregator-cluster.log" | sed -E 's/^[^ ]+ +//; s/^/compare.sh:   /' >&2 || true
@@ -240,8 +250,9 @@ CMP_CLICKHOUSE_URL="$CLUSTER_URL" CMP_CLICKHOUSE_SHARD_URLS="$SHARDS" \
   "$BIN/cmp-aggregator" rebuild --from "$FROM" --to "$TODAY" >"$WORK/rebuild.log" 2>&1 ||
   { cat "$WORK/rebuild.log" >&2; die "rebuild on the cluster"; }
 log "rebuild on the cluster: $(tail -1 "$WORK/rebuild.log")"
-read -r ledger got <<<"$(counted "$CLUSTER_URL")"
-[[ $got == "$ledger" ]] || die "after the rebuild the cluster rollups count $got events, the ledger $ledger"
+read -r ledger got tiered daily <<<"$(counted "$CLUSTER_URL")"
+[[ $got == "$ledger" && $daily == "$tiered" ]] ||
+  die "after the rebuild the cluster rollups count $got events, the ledger $ledger; the daily tier tallies $daily of $tiered"
 same_answers "after the rebuild" performance
 # The rebuild recomputed the kept attribution from the copies on every
 # shard (a client's exposures and uptake lie on any shard); one server's,
