@@ -30,9 +30,9 @@
 //!    at most [`MAX_ATTEMPTS`] times.
 //!
 //! The drift check ([`repair_drift`]) reads the same slices and rebuilds a
-//! month only when one differs alike in readings seconds apart: a reading under live traffic meets INSERTs between the
-//! ledger and their views, and a month rebuilt under traffic is exposed to
-//! the race above.
+//! month only when one differs alike in readings seconds apart: a reading
+//! under live traffic meets INSERTs between the ledger and their views, and
+//! a month rebuilt under traffic is exposed to the race above.
 //!
 //! On a shard, steps 1–4 are redone for up to 90 s while they fail: a
 //! replicated table refuses swaps until its replicas have a leader again,

@@ -316,10 +316,9 @@ async fn the_drift_check_under_steady_ingest_rebuilds_nothing() {
     ledger::assert_rollups_match(&env.store).await;
     ledger::assert_daily_tier_matches(&env.store).await;
     let log = cmp_tests::log_text(test, "aggregator");
-    assert!(
-        log.contains("drift check done"),
-        "the drift check never ran"
-    );
+    // The first check runs at start, before the traffic; the others met it.
+    let checks = log.matches("drift check done").count();
+    assert!(checks >= 2, "the drift check ran {checks} times");
     assert!(
         !log.contains("rollup drifted from the ledger"),
         "the drift check rebuilt a month under live traffic"
