@@ -219,6 +219,20 @@ async fn rebuilds_racing_live_inserts_lose_nothing() {
     assert_eq!(engagement, engagement_from_ledger(&env.store).await);
 }
 
+/// The aggregator service, its drift check every `secs` seconds, and ingest.
+fn drift_checked_pipeline(test: &str, env: &cmp_tests::TestEnv, secs: &str) -> [Process; 2] {
+    [
+        Process::spawn(
+            test,
+            "aggregator",
+            "cmp-aggregator",
+            &[],
+            &env.with("CMP_DRIFT_CHECK_INTERVAL_SECS", secs),
+        ),
+        Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars),
+    ]
+}
+
 /// A view that fails after the ledger took its INSERT (on a cluster, a
 /// replicated rollup still read-only after a Keeper outage while the ledger
 /// is writable again) leaves the block in the ledger and not in the rollups;
@@ -230,14 +244,7 @@ async fn rebuilds_racing_live_inserts_lose_nothing() {
 async fn a_view_failing_after_the_ledger_took_its_insert_is_repaired_by_the_drift_check() {
     let test = "drift";
     let env = migrated(test, 2).await;
-    let _service = Process::spawn(
-        test,
-        "aggregator",
-        "cmp-aggregator",
-        &[],
-        &env.with("CMP_DRIFT_CHECK_INTERVAL_SECS", "2"),
-    );
-    let _ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);
+    let _pipeline = drift_checked_pipeline(test, &env, "2");
     let first = generate(test, &env, "gen1", 21, 1000, &[]);
     ledger::assert_exactly(&env.store, &first.accepted, Duration::from_secs(120)).await;
     ledger::assert_rollups_match(&env.store).await;
@@ -298,14 +305,7 @@ async fn a_view_failing_after_the_ledger_took_its_insert_is_repaired_by_the_drif
 async fn the_drift_check_under_steady_ingest_rebuilds_nothing() {
     let test = "driftlive";
     let env = migrated(test, 2).await;
-    let _service = Process::spawn(
-        test,
-        "aggregator",
-        "cmp-aggregator",
-        &[],
-        &env.with("CMP_DRIFT_CHECK_INTERVAL_SECS", "1"),
-    );
-    let _ingest = Process::spawn(test, "ingest", "cmp-ingest", &[], &env.vars);
+    let _pipeline = drift_checked_pipeline(test, &env, "1");
     let (mut producer, manifest) =
         spawn_generate(test, &env, "gen", 24, 30_000, &["--rate", "1500"]);
     while producer.running() {
