@@ -65,7 +65,7 @@ const SWAP_RETRY_WINDOW: Duration = Duration::from_secs(90);
 const SWAP_RETRY_PAUSE: Duration = Duration::from_secs(3);
 
 /// A table derived from the ledger by views, and its statements: the two
-/// hourly rollups, the daily tier's three tables (migration 0015), the
+/// hourly rollups, the daily tier's four tables (migrations 0015, 0016), the
 /// message test's, and attribution's two copies and
 /// change marks (migration 0014; `cmp_report::attribution` recomputes the
 /// kept credits of a month whose inputs were rebuilt).
@@ -75,6 +75,7 @@ pub enum Rollup {
     Uptake,
     EngagementDaily,
     UptakeDaily,
+    ProgramDaily,
     ReachDaily,
     Variants,
     UptakeTouches,
@@ -83,11 +84,12 @@ pub enum Rollup {
 }
 
 impl Rollup {
-    pub const ALL: [Rollup; 9] = [
+    pub const ALL: [Rollup; 10] = [
         Rollup::Engagement,
         Rollup::Uptake,
         Rollup::EngagementDaily,
         Rollup::UptakeDaily,
+        Rollup::ProgramDaily,
         Rollup::ReachDaily,
         Rollup::Variants,
         Rollup::UptakeTouches,
@@ -113,6 +115,7 @@ impl Rollup {
             Rollup::Uptake => sql::REBUILD_UPTAKE_STAGING,
             Rollup::EngagementDaily => sql::REBUILD_ENGAGEMENT_DAILY_STAGING,
             Rollup::UptakeDaily => sql::REBUILD_UPTAKE_DAILY_STAGING,
+            Rollup::ProgramDaily => sql::REBUILD_PROGRAM_DAILY_STAGING,
             Rollup::ReachDaily => sql::REBUILD_REACH_DAILY_STAGING,
             Rollup::Variants => sql::REBUILD_VARIANTS_STAGING,
             Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_STAGING,
@@ -127,6 +130,7 @@ impl Rollup {
             Rollup::Uptake => sql::REBUILD_UPTAKE_FILL,
             Rollup::EngagementDaily => sql::REBUILD_ENGAGEMENT_DAILY_FILL,
             Rollup::UptakeDaily => sql::REBUILD_UPTAKE_DAILY_FILL,
+            Rollup::ProgramDaily => sql::REBUILD_PROGRAM_DAILY_FILL,
             Rollup::ReachDaily => sql::REBUILD_REACH_DAILY_FILL,
             Rollup::Variants => sql::REBUILD_VARIANTS_FILL,
             Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_FILL,
@@ -142,6 +146,7 @@ impl Rollup {
             Rollup::Uptake => tables.uptake,
             Rollup::EngagementDaily => tables.engagement_daily,
             Rollup::UptakeDaily => tables.uptake_daily,
+            Rollup::ProgramDaily => tables.program_daily,
             Rollup::ReachDaily => tables.reach_daily,
             Rollup::Variants => tables.variants,
             Rollup::UptakeTouches => tables.uptake_touches,
@@ -156,6 +161,7 @@ impl Rollup {
             Rollup::Uptake => sql::REBUILD_UPTAKE_VERIFY,
             Rollup::EngagementDaily => sql::REBUILD_ENGAGEMENT_DAILY_VERIFY,
             Rollup::UptakeDaily => sql::REBUILD_UPTAKE_DAILY_VERIFY,
+            Rollup::ProgramDaily => sql::REBUILD_PROGRAM_DAILY_VERIFY,
             Rollup::ReachDaily => sql::REBUILD_REACH_DAILY_VERIFY,
             Rollup::Variants => sql::REBUILD_VARIANTS_VERIFY,
             Rollup::UptakeTouches => sql::REBUILD_UPTAKE_TOUCHES_VERIFY,

@@ -204,7 +204,9 @@ got="$(q "$CLUSTER_URL" "SELECT count(), uniqExact(src_topic, src_partition, src
 c="'${CAMPAIGNS[0]%%=*}', '${CAMPAIGNS[1]%%=*}', '${CAMPAIGNS[2]%%=*}'"
 # counted URL: the run's campaigns' events in the ledger, then in the hourly
 # rollups; then the ledger's count of them times the daily tier's groupings
-# (5 for engagement, 4 for uptake), then the daily tier's tally.
+# (5 for engagement, 4 for uptake) plus 4 times the run's completed uptake
+# (the program table's groupings, whatever the campaign), then the daily
+# tier's tally.
 counted() {
   q "$1" "SELECT
     (SELECT uniqExact(src_topic, src_partition, src_offset, event_id) FROM $DB.events
@@ -212,12 +214,14 @@ counted() {
     (SELECT countMerge(events) FROM $DB.engagement_hourly WHERE campaign_id IN ($c))
     + (SELECT countMerge(events) FROM $DB.uptake_hourly WHERE campaign_id IN ($c)),
     (SELECT 5 * countIf(kind = 'engagement') + 4 * countIf(kind = 'uptake') FROM $DB.events
-      WHERE $TOPICS AND campaign_id IN ($c)),
+      WHERE $TOPICS AND campaign_id IN ($c))
+    + (SELECT 4 * countIf(kind = 'uptake' AND stage = 'completed') FROM $DB.events WHERE $TOPICS),
     (SELECT sum(tally) FROM $DB.engagement_daily WHERE campaign_id IN ($c))
-    + (SELECT sum(tally) FROM $DB.uptake_daily WHERE campaign_id IN ($c))"
+    + (SELECT sum(tally) FROM $DB.uptake_daily WHERE campaign_id IN ($c))
+    + (SELECT sum(tally) FROM $DB.program_daily)"
 }
 # (The ledger holds each event once here: checked above.) The single node's
-# last INSERT may still be writing its views (seventeen, one after another)
+# last INSERT may still be writing its views (twenty-one, one after another)
 # when its ledger rows are visible: a few seconds for that, no repair.
 read -r ledger got tiered daily <<<"$(counted "$SINGLE_URL")"
 for ((i = 0; i < 20 && (got != ledger || daily != tiered); i++)); do

@@ -38,8 +38,9 @@ pub(crate) enum Kind {
     Engagement,
     /// `reach_daily`: one of segment, region.
     Reach,
-    /// `uptake_daily` (uptake and program queries): one of segment,
-    /// region, language; the service channel is always kept.
+    /// `uptake_daily` and `program_daily` (uptake and program queries,
+    /// migration 0016): one of segment, region, language; the service
+    /// channel is always kept.
     Uptake,
 }
 

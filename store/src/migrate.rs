@@ -64,6 +64,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(13, "0013_offices"),
     migration!(14, "0014_attribution_incremental"),
     migration!(15, "0015_daily_tier"),
+    migration!(16, "0016_program_daily", Some(sql::MIGRATION_0016_NEEDED)),
 ];
 
 #[derive(Debug, clickhouse::Row, Serialize, Deserialize)]

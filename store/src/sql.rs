@@ -11,6 +11,7 @@ pub const MIGRATION_0005_NEEDED: &str = include_str!("../sql/queries/migration_0
 pub const MIGRATION_0007_NEEDED: &str = include_str!("../sql/queries/migration_0007_needed.sql");
 pub const MIGRATION_0011_NEEDED: &str = include_str!("../sql/queries/migration_0011_needed.sql");
 pub const MIGRATION_0012_NEEDED: &str = include_str!("../sql/queries/migration_0012_needed.sql");
+pub const MIGRATION_0016_NEEDED: &str = include_str!("../sql/queries/migration_0016_needed.sql");
 pub const STORED_OFFSETS: &str = include_str!("../sql/queries/stored_offsets.sql");
 pub const DEDUP_KEYS_SINCE: &str = include_str!("../sql/queries/dedup_keys_since.sql");
 pub const DEDUP_LOOKUP: &str = include_str!("../sql/queries/dedup_lookup.sql");
@@ -40,6 +41,12 @@ pub const REBUILD_UPTAKE_DAILY_FILL: &str =
     include_str!("../sql/queries/rebuild_uptake_daily_2_fill.sql");
 pub const REBUILD_UPTAKE_DAILY_VERIFY: &str =
     include_str!("../sql/queries/rebuild_uptake_daily_4_verify.sql");
+pub const REBUILD_PROGRAM_DAILY_STAGING: &str =
+    include_str!("../sql/queries/rebuild_program_daily_1_staging.sql");
+pub const REBUILD_PROGRAM_DAILY_FILL: &str =
+    include_str!("../sql/queries/rebuild_program_daily_2_fill.sql");
+pub const REBUILD_PROGRAM_DAILY_VERIFY: &str =
+    include_str!("../sql/queries/rebuild_program_daily_4_verify.sql");
 pub const REBUILD_REACH_DAILY_STAGING: &str =
     include_str!("../sql/queries/rebuild_reach_daily_1_staging.sql");
 pub const REBUILD_REACH_DAILY_FILL: &str =

@@ -26,5 +26,6 @@ mod registry;
 mod report;
 mod report_tiers;
 mod scrape;
+mod tier_migration;
 mod tls;
 mod worker_panic;

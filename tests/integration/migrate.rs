@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use cmp_store::{EventRow, MIGRATIONS};
 use cmp_tests::ledger::insert_rows;
-use cmp_tests::{Process, TestEnv, run};
+use cmp_tests::{Process, TestEnv, migrated_to, run};
 
 #[tokio::test]
 async fn migrate_twice_changes_nothing_the_second_time() {
@@ -119,26 +119,7 @@ async fn processes_refuse_an_older_schema() {
 async fn rekeying_the_ledger_keeps_every_row_and_the_rollups_and_then_two_events_at_one_offset() {
     // A ledger at version 4 (keyed by coordinates alone) with rows the views
     // rolled up, and a partial copy left by an interrupted run of 0005.
-    let env = TestEnv::new("rekey", 1).await;
-    env.store.create_database().await.expect("create database");
-    for m in &MIGRATIONS[..4] {
-        for statement in m.statements() {
-            env.store
-                .client
-                .query(&statement)
-                .execute()
-                .await
-                .expect("old migration");
-        }
-        env.store
-            .client
-            .query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, now())")
-            .bind(m.version)
-            .bind(m.name)
-            .execute()
-            .await
-            .expect("record");
-    }
+    let env = migrated_to("rekey", 1, 4).await;
     let rows: Vec<Row0002> = (0..3).map(|i| row("t", i, &format!("e-{i}"))).collect();
     insert_old(&env, "events", &rows).await;
     env.store

@@ -138,11 +138,14 @@ async fn reach_keys(store: &Store) -> u64 {
     q.fetch_one::<u64>().await.expect("reach keys")
 }
 
-async fn daily_tallies(store: &Store) -> (u64, u64) {
+async fn daily_tallies(store: &Store) -> (u64, u64, u64) {
     let q = store.client.query(
-        "SELECT (SELECT sum(tally) FROM engagement_daily), (SELECT sum(tally) FROM uptake_daily)",
+        "SELECT (SELECT sum(tally) FROM engagement_daily), (SELECT sum(tally) FROM uptake_daily), \
+         (SELECT sum(tally) FROM program_daily)",
     );
-    q.fetch_one::<(u64, u64)>().await.expect("daily tallies")
+    q.fetch_one::<(u64, u64, u64)>()
+        .await
+        .expect("daily tallies")
 }
 
 #[tokio::test]
@@ -190,9 +193,14 @@ async fn reports_on_the_daily_tier_equal_a_brute_force_count_across_dst_and_mont
         .filter(|e| matches!(e.body, Body::Engagement(_)))
         .count() as u64;
     let uptake = events.len() as u64 - engagement;
-    // Each of the five engagement groupings and four uptake ones counts
-    // every event once.
-    let full = (5 * engagement, 4 * uptake);
+    let completed = events
+        .iter()
+        .filter(|e| matches!(&e.body, Body::Uptake(u) if u.stage.as_str() == "completed"))
+        .count() as u64;
+    // Each of the five engagement groupings counts every event once, each
+    // of the four uptake ones every uptake event, each of the four program
+    // ones every completed uptake event.
+    let full = (5 * engagement, 4 * uptake, 4 * completed);
     assert_eq!(daily_tallies(store).await, full);
 
     let campaigns = [
@@ -262,7 +270,12 @@ async fn reports_on_the_daily_tier_equal_a_brute_force_count_across_dst_and_mont
     // check fills every month retention keeps.
     let keys = reach_keys(store).await;
     assert!(keys > 0);
-    for table in ["engagement_daily", "uptake_daily", "reach_daily"] {
+    for table in [
+        "engagement_daily",
+        "uptake_daily",
+        "program_daily",
+        "reach_daily",
+    ] {
         let sql = format!("TRUNCATE TABLE {table}");
         store.client.query(&sql).execute().await.expect("truncate");
     }

@@ -11,6 +11,31 @@ pub async fn migrated(test: &str, partitions: i32) -> TestEnv {
     env
 }
 
+/// A fresh test environment at an older schema: the first `n` migrations
+/// applied and recorded, as an older release left it.
+pub async fn migrated_to(test: &str, partitions: i32, n: usize) -> TestEnv {
+    let env = TestEnv::new(test, partitions).await;
+    let client = &env.store.client;
+    env.store.create_database().await.expect("create database");
+    for m in &cmp_store::MIGRATIONS[..n] {
+        for statement in m.statements() {
+            client
+                .query(&statement)
+                .execute()
+                .await
+                .expect("old migration");
+        }
+        client
+            .query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, now())")
+            .bind(m.version)
+            .bind(m.name)
+            .execute()
+            .await
+            .expect("record");
+    }
+    env
+}
+
 /// Waits until an ingest process's metrics account for `messages`, checks
 /// read = stored + duplicates + refused, and returns (stored, duplicates, refused).
 pub async fn assert_accounted(p: &Process, messages: u64) -> (f64, f64, f64) {

@@ -105,13 +105,15 @@ pub async fn assert_rollups_match(store: &Store) {
 }
 
 /// Asserts the daily tier counts every ledger event once per grouping
-/// (engagement keeps five, uptake four: migration 0015), month by month
+/// (engagement keeps five, uptake four: migration 0015; the program table
+/// four, of completed uptake: 0016), month by month
 /// (its partitions are the ledger's UTC months). `OPTIMIZE … FINAL` first
 /// merges each table's parts, as background merges do in time.
 pub async fn assert_daily_tier_matches(store: &Store) {
-    for (kind, table, groupings) in [
-        ("engagement", "engagement_daily", 5),
-        ("uptake", "uptake_daily", 4),
+    for (kind, stage, table, groupings) in [
+        ("engagement", "", "engagement_daily", 5),
+        ("uptake", "", "uptake_daily", 4),
+        ("uptake", "completed", "program_daily", 4),
     ] {
         store
             .client
@@ -124,10 +126,12 @@ pub async fn assert_daily_tier_matches(store: &Store) {
             .client
             .query(
                 "SELECT toYYYYMM(event_time) AS month, ? * count() FROM events \
-                 WHERE kind = ? GROUP BY month ORDER BY month",
+                 WHERE kind = ? AND (? = '' OR stage = ?) GROUP BY month ORDER BY month",
             )
             .bind(groupings)
             .bind(kind)
+            .bind(stage)
+            .bind(stage)
             .fetch_all()
             .await
             .expect("ledger events by month");

@@ -33,7 +33,7 @@ pub mod services;
 pub mod tokens;
 pub mod truth;
 
-pub use accounting::{assert_accounted, migrated};
+pub use accounting::{assert_accounted, migrated, migrated_to};
 pub use manifest::Manifest;
 pub use proc::{Process, bin_path, free_addr, http_get, log_text, metric_sum, run};
 pub use services::{Hung, TestEnv, wait_until};

@@ -399,11 +399,32 @@ CREATE TABLE IF NOT EXISTS cmp.uptake_daily_local ON CLUSTER '{cluster}'
 )
 ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', tally)
 PARTITION BY month
-ORDER BY (program, grouping, campaign_id, day, service_channel, stage, segment, region, language)
+ORDER BY (campaign_id, grouping, day, program, service_channel, stage, segment, region, language)
 SETTINGS index_granularity = 1024;
 
 CREATE TABLE IF NOT EXISTS cmp.uptake_daily ON CLUSTER '{cluster}' AS cmp.uptake_daily_local
 ENGINE = Distributed('{cluster}', cmp, uptake_daily_local, rand());
+
+-- A program's completed uptake per local day (migration 0016).
+CREATE TABLE IF NOT EXISTS cmp.program_daily_local ON CLUSTER '{cluster}'
+(
+    month UInt32,
+    day DateTime,
+    program String,
+    grouping UInt8,
+    service_channel String,
+    segment String,
+    region String,
+    language String,
+    tally UInt64
+)
+ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', tally)
+PARTITION BY month
+ORDER BY (program, grouping, day, service_channel, segment, region, language)
+SETTINGS index_granularity = 1024;
+
+CREATE TABLE IF NOT EXISTS cmp.program_daily ON CLUSTER '{cluster}' AS cmp.program_daily_local
+ENGINE = Distributed('{cluster}', cmp, program_daily_local, rand());
 
 CREATE TABLE IF NOT EXISTS cmp.reach_daily_local ON CLUSTER '{cluster}'
 (
@@ -558,6 +579,62 @@ SELECT
 FROM cmp.events_local
 WHERE kind = 'uptake'
 GROUP BY month, day, program, campaign_id, grouping, service_channel, stage, segment, region, language;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.program_daily_total_mv ON CLUSTER '{cluster}'
+TO cmp.program_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    program,
+    toUInt8(0) AS grouping,
+    service_channel,
+    '' AS segment, '' AS region, '' AS language,
+    count() AS tally
+FROM cmp.events_local
+WHERE kind = 'uptake' AND stage = 'completed'
+GROUP BY month, day, program, grouping, service_channel, segment, region, language;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.program_daily_segment_mv ON CLUSTER '{cluster}'
+TO cmp.program_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    program,
+    toUInt8(1) AS grouping,
+    service_channel,
+    segment, '' AS region, '' AS language,
+    count() AS tally
+FROM cmp.events_local
+WHERE kind = 'uptake' AND stage = 'completed'
+GROUP BY month, day, program, grouping, service_channel, segment, region, language;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.program_daily_region_mv ON CLUSTER '{cluster}'
+TO cmp.program_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    program,
+    toUInt8(8) AS grouping,
+    service_channel,
+    '' AS segment, region, '' AS language,
+    count() AS tally
+FROM cmp.events_local
+WHERE kind = 'uptake' AND stage = 'completed'
+GROUP BY month, day, program, grouping, service_channel, segment, region, language;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.program_daily_language_mv ON CLUSTER '{cluster}'
+TO cmp.program_daily_local AS
+SELECT
+    toYYYYMM(event_time) AS month,
+    toDateTime(toStartOfDay(event_time, 'America/Toronto')) AS day,
+    program,
+    toUInt8(16) AS grouping,
+    service_channel,
+    '' AS segment, '' AS region, language,
+    count() AS tally
+FROM cmp.events_local
+WHERE kind = 'uptake' AND stage = 'completed'
+GROUP BY month, day, program, grouping, service_channel, segment, region, language;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS cmp.reach_daily_total_mv ON CLUSTER '{cluster}'
 TO cmp.reach_daily_local AS

@@ -10,7 +10,7 @@ SELECT
     sum(rows) AS rows
 FROM system.parts
 WHERE database = ? AND active
-    AND table IN ('engagement_hourly', 'uptake_hourly', 'engagement_daily', 'uptake_daily',
+    AND table IN ('engagement_hourly', 'uptake_hourly', 'engagement_daily', 'uptake_daily', 'program_daily',
         'reach_daily', 'campaigns', 'target_sets')
 GROUP BY table
 ORDER BY table

@@ -2,9 +2,8 @@
 -- report_uptake.sql on the daily tier (migration 0015): one campaign's
 -- uptake events, whatever their program, by stage over the local days
 -- starting in [from, to), from the rows of one grouping. The table is
--- sorted by program first; within each program's granules the campaign
--- and grouping still skip the rest. `newest` is the newest day's first
--- instant.
+-- sorted by campaign, grouping and day (migration 0016): the query reads
+-- the campaign's own granules. `newest` is the newest day's first instant.
 -- Buckets and keys: the spans are rebuilt at run time from the whitelists
 -- (report/src/buckets.rs, slice.rs) as in the hourly queries; a row's
 -- `hour` is its day's first instant.
