@@ -144,10 +144,10 @@ pub(crate) struct Span<'a> {
     pub tz: Tz,
 }
 
-/// A report query with its bucket and key spans and every value bound, in
-/// the files' order: the time zone, the campaign (or program), the daily
-/// tier's grouping, the span, the narrowing pairs in `Dimension::ALL`
-/// order.
+/// A report query with its bucket, key and narrowing spans and every value
+/// bound, in the files' order: the time zone, the campaign (or program),
+/// the daily tier's grouping, the span, the narrowed values in
+/// `Dimension::ALL` order.
 fn query(
     store: &Store,
     template: &str,
@@ -156,15 +156,14 @@ fn query(
     grouping: Option<u8>,
     span: &Span<'_>,
 ) -> clickhouse::query::Query {
-    let sql = with_spans(template, table, span.by, span.bucketing);
+    let sql = with_spans(template, table, span.by, span.bucketing, span.slice);
     let mut q = store.client.query(&sql).bind(span.tz.name()).bind(first);
     if let Some(g) = grouping {
         q = q.bind(g);
     }
     q = q.bind(seconds(span.start)).bind(seconds(span.end));
-    for d in Dimension::ALL {
-        let v = span.slice.value(d);
-        q = q.bind(v).bind(v);
+    for (_, v) in span.slice.values() {
+        q = q.bind(v);
     }
     q
 }

@@ -1,10 +1,11 @@
--- params: 'America/Toronto', 'oas-online-2026', 1790000000, 1790600000, 'seniors', 'seniors', '', '', '', '', 'QC', 'QC', '', ''
+-- params: 'America/Toronto', 'oas-online-2026', 1790000000, 1790600000, 'seniors', 'QC'
 -- Engagement sums of one campaign over the UTC instants [from, to), by
 -- time bucket, breakdown key and action. The key span between the key and
 -- end markers is rebuilt at run time from a whitelist
 -- (report/src/slice.rs): the breakdown columns in Dimension
--- order, with '' for service_channel, which engagement lacks. Each
--- narrowing is a pair of the same bound value: '' = no narrowing.
+-- order, with '' for service_channel, which engagement lacks. The
+-- narrowing span likewise: one condition per narrowed dimension, its
+-- column equal to the bound value; nothing for none.
 -- Buckets: the span between the bucket and end markers is rebuilt at run
 -- time from a whitelist (report/src/buckets.rs): toUInt32(0)
 -- for one bucket over the whole range, else the first instant of the hour,
@@ -21,9 +22,5 @@ SELECT
 FROM engagement_hourly
 WHERE campaign_id = ?
     AND hour >= toDateTime(?) AND hour < toDateTime(?)
-    AND (? = '' OR segment = ?)
-    AND (? = '' OR channel = ?)
-    AND (? = '' OR '' = ?)
-    AND (? = '' OR region = ?)
-    AND (? = '' OR language = ?)
+    /*narrow*/AND segment = ? AND region = ?/*end*/
 GROUP BY bucket, key, action

@@ -1,4 +1,4 @@
--- params: 'America/Toronto', 'oas-online-2026', 1, 1790000000, 1790600000, 'seniors', 'seniors', '', '', '', '', '', '', '', ''
+-- params: 'America/Toronto', 'oas-online-2026', 1, 1790000000, 1790600000, 'seniors'
 -- report_engagement.sql on the daily tier (migration 0015): the engagement
 -- sums of one campaign over the local days starting in [from, to), read
 -- from the rows of one grouping (bound: the dimensions the breakdown and
@@ -18,9 +18,5 @@ SELECT
 FROM engagement_daily
 WHERE campaign_id = ? AND grouping = ?
     AND day >= toDateTime(?) AND day < toDateTime(?)
-    AND (? = '' OR segment = ?)
-    AND (? = '' OR channel = ?)
-    AND (? = '' OR '' = ?)
-    AND (? = '' OR region = ?)
-    AND (? = '' OR language = ?)
+    /*narrow*/AND segment = ?/*end*/
 GROUP BY bucket, key, action

@@ -1,7 +1,7 @@
--- params: 'America/St_Johns', 'oas', 1790000000, 1790600000, '', '', '', '', '', '', 'ON', 'ON', '', ''
+-- params: 'America/St_Johns', 'oas', 1790000000, 1790600000, 'ON'
 -- Completed uptake of a program through any service channel, attributed
 -- to any campaign or to none, by time bucket, breakdown key and whether it
--- came through `online`. Same bucket span, key span and narrowing pairs as
+-- came through `online`. Same bucket span, key span and narrowing span as
 -- report_uptake.sql.
 WITH ? AS tz
 SELECT
@@ -13,9 +13,5 @@ SELECT
 FROM uptake_hourly
 WHERE program = ? AND stage = 'completed'
     AND hour >= toDateTime(?) AND hour < toDateTime(?)
-    AND (? = '' OR segment = ?)
-    AND (? = '' OR '' = ?)
-    AND (? = '' OR service_channel = ?)
-    AND (? = '' OR region = ?)
-    AND (? = '' OR language = ?)
+    /*narrow*/AND region = ?/*end*/
 GROUP BY bucket, key, online

@@ -1,4 +1,4 @@
--- params: 'America/Toronto', 'oas', 16, 1790000000, 1790600000, '', '', '', '', '', '', '', '', 'fr', 'fr'
+-- params: 'America/Toronto', 'oas', 16, 1790000000, 1790600000, 'fr'
 -- report_program.sql on the daily tier (`program_daily`, migration 0016):
 -- a program's completed uptake, whatever its campaign, over the local days
 -- starting in [from, to), from the rows of one grouping, and the part of it
@@ -17,9 +17,5 @@ SELECT
 FROM program_daily
 WHERE program = ? AND grouping = ?
     AND day >= toDateTime(?) AND day < toDateTime(?)
-    AND (? = '' OR segment = ?)
-    AND (? = '' OR '' = ?)
-    AND (? = '' OR service_channel = ?)
-    AND (? = '' OR region = ?)
-    AND (? = '' OR language = ?)
+    /*narrow*/AND language = ?/*end*/
 GROUP BY bucket, key, online

@@ -1,7 +1,7 @@
--- params: 'America/Toronto', 'oas-online-2026', 1790000000, 1790600000, '', '', 'search', 'search', '', '', '', '', 'fr', 'fr'
+-- params: 'America/Toronto', 'oas-online-2026', 1790000000, 1790600000, 'search', 'fr'
 -- Distinct clients with an engagement event (the uniqCombined sketches
 -- merged over the slice), by time bucket and breakdown key. Same key span
--- and narrowing pairs as report_engagement.sql.
+-- and narrowing span as report_engagement.sql.
 -- Buckets: the span between the bucket and end markers is rebuilt at run
 -- time from a whitelist (report/src/buckets.rs): toUInt32(0)
 -- for one bucket over the whole range, else the first instant of the hour,
@@ -15,9 +15,5 @@ SELECT
 FROM engagement_hourly
 WHERE campaign_id = ?
     AND hour >= toDateTime(?) AND hour < toDateTime(?)
-    AND (? = '' OR segment = ?)
-    AND (? = '' OR channel = ?)
-    AND (? = '' OR '' = ?)
-    AND (? = '' OR region = ?)
-    AND (? = '' OR language = ?)
+    /*narrow*/AND channel = ? AND language = ?/*end*/
 GROUP BY bucket, key

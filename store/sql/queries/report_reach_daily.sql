@@ -1,4 +1,4 @@
--- params: 'America/Toronto', 'oas-online-2026', 0, 1790000000, 1790600000, '', '', '', '', '', '', '', '', '', ''
+-- params: 'America/Toronto', 'oas-online-2026', 8, 1790000000, 1790600000, 'QC'
 -- report_reach.sql on the daily tier (migration 0015): the engagement
 -- clients' sketches of one campaign merged over the local days starting in
 -- [from, to), from the rows of one grouping (bound: the whole campaign,
@@ -14,9 +14,5 @@ SELECT
 FROM reach_daily
 WHERE campaign_id = ? AND grouping = ?
     AND day >= toDateTime(?) AND day < toDateTime(?)
-    AND (? = '' OR segment = ?)
-    AND (? = '' OR '' = ?)
-    AND (? = '' OR '' = ?)
-    AND (? = '' OR region = ?)
-    AND (? = '' OR '' = ?)
+    /*narrow*/AND region = ?/*end*/
 GROUP BY bucket, key

@@ -1,7 +1,7 @@
--- params: 'America/Toronto', 'oas-online-2026', 1790000000, 1790600000, '', '', '', '', 'online', 'online', '', '', '', ''
+-- params: 'America/Toronto', 'oas-online-2026', 1790000000, 1790600000, 'online'
 -- Uptake events attributed to one campaign, by time bucket, breakdown key
 -- and stage. Same bucket span, key span (with '' for channel, which uptake
--- lacks) and narrowing pairs as report_engagement.sql.
+-- lacks) and narrowing span as report_engagement.sql.
 WITH ? AS tz
 SELECT
     /*bucket*/toUInt32(0)/*end*/ AS bucket,
@@ -12,9 +12,5 @@ SELECT
 FROM uptake_hourly
 WHERE campaign_id = ?
     AND hour >= toDateTime(?) AND hour < toDateTime(?)
-    AND (? = '' OR segment = ?)
-    AND (? = '' OR '' = ?)
-    AND (? = '' OR service_channel = ?)
-    AND (? = '' OR region = ?)
-    AND (? = '' OR language = ?)
+    /*narrow*/AND service_channel = ?/*end*/
 GROUP BY bucket, key, stage

@@ -1,4 +1,4 @@
--- params: 'America/Toronto', 'oas-online-2026', 8, 1790000000, 1790600000, '', '', '', '', '', '', 'QC', 'QC', '', ''
+-- params: 'America/Toronto', 'oas-online-2026', 8, 1790000000, 1790600000, 'QC'
 -- report_uptake.sql on the daily tier (migration 0015): one campaign's
 -- uptake events, whatever their program, by stage over the local days
 -- starting in [from, to), from the rows of one grouping. The table is
@@ -17,9 +17,5 @@ SELECT
 FROM uptake_daily
 WHERE campaign_id = ? AND grouping = ?
     AND day >= toDateTime(?) AND day < toDateTime(?)
-    AND (? = '' OR segment = ?)
-    AND (? = '' OR '' = ?)
-    AND (? = '' OR service_channel = ?)
-    AND (? = '' OR region = ?)
-    AND (? = '' OR language = ?)
+    /*narrow*/AND region = ?/*end*/
 GROUP BY bucket, key, stage
