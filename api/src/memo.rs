@@ -38,7 +38,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use cmp_kpi::{Dimension, Granularity};
 use cmp_process::Shutdown;
 use cmp_report::Report;
-use cmp_store::{Campaign, Store, StoreError, TableVersion, UnitDay, UnitSpend};
+use cmp_store::{Campaign, Shared, Store, StoreError, TableVersion, UnitDay, UnitSpend};
 use tokio::sync::{OnceCell, Semaphore, watch};
 
 /// How often the data version is read: a look at `system.parts` (a few
@@ -90,6 +90,26 @@ pub struct SpendKey {
     pub bounds: (DateTime<Utc>, DateTime<Utc>),
 }
 
+/// The data version read once, for computations that must agree on it
+/// (a report and its judged targets), and the reads they share.
+#[derive(Debug, Clone)]
+pub struct At {
+    version: Option<Version>,
+    shared: Option<Shared>,
+}
+
+impl At {
+    /// `store` sharing this version's report reads (identical queries of
+    /// the computations given it run once); as it is while the version is
+    /// unknown.
+    pub fn store(&self, store: &Store) -> Store {
+        match &self.shared {
+            Some(shared) => store.sharing(shared.clone()),
+            None => store.clone(),
+        }
+    }
+}
+
 /// The data version: the tables' parts and this process's registry writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Version {
@@ -132,6 +152,8 @@ struct Inner {
     spend: Cache<SpendKey, Vec<UnitSpend>>,
     /// Campaigns read since the registry last changed, with that version.
     campaigns: Mutex<Option<Campaigns>>,
+    /// The reads shared at the newest version handed out.
+    shared: Mutex<Option<(Version, Shared)>>,
 }
 
 impl Default for Memo {
@@ -145,6 +167,7 @@ impl Default for Memo {
                 uptake: Cache::default(),
                 spend: Cache::default(),
                 campaigns: Mutex::new(None),
+                shared: Mutex::new(None),
             }),
         }
     }
@@ -180,14 +203,37 @@ impl Memo {
         })
     }
 
-    /// The report of `key`: known at this version, else the held snapshot
-    /// (refreshed in the background by `compute`), else computed now.
-    pub async fn report<E, F>(&self, key: ReportKey, compute: F) -> Result<Arc<Report>, E>
+    /// The data version now, and the reads shared by the computations of
+    /// it (one [`Shared`] per version: a query it ran started after the
+    /// version was read).
+    pub fn at(&self) -> At {
+        let version = self.version();
+        let shared = version.as_ref().map(|v| {
+            let mut kept = self.inner.shared.lock().unwrap_or_else(|p| p.into_inner());
+            match kept.as_ref() {
+                Some((at, shared)) if at == v => shared.clone(),
+                _ => {
+                    let shared = Shared::default();
+                    *kept = Some((v.clone(), shared.clone()));
+                    shared
+                }
+            }
+        });
+        At { version, shared }
+    }
+
+    /// The report of `key` at `at`: known at that version, else the held
+    /// snapshot (refreshed in the background by `compute`), else computed
+    /// now. `compute` reads through `at.store(…)` to share its queries.
+    pub async fn report<E, F>(&self, at: &At, key: ReportKey, compute: F) -> Result<Arc<Report>, E>
     where
         F: Future<Output = Result<Report, E>> + Send + 'static,
         E: Send + 'static,
     {
-        self.inner.reports.held(key, self.version(), compute).await
+        self.inner
+            .reports
+            .held(key, at.version.clone(), compute)
+            .await
     }
 
     /// Every campaign's current version, by id, read once while the
@@ -229,12 +275,20 @@ impl Memo {
     }
 
     /// The judged targets of `key` as [`Memo::report`] keeps reports.
-    pub async fn judged_held<E, F>(&self, key: JudgedKey, compute: F) -> Result<Arc<Judged>, E>
+    pub async fn judged_held<E, F>(
+        &self,
+        at: &At,
+        key: JudgedKey,
+        compute: F,
+    ) -> Result<Arc<Judged>, E>
     where
         F: Future<Output = Result<Judged, E>> + Send + 'static,
         E: Send + 'static,
     {
-        self.inner.judged.held(key, self.version(), compute).await
+        self.inner
+            .judged
+            .held(key, at.version.clone(), compute)
+            .await
     }
 
     /// The judged targets of `key`; a value computed at an older version is

@@ -97,7 +97,7 @@ impl Need {
     }
 }
 
-#[derive(Debug, clickhouse::Row, Deserialize)]
+#[derive(Debug, Clone, clickhouse::Row, Deserialize)]
 struct EngagementRow {
     bucket: u32,
     key: Vec<String>,
@@ -107,14 +107,14 @@ struct EngagementRow {
     newest: u32,
 }
 
-#[derive(Debug, clickhouse::Row, Deserialize)]
+#[derive(Debug, Clone, clickhouse::Row, Deserialize)]
 struct ReachRow {
     bucket: u32,
     key: Vec<String>,
     reach: u64,
 }
 
-#[derive(Debug, clickhouse::Row, Deserialize)]
+#[derive(Debug, Clone, clickhouse::Row, Deserialize)]
 struct UptakeRow {
     bucket: u32,
     key: Vec<String>,
@@ -123,7 +123,7 @@ struct UptakeRow {
     newest: u32,
 }
 
-#[derive(Debug, clickhouse::Row, Deserialize)]
+#[derive(Debug, Clone, clickhouse::Row, Deserialize)]
 struct ProgramRow {
     bucket: u32,
     key: Vec<String>,
@@ -194,7 +194,7 @@ async fn engagement(
         sql::REPORT_ENGAGEMENT_DAILY,
     );
     let q = query(store, sql, Table::Engagement, &c.id, g, span);
-    Ok((store.timed(q.fetch_all()).await?, g.is_some()))
+    Ok((store.fetch_shared(q).await?, g.is_some()))
 }
 
 async fn reach(store: &Store, c: &Campaign, span: &Span<'_>) -> Result<Vec<ReachRow>, StoreError> {
@@ -205,7 +205,7 @@ async fn reach(store: &Store, c: &Campaign, span: &Span<'_>) -> Result<Vec<Reach
         sql::REPORT_REACH_DAILY,
     );
     let q = query(store, sql, Table::Engagement, &c.id, g, span);
-    store.timed(q.fetch_all()).await
+    store.fetch_shared(q).await
 }
 
 async fn uptake(
@@ -220,7 +220,7 @@ async fn uptake(
         sql::REPORT_UPTAKE_DAILY,
     );
     let q = query(store, sql, Table::Uptake, &c.id, g, span);
-    Ok((store.timed(q.fetch_all()).await?, g.is_some()))
+    Ok((store.fetch_shared(q).await?, g.is_some()))
 }
 
 async fn program(
@@ -235,7 +235,7 @@ async fn program(
         sql::REPORT_PROGRAM_DAILY,
     );
     let q = query(store, sql, Table::Uptake, &c.program, g, span);
-    Ok((store.timed(q.fetch_all()).await?, g.is_some()))
+    Ok((store.fetch_shared(q).await?, g.is_some()))
 }
 
 /// The start of the newest UTC hour in `[start, end)` with the campaign's

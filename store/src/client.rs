@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use cmp_config::{Compression, Settings};
 
-use crate::StoreError;
+use crate::{Shared, StoreError};
 
 /// A cheap-to-clone handle on the pipeline's ClickHouse database.
 #[derive(Clone, Debug)]
@@ -23,6 +23,8 @@ pub struct Store {
     timeout: Duration,
     /// The same for maintenance (`CMP_CLICKHOUSE_MAINTENANCE_TIMEOUT_SECS`).
     maintenance_timeout: Duration,
+    /// Where [`Store::fetch_shared`] shares its reads (none: it does not).
+    shared: Option<Shared>,
 }
 
 impl Store {
@@ -48,6 +50,7 @@ impl Store {
             database: settings.clickhouse_database.clone(),
             timeout: settings.clickhouse_timeout,
             maintenance_timeout: settings.clickhouse_maintenance_timeout,
+            shared: None,
         }
         .limited(settings.clickhouse_timeout)
     }
@@ -66,6 +69,34 @@ impl Store {
     /// statements may run long on a large ledger.
     pub fn for_maintenance(&self) -> Self {
         self.clone().limited(self.maintenance_timeout)
+    }
+
+    /// This store with its [`Store::fetch_shared`] reads shared through
+    /// `shared` (one data version's: see [`Shared`]).
+    pub fn sharing(&self, shared: Shared) -> Self {
+        Self {
+            shared: Some(shared),
+            ..self.clone()
+        }
+    }
+
+    /// A query's rows as [`Store::timed`] fetches them; with
+    /// [`Store::sharing`], an identical query (same SQL and values) asked
+    /// through the same [`Shared`] runs once.
+    pub async fn fetch_shared<T>(
+        &self,
+        query: clickhouse::query::Query,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: clickhouse::RowOwned + clickhouse::RowRead + Clone + Send + Sync + 'static,
+    {
+        match &self.shared {
+            None => self.timed(query.fetch_all()).await,
+            Some(shared) => {
+                let sql = query.sql_display().to_string();
+                shared.get(sql, self.timed(query.fetch_all())).await
+            }
+        }
     }
 
     /// How long one call may take before it fails as [`Store::timed`] does.

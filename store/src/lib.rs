@@ -17,6 +17,7 @@ mod migrate;
 mod office_reads;
 mod offices;
 mod registry;
+mod shared;
 pub mod sql;
 mod version;
 mod versioned;
@@ -49,4 +50,5 @@ pub use registry::{
     Campaign, TargetSetVersion, campaign, campaigns, put_campaign, put_targets, target_history,
     target_set,
 };
+pub use shared::Shared;
 pub use version::{TableVersion, data_version};

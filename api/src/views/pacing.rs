@@ -78,9 +78,10 @@ pub async fn judge(
         by: Vec::new(),
         granularity: query.granularity,
     };
-    let store = sources.store.clone();
+    let at = sources.memo.at();
+    let store = at.store(&sources.store);
     let compute = async move { cmp_report::performance(&store, &query).await };
-    let report = sources.memo.report(key, compute).await?;
+    let report = sources.memo.report(&at, key, compute).await?;
     let spend = daily_spend(&report, tz);
     let weeks = plan_weeks(c);
     Ok((pacing(&flight(c, &weeks), &spend, today), spend, weeks))

@@ -166,17 +166,20 @@ pub async fn performance(
     };
     let memo = &sources.memo;
     // Owned computations: a held snapshot's refresh runs in the background.
+    // Both read at one version, sharing their identical queries.
+    let at = memo.at();
+    let shared = at.store(store);
     let report = {
-        let store = store.clone();
+        let store = shared.clone();
         async move { cmp_report::performance(&store, &query).await }
     };
     let judge = {
-        let (store, c) = (store.clone(), c.clone());
-        async move { targets::judge(&store, rules, &c, today).await }
+        let c = c.clone();
+        async move { targets::judge(&shared, rules, &c, today).await }
     };
     let (r, judged) = tokio::try_join!(
-        memo.report(report_key, report),
-        memo.judged_held(judged_key, judge),
+        memo.report(&at, report_key, report),
+        memo.judged_held(&at, judged_key, judge),
     )?;
     let audience = Audience::of(&rules, caller.is_admin());
     let totals = audience
